@@ -1,0 +1,100 @@
+// Package knowledge parses government reports into documents of numbered
+// sections and figures, and retrieves the sections that answer a question.
+//
+// It knows nothing of chats, language models or Telegram: its outputs are
+// typed values (Document, Section, Figure, Hit) that the answering layer uses.
+//
+// Section IDs are the report's outline markers without punctuation, as
+// printed: 一 for 一、, 一(六) for (六) under it, 一(六)1 for 1. under that,
+// 一(一)2一是 for the inline item 一是… of that paragraph. The text before the
+// first 一、 heading is the preamble, whose ID is PreambleID.
+package knowledge
+
+import "strings"
+
+// PreambleID is the ID of the text that comes before a report's first
+// chapter heading.
+const PreambleID = "前言"
+
+// Meta describes where a report comes from, as its page header says.
+type Meta struct {
+	Title     string `json:"title"`
+	Published string `json:"published,omitempty"` // as printed, e.g. 2025-06-25 15:27
+	Source    string `json:"source,omitempty"`
+	File      string `json:"file"` // the file it was loaded from
+}
+
+// Section is one numbered part of a report.
+type Section struct {
+	ID      string   `json:"id"`
+	Heading string   `json:"heading"`
+	Text    string   `json:"text"`           // the section's own text, without its children
+	Path    []string `json:"path,omitempty"` // headings of its ancestors, outermost first
+	Parent  string   `json:"parent,omitempty"`
+	Level   int      `json:"level"` // 1 for 一、 … 5 for inline 一是; 0 for the preamble
+	Line    int      `json:"line"`  // line of the file where it starts
+	Figures []Figure `json:"figures,omitempty"`
+}
+
+// Label is the section's ID and heading, as a citation shows them.
+func (s *Section) Label() string {
+	if s.Heading == "" || s.Heading == s.ID {
+		return s.ID
+	}
+	return s.ID + " " + s.Heading
+}
+
+// Document is one parsed report.
+type Document struct {
+	Meta     Meta
+	Sections []*Section // in reading order
+	byID     map[string]*Section
+}
+
+// Section returns the section with the given ID, or nil.
+func (d *Document) Section(id string) *Section {
+	return d.byID[id]
+}
+
+// FullText is the text of a section with all its subsections, in reading order.
+func (d *Document) FullText(id string) string {
+	s := d.byID[id]
+	if s == nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, t := range d.Sections {
+		if t != s && !d.isDescendant(t, s) {
+			continue
+		}
+		if t != s && t.Level != inlineLevel && t.Heading != "" {
+			b.WriteString(t.Heading)
+			b.WriteString("\n")
+		}
+		if t.Text != "" {
+			b.WriteString(t.Text)
+			b.WriteString("\n")
+		}
+	}
+	return strings.TrimSpace(b.String())
+}
+
+func (d *Document) isDescendant(t, ancestor *Section) bool {
+	for p := d.byID[t.Parent]; p != nil; p = d.byID[p.Parent] {
+		if p == ancestor {
+			return true
+		}
+	}
+	return false
+}
+
+// Children returns the sections directly under id, in reading order.
+func (d *Document) Children(id string) []*Section {
+	var out []*Section
+	for _, s := range d.Sections {
+		if s.Parent == id && s.ID != id {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,93 @@
+package knowledge
+
+import (
+	"testing"
+)
+
+func TestExtractFigures(t *testing.T) {
+	tests := []struct {
+		text string
+		want []Figure // Raw, Value, Unit, Kind, Approx are compared
+	}{
+		{"收到84件行政复议申请", []Figure{{Raw: "84件", Value: 84, Unit: "件", Kind: KindNumber}}},
+		{"办理惠企政策8.56万件,企业享受各类惠企资金11.47亿元。", []Figure{
+			{Raw: "8.56万件", Value: 85600, Unit: "件", Kind: KindNumber},
+			{Raw: "11.47亿元", Value: 1147000000, Unit: "元", Kind: KindNumber},
+		}},
+		{"免罚金额185.351万元", []Figure{{Raw: "185.351万元", Value: 1853510, Unit: "元", Kind: KindNumber}}},
+		{"实质性化解率87.3%", []Figure{{Raw: "87.3%", Value: 87.3, Unit: "%", Kind: KindPercent}}},
+		{"学习80余次,受众2200余人", []Figure{
+			{Raw: "80余次", Value: 80, Unit: "次", Kind: KindNumber, Approx: true},
+			{Raw: "2200余人", Value: 2200, Unit: "人", Kind: KindNumber, Approx: true},
+		}},
+		{"共开展十期培训,召开听证会、磋商会各一次,对两个案件", []Figure{
+			{Raw: "十期", Value: 10, Unit: "期", Kind: KindNumber},
+			{Raw: "一次", Value: 1, Unit: "次", Kind: KindNumber},
+			{Raw: "两个", Value: 2, Unit: "个", Kind: KindNumber},
+		}},
+		{"二十二项和一百零五件", []Figure{
+			{Raw: "二十二项", Value: 22, Unit: "项", Kind: KindNumber},
+			{Raw: "一百零五件", Value: 105, Unit: "件", Kind: KindNumber},
+		}},
+		{"2023年11月6日获表彰", []Figure{{Raw: "2023年11月6日", Value: 20231106, Kind: KindDate}}},
+		{"(国办发〔2018〕37号)", []Figure{{Raw: "国办发〔2018〕37号", Value: 201800037, Unit: "号", Kind: KindDocNumber}}},
+		{"2023年,全县", []Figure{{Raw: "2023年", Value: 2023, Unit: "年", Kind: KindYear}}},
+		{"第一批试点县", []Figure{{Raw: "第一批", Value: 1, Unit: "批", Kind: KindOrdinal}}},
+		{"专职执法人员57人,精干力量122名", []Figure{
+			{Raw: "57人", Value: 57, Unit: "人", Kind: KindNumber},
+			{Raw: "122名", Value: 122, Unit: "人", Kind: KindNumber},
+		}},
+		{"统一参加考试,进一步规范,一站式办理", nil},
+	}
+	for _, tt := range tests {
+		got := ExtractFigures(tt.text)
+		if len(got) != len(tt.want) {
+			t.Errorf("ExtractFigures(%q) = %+v, want %d figures", tt.text, got, len(tt.want))
+			continue
+		}
+		for i, w := range tt.want {
+			g := got[i]
+			if g.Raw != w.Raw || g.Value != w.Value || g.Unit != w.Unit || g.Kind != w.Kind || g.Approx != w.Approx {
+				t.Errorf("ExtractFigures(%q)[%d] = %+v, want %+v", tt.text, i, g, w)
+			}
+		}
+	}
+}
+
+func TestFigureEqual(t *testing.T) {
+	one := func(s string) Figure {
+		t.Helper()
+		fs := ExtractFigures(s)
+		if len(fs) != 1 {
+			t.Fatalf("ExtractFigures(%q) = %d figures, want 1", s, len(fs))
+		}
+		return fs[0]
+	}
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"8.56万件", "85600件", true},
+		{"十期", "10期", true},
+		{"185.351万元", "1853510元", true},
+		{"11.47亿元", "114700万元", true},
+		{"80余次", "80多次", true},
+		{"两个", "2个", true},
+		{"122名", "122人", true},
+		{"国办发〔2018〕37号", "国办发[2018]37号", true},
+		{"1,996件", "1996件", true},
+		{"84件", "86件", false},
+		{"185.351万元", "185.351亿元", false},
+		{"80余次", "80次", false},
+		{"87.3%", "87.3件", false},
+		{"4727人次", "4727人", false},
+		{"2023年11月6日", "2023年11月7日", false},
+		{"国办发〔2018〕37号", "国办发〔2018〕38号", false},
+		{"第一批", "一批", false},
+	}
+	for _, tt := range tests {
+		if got := one(tt.a).Equal(one(tt.b)); got != tt.want {
+			t.Errorf("%s equals %s = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}

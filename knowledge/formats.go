@@ -1,0 +1,112 @@
+package knowledge
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+var (
+	mdHeadingRE = regexp.MustCompile(`^#{1,6}\s+`)
+	mdBulletRE  = regexp.MustCompile(`^(?:[-*+]|>)\s+`)
+	mdLinkRE    = regexp.MustCompile(`!?\[([^\]]*)\]\([^)]*\)`)
+	mdEmphRE    = regexp.MustCompile(`\*\*|__|\x60`)
+)
+
+// markdownLines reads a Markdown report: heading marks, bullets, emphasis
+// and links are dropped, their text kept.
+func markdownLines(data []byte) []line {
+	lines := textLines(data)
+	out := lines[:0]
+	inFence := false
+	for _, l := range lines {
+		if strings.HasPrefix(l.text, "```") {
+			inFence = !inFence
+			continue
+		}
+		if inFence {
+			continue
+		}
+		t := mdHeadingRE.ReplaceAllString(l.text, "")
+		t = mdBulletRE.ReplaceAllString(t, "")
+		t = mdLinkRE.ReplaceAllString(t, "$1")
+		t = strings.TrimSpace(mdEmphRE.ReplaceAllString(t, ""))
+		if t == "" || strings.Trim(t, "-=*_ ") == "" {
+			continue
+		}
+		l.text = t
+		out = append(out, l)
+	}
+	return out
+}
+
+// skipElements hold no report text: scripts, styles and page navigation.
+var skipElements = map[atom.Atom]bool{
+	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Head: true,
+	atom.Nav: true, atom.Header: true, atom.Footer: true, atom.Iframe: true,
+	atom.Select: true, atom.Button: true, atom.Form: true,
+}
+
+// blockElements end a paragraph.
+var blockElements = map[atom.Atom]bool{
+	atom.P: true, atom.Div: true, atom.Br: true, atom.Li: true, atom.Tr: true,
+	atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
+	atom.Table: true, atom.Section: true, atom.Article: true, atom.Blockquote: true,
+	atom.Ul: true, atom.Ol: true, atom.Pre: true, atom.Td: true, atom.Title: true,
+}
+
+// htmlLines reads a web page saved from a government site: the text of its
+// block elements, one paragraph each, outside scripts, styles and navigation.
+// The page's <title> is used only when the body has no text before the report.
+func htmlLines(data []byte) []line {
+	z := html.NewTokenizer(bytes.NewReader(data))
+	var (
+		out   []line
+		b     strings.Builder
+		start = 1
+		no    = 1
+		skip  int
+	)
+	flush := func() {
+		for _, t := range strings.Split(b.String(), "\n") {
+			if t = strings.TrimFunc(t, isSpace); t != "" {
+				out = append(out, line{no: start, text: strings.Join(strings.FieldsFunc(t, isSpace), " ")})
+			}
+		}
+		b.Reset()
+		start = no
+	}
+	for {
+		tt := z.Next()
+		raw := z.Raw()
+		switch tt {
+		case html.ErrorToken:
+			flush()
+			return out
+		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
+			name, _ := z.TagName()
+			a := atom.Lookup(name)
+			if skipElements[a] {
+				if tt == html.StartTagToken {
+					skip++
+				} else if tt == html.EndTagToken && skip > 0 {
+					skip--
+				}
+			}
+			if blockElements[a] {
+				flush()
+			}
+		case html.TextToken:
+			if skip == 0 {
+				b.WriteString(html.UnescapeString(string(raw)))
+			}
+		}
+		no += bytes.Count(raw, []byte("\n"))
+		if b.Len() == 0 {
+			start = no
+		}
+	}
+}

@@ -1,0 +1,371 @@
+package knowledge
+
+import (
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/width"
+)
+
+// BM25 parameters, and how much less a single character counts than a pair
+// of characters: a bigram carries the meaning of a Chinese word, a lone
+// character rarely does.
+const (
+	bm25K1        = 1.2
+	bm25B         = 0.75
+	unigramWeight = 0.3
+	headingBoost  = 2 // a section's own heading counts this many times
+)
+
+// Hit is one section found for a query, with its document and BM25 score.
+type Hit struct {
+	Doc     *Document
+	Section *Section
+	Score   float64
+}
+
+type posting struct {
+	sec int
+	tf  float64
+}
+
+// Index retrieves report sections by BM25 over character bigrams and
+// unigrams, ASCII words and numbers. Each section is indexed with its own
+// heading, its ancestors' headings and its text. An Index is read-only once
+// built and safe for concurrent use.
+type Index struct {
+	docs     []*Document
+	sections []Hit // Score unused: the document and section of each indexed section
+	terms    map[string]int
+	postings [][]posting
+	idf      []float64
+	maxIDF   float64
+	lens     []float64
+	avgLen   float64
+	years    map[int]bool
+	lexicon  *Lexicon
+	text     string // all folded section text, for whole-word look-ups
+}
+
+// NewIndex indexes the sections of docs with the default lexicon.
+func NewIndex(docs ...*Document) *Index {
+	ix := &Index{docs: docs, terms: map[string]int{}, years: map[int]bool{}, lexicon: DefaultLexicon()}
+	var all strings.Builder
+	for _, d := range docs {
+		for _, s := range d.Sections {
+			n := len(ix.sections)
+			ix.sections = append(ix.sections, Hit{Doc: d, Section: s})
+			tf := map[int]float64{}
+			var length float64
+			add := func(text string, w float64) {
+				text = Fold(text)
+				all.WriteString(text)
+				all.WriteByte('\n')
+				forEachTerm(text, func(t string, uni bool) {
+					id, ok := ix.terms[t]
+					if !ok {
+						id = len(ix.postings)
+						ix.terms[t] = id
+						ix.postings = append(ix.postings, nil)
+					}
+					tf[id] += w
+					length += w
+				})
+			}
+			for _, h := range s.Path {
+				add(h, 1)
+			}
+			add(s.Heading, headingBoost)
+			add(s.Text, 1)
+			ids := make([]int, 0, len(tf))
+			for id := range tf {
+				ids = append(ids, id)
+			}
+			slices.Sort(ids)
+			for _, id := range ids {
+				ix.postings[id] = append(ix.postings[id], posting{sec: n, tf: tf[id]})
+			}
+			ix.lens = append(ix.lens, length)
+			ix.avgLen += length
+			for _, f := range s.Figures {
+				if f.Kind == KindYear || f.Kind == KindDate || f.Kind == KindMonth {
+					ix.years[yearOf(f)] = true
+				}
+			}
+		}
+		for _, m := range yearRE.FindAllString(d.Meta.Title, -1) {
+			y, _ := strconv.Atoi(m)
+			ix.years[y] = true
+		}
+	}
+	ix.text = all.String()
+	if len(ix.sections) > 0 {
+		ix.avgLen /= float64(len(ix.sections))
+	}
+	total := float64(len(ix.sections))
+	ix.idf = make([]float64, len(ix.postings))
+	for id, p := range ix.postings {
+		df := float64(len(p))
+		ix.idf[id] = math.Log(1 + (total-df+0.5)/(df+0.5))
+	}
+	ix.maxIDF = math.Log(1 + (total+0.5)/0.5)
+	return ix
+}
+
+func yearOf(f Figure) int {
+	v := int(f.Value)
+	for v >= 10000 {
+		v /= 100
+	}
+	return v
+}
+
+// Docs returns the indexed documents.
+func (ix *Index) Docs() []*Document { return ix.docs }
+
+// HasYear reports whether any indexed report speaks of year y.
+func (ix *Index) HasYear(y int) bool { return ix.years[y] }
+
+// Weight is a term's inverse document frequency; a term no section contains
+// weighs the most.
+func (ix *Index) Weight(term string) float64 {
+	if id, ok := ix.terms[term]; ok {
+		return ix.idf[id]
+	}
+	return ix.maxIDF
+}
+
+// Known reports whether any section contains term.
+func (ix *Index) Known(term string) bool {
+	_, ok := ix.terms[term]
+	return ok
+}
+
+// Search returns the k best sections for q, best first. Sections that share
+// no term with q are not returned.
+func (ix *Index) Search(q Query, k int) []Hit {
+	scores := make([]float64, len(ix.sections))
+	for _, t := range q.Terms {
+		id, ok := ix.terms[t.Text]
+		if !ok {
+			continue
+		}
+		w := ix.idf[id] * t.Weight
+		for _, p := range ix.postings[id] {
+			norm := 1 - bm25B + bm25B*ix.lens[p.sec]/ix.avgLen
+			scores[p.sec] += w * p.tf * (bm25K1 + 1) / (p.tf + bm25K1*norm)
+		}
+	}
+	var hits []Hit
+	for i, s := range scores {
+		if s > 0 {
+			h := ix.sections[i]
+			h.Score = s
+			hits = append(hits, h)
+		}
+	}
+	slices.SortStableFunc(hits, func(a, b Hit) int {
+		switch {
+		case a.Score > b.Score:
+			return -1
+		case a.Score < b.Score:
+			return 1
+		}
+		return 0
+	})
+	if len(hits) > k {
+		hits = hits[:k]
+	}
+	return hits
+}
+
+// Term is one search term of a query.
+type Term struct {
+	Text   string
+	Weight float64 // 1 for a bigram or word, less for a single character
+}
+
+// Query is a question analysed for retrieval.
+type Query struct {
+	Text    string   // the normalized question
+	Terms   []Term   // what is searched: the question's content and its thesaurus terms
+	Content []string // the question's content terms: what an answer must cover
+	Years   []int    // years the question names
+}
+
+var yearRE = regexp.MustCompile(`(?:19|20)\d{2}`)
+
+// Analyze normalizes a question, expands its colloquial words with the
+// thesaurus, and drops its filler words.
+func (ix *Index) Analyze(question string) Query {
+	q := Query{Text: Normalize(question)}
+	for _, m := range yearRE.FindAllStringIndex(q.Text, -1) {
+		if r, _ := utf8.DecodeRuneInString(q.Text[m[1]:]); r == '年' || r == '版' {
+			y, _ := strconv.Atoi(q.Text[m[0]:m[1]])
+			q.Years = append(q.Years, y)
+		}
+	}
+	expansions, rest := ix.lexicon.Expand(q.Text, func(w string) bool { return strings.Contains(ix.text, w) })
+	seen := map[string]bool{}
+	// add takes the terms of one run of text. All are searched; when content
+	// is set, its bigrams and words, or a lone character, are also what an
+	// answer must cover.
+	add := func(run string, content bool) {
+		lone := utf8.RuneCountInString(run) == 1
+		forEachTerm(run, func(t string, uni bool) {
+			if seen[t] {
+				return
+			}
+			seen[t] = true
+			if uni && isHanTerm(t) && !lone {
+				q.Terms = append(q.Terms, Term{Text: t, Weight: unigramWeight})
+				return
+			}
+			q.Terms = append(q.Terms, Term{Text: t, Weight: 1})
+			if content && !ix.junction(run, t) {
+				q.Content = append(q.Content, t)
+			}
+		})
+	}
+	for _, seg := range ix.contentSegments(rest) {
+		add(seg, true)
+	}
+	for _, e := range expansions {
+		add(Fold(e.Term), e.Main)
+	}
+	return q
+}
+
+func isHanTerm(t string) bool {
+	r, _ := utf8.DecodeRuneInString(t)
+	return unicode.Is(unicode.Han, r)
+}
+
+// contentSegments splits a normalized question into the runs of text left
+// when its filler words are taken out. A one-character filler word (的, 是)
+// is kept where it forms a word of the reports with its neighbour (存在).
+func (ix *Index) contentSegments(q string) []string {
+	runes := []rune(q)
+	covered := make([]bool, len(runes))
+	stop := ix.lexicon.stopwords
+	for i := 0; i < len(runes); {
+		matched := 0
+		for _, w := range stop {
+			wr := []rune(w)
+			if len(wr) > len(runes)-i || string(runes[i:i+len(wr)]) != w {
+				continue
+			}
+			if len(wr) == 1 && ix.formsWord(runes, i) {
+				continue
+			}
+			matched = len(wr)
+			break
+		}
+		if matched == 0 {
+			i++
+			continue
+		}
+		for j := i; j < i+matched; j++ {
+			covered[j] = true
+		}
+		i += matched
+	}
+	var segs []string
+	var b strings.Builder
+	for i, r := range runes {
+		if covered[i] || !(unicode.Is(unicode.Han, r) || isWordRune(r)) {
+			if b.Len() > 0 {
+				segs = append(segs, b.String())
+				b.Reset()
+			}
+			continue
+		}
+		b.WriteRune(r)
+	}
+	if b.Len() > 0 {
+		segs = append(segs, b.String())
+	}
+	return segs
+}
+
+// junction reports whether bigram, found in run, is no word but the seam
+// of two words the reports know: 议收 in 行政复议收到. Without a segmenter
+// such seams would count as content no section has.
+func (ix *Index) junction(run, bigram string) bool {
+	if ix.Known(bigram) || utf8.RuneCountInString(bigram) != 2 {
+		return false
+	}
+	i := strings.Index(run, bigram)
+	first, n := utf8.DecodeRuneInString(bigram)
+	second := bigram[n:]
+	before, _ := utf8.DecodeLastRuneInString(run[:i])
+	after, _ := utf8.DecodeRuneInString(run[i+len(bigram):])
+	return i > 0 && i+len(bigram) < len(run) &&
+		ix.Known(string(before)+string(first)) && ix.Known(second+string(after))
+}
+
+// formsWord reports whether the character at i makes a bigram of the
+// reports with the character before or after it.
+func (ix *Index) formsWord(runes []rune, i int) bool {
+	if i > 0 && ix.Known(string(runes[i-1:i+1])) {
+		return true
+	}
+	return i+1 < len(runes) && ix.Known(string(runes[i:i+2]))
+}
+
+// Fold normalizes report text for matching: full-width forms to ASCII and
+// Latin letters to lower case. Questions also get Normalize's conversion to
+// Simplified Chinese, which reports (written in Simplified) do not need.
+func Fold(s string) string {
+	return strings.ToLower(width.Fold.String(s))
+}
+
+func isWordRune(r rune) bool {
+	return r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r))
+}
+
+// Terms returns the search terms of a folded text: the bigrams and unigrams
+// of its Chinese runs and its ASCII words and numbers (11.47 stays one term).
+func Terms(text string) []string {
+	var out []string
+	forEachTerm(text, func(t string, _ bool) { out = append(out, t) })
+	return out
+}
+
+// forEachTerm calls fn with each term of a folded text; uni is true for a
+// single Chinese character.
+func forEachTerm(text string, fn func(term string, uni bool)) {
+	prev := -1 // byte offset of the previous Han rune, when adjacent
+	word := -1 // start of the current ASCII word
+	for i, r := range text {
+		if isWordRune(r) || (r == '.' && word >= 0 && i+1 < len(text) && text[i+1] >= '0' && text[i+1] <= '9') {
+			if word < 0 {
+				word = i
+			}
+			prev = -1
+			continue
+		}
+		if word >= 0 {
+			fn(text[word:i], false)
+			word = -1
+		}
+		if !unicode.Is(unicode.Han, r) {
+			prev = -1
+			continue
+		}
+		end := i + utf8.RuneLen(r)
+		fn(text[i:end], true)
+		if prev >= 0 {
+			fn(text[prev:end], false)
+		}
+		prev = i
+	}
+	if word >= 0 {
+		fn(text[word:], false)
+	}
+}

@@ -1,0 +1,62 @@
+package knowledge
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestAnalyze(t *testing.T) {
+	ix := NewIndex(seed(t))
+	tests := []struct {
+		q       string
+		content []string
+		years   []int
+	}{
+		{"行政复议收到多少件申请?", []string{"行政", "复议", "收到", "申请", "政复"}, nil},
+		{"警察那边移送了多少案子", []string{"移送", "公安", "安机", "机关", "案件"}, nil},
+		{"2024年的GDP是多少", []string{"2024", "gdp"}, []int{2024}},
+		{"县长叫什么名字", []string{"县长", "长叫", "名字"}, nil},
+		{"法治建设存在什么问题", []string{"法治", "建设", "存在", "问题", "治建"}, nil},
+	}
+	for _, tt := range tests {
+		q := ix.Analyze(tt.q)
+		got := slices.Sorted(slices.Values(q.Content))
+		if want := slices.Sorted(slices.Values(tt.content)); !slices.Equal(got, want) || !slices.Equal(q.Years, tt.years) {
+			t.Errorf("Analyze(%q) content %v years %v, want %v %v", tt.q, got, q.Years, want, tt.years)
+		}
+	}
+}
+
+func TestSearch(t *testing.T) {
+	ix := NewIndex(seed(t))
+	tests := []struct{ q, top string }{
+		{"行政复议收到多少件申请", "一(六)1"},
+		{"行政複議申請", "一(六)1"},
+		{"企业享受惠企资金多少", "一(二)2一是"},
+		{"法律咨询多少人次", "一(六)4"},
+		{"免罚清单适用案件", "一(二)3"},
+		{"新办执法证", "一(四)3"},
+		{"存在的问题", "二"},
+	}
+	for _, tt := range tests {
+		hits := ix.Search(ix.Analyze(tt.q), 3)
+		if len(hits) == 0 || hits[0].Section.ID != tt.top {
+			var got []string
+			for _, h := range hits {
+				got = append(got, h.Section.ID)
+			}
+			t.Errorf("Search(%q) = %v, want %s first", tt.q, got, tt.top)
+		}
+		for i := 1; i < len(hits); i++ {
+			if hits[i].Score > hits[i-1].Score {
+				t.Errorf("Search(%q): hits out of order", tt.q)
+			}
+		}
+	}
+	if hits := ix.Search(ix.Analyze("GDP"), 3); len(hits) != 0 {
+		t.Errorf("Search(GDP) = %d hits, want none", len(hits))
+	}
+	if !ix.HasYear(2023) || !ix.HasYear(2022) || ix.HasYear(2024) {
+		t.Errorf("HasYear: 2023 %v 2022 %v 2024 %v", ix.HasYear(2023), ix.HasYear(2022), ix.HasYear(2024))
+	}
+}

@@ -1,0 +1,271 @@
+package knowledge
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/width"
+)
+
+// ErrMalformed is wrapped by every error about a report file that cannot be
+// read as a report.
+var ErrMalformed = errors.New("malformed report")
+
+// ParseError says where in which file a report is malformed.
+type ParseError struct {
+	File string
+	Line int // 0 when the problem is the file as a whole
+	Msg  string
+}
+
+func (e *ParseError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// Unwrap lets errors.Is match ErrMalformed.
+func (e *ParseError) Unwrap() error { return ErrMalformed }
+
+// line is one paragraph of a report with the line of the file it starts on.
+type line struct {
+	no   int
+	text string
+}
+
+// Parse reads a report from data. name is the file name, used in errors and
+// to choose the format: .html/.htm pages, .md Markdown, anything else plain
+// text. It returns a *ParseError (wrapping ErrMalformed) when the file is
+// empty, not UTF-8 text, or its outline is out of order.
+func Parse(name string, data []byte) (*Document, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, &ParseError{File: name, Msg: "the file is empty; expected the text of a report"}
+	}
+	if no, ok := firstInvalidLine(data); !ok {
+		return nil, &ParseError{File: name, Line: no, Msg: "not UTF-8 text; save the report as UTF-8"}
+	}
+	var lines []line
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".html", ".htm":
+		lines = htmlLines(data)
+	case ".md", ".markdown":
+		lines = markdownLines(data)
+	default:
+		lines = textLines(data)
+	}
+	return parseLines(name, lines)
+}
+
+func firstInvalidLine(data []byte) (int, bool) {
+	for i, l := range bytes.Split(data, []byte("\n")) {
+		if !utf8.Valid(l) || bytes.IndexByte(l, 0) >= 0 {
+			return i + 1, false
+		}
+	}
+	return 0, true
+}
+
+func textLines(data []byte) []line {
+	var out []line
+	for i, l := range strings.Split(string(data), "\n") {
+		l = strings.TrimFunc(l, isSpace)
+		if l != "" {
+			out = append(out, line{no: i + 1, text: l})
+		}
+	}
+	return out
+}
+
+func isSpace(r rune) bool { return unicode.IsSpace(r) || r == '\u3000' || r == '\ufeff' }
+
+// furniture matches the (width-folded) lines and fragments of a government web page that are
+// not part of the report: font-size and print links, visitor counts, QR-code
+// prompts, navigation.
+var furniture = []*regexp.Regexp{
+	regexp.MustCompile(`^字体:`),
+	regexp.MustCompile(`【\s*大\s*中\s*小\s*】`),
+	regexp.MustCompile(`^【?\s*(打印|打印本页|关闭|关闭窗口|收藏|分享)\s*】?$`),
+	regexp.MustCompile(`扫一扫在手机打开当前页`),
+	regexp.MustCompile(`^(回到|返回)顶部$`),
+	regexp.MustCompile(`^分享到`),
+	regexp.MustCompile(`^(上一篇|下一篇):`),
+	regexp.MustCompile(`^当前位置:`),
+	regexp.MustCompile(`^访问量:\s*\d*$`),
+}
+
+func isFurniture(s string) bool {
+	for _, re := range furniture {
+		if re.MatchString(s) {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	metaDateRE   = regexp.MustCompile(`(?:日期|发布时间|发布日期):\s*(\d{4}[-/年]\d{1,2}[-/月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)`)
+	metaSourceRE = regexp.MustCompile(`(?:来源|信息来源):\s*([^\s:]+)`)
+)
+
+// Outline markers, matched on width-folded text. Arabic markers are checked for a following digit by hand
+// (1.5万 is a number, not a heading).
+var (
+	level1RE = regexp.MustCompile(`^([一二三四五六七八九十]+)、\s*`)
+	level2RE = regexp.MustCompile(`^\(([一二三四五六七八九十]+)\)\s*`)
+	level3RE = regexp.MustCompile(`^(\d{1,2})[.、]\s*`)
+	level4RE = regexp.MustCompile(`^\((\d{1,2})\)\s*`)
+)
+
+const inlineLevel = 5
+
+type marker struct {
+	level int
+	n     int    // its number: 三 is 3
+	id    string // its part of a section ID: 三, (三), 3, (3)
+	rest  string // the line after the marker
+}
+
+func parseMarker(s string) (marker, bool) {
+	if m := level1RE.FindStringSubmatch(s); m != nil {
+		n, _ := parseHanNumber(m[1])
+		return marker{level: 1, n: int(n), id: m[1], rest: s[len(m[0]):]}, true
+	}
+	if m := level2RE.FindStringSubmatch(s); m != nil {
+		n, _ := parseHanNumber(m[1])
+		return marker{level: 2, n: int(n), id: "(" + m[1] + ")", rest: s[len(m[0]):]}, true
+	}
+	if m := level4RE.FindStringSubmatch(s); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return marker{level: 4, n: n, id: "(" + m[1] + ")", rest: s[len(m[0]):]}, true
+	}
+	if m := level3RE.FindStringSubmatch(s); m != nil {
+		rest := s[len(m[0]):]
+		if r, _ := utf8.DecodeRuneInString(rest); rest == "" || unicode.IsDigit(r) {
+			return marker{}, false
+		}
+		n, _ := strconv.Atoi(m[1])
+		return marker{level: 3, n: n, id: m[1], rest: rest}, true
+	}
+	return marker{}, false
+}
+
+// parseLines turns a report's paragraphs into a Document.
+func parseLines(name string, lines []line) (*Document, error) {
+	doc := &Document{Meta: Meta{File: name}, byID: map[string]*Section{}}
+	var body []line
+	for _, l := range lines {
+		folded := width.Fold.String(l.text)
+		if isFurniture(folded) {
+			continue
+		}
+		if len(body) == 0 {
+			if doc.Meta.Title == "" {
+				doc.Meta.Title = l.text
+				continue
+			}
+			if m := metaDateRE.FindStringSubmatch(folded); m != nil {
+				doc.Meta.Published = m[1]
+				if s := metaSourceRE.FindStringSubmatch(folded); s != nil {
+					doc.Meta.Source = s[1]
+				}
+				continue
+			}
+		}
+		body = append(body, l)
+	}
+	if doc.Meta.Title == "" {
+		return nil, &ParseError{File: name, Msg: "no title line; expected the report's title on its first line"}
+	}
+	if len(body) == 0 {
+		return nil, &ParseError{File: name, Msg: "no report text after the title"}
+	}
+	if _, ok := parseMarker(width.Fold.String(doc.Meta.Title)); ok {
+		return nil, &ParseError{File: name, Line: lines[0].no, Msg: "the first line is a section heading; expected the report's title"}
+	}
+
+	var (
+		stack   []*Section // open sections, outermost first
+		counter = map[string]int{}
+		cur     *Section
+	)
+	for _, l := range body {
+		m, ok := parseMarker(width.Fold.String(l.text))
+		if !ok {
+			if cur == nil {
+				cur = &Section{ID: PreambleID, Heading: PreambleID, Line: l.no}
+				doc.add(cur)
+			}
+			cur.Text = joinPara(cur.Text, l.text)
+			continue
+		}
+		for len(stack) > 0 && stack[len(stack)-1].Level >= m.level {
+			stack = stack[:len(stack)-1]
+		}
+		parentID := ""
+		var path []string
+		for _, s := range stack {
+			path = append(path, s.Heading)
+		}
+		if len(stack) > 0 {
+			parentID = stack[len(stack)-1].ID
+		}
+		key := parentID + "|" + strconv.Itoa(m.level)
+		if want := counter[key] + 1; m.n != want {
+			return nil, &ParseError{File: name, Line: l.no, Msg: fmt.Sprintf("heading %q is out of order: expected number %d at this level", clip(l.text, 20), want)}
+		}
+		counter[key] = m.n
+		// The original line, less the marker: its rune count equals the folded one's.
+		rest := string([]rune(l.text)[utf8.RuneCountInString(width.Fold.String(l.text))-utf8.RuneCountInString(m.rest):])
+		heading, text := splitHeading(rest)
+		cur = &Section{ID: parentID + m.id, Heading: heading, Text: text, Path: path, Parent: parentID, Level: m.level, Line: l.no}
+		if cur.Parent == PreambleID {
+			cur.Parent = ""
+		}
+		doc.add(cur)
+		stack = append(stack, cur)
+	}
+	doc.splitInline()
+	for _, s := range doc.Sections {
+		s.Figures = sectionFigures(s.ID, s.Text)
+		if !strings.Contains(s.Text, s.Heading) {
+			s.Figures = append(sectionFigures(s.ID, s.Heading), s.Figures...)
+		}
+	}
+	return doc, nil
+}
+
+func sectionFigures(id, text string) []Figure {
+	fs := ExtractFigures(text)
+	for i := range fs {
+		fs[i].Section = id
+	}
+	return fs
+}
+
+func (d *Document) add(s *Section) {
+	d.Sections = append(d.Sections, s)
+	d.byID[s.ID] = s
+}
+
+func joinPara(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "\n" + b
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
