@@ -1,0 +1,115 @@
+package answer
+
+import (
+	"strings"
+
+	"reportbot/knowledge"
+)
+
+// SourcePrefix opens the line of an answer that names its sources.
+const SourcePrefix = "来源:"
+
+// composeFound writes the text of an answer from its citations: the quotes,
+// then one line naming the sections.
+func composeFound(cits []Citation, noNumber bool) string {
+	var b strings.Builder
+	if noNumber {
+		b.WriteString("报告没有给出具体数字,原文是这样说的:\n")
+	}
+	var labels []string
+	seen := map[string]bool{}
+	for i, c := range cits {
+		if i > 0 && c.Section != cits[i-1].Section {
+			b.WriteString("\n")
+		}
+		b.WriteString(c.Quote)
+		label := c.Section
+		if c.Heading != "" {
+			label += " " + c.Heading
+		}
+		if c.Report != "" {
+			label = "《" + c.Report + "》" + label
+		}
+		if !seen[label] {
+			seen[label] = true
+			labels = append(labels, label)
+		}
+	}
+	b.WriteString("\n")
+	b.WriteString(SourcePrefix)
+	b.WriteString(strings.Join(labels, ";"))
+	return b.String()
+}
+
+// notFound is the answer to a question the reports do not answer: it says
+// so and what they do cover, and quotes no figure.
+func (a *Answerer) notFound(question, resolved string) Answer {
+	return Answer{
+		Question: question,
+		Text:     "报告里没有提到这方面的内容,我不能替报告回答。" + a.coverage(),
+		Mode:     ModeExtractive,
+		Resolved: resolved,
+	}
+}
+
+// coverage names what the reports do cover: their chapter and part headings
+// that carry no figure.
+func (a *Answerer) coverage() string {
+	var topics []string
+	for _, d := range a.Index.Docs() {
+		for _, s := range d.Sections {
+			if s.Level == 2 && len(s.Figures) == 0 && s.Heading != "" {
+				topics = append(topics, s.Heading)
+			}
+		}
+	}
+	if len(topics) > 8 {
+		topics = topics[:8]
+	}
+	if len(topics) == 0 {
+		return ""
+	}
+	return "报告讲的是:" + strings.Join(topics, "、") + "。欢迎就这些方面提问。"
+}
+
+// Body is an answer's text without its source line: the words whose
+// figures must all come from the cited sections.
+func Body(text string) string {
+	var keep []string
+	for _, l := range strings.Split(text, "\n") {
+		if !strings.HasPrefix(l, SourcePrefix) {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "\n")
+}
+
+// Unsupported returns the figures of an answer's body that no cited section
+// of ix contains: for a correct answer, none.
+func Unsupported(ix *knowledge.Index, a Answer) []knowledge.Figure {
+	var allowed []knowledge.Figure
+	for _, c := range a.Citations {
+		for _, d := range ix.Docs() {
+			if c.Report != "" && c.Report != d.Meta.Title {
+				continue
+			}
+			if s := d.Section(c.Section); s != nil {
+				allowed = append(allowed, s.Figures...)
+			}
+		}
+	}
+	var out []knowledge.Figure
+	for _, f := range knowledge.ExtractFigures(Body(a.Text)) {
+		ok := false
+		for _, g := range allowed {
+			if f.Equal(g) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			out = append(out, f)
+		}
+	}
+	return out
+}
