@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"reportbot/answer"
+	"reportbot/config"
+	"reportbot/eval"
+	"reportbot/knowledge"
+	"reportbot/memory"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+const usage = `reportbot answers questions about a government report, with its exact figures and sources.
+
+Usage:
+  reportbot ask [--json] QUESTION     answer one question
+  reportbot chat [--json]             answer one question a line from stdin, as one conversation
+  reportbot sections                  print the report's outline with section IDs
+  reportbot eval [--set FILE]         score a question set (default testdata/gold.jsonl)
+
+Every command takes --report FILE (repeatable) to load report files
+(.txt, .md, .html) instead of the embedded 2023 Fenyi County report.
+`
+
+// run is the whole program: main only wires the process to it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	cmd, args := args[0], args[1:]
+	switch cmd {
+	case "ask", "chat", "sections", "eval":
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	default:
+		fmt.Fprintf(stderr, "reportbot: unknown command %q\n\n%s", cmd, usage)
+		return exitUsage
+	}
+	cfg, rest, err := config.Load(cmd, args, getenv, stderr)
+	if errors.Is(err, config.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "reportbot %s: %v\n", cmd, err)
+		return exitUsage
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	docs, err := loadReports(cfg.Reports)
+	if err != nil {
+		fmt.Fprintf(stderr, "reportbot: %v\n", err)
+		return exitError
+	}
+	ix := knowledge.NewIndex(docs...)
+	ans := &answer.Answerer{Index: ix, Memory: memory.NewInProcess(0), Log: log, MaxQuestionRunes: cfg.MaxQuestionRunes}
+	switch cmd {
+	case "ask":
+		if len(rest) == 0 {
+			fmt.Fprintf(stderr, "reportbot ask: no question; usage: reportbot ask [--json] QUESTION\n")
+			return exitUsage
+		}
+		return printAnswer(stdout, stderr, cfg.JSON, ask(ctx, ans, "cli", strings.Join(rest, " ")))
+	case "chat":
+		return chat(ctx, ans, cfg.JSON, stdin, stdout, stderr)
+	case "sections":
+		printSections(stdout, docs)
+		return exitOK
+	default: // eval
+		return runEval(ctx, ans, ix, cfg.GoldSet, stdout, stderr)
+	}
+}
+
+func loadReports(paths []string) ([]*knowledge.Document, error) {
+	if len(paths) == 0 {
+		return knowledge.Default()
+	}
+	return knowledge.LoadFiles(paths)
+}
+
+// ask answers one question; a question that cannot be asked gets its
+// polite reply as the answer.
+func ask(ctx context.Context, a *answer.Answerer, conv, q string) answer.Answer {
+	ans, err := a.Ask(ctx, conv, q)
+	if err != nil {
+		return answer.Answer{Question: q, Text: answer.UserMessage(err), Mode: answer.ModeExtractive, Citations: []answer.Citation{}}
+	}
+	return ans
+}
+
+func printAnswer(stdout, stderr io.Writer, asJSON bool, a answer.Answer) int {
+	if !asJSON {
+		fmt.Fprintln(stdout, a.Text)
+		return exitOK
+	}
+	if a.Citations == nil {
+		a.Citations = []answer.Citation{}
+	}
+	b, err := json.Marshal(a)
+	if err != nil {
+		fmt.Fprintf(stderr, "reportbot: encode answer: %v\n", err)
+		return exitError
+	}
+	fmt.Fprintln(stdout, string(b))
+	return exitOK
+}
+
+// chat answers each line of stdin in turn, as one conversation.
+func chat(ctx context.Context, a *answer.Answerer, asJSON bool, stdin io.Reader, stdout, stderr io.Writer) int {
+	sc := bufio.NewScanner(stdin)
+	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	first := true
+	for sc.Scan() {
+		if ctx.Err() != nil {
+			return exitError
+		}
+		if !asJSON && !first {
+			fmt.Fprintln(stdout)
+		}
+		first = false
+		if code := printAnswer(stdout, stderr, asJSON, ask(ctx, a, "cli", sc.Text())); code != exitOK {
+			return code
+		}
+	}
+	if err := sc.Err(); err != nil {
+		fmt.Fprintf(stderr, "reportbot chat: read stdin: %v\n", err)
+		return exitError
+	}
+	return exitOK
+}
+
+func printSections(w io.Writer, docs []*knowledge.Document) {
+	for i, d := range docs {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		if len(docs) > 1 {
+			fmt.Fprintf(w, "# %s (%s)\n", d.Meta.Title, d.Meta.File)
+		}
+		for _, s := range d.Sections {
+			indent := strings.Repeat("  ", len(s.Path))
+			fmt.Fprintf(w, "%s%s\t%s\n", indent, s.ID, s.Heading)
+		}
+	}
+}
+
+func runEval(ctx context.Context, a *answer.Answerer, ix *knowledge.Index, set string, stdout, stderr io.Writer) int {
+	f, err := os.Open(set)
+	if err != nil {
+		fmt.Fprintf(stderr, "reportbot eval: %v; name a question set with --set FILE\n", err)
+		return exitError
+	}
+	defer f.Close()
+	cases, err := eval.Load(f, set)
+	if err != nil {
+		fmt.Fprintf(stderr, "reportbot eval: %v\n", err)
+		return exitError
+	}
+	rep, err := eval.Run(ctx, a, ix, cases)
+	if err != nil {
+		fmt.Fprintf(stderr, "reportbot eval: %v\n", err)
+		return exitError
+	}
+	rep.Print(stdout)
+	return exitOK
+}

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCLI runs the program as a user would, with no environment at all.
+func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, func(string) string { return "" }, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+type jsonAnswer struct {
+	Question  string `json:"question"`
+	Answer    string `json:"answer"`
+	Found     *bool  `json:"found"`
+	Mode      string `json:"mode"`
+	Citations []struct {
+		Section string `json:"section"`
+		Heading string `json:"heading"`
+		Quote   string `json:"quote"`
+	} `json:"citations"`
+}
+
+func decode(t *testing.T, line string) jsonAnswer {
+	t.Helper()
+	var a jsonAnswer
+	dec := json.NewDecoder(strings.NewReader(line))
+	if err := dec.Decode(&a); err != nil {
+		t.Fatalf("decode %q: %v", line, err)
+	}
+	if a.Found == nil || a.Citations == nil || a.Mode != "extractive" {
+		t.Fatalf("answer %q lacks found, citations or mode", line)
+	}
+	return a
+}
+
+func TestAskJSON(t *testing.T) {
+	code, out, errOut := runCLI(t, "", "ask", "--json", "行政复议收到多少件申请?")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	a := decode(t, out)
+	if a.Question != "行政复议收到多少件申请?" || !*a.Found || !strings.Contains(a.Answer, "84件") {
+		t.Errorf("answer = %+v", a)
+	}
+	if len(a.Citations) != 1 || a.Citations[0].Section != "一(六)1" || a.Citations[0].Heading != "持续深化行政复议改革成果" ||
+		!strings.Contains(a.Citations[0].Quote, "收到84件行政复议申请") {
+		t.Errorf("citations = %+v", a.Citations)
+	}
+}
+
+func TestAskPlain(t *testing.T) {
+	code, out, _ := runCLI(t, "", "ask", "法律咨询", "有多少人次?")
+	if code != 0 || !strings.Contains(out, "4727人次") || !strings.Contains(out, "来源:一(六)4 全面完善现代公共法律服务体系") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	code, out, _ = runCLI(t, "", "ask", "--json", "分宜县的GDP是多少?")
+	if a := decode(t, out); code != 0 || *a.Found || len(a.Citations) != 0 {
+		t.Errorf("exit %d: %+v", code, a)
+	}
+}
+
+func TestChat(t *testing.T) {
+	in := "行政复议收到多少件申请?\n那受理了几件?\n\n免罚清单适用了多少案件?\n金额呢?\n"
+	code, out, errOut := runCLI(t, in, "chat", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	want := []string{"84件", "68件", "", "1996件", "185.351万元"}
+	if len(lines) != len(want) {
+		t.Fatalf("%d answers for %d lines:\n%s", len(lines), len(want), out)
+	}
+	for i, w := range want {
+		a := decode(t, lines[i])
+		if w == "" {
+			if *a.Found {
+				t.Errorf("blank line answered: %+v", a)
+			}
+			continue
+		}
+		if !strings.Contains(a.Answer, w) {
+			t.Errorf("answer %d lacks %s: %s", i, w, a.Answer)
+		}
+	}
+}
+
+func TestSections(t *testing.T) {
+	code, out, _ := runCLI(t, "", "sections")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 47 || lines[0] != "前言\t前言" || !strings.Contains(out, "\n      一(六)5三是\t提升普法针对性\n") {
+		t.Errorf("exit %d, %d lines:\n%s", code, len(lines), out)
+	}
+}
+
+func TestReports(t *testing.T) {
+	code, out, errOut := runCLI(t, "", "ask", "--report", "../../knowledge/testdata/report.md", "法律咨询多少人次")
+	if code != 0 || !strings.Contains(out, "5000人次") {
+		t.Errorf("exit %d: %s%s", code, out, errOut)
+	}
+	code, out, _ = runCLI(t, "", "sections", "--report", "../../knowledge/testdata/report.md", "--report", "../../knowledge/testdata/report.html")
+	if code != 0 || strings.Count(out, "# 示例县2024年法治政府建设年度报告") != 2 {
+		t.Errorf("two reports: exit %d:\n%s", code, out)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.txt")
+	if err := os.WriteFile(bad, []byte("报告\n\n二、错位\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = runCLI(t, "", "ask", "--report", "../../knowledge/testdata/report.md", "--report", bad, "问题")
+	if code != 1 || out != "" || !strings.Contains(errOut, bad+":3: heading") {
+		t.Errorf("malformed report: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
+
+func TestUsage(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		err  string
+	}{
+		{nil, 2, "Usage:"},
+		{[]string{"fly"}, 2, `unknown command "fly"`},
+		{[]string{"ask"}, 2, "no question"},
+		{[]string{"ask", "--bogus", "x"}, 2, "flag provided but not defined"},
+		{[]string{"eval", "--set", "missing.jsonl"}, 1, "missing.jsonl"},
+	}
+	for _, tt := range tests {
+		code, _, errOut := runCLI(t, "", tt.args...)
+		if code != tt.code || !strings.Contains(errOut, tt.err) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tt.args, code, errOut, tt.code, tt.err)
+		}
+	}
+	code, out, _ := runCLI(t, "", "ask", "--json", strings.Repeat("长", 10000))
+	if a := decode(t, out); code != 0 || *a.Found || !strings.Contains(a.Answer, "问题太长") {
+		t.Errorf("10 000 characters: exit %d, %+v", code, a)
+	}
+}

@@ -1,0 +1,89 @@
+// Package config reads reportbot's settings from command-line flags and
+// environment variables, in one place, and validates them.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+)
+
+// Config is the effective configuration of one run.
+type Config struct {
+	Reports          []string   // report files to load instead of the embedded report
+	JSON             bool       // print answers as JSON
+	GoldSet          string     // question set for eval
+	LogLevel         slog.Level // log level
+	MaxQuestionRunes int        // longest question answered
+}
+
+// DefaultGoldSet is the question set eval scores when none is named.
+const DefaultGoldSet = "testdata/gold.jsonl"
+
+// ErrHelp is returned when the user asked for the flags' help text.
+var ErrHelp = flag.ErrHelp
+
+// reportList is the repeatable --report flag.
+type reportList []string
+
+func (r *reportList) String() string { return strings.Join(*r, ",") }
+
+func (r *reportList) Set(v string) error {
+	if strings.TrimSpace(v) == "" {
+		return errors.New("empty path; expected a report file")
+	}
+	*r = append(*r, v)
+	return nil
+}
+
+// Load parses the flags of command cmd from args, with defaults from
+// getenv, and returns the configuration and the arguments left after the
+// flags. Flag errors and the help text go to output.
+//
+// Environment: REPORTBOT_REPORTS (report files, comma-separated),
+// LOG_LEVEL (debug, info, warn, error), REPORTBOT_MAX_QUESTION (runes).
+func Load(cmd string, args []string, getenv func(string) string, output io.Writer) (Config, []string, error) {
+	c := Config{GoldSet: DefaultGoldSet, MaxQuestionRunes: 500, LogLevel: slog.LevelWarn}
+	var reports reportList
+	if v := getenv("REPORTBOT_REPORTS"); v != "" {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				reports = append(reports, p)
+			}
+		}
+	}
+	if v := getenv("LOG_LEVEL"); v != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+			return c, nil, fmt.Errorf("LOG_LEVEL: %q is not a level; expected debug, info, warn or error", v)
+		}
+	}
+	if v := getenv("REPORTBOT_MAX_QUESTION"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return c, nil, fmt.Errorf("REPORTBOT_MAX_QUESTION: %q is not a positive number of characters", v)
+		}
+		c.MaxQuestionRunes = n
+	}
+	fs := flag.NewFlagSet("reportbot "+cmd, flag.ContinueOnError)
+	fs.SetOutput(output)
+	var flagReports reportList
+	fs.Var(&flagReports, "report", "report `file` to load (.txt, .md or .html; repeatable); replaces the embedded report")
+	switch cmd {
+	case "ask", "chat":
+		fs.BoolVar(&c.JSON, "json", false, "print each answer as one JSON object")
+	case "eval":
+		fs.StringVar(&c.GoldSet, "set", c.GoldSet, "question set `file` (JSON lines)")
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, nil, err
+	}
+	if len(flagReports) > 0 {
+		reports = flagReports
+	}
+	c.Reports = reports
+	return c, fs.Args(), nil
+}
