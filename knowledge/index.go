@@ -49,18 +49,19 @@ type Index struct {
 	avgLen   float64
 	years    map[int]bool
 	lexicon  *Lexicon
-	text     string // all folded section text, for whole-word look-ups
+	own      map[string]bool // thesaurus words the reports use themselves
 }
 
 // NewIndex indexes the sections of docs with the default lexicon.
 func NewIndex(docs ...*Document) *Index {
 	ix := &Index{docs: docs, terms: map[string]int{}, years: map[int]bool{}, lexicon: DefaultLexicon()}
 	var all strings.Builder
+	tf := map[int]float64{} // term frequencies of one section
 	for _, d := range docs {
 		for _, s := range d.Sections {
 			n := len(ix.sections)
 			ix.sections = append(ix.sections, Hit{Doc: d, Section: s})
-			tf := map[int]float64{}
+			clear(tf)
 			var length float64
 			add := func(text string, w float64) {
 				text = Fold(text)
@@ -103,7 +104,16 @@ func NewIndex(docs ...*Document) *Index {
 			ix.years[y] = true
 		}
 	}
-	ix.text = all.String()
+	text := all.String()
+	ix.own = map[string]bool{}
+	for w := range ix.lexicon.synonyms {
+		if offs := runeOffsets(w); len(offs) > 2 && !ix.Known(w[:offs[2]]) {
+			continue // not even its first two characters are in the reports
+		}
+		if strings.Contains(text, w) {
+			ix.own[w] = true
+		}
+	}
 	if len(ix.sections) > 0 {
 		ix.avgLen /= float64(len(ix.sections))
 	}
@@ -161,25 +171,23 @@ func (ix *Index) Search(q Query, k int) []Hit {
 			scores[p.sec] += w * p.tf * (bm25K1 + 1) / (p.tf + bm25K1*norm)
 		}
 	}
-	var hits []Hit
-	for i, s := range scores {
-		if s > 0 {
-			h := ix.sections[i]
-			h.Score = s
-			hits = append(hits, h)
+	// Keep the k best in order: an insertion into a short list beats
+	// sorting every section.
+	hits := make([]Hit, 0, k+1)
+	for i, sc := range scores {
+		if sc <= 0 || (len(hits) == k && sc <= hits[k-1].Score) {
+			continue
 		}
-	}
-	slices.SortStableFunc(hits, func(a, b Hit) int {
-		switch {
-		case a.Score > b.Score:
-			return -1
-		case a.Score < b.Score:
-			return 1
+		at := len(hits)
+		for at > 0 && hits[at-1].Score < sc {
+			at--
 		}
-		return 0
-	})
-	if len(hits) > k {
-		hits = hits[:k]
+		h := ix.sections[i]
+		h.Score = sc
+		hits = slices.Insert(hits, at, h)
+		if len(hits) > k {
+			hits = hits[:k]
+		}
 	}
 	return hits
 }
@@ -210,7 +218,7 @@ func (ix *Index) Analyze(question string) Query {
 			q.Years = append(q.Years, y)
 		}
 	}
-	expansions, rest := ix.lexicon.Expand(q.Text, func(w string) bool { return strings.Contains(ix.text, w) })
+	expansions, rest := ix.lexicon.Expand(q.Text, func(w string) bool { return ix.own[w] })
 	seen := map[string]bool{}
 	// add takes the terms of one run of text. All are searched; when content
 	// is set, its bigrams and words, or a lone character, are also what an
@@ -250,72 +258,46 @@ func isHanTerm(t string) bool {
 // when its filler words are taken out. A one-character filler word (的, 是)
 // is kept where it forms a word of the reports with its neighbour (存在).
 func (ix *Index) contentSegments(q string) []string {
-	runes := []rune(q)
-	covered := make([]bool, len(runes))
-	stop := ix.lexicon.stopwords
-	for i := 0; i < len(runes); {
-		matched := 0
-		for _, w := range stop {
-			wr := []rune(w)
-			if len(wr) > len(runes)-i || string(runes[i:i+len(wr)]) != w {
-				continue
-			}
-			if len(wr) == 1 && ix.formsWord(runes, i) {
-				continue
-			}
-			matched = len(wr)
-			break
-		}
-		if matched == 0 {
-			i++
-			continue
-		}
-		for j := i; j < i+matched; j++ {
-			covered[j] = true
-		}
-		i += matched
-	}
+	lx := ix.lexicon
+	offs := runeOffsets(q)
 	var segs []string
-	var b strings.Builder
-	for i, r := range runes {
-		if covered[i] || !(unicode.Is(unicode.Han, r) || isWordRune(r)) {
-			if b.Len() > 0 {
-				segs = append(segs, b.String())
-				b.Reset()
-			}
+	start := -1 // byte offset where the current run began
+	end := func(i int) {
+		if start >= 0 {
+			segs = append(segs, q[start:offs[i]])
+			start = -1
+		}
+	}
+	for i := 0; i < len(offs)-1; {
+		n := longestAt(q, offs, i, lx.stopMax, func(w string, n int) bool {
+			return lx.stopwords[w] && (n > 1 || !ix.formsWord(q, offs, i))
+		})
+		if n > 0 {
+			end(i)
+			i += n
 			continue
 		}
-		b.WriteRune(r)
+		r, _ := utf8.DecodeRuneInString(q[offs[i]:])
+		if unicode.Is(unicode.Han, r) || isWordRune(r) {
+			if start < 0 {
+				start = offs[i]
+			}
+		} else {
+			end(i)
+		}
+		i++
 	}
-	if b.Len() > 0 {
-		segs = append(segs, b.String())
-	}
+	end(len(offs) - 1)
 	return segs
 }
 
-// junction reports whether bigram, found in run, is no word but the seam
-// of two words the reports know: 议收 in 行政复议收到. Without a segmenter
-// such seams would count as content no section has.
-func (ix *Index) junction(run, bigram string) bool {
-	if ix.Known(bigram) || utf8.RuneCountInString(bigram) != 2 {
-		return false
-	}
-	i := strings.Index(run, bigram)
-	first, n := utf8.DecodeRuneInString(bigram)
-	second := bigram[n:]
-	before, _ := utf8.DecodeLastRuneInString(run[:i])
-	after, _ := utf8.DecodeRuneInString(run[i+len(bigram):])
-	return i > 0 && i+len(bigram) < len(run) &&
-		ix.Known(string(before)+string(first)) && ix.Known(second+string(after))
-}
-
-// formsWord reports whether the character at i makes a bigram of the
-// reports with the character before or after it.
-func (ix *Index) formsWord(runes []rune, i int) bool {
-	if i > 0 && ix.Known(string(runes[i-1:i+1])) {
+// formsWord reports whether the character at rune i of q makes a bigram of
+// the reports with the character before or after it.
+func (ix *Index) formsWord(q string, offs []int, i int) bool {
+	if i > 0 && ix.Known(q[offs[i-1]:offs[i+1]]) {
 		return true
 	}
-	return i+1 < len(runes) && ix.Known(string(runes[i:i+2]))
+	return i+2 < len(offs) && ix.Known(q[offs[i]:offs[i+2]])
 }
 
 // Fold normalizes report text for matching: full-width forms to ASCII and
@@ -368,4 +350,20 @@ func forEachTerm(text string, fn func(term string, uni bool)) {
 	if word >= 0 {
 		fn(text[word:], false)
 	}
+}
+
+// junction reports whether bigram, found in run, is no word but the seam
+// of two words the reports know: 议收 in 行政复议收到. Without a segmenter
+// such seams would count as content no section has.
+func (ix *Index) junction(run, bigram string) bool {
+	if ix.Known(bigram) || utf8.RuneCountInString(bigram) != 2 {
+		return false
+	}
+	i := strings.Index(run, bigram)
+	first, n := utf8.DecodeRuneInString(bigram)
+	second := bigram[n:]
+	before, _ := utf8.DecodeLastRuneInString(run[:i])
+	after, _ := utf8.DecodeRuneInString(run[i+len(bigram):])
+	return i > 0 && i+len(bigram) < len(run) &&
+		ix.Known(string(before)+string(first)) && ix.Known(second+string(after))
 }

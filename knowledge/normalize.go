@@ -3,10 +3,10 @@ package knowledge
 import (
 	_ "embed"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/longbridgeapp/opencc"
 	"golang.org/x/text/width"
@@ -53,8 +53,9 @@ func hasHan(s string) bool {
 // words.
 type Lexicon struct {
 	synonyms  map[string][]string
-	words     []string // thesaurus keys, longest first
-	stopwords []string // longest first
+	synMax    int // longest thesaurus word, in runes
+	stopwords map[string]bool
+	stopMax   int
 }
 
 // DefaultLexicon is the lexicon kept as data in lexicon/.
@@ -69,7 +70,7 @@ var DefaultLexicon = sync.OnceValue(func() *Lexicon {
 // ParseLexicon reads a thesaurus (a word, then its report terms, a line) and
 // a stop-word list (one a line). Lines starting with # are comments.
 func ParseLexicon(thesaurus, stopwords string) (*Lexicon, error) {
-	lx := &Lexicon{synonyms: map[string][]string{}}
+	lx := &Lexicon{synonyms: map[string][]string{}, stopwords: map[string]bool{}}
 	for i, l := range strings.Split(thesaurus, "\n") {
 		l = strings.TrimSpace(l)
 		if l == "" || strings.HasPrefix(l, "#") {
@@ -84,18 +85,38 @@ func ParseLexicon(thesaurus, stopwords string) (*Lexicon, error) {
 			return nil, fmt.Errorf("thesaurus line %d: %q is listed twice", i+1, f[0])
 		}
 		lx.synonyms[key] = f[1:]
-		lx.words = append(lx.words, key)
+		lx.synMax = max(lx.synMax, utf8.RuneCountInString(key))
 	}
 	for _, l := range strings.Split(stopwords, "\n") {
 		l = strings.TrimSpace(l)
 		if l != "" && !strings.HasPrefix(l, "#") {
-			lx.stopwords = append(lx.stopwords, Normalize(l))
+			w := Normalize(l)
+			lx.stopwords[w] = true
+			lx.stopMax = max(lx.stopMax, utf8.RuneCountInString(w))
 		}
 	}
-	byLen := func(a, b string) int { return len(b) - len(a) }
-	slices.SortStableFunc(lx.words, byLen)
-	slices.SortStableFunc(lx.stopwords, byLen)
 	return lx, nil
+}
+
+// runeOffsets returns the byte offset of each rune of s, and len(s) last.
+func runeOffsets(s string) []int {
+	offs := make([]int, 0, len(s)/3+2)
+	for i := range s {
+		offs = append(offs, i)
+	}
+	return append(offs, len(s))
+}
+
+// longestAt returns the length in runes of the longest word of set that
+// starts at rune i of s (offs from runeOffsets), trying ok on each; 0 when
+// there is none.
+func longestAt(s string, offs []int, i, maxLen int, ok func(w string, n int) bool) int {
+	for n := min(maxLen, len(offs)-1-i); n >= 1; n-- {
+		if ok(s[offs[i]:offs[i+n]], n) {
+			return n
+		}
+	}
+	return 0
 }
 
 // Expansion is a report term that stands for a colloquial word of a
@@ -107,30 +128,34 @@ type Expansion struct {
 }
 
 // Expand returns the report terms for the colloquial words in a normalized
-// question, each word matched once, longest first, and the question with
-// those words blanked out. A word that the reports use themselves (inReports
-// says so) stays in the question, and its terms only help the search.
+// question, matched leftmost and longest first, and the question with those
+// words blanked out. A word that the reports use themselves (inReports says
+// so) stays in the question, and its terms only help the search.
 func (lx *Lexicon) Expand(q string, inReports func(string) bool) (terms []Expansion, rest string) {
-	rest = q
-	for _, w := range lx.words {
-		if !strings.Contains(rest, w) {
+	offs := runeOffsets(q)
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(offs)-1; {
+		n := longestAt(q, offs, i, lx.synMax, func(w string, _ int) bool { return lx.synonyms[w] != nil })
+		if n == 0 {
+			i++
 			continue
 		}
+		w := q[offs[i]:offs[i+n]]
 		own := inReports(w)
-		for i, t := range lx.synonyms[w] {
-			terms = append(terms, Expansion{Term: t, Main: i == 0 && !own})
+		for j, t := range lx.synonyms[w] {
+			terms = append(terms, Expansion{Term: t, Main: j == 0 && !own})
 		}
 		if !own {
-			rest = strings.ReplaceAll(rest, w, " ")
+			b.WriteString(q[last:offs[i]])
+			b.WriteString(" ")
+			last = offs[i+n]
 		}
+		i += n
 	}
-	return terms, rest
-}
-
-// StripStopwords blanks out the filler words of a normalized question.
-func (lx *Lexicon) StripStopwords(q string) string {
-	for _, w := range lx.stopwords {
-		q = strings.ReplaceAll(q, w, " ")
+	if last == 0 {
+		return terms, q
 	}
-	return q
+	b.WriteString(q[last:])
+	return terms, b.String()
 }

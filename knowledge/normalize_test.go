@@ -33,7 +33,7 @@ func TestParseLexicon(t *testing.T) {
 		t.Fatal(err)
 	}
 	terms, rest := lx.Expand("警察移送的案件和补贴", func(string) bool { return false })
-	want := []Expansion{{"惠企资金", true}, {"惠企政策", false}, {"公安机关", true}}
+	want := []Expansion{{"公安机关", true}, {"惠企资金", true}, {"惠企政策", false}}
 	if !slices.Equal(terms, want) || rest != " 移送的案件和 " {
 		t.Errorf("Expand = %v, %q; want %v", terms, rest, want)
 	}
@@ -46,7 +46,7 @@ func TestParseLexicon(t *testing.T) {
 
 func TestDefaultLexicon(t *testing.T) {
 	lx := DefaultLexicon()
-	if len(lx.words) < 50 || len(lx.stopwords) < 50 {
-		t.Errorf("default lexicon has %d words and %d stop words", len(lx.words), len(lx.stopwords))
+	if len(lx.synonyms) < 50 || len(lx.stopwords) < 50 {
+		t.Errorf("default lexicon has %d words and %d stop words", len(lx.synonyms), len(lx.stopwords))
 	}
 }
