@@ -9,12 +9,17 @@ import (
 // SourcePrefix opens the line of an answer that names its sources.
 const SourcePrefix = "来源:"
 
-// composeFound writes the text of an answer from its citations: the quotes,
-// then one line naming the sections.
-func composeFound(cits []Citation, noNumber bool) string {
+// composeFound writes the text of an answer from its citations: the lead
+// (the clauses that give the asked-for figures), the quotes, then one line
+// naming the sections.
+func composeFound(cits []Citation, lead string, noNumber bool) string {
 	var b strings.Builder
-	if noNumber {
+	switch {
+	case noNumber:
 		b.WriteString("报告没有给出具体数字,原文是这样说的:\n")
+	case lead != "":
+		b.WriteString(lead)
+		b.WriteString("。\n原文:")
 	}
 	var labels []string
 	seen := map[string]bool{}

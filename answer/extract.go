@@ -24,6 +24,8 @@ const (
 	sectionCredit    = 0.2  // bonus for a section the earlier turn cited, for a follow-up
 	maxResolved      = 120  // runes of conversation a follow-up is searched with
 	headingShare     = 0.7  // share of a question a heading must name to answer with its section
+	leadShare        = 0.5  // a clause said first must score this share of the best
+	maxLeadClauses   = 3    // clauses said first at most
 )
 
 // injectionRE matches questions that try to instruct the bot rather than ask
@@ -73,6 +75,7 @@ type query struct {
 	context  []string        // the earlier turn's terms, for a follow-up
 	sections map[string]bool // sections the earlier turn cited
 	resolved string
+	followUp bool
 }
 
 func (a *Answerer) answer(question string, history []Turn) Answer {
@@ -91,8 +94,17 @@ func (a *Answerer) answer(question string, history []Turn) Answer {
 		return a.notFound(question, q.resolved)
 	}
 	cands := a.candidates(q)
-	quantity := quantityRE.MatchString(norm)
+	// A follow-up asks for what its conversation asked for: "不予受理的呢?"
+	// after "收到多少件?" wants a number of 件.
+	asked := norm
+	if q.followUp {
+		asked = q.resolved
+	}
+	quantity := quantityRE.MatchString(asked)
 	unit, kind, hasUnit := unitCue(norm)
+	if !hasUnit {
+		unit, kind, hasUnit = unitCue(asked)
+	}
 	total := 0.0
 	for _, t := range q.focus {
 		total += ix.Weight(t)
@@ -155,7 +167,11 @@ func (a *Answerer) answer(question string, history []Turn) Answer {
 		ans.Citations = append(ans.Citations, cit)
 	}
 	noNumber := quantity && !slices.ContainsFunc(picked, func(c candidate) bool { return hasNumber(c.figures) })
-	ans.Text = composeFound(ans.Citations, noNumber)
+	lead := ""
+	if quantity && !noNumber {
+		lead = leadClauses(ix, picked, q.focus, unit, kind, hasUnit)
+	}
+	ans.Text = composeFound(ans.Citations, lead, noNumber)
 	return ans
 }
 
@@ -204,6 +220,70 @@ func cmpDesc(a, b float64) int {
 		return 1
 	}
 	return 0
+}
+
+// leadClauses picks, from the quoted sentences, the clauses that give the
+// asked-for figures ("其中受理68件"), to say first. Each clause is exact report
+// text. It returns "" when the quote is short enough to need no lead.
+func leadClauses(ix *knowledge.Index, picked []candidate, focus []string, unit string, kind knowledge.FigureKind, hasUnit bool) string {
+	type clause struct {
+		text  string
+		score float64
+	}
+	var all []clause
+	best := 0.0
+	for _, c := range picked {
+		for _, cl := range clauses(c.sentence) {
+			fs := knowledge.ExtractFigures(cl)
+			if !hasNumber(fs) {
+				continue
+			}
+			terms := map[string]bool{}
+			for _, t := range knowledge.Terms(knowledge.Fold(cl)) {
+				terms[t] = true
+			}
+			sc := 0.0
+			for _, t := range focus {
+				if terms[t] {
+					sc += ix.Weight(t)
+				}
+			}
+			if sc == 0 {
+				continue
+			}
+			if hasUnit && hasFigure(fs, unit, kind) {
+				sc *= 1.5
+			}
+			best = max(best, sc)
+			all = append(all, clause{cl, sc})
+		}
+	}
+	var lead []string
+	total := 0
+	for _, c := range picked {
+		total += len(clauses(c.sentence))
+	}
+	for _, c := range all {
+		if c.score >= leadShare*best && len(lead) < maxLeadClauses {
+			lead = append(lead, c.text)
+		}
+	}
+	if len(lead) == 0 || len(lead) == total {
+		return ""
+	}
+	return strings.Join(lead, " … ")
+}
+
+// clauses splits a sentence at its commas and semicolons, dropping the
+// punctuation.
+func clauses(sentence string) []string {
+	return strings.FieldsFunc(sentence, func(r rune) bool {
+		switch r {
+		case ',', '\uff0c', ';', '\uff1b', '。', '!', '?', '\uff01', '\uff1f', ':', '\uff1a':
+			return true
+		}
+		return false
+	})
 }
 
 // pick chooses the best sentence and then those that cover what it leaves
@@ -281,6 +361,7 @@ func (a *Answerer) resolve(question string, history []Turn) query {
 		return q
 	}
 	topic := ix.Analyze(prev.Resolved)
+	q.followUp = true
 	q.resolved = clipRunes(prev.Resolved, maxResolved) + " " + own.Text
 	q.search = ix.Analyze(q.resolved)
 	q.context = topic.Content
