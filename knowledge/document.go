@@ -10,7 +10,10 @@
 // first 一、 heading is the preamble, whose ID is PreambleID.
 package knowledge
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // PreambleID is the ID of the text that comes before a report's first
 // chapter heading.
@@ -49,6 +52,16 @@ type Document struct {
 	Meta     Meta
 	Sections []*Section // in reading order
 	byID     map[string]*Section
+}
+
+// Year is the year the report is about, the first year in its title, or 0.
+func (d *Document) Year() int {
+	m := yearRE.FindString(d.Meta.Title)
+	if m == "" {
+		return 0
+	}
+	y, _ := strconv.Atoi(m)
+	return y
 }
 
 // Section returns the section with the given ID, or nil.

@@ -50,6 +50,7 @@ type Index struct {
 	years    map[int]bool
 	lexicon  *Lexicon
 	own      map[string]bool // thesaurus words the reports use themselves
+	text     string          // all folded section text, for whole-word look-ups
 }
 
 // NewIndex indexes the sections of docs with the default lexicon.
@@ -105,6 +106,7 @@ func NewIndex(docs ...*Document) *Index {
 		}
 	}
 	text := all.String()
+	ix.text = text
 	ix.own = map[string]bool{}
 	for w := range ix.lexicon.synonyms {
 		if offs := runeOffsets(w); len(offs) > 2 && !ix.Known(w[:offs[2]]) {
@@ -149,6 +151,10 @@ func (ix *Index) Weight(term string) float64 {
 	}
 	return ix.maxIDF
 }
+
+// Mentions reports whether any section's text or heading contains the
+// folded word w.
+func (ix *Index) Mentions(w string) bool { return strings.Contains(ix.text, w) }
 
 // Known reports whether any section contains term.
 func (ix *Index) Known(term string) bool {
@@ -200,10 +206,12 @@ type Term struct {
 
 // Query is a question analysed for retrieval.
 type Query struct {
-	Text    string   // the normalized question
-	Terms   []Term   // what is searched: the question's content and its thesaurus terms
-	Content []string // the question's content terms: what an answer must cover
-	Years   []int    // years the question names
+	Text    string     // the normalized question
+	Terms   []Term     // what is searched: the question's content and its thesaurus terms
+	Content []string   // the question's content terms: what an answer must cover
+	Parts   [][]string // the content runs of text of each clause of the question ("社区有多少名,企业有多少名")
+	Clauses []string   // the text of the clause of each part
+	Years   []int      // years the question names
 }
 
 var yearRE = regexp.MustCompile(`(?:19|20)\d{2}`)
@@ -218,33 +226,49 @@ func (ix *Index) Analyze(question string) Query {
 			q.Years = append(q.Years, y)
 		}
 	}
-	expansions, rest := ix.lexicon.Expand(q.Text, func(w string) bool { return ix.own[w] })
 	seen := map[string]bool{}
-	// add takes the terms of one run of text. All are searched; when content
-	// is set, its bigrams and words, or a lone character, are also what an
-	// answer must cover.
-	add := func(run string, content bool) {
+	// add takes the terms of one run of text. All are searched; when part is
+	// not nil, its bigrams and words, or a lone character, are also content
+	// an answer must cover, and the run goes to that part of the question.
+	add := func(run string, part *[]string) {
+		if part != nil {
+			*part = append(*part, run)
+		}
 		lone := utf8.RuneCountInString(run) == 1
 		forEachTerm(run, func(t string, uni bool) {
-			if seen[t] {
-				return
-			}
-			seen[t] = true
 			if uni && isHanTerm(t) && !lone {
-				q.Terms = append(q.Terms, Term{Text: t, Weight: unigramWeight})
+				if !seen[t] {
+					seen[t] = true
+					q.Terms = append(q.Terms, Term{Text: t, Weight: unigramWeight})
+				}
 				return
 			}
-			q.Terms = append(q.Terms, Term{Text: t, Weight: 1})
-			if content && !ix.junction(run, t) {
+			if !seen[t] {
+				seen[t] = true
+				q.Terms = append(q.Terms, Term{Text: t, Weight: 1})
+			}
+			if part != nil && !ix.junction(run, t) && !slices.Contains(q.Content, t) {
 				q.Content = append(q.Content, t)
 			}
 		})
 	}
-	for _, seg := range ix.contentSegments(rest) {
-		add(seg, true)
-	}
-	for _, e := range expansions {
-		add(Fold(e.Term), e.Main)
+	for _, clause := range strings.FieldsFunc(q.Text, isClauseBreak) {
+		var part []string
+		expansions, rest := ix.lexicon.Expand(clause, func(w string) bool { return ix.own[w] })
+		for _, seg := range ix.contentSegments(rest) {
+			add(seg, &part)
+		}
+		for _, e := range expansions {
+			if e.Main {
+				add(Fold(e.Term), &part)
+			} else {
+				add(Fold(e.Term), nil)
+			}
+		}
+		if len(part) > 0 {
+			q.Parts = append(q.Parts, part)
+			q.Clauses = append(q.Clauses, clause)
+		}
 	}
 	return q
 }

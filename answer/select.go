@@ -1,0 +1,476 @@
+package answer
+
+import (
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"reportbot/knowledge"
+)
+
+// query is what a question asks, once its conversation is taken into
+// account.
+type query struct {
+	search   knowledge.Query // what is searched
+	focus    []string        // terms an answer must cover
+	parts    [][]string      // content runs by clause of the question
+	clauses  []string        // the clause of each part
+	context  []string        // the earlier turn's terms, for a follow-up
+	topic    [][]string      // the earlier turn's content runs, for a follow-up
+	sections map[string]bool // sections the earlier turn cited
+	resolved string
+	followUp bool
+}
+
+// candidate is one report sentence that may answer the question.
+type candidate struct {
+	hit      knowledge.Hit
+	order    int // position of the section among all, then of the sentence in it
+	sentence string
+	inText   map[string]bool // terms of the sentence
+	inHead   map[string]bool // terms of its section's headings
+	figures  []knowledge.Figure
+	score    float64
+}
+
+func (c candidate) has(t string) bool { return c.inText[t] || c.inHead[t] }
+
+// terms are the terms of the sentence and its headings.
+func (c candidate) terms() map[string]bool {
+	m := make(map[string]bool, len(c.inText)+len(c.inHead))
+	for t := range c.inText {
+		m[t] = true
+	}
+	for t := range c.inHead {
+		m[t] = true
+	}
+	return m
+}
+
+// candidates returns the sentences of the best sections for q, best first.
+func (a *Answerer) candidates(q query, k ask) []candidate {
+	ix := a.Index
+	var out []candidate
+	hits := ix.Search(q.search, searchDepth)
+	// A question in several parts also gets the best sections for each
+	// part, which the whole question may rank too low.
+	if len(q.parts) > 1 {
+		for _, runs := range q.parts {
+			for _, h := range ix.Search(ix.Analyze(strings.Join(runs, " ")), 2) {
+				if !slices.ContainsFunc(hits, func(x knowledge.Hit) bool { return x.Section == h.Section }) {
+					h.Score = 0
+					hits = append(hits, h)
+				}
+			}
+		}
+	}
+	for _, h := range hits {
+		head := map[string]bool{}
+		for _, t := range knowledge.Terms(knowledge.Fold(h.Section.Heading + " " + strings.Join(h.Section.Path, " "))) {
+			head[t] = true
+		}
+		for i, s := range Sentences(h.Section.Text) {
+			c := candidate{hit: h, order: sectionOrder(ix, h)*1000 + i, sentence: s, inHead: head, inText: map[string]bool{}}
+			for _, t := range knowledge.Terms(knowledge.Fold(s)) {
+				c.inText[t] = true
+			}
+			c.figures = knowledge.ExtractFigures(s)
+			out = append(out, c)
+		}
+	}
+	total := 0.0
+	for _, t := range q.focus {
+		total += ix.Weight(t)
+	}
+	for i := range out {
+		c := &out[i]
+		own := 0.0 // focus weight in the sentence itself
+		for _, t := range q.focus {
+			switch {
+			case c.inText[t]:
+				c.score += ix.Weight(t)
+				own += ix.Weight(t)
+			case c.inHead[t]:
+				c.score += headingCredit * ix.Weight(t)
+			}
+		}
+		for _, t := range q.context {
+			if c.has(t) {
+				c.score += contextCredit * ix.Weight(t)
+				own += contextCredit * ix.Weight(t)
+			}
+		}
+		if q.sections[c.hit.Section.ID] {
+			c.score += sectionCredit * total
+		}
+		c.score += rankCredit * total * c.hit.Score / hits[0].Score
+		// A figure counts for as much of the question as its sentence
+		// covers: 出庭应诉率达100% is no answer to 败诉率.
+		if k.quantity && hasNumber(c.figures) {
+			c.score += figureCredit * own
+			if k.hasUnit && hasFigure(c.figures, k.unit, k.kind) {
+				c.score += unitCredit * own
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(x, y candidate) int {
+		if c := cmpDesc(x.score, y.score); c != 0 {
+			return c
+		}
+		return x.order - y.order
+	})
+	return out
+}
+
+// span is one character (or ASCII word) of a question's content, with the
+// terms whose presence shows that an answer covers it: the bigrams of the
+// question that contain it. Measuring coverage by character rather than by
+// bigram means the seams between words (议收 in 行政复议收到) count for nothing.
+type span struct {
+	part   int
+	weight float64
+	terms  []string
+}
+
+// contentSpans splits the content runs of a question's parts into spans. A
+// character that makes no word of the reports with its neighbours (a
+// citizen's own word for a thing) weighs less.
+func contentSpans(ix *knowledge.Index, parts [][]string) []span {
+	var out []span
+	for p, runs := range parts {
+		for _, run := range runs {
+			rs := []rune(run)
+			for i := 0; i < len(rs); i++ {
+				if rs[i] < utf8.RuneSelf {
+					j := i
+					for j < len(rs) && rs[j] < utf8.RuneSelf {
+						j++
+					}
+					w := strings.TrimSpace(string(rs[i:j]))
+					if w != "" {
+						out = append(out, newSpan(ix, p, string(rs[i:j]), []string{w}))
+					}
+					i = j - 1
+					continue
+				}
+				var terms []string
+				if i > 0 && rs[i-1] >= utf8.RuneSelf {
+					terms = append(terms, string(rs[i-1:i+1]))
+				}
+				if i+1 < len(rs) && rs[i+1] >= utf8.RuneSelf {
+					terms = append(terms, string(rs[i:i+2]))
+				}
+				if terms == nil {
+					terms = []string{string(rs[i])}
+				}
+				out = append(out, newSpan(ix, p, string(rs[i]), terms))
+			}
+		}
+	}
+	return out
+}
+
+func newSpan(ix *knowledge.Index, part int, text string, terms []string) span {
+	w := ix.Weight(text)
+	// Chinese words the reports do not use are often a citizen's own words
+	// for what they name otherwise; a Latin word or number (GDP, 12345) is
+	// not.
+	if r, _ := utf8.DecodeRuneInString(text); r >= utf8.RuneSelf && !slices.ContainsFunc(terms, ix.Known) {
+		w *= unknownDiscount
+	}
+	return span{part: part, weight: w, terms: terms}
+}
+
+// coverage is the share of the question's spans that covered marks.
+func coverage(spans []span, covered []bool) float64 {
+	var got, total float64
+	for i, s := range spans {
+		total += s.weight
+		if covered[i] {
+			got += s.weight
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return got / total
+}
+
+// cover marks the spans that c covers.
+func cover(spans []span, covered []bool, c candidate) {
+	for i, s := range spans {
+		if !covered[i] && slices.ContainsFunc(s.terms, c.has) {
+			covered[i] = true
+		}
+	}
+}
+
+// pick chooses the best sentence, then for each part of the question it
+// does not answer ("社区有多少名,企业有多少名") the sentence that answers that
+// part best, then sentences that add much of what is still open. It returns
+// them with the spans they cover.
+func pick(cands []candidate, spans []span, asks []ask) ([]candidate, []bool) {
+	covered := make([]bool, len(spans))
+	if cands[0].score <= 0 || len(spans) == 0 {
+		return nil, covered
+	}
+	parts := spans[len(spans)-1].part + 1
+	partWeight := make([]float64, parts)
+	for _, s := range spans {
+		partWeight[s.part] += s.weight
+	}
+	// share is the share of part p that c covers in its own words; half of
+	// it when the question asks for a unit c has no figure in.
+	share := func(c candidate, p int) float64 {
+		var got, total float64
+		for _, s := range spans {
+			if s.part != p {
+				continue
+			}
+			total += s.weight
+			if slices.ContainsFunc(s.terms, func(t string) bool { return c.inText[t] }) {
+				got += s.weight
+			}
+		}
+		if k := asks[p]; k.hasUnit && !hasFigure(c.figures, k.unit, k.kind) {
+			got /= 2
+		}
+		return got / total
+	}
+	picked := []candidate{cands[0]}
+	add := func(c candidate) {
+		picked = append(picked, c)
+		cover(spans, covered, c)
+	}
+	cover(spans, covered, cands[0])
+	for p := 0; p < parts && parts > 1 && len(picked) < maxQuotes; p++ {
+		have := 0.0
+		for _, c := range picked {
+			have = max(have, share(c, p))
+		}
+		best, bestShare := -1, max(minCoverage, have+partMargin)
+		for i, c := range cands {
+			if s := share(c, p); s >= bestShare {
+				best, bestShare = i, s
+			}
+		}
+		if best >= 0 {
+			add(cands[best])
+		}
+	}
+	// gain is the weight c would newly cover in its own words, as a share
+	// of the question.
+	var total float64
+	for _, s := range spans {
+		total += s.weight
+	}
+	gain := func(c candidate) float64 {
+		g := 0.0
+		for i, s := range spans {
+			if !covered[i] && slices.ContainsFunc(s.terms, func(t string) bool { return c.inText[t] }) {
+				g += s.weight
+			}
+		}
+		return g / total
+	}
+	for len(picked) < maxQuotes {
+		best, bestGain := -1, 0.0
+		for i, c := range cands {
+			if g := gain(c); g > bestGain {
+				best, bestGain = i, g
+			}
+		}
+		if best < 0 || bestGain < minExtraGain {
+			break
+		}
+		add(cands[best])
+	}
+	return picked, covered
+}
+
+// headingAnswer answers a question that names a section by its heading
+// (存在什么问题 → 二、存在的问题) with that section's first sentences. Only
+// the two best sections by retrieval are considered.
+func headingAnswer(cands []candidate, spans []span) ([]candidate, []bool) {
+	var hits []knowledge.Hit
+	for _, c := range cands {
+		if !slices.ContainsFunc(hits, func(h knowledge.Hit) bool { return h.Section == c.hit.Section }) {
+			hits = append(hits, c.hit)
+		}
+	}
+	slices.SortStableFunc(hits, func(x, y knowledge.Hit) int { return cmpDesc(x.Score, y.Score) })
+	for _, h := range hits[:min(2, len(hits))] {
+		head := candidate{inText: map[string]bool{}}
+		for _, t := range knowledge.Terms(knowledge.Fold(h.Section.Heading)) {
+			head.inText[t] = true
+		}
+		covered := make([]bool, len(spans))
+		cover(spans, covered, head)
+		if coverage(spans, covered) < headingShare {
+			continue
+		}
+		var out []candidate
+		for _, c := range cands {
+			if c.hit.Section == h.Section {
+				out = append(out, c)
+			}
+		}
+		slices.SortFunc(out, func(x, y candidate) int { return x.order - y.order })
+		return out[:min(maxSectionQuotes, len(out))], covered
+	}
+	return nil, nil
+}
+
+// leadClauses picks, from the quoted sentences, the clauses that give the
+// asked-for figures ("其中受理68件"), to say first: a clause with a figure
+// that names the question's terms, or one in the asked unit right after a
+// clause that names them ("骨干,共165名"). Each span is exact report text.
+// It returns "" when the lead would be the whole quote.
+func leadClauses(ix *knowledge.Index, picked []candidate, focus []string, k ask) string {
+	type clause struct {
+		start, end int
+		score      float64
+		unit       bool // has a figure in the asked unit
+		number     bool // has a number
+	}
+	var spans []string
+	whole := true
+	for _, c := range picked {
+		var cls []clause
+		best := 0.0
+		for _, cl := range clauseSpans(c.sentence) {
+			text := c.sentence[cl[0]:cl[1]]
+			fs := knowledge.ExtractFigures(text)
+			x := clause{start: cl[0], end: cl[1], number: hasNumber(fs), unit: k.hasUnit && hasFigure(fs, k.unit, k.kind)}
+			for _, t := range knowledge.Terms(knowledge.Fold(text)) {
+				if slices.Contains(focus, t) {
+					x.score += ix.Weight(t)
+				}
+			}
+			best = max(best, x.score)
+			cls = append(cls, x)
+		}
+		var in []bool
+		for i, x := range cls {
+			named := x.score > 0 && x.score >= leadShare*best
+			follows := i > 0 && cls[i-1].score > 0 && x.unit
+			in = append(in, x.number && (named || follows || (len(focus) == 0 && x.unit)))
+			// Keep the clause that names the thing with the figure after it.
+			if follows && !in[i-1] {
+				in[i-1] = true
+			}
+		}
+		for i := 0; i < len(cls); i++ {
+			if !in[i] {
+				whole = false
+				continue
+			}
+			j := i
+			for j+1 < len(cls) && in[j+1] {
+				j++
+			}
+			spans = append(spans, c.sentence[cls[i].start:cls[j].end])
+			i = j
+		}
+	}
+	if len(spans) == 0 || whole {
+		return ""
+	}
+	return strings.Join(spans, " … ")
+}
+
+// clauseSpans returns the byte spans of a sentence's clauses: the text
+// between commas, semicolons and full stops.
+func clauseSpans(sentence string) [][2]int {
+	var out [][2]int
+	start := 0
+	for i, r := range sentence {
+		switch r {
+		case ',', '\uff0c', ';', '\uff1b', '。', '!', '?', '\uff01', '\uff1f', ':', '\uff1a':
+			if i > start {
+				out = append(out, [2]int{start, i})
+			}
+			start = i + utf8.RuneLen(r)
+		}
+	}
+	if start < len(sentence) {
+		out = append(out, [2]int{start, len(sentence)})
+	}
+	return out
+}
+
+// Sentences splits report text into sentences, each exactly as printed with
+// its closing punctuation. Semicolons end a sentence too: Chinese reports
+// join independent statements with them.
+func Sentences(text string) []string {
+	var out []string
+	start := 0
+	for i, r := range text {
+		switch r {
+		case '。', '!', '?', ';', '\uff01', '\uff1f', '\uff1b', '\n':
+			end := i + utf8.RuneLen(r)
+			if s := strings.TrimSpace(text[start:end]); s != "" {
+				out = append(out, s)
+			}
+			start = end
+		}
+	}
+	if s := strings.TrimSpace(text[start:]); s != "" {
+		out = append(out, s)
+	}
+	return out
+}
+
+func sectionOrder(ix *knowledge.Index, h knowledge.Hit) int {
+	n := 0
+	for _, d := range ix.Docs() {
+		if d != h.Doc {
+			n += len(d.Sections)
+			continue
+		}
+		return n + slices.Index(d.Sections, h.Section)
+	}
+	return n
+}
+
+func hasNumber(fs []knowledge.Figure) bool {
+	return slices.ContainsFunc(fs, func(f knowledge.Figure) bool {
+		return f.Kind == knowledge.KindNumber || f.Kind == knowledge.KindPercent || f.Kind == knowledge.KindDate
+	})
+}
+
+// hasFigure reports whether fs has a figure of the kind and unit a question
+// asks for. 多少人 takes 人次 too; 几个 takes any count, and a count in 个
+// answers a count of things (16个代办事项 answers 几项), not of cases or
+// people.
+func hasFigure(fs []knowledge.Figure, unit string, kind knowledge.FigureKind) bool {
+	return slices.ContainsFunc(fs, func(f knowledge.Figure) bool {
+		if f.Kind != kind {
+			return false
+		}
+		switch {
+		case unit == "" || unit == f.Unit:
+			return true
+		case unit == "人":
+			return f.Unit == "人次"
+		case unit == "个":
+			return f.Unit != "元" && f.Unit != "%"
+		case f.Unit == "个":
+			return strings.Contains(itemUnits, unit)
+		}
+		return false
+	})
+}
+
+// itemUnits are the measure words that count things, which 个 also counts.
+const itemUnits = "项条家所类种处"
+
+func cmpDesc(a, b float64) int {
+	switch {
+	case a > b:
+		return -1
+	case a < b:
+		return 1
+	}
+	return 0
+}
