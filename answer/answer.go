@@ -9,6 +9,7 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -75,6 +76,8 @@ type Answerer struct {
 	// MaxQuestionRunes bounds a question's length; 0 means the default.
 	MaxQuestionRunes int
 	Now              func() time.Time
+
+	sections sync.Map // *knowledge.Section → *parsedSection
 }
 
 // Ask answers question in conversation conv and remembers the turn. Its

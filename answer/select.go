@@ -47,6 +47,39 @@ func (c candidate) terms() map[string]bool {
 	return m
 }
 
+// parsedSection is a section split into sentences with their terms and
+// figures, and the terms of its headings: what answering reads of it.
+type parsedSection struct {
+	head      map[string]bool
+	sentences []parsedSentence
+}
+
+type parsedSentence struct {
+	text    string
+	terms   map[string]bool
+	figures []knowledge.Figure
+}
+
+// parsed returns s split for answering, once per section and Answerer.
+func (a *Answerer) parsed(s *knowledge.Section) *parsedSection {
+	if p, ok := a.sections.Load(s); ok {
+		return p.(*parsedSection)
+	}
+	p := &parsedSection{head: map[string]bool{}}
+	for _, t := range knowledge.Terms(knowledge.Fold(s.Heading + " " + strings.Join(s.Path, " "))) {
+		p.head[t] = true
+	}
+	for _, text := range Sentences(s.Text) {
+		st := parsedSentence{text: text, terms: map[string]bool{}, figures: knowledge.ExtractFigures(text)}
+		for _, t := range knowledge.Terms(knowledge.Fold(text)) {
+			st.terms[t] = true
+		}
+		p.sentences = append(p.sentences, st)
+	}
+	got, _ := a.sections.LoadOrStore(s, p)
+	return got.(*parsedSection)
+}
+
 // candidates returns the sentences of the best sections for q, best first.
 func (a *Answerer) candidates(q query, k ask) []candidate {
 	ix := a.Index
@@ -65,17 +98,10 @@ func (a *Answerer) candidates(q query, k ask) []candidate {
 		}
 	}
 	for _, h := range hits {
-		head := map[string]bool{}
-		for _, t := range knowledge.Terms(knowledge.Fold(h.Section.Heading + " " + strings.Join(h.Section.Path, " "))) {
-			head[t] = true
-		}
-		for i, s := range Sentences(h.Section.Text) {
-			c := candidate{hit: h, order: sectionOrder(ix, h)*1000 + i, sentence: s, inHead: head, inText: map[string]bool{}}
-			for _, t := range knowledge.Terms(knowledge.Fold(s)) {
-				c.inText[t] = true
-			}
-			c.figures = knowledge.ExtractFigures(s)
-			out = append(out, c)
+		sec := a.parsed(h.Section)
+		for i, st := range sec.sentences {
+			out = append(out, candidate{hit: h, order: sectionOrder(ix, h)*1000 + i, sentence: st.text,
+				inHead: sec.head, inText: st.terms, figures: st.figures})
 		}
 	}
 	total := 0.0
