@@ -144,6 +144,7 @@ func (a *Answerer) answer(question string, history []Turn) Answer {
 		picked, covered = pick(cands, spans, partAsks(q, k))
 	}
 	leadTerms := q.focus
+	byUnit := false
 	if coverage(spans, covered) < minCoverage {
 		// A follow-up such as "多少人参加?" may name nothing the answer
 		// says: the earlier topic and a figure in the asked unit answer it.
@@ -154,15 +155,24 @@ func (a *Answerer) answer(question string, history []Turn) Answer {
 		if !q.followUp || !k.hasUnit || !hasFigure(c.figures, k.unit, k.kind) || coverage(topic, seen) < minCoverage {
 			return a.notFound(question, q.resolved)
 		}
-		picked, leadTerms = []candidate{c}, nil
+		picked, leadTerms, byUnit = []candidate{c}, nil, true
 	}
-	// A question that asks for a unit is answered by a figure in that unit
-	// or not at all: 多少钱 is never answered with a number of people.
-	if k.hasUnit && !slices.ContainsFunc(picked, func(c candidate) bool { return hasFigure(c.figures, k.unit, k.kind) }) &&
-		slices.ContainsFunc(picked, func(c candidate) bool { return hasNumber(c.figures) }) {
-		return a.notFound(question, q.resolved)
+	// A question that asks for a number is answered by figures whose own
+	// sentences answer it, in the unit it asks for: not by 4727人次 for the
+	// whole county when it asks about one town, nor by a sum of money from
+	// another sentence when it asks 多少钱.
+	if k.quantity && !byUnit && slices.ContainsFunc(picked, func(c candidate) bool { return hasNumber(c.figures) }) {
+		byFigures := make([]bool, len(spans))
+		for _, c := range picked {
+			if hasNumber(c.figures) && (!k.hasUnit || hasFigure(c.figures, k.unit, k.kind)) {
+				cover(spans, byFigures, c)
+			}
+		}
+		if coverage(spans, byFigures) < minCoverage {
+			return a.notFound(question, q.resolved)
+		}
 	}
-	if !sameYear(question, q.search.Years, picked) {
+	if !sameYear(q.search.Years, picked) {
 		return a.notFound(question, q.resolved)
 	}
 	slices.SortFunc(picked, func(x, y candidate) int { return x.order - y.order })
@@ -204,17 +214,19 @@ func elsewhere(ix *knowledge.Index, parts [][]string) bool {
 	return false
 }
 
-// sameYear reports whether the answer speaks of the years the question names:
-// a sentence of another year's report, or one that says the year, does; a
-// sentence of a report about another year that does not say it does not.
-func sameYear(question string, years []int, picked []candidate) bool {
+// sameYear reports whether the figures of an answer are of the years the
+// question names: each sentence with a number must say the year, or come
+// from that year's report and name no other year.
+func sameYear(years []int, picked []candidate) bool {
 	for _, y := range years {
 		ys := strconv.Itoa(y)
-		ok := slices.ContainsFunc(picked, func(c candidate) bool {
-			return strings.Contains(c.sentence, ys) || (c.hit.Doc.Year() == y && !mentionsYear(c.sentence))
-		})
-		if !ok {
-			return false
+		for _, c := range picked {
+			if !hasNumber(c.figures) {
+				continue
+			}
+			if !strings.Contains(c.sentence, ys) && (c.hit.Doc.Year() != y || mentionsYear(c.sentence)) {
+				return false
+			}
 		}
 	}
 	return true

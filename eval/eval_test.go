@@ -22,59 +22,64 @@ func seedIndex(t *testing.T) *knowledge.Index {
 	return knowledge.NewIndex(docs...)
 }
 
-// TestGoldSet scores the gold set and fails if accuracy falls below the
-// committed baseline, or if any answer gives a figure its cited text lacks.
-func TestGoldSet(t *testing.T) {
-	f, err := os.Open("../testdata/gold.jsonl")
+// TestQuestionSets scores each question set and fails if accuracy falls
+// below the committed baseline, or if any answer gives a figure its cited
+// text does not contain.
+func TestQuestionSets(t *testing.T) {
+	data, err := os.ReadFile("../testdata/eval-baseline.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	cases, err := Load(f, "gold.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	turns := 0
-	for _, c := range cases {
-		turns += len(c.Turns)
-	}
-	if turns < 100 {
-		t.Errorf("gold set has %d questions, want at least 100", turns)
-	}
-	var base struct {
-		Overall    float64            `json:"overall"`
-		Categories map[string]float64 `json:"categories"`
-	}
-	data, err := os.ReadFile("../testdata/gold-baseline.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(data, &base); err != nil {
+	var baselines map[string]json.RawMessage
+	if err := json.Unmarshal(data, &baselines); err != nil {
 		t.Fatal(err)
 	}
 	ix := seedIndex(t)
-	rep, err := Run(context.Background(), &answer.Answerer{Index: ix, Memory: memory.NewInProcess(0)}, ix, cases)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out strings.Builder
-	rep.Print(&out)
-	t.Log("\n" + out.String())
-	if got := rep.Overall.Accuracy(); got < base.Overall {
-		t.Errorf("overall accuracy %.3f, below the baseline %.3f", got, base.Overall)
-	}
-	for name, min := range base.Categories {
-		s, ok := rep.Categories[name]
-		if !ok {
-			t.Errorf("gold set has no %s questions", name)
-			continue
-		}
-		if s.Accuracy() < min {
-			t.Errorf("%s accuracy %.3f, below the baseline %.3f", name, s.Accuracy(), min)
-		}
-	}
-	if rep.Overall.Unsupported != 0 {
-		t.Errorf("%d answers give a figure their cited text does not contain", rep.Overall.Unsupported)
+	for _, set := range []string{"gold.jsonl", "holdout.jsonl"} {
+		t.Run(set, func(t *testing.T) {
+			var base struct {
+				Overall    float64            `json:"overall"`
+				Categories map[string]float64 `json:"categories"`
+			}
+			if err := json.Unmarshal(baselines[set], &base); err != nil || base.Overall == 0 {
+				t.Fatalf("no baseline for %s: %v", set, err)
+			}
+			f, err := os.Open(filepath.Join("..", "testdata", set))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			cases, err := Load(f, set)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, err := Run(context.Background(), &answer.Answerer{Index: ix, Memory: memory.NewInProcess(0)}, ix, cases)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out strings.Builder
+			rep.Print(&out)
+			t.Log("\n" + out.String())
+			if set == "gold.jsonl" && rep.Overall.Turns < 100 {
+				t.Errorf("gold set has %d questions, want at least 100", rep.Overall.Turns)
+			}
+			if got := rep.Overall.Accuracy(); got < base.Overall {
+				t.Errorf("overall accuracy %.3f, below the baseline %.3f", got, base.Overall)
+			}
+			for name, min := range base.Categories {
+				s, ok := rep.Categories[name]
+				if !ok {
+					t.Errorf("no %s questions", name)
+					continue
+				}
+				if s.Accuracy() < min {
+					t.Errorf("%s accuracy %.3f, below the baseline %.3f", name, s.Accuracy(), min)
+				}
+			}
+			if rep.Overall.Unsupported != 0 {
+				t.Errorf("%d answers give a figure their cited text does not contain", rep.Overall.Unsupported)
+			}
+		})
 	}
 }
 
