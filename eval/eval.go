@@ -230,6 +230,10 @@ func (r Report) Print(w io.Writer) {
 	}
 	sort.Strings(names)
 	row := func(name string, s Score) {
+		if s.Retrieval == 0 { // declined questions have no section to find
+			fmt.Fprintf(w, "%-14s %6d %8.1f%% %7s %7s %7s %12d\n", name, s.Turns, 100*s.Accuracy(), "-", "-", "-", s.Unsupported)
+			return
+		}
 		fmt.Fprintf(w, "%-14s %6d %8.1f%% %6.1f%% %6.1f%% %7.3f %12d\n", name, s.Turns, 100*s.Accuracy(),
 			100*ratio(float64(s.Hit1), s.Retrieval), 100*ratio(float64(s.Hit3), s.Retrieval), s.MRR(), s.Unsupported)
 	}
