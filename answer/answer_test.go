@@ -197,3 +197,24 @@ func TestSentences(t *testing.T) {
 		t.Errorf("Sentences = %q, want %q", got, want)
 	}
 }
+
+// TestLead: the clauses with the asked-for figures come first, as exact
+// report text, before the full quote.
+func TestLead(t *testing.T) {
+	tests := []struct{ q, lead string }{
+		{"去年行政复议一共收到多少件申请?", "收到84件行政复议申请。\n原文:"},
+		{"企业拿到了多少补贴?", "企业享受各类惠企资金11.47亿元。\n原文:"},
+		{"新办了多少执法证,注销了多少?", "2023年新办执法证95人 … 注销执法证7人。\n原文:"},
+		{"社区培养了多少名法律明白人骨干?", "全县27个社区皆培养了至少5名“法律明白人”骨干,共165名。\n来源:"}, // the whole sentence: no lead
+	}
+	a := newAnswerer(t, nil)
+	for _, tt := range tests {
+		ans, err := a.Ask(context.Background(), "c", tt.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(ans.Text, tt.lead) {
+			t.Errorf("Ask(%q) =\n%s\nwant it to start %q", tt.q, ans.Text, tt.lead)
+		}
+	}
+}

@@ -358,6 +358,7 @@ func leadClauses(ix *knowledge.Index, picked []candidate, focus []string, k ask)
 		score      float64
 		unit       bool // has a figure in the asked unit
 		number     bool // has a number
+		bare       bool // little but the figure: 共165名
 	}
 	var spans []string
 	whole := true
@@ -368,6 +369,11 @@ func leadClauses(ix *knowledge.Index, picked []candidate, focus []string, k ask)
 			text := c.sentence[cl[0]:cl[1]]
 			fs := knowledge.ExtractFigures(text)
 			x := clause{start: cl[0], end: cl[1], number: hasNumber(fs), unit: k.hasUnit && hasFigure(fs, k.unit, k.kind)}
+			rest := text
+			for _, f := range fs {
+				rest = strings.Replace(rest, f.Raw, "", 1)
+			}
+			x.bare = utf8.RuneCountInString(rest) <= 2
 			for _, t := range knowledge.Terms(knowledge.Fold(text)) {
 				if slices.Contains(focus, t) {
 					x.score += ix.Weight(t)
@@ -379,7 +385,7 @@ func leadClauses(ix *knowledge.Index, picked []candidate, focus []string, k ask)
 		var in []bool
 		for i, x := range cls {
 			named := x.score > 0 && x.score >= leadShare*best
-			follows := i > 0 && cls[i-1].score > 0 && x.unit
+			follows := i > 0 && cls[i-1].score > 0 && x.unit && x.bare
 			in = append(in, x.number && (named || follows || (len(focus) == 0 && x.unit)))
 			// Keep the clause that names the thing with the figure after it.
 			if follows && !in[i-1] {
