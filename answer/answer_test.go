@@ -218,3 +218,26 @@ func TestLead(t *testing.T) {
 		}
 	}
 }
+
+// TestDeclines covers questions that share words with the report but ask
+// what it does not say: the answer declines and quotes no figure.
+func TestDeclines(t *testing.T) {
+	a := newAnswerer(t, nil)
+	for _, q := range []string{
+		"分宜县长是谁",                 // 县 and 长 alone match anything
+		"写一首关于法治的诗",              // a task, not a question about the report
+		"新余市渝水区行政复议收到多少件申请?",     // another place
+		"2022年企业享受了多少惠企资金?",      // a year the figure is not of
+		"分宜公共法律服务中心的建设预算是多少钱?",   // money asked, no money figure for it
+		"凤阳镇公共法律服务工作站解答了多少人次咨询?", // the figure is the county's, not the town's
+		"How many legal consultations were there?",
+	} {
+		ans, err := a.Ask(context.Background(), "c", q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans.Found || len(knowledge.ExtractFigures(Body(ans.Text))) > 0 {
+			t.Errorf("Ask(%q) should decline:\n%s", q, ans.Text)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"reportbot/knowledge"
 )
@@ -53,7 +54,11 @@ type ask struct {
 
 // quantityRE matches questions that ask for a number, and unitCues what unit
 // the number should have.
-var quantityRE = regexp.MustCompile(`多少|几|比例|比率|占比|率|金额|数量|总数|多大|多高|多长|how many|how much|什么时候|哪天|哪一天|日期`)
+var quantityRE = regexp.MustCompile(`多少|几|比例|比率|占比|率|金额|数量|总数|数据|数字|统计|多大|多高|多长|how many|how much|什么时候|哪天|哪一天|日期`)
+
+// interrogativeRE matches the words that make a question of a sentence. A
+// question with none ("去年的满意度") names a topic and wants its figures.
+var interrogativeRE = regexp.MustCompile(`什么|啥|怎么|怎样|咋|如何|哪|谁|吗|为什么|为何|是否|有没有|是不是|能不能|可不可以`)
 
 var unitCues = []struct {
 	re   *regexp.Regexp
@@ -78,7 +83,7 @@ var unitCues = []struct {
 func readAsk(texts ...string) ask {
 	var k ask
 	for _, t := range texts {
-		k.quantity = k.quantity || quantityRE.MatchString(t)
+		k.quantity = k.quantity || quantityRE.MatchString(t) || !interrogativeRE.MatchString(t)
 		if k.hasUnit {
 			continue
 		}
@@ -145,7 +150,7 @@ func (a *Answerer) answer(question string, history []Turn) Answer {
 	}
 	leadTerms := q.focus
 	byUnit := false
-	if coverage(spans, covered) < minCoverage {
+	if coverage(spans, covered) < minCoverage || !coversWord(spans, covered) {
 		// A follow-up such as "多少人参加?" may name nothing the answer
 		// says: the earlier topic and a figure in the asked unit answer it.
 		c := cands[0]
@@ -197,6 +202,17 @@ func (a *Answerer) answer(question string, history []Turn) Answer {
 	}
 	ans.Text = composeFound(ans.Citations, leadText, noNumber)
 	return ans
+}
+
+// coversWord reports whether what is covered includes a word of two or more
+// characters: lone characters (长, 谁) match nearly any sentence.
+func coversWord(spans []span, covered []bool) bool {
+	for i, s := range spans {
+		if covered[i] && slices.ContainsFunc(s.terms, func(t string) bool { return utf8.RuneCountInString(t) > 1 }) {
+			return true
+		}
+	}
+	return false
 }
 
 // elsewhere reports whether the question's content names a place the
