@@ -47,7 +47,7 @@ type line struct {
 // empty, not UTF-8 text, or its outline is out of order.
 func Parse(name string, data []byte) (*Document, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, &ParseError{File: name, Msg: "the file is empty; expected the text of a report"}
+		return nil, &ParseError{File: name, Line: 1, Msg: "the file is empty; expected the text of a report"}
 	}
 	if no, ok := firstInvalidLine(data); !ok {
 		return nil, &ParseError{File: name, Line: no, Msg: "not UTF-8 text; save the report as UTF-8"}

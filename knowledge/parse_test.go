@@ -207,8 +207,8 @@ func TestMalformed(t *testing.T) {
 		file string
 		want string // the error's text starts with the file, line and says this
 	}{
-		{"empty.txt", "testdata/empty.txt: the file is empty"},
-		{"blank.txt", "testdata/blank.txt: the file is empty"},
+		{"empty.txt", "testdata/empty.txt:1: the file is empty"},
+		{"blank.txt", "testdata/blank.txt:1: the file is empty"},
 		{"invalid-utf8.txt", "testdata/invalid-utf8.txt:5: not UTF-8 text"},
 		{"out-of-order.txt", "testdata/out-of-order.txt:7: heading \"三、下一步\" is out of order"},
 		{"duplicate-heading.txt", "testdata/duplicate-heading.txt:9: heading \"(一)又一个第一部分\" is out of order"},
