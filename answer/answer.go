@@ -30,6 +30,13 @@ type Answer struct {
 	Found     bool       `json:"found"`  // false when the report does not answer
 	Mode      Mode       `json:"mode"`
 	Citations []Citation `json:"citations"`
+	// Verified is true when every figure of the text was found in the cited
+	// sections: always for the report's own sentences, and for a model's
+	// words once checked.
+	Verified bool `json:"verified"`
+	// Fallback says why a model's answer was not given, when one was asked
+	// for: the text is then the report's own sentences.
+	Fallback string `json:"fallback,omitempty"`
 	// Resolved is the question as searched, with the earlier turn's topic
 	// added when the question was a follow-up.
 	Resolved string `json:"-"`
@@ -72,6 +79,8 @@ const DefaultMaxQuestionRunes = 500
 type Answerer struct {
 	Index  *knowledge.Index
 	Memory Memory // nil: every question stands alone
+	Model  Model  // nil: answers are the report's own sentences
+	Stats  *Stats // counts of the model's answers and fallbacks; may be nil
 	Log    *slog.Logger
 	// MaxQuestionRunes bounds a question's length; 0 means the default.
 	MaxQuestionRunes int
@@ -103,7 +112,22 @@ func (a *Answerer) Ask(ctx context.Context, conv, question string) (Answer, erro
 		}
 		history = h
 	}
-	ans := a.answer(question, history)
+	// The reports are searched in Chinese: with a model, an English question
+	// is searched in its translation, and answered in English.
+	lang := detectLanguage(question)
+	search := question
+	if lang == english && a.Model != nil {
+		search = a.translate(ctx, question)
+	}
+	ans := a.answer(search, history)
+	ans.Question = question
+	ans.Verified = len(Unsupported(a.Index, ans)) == 0
+	if a.Model != nil && ans.Found && ans.Verified {
+		ans = a.withModel(ctx, question, history, ans)
+	}
+	if !ans.Found && lang == english {
+		ans.Text = "The report does not say. " + a.coverageEnglish()
+	}
 	if a.Memory != nil {
 		t := Turn{Question: question, Resolved: ans.Resolved, Found: ans.Found, At: a.now()}
 		for _, c := range ans.Citations {

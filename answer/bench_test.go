@@ -2,6 +2,7 @@ package answer
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 )
 
@@ -17,5 +18,65 @@ func BenchmarkAsk(b *testing.B) {
 			b.Fatal(err)
 		}
 		i++
+	}
+}
+
+// instantModel answers at once: with it, an answer's time is all the
+// program's own (retrieval, prompt, check, composition), none the model's.
+type instantModel string
+
+func (m instantModel) Complete(context.Context, []Message) (string, error) { return string(m), nil }
+
+const benchReply = `{"found":true,"answer":"2023年共收到84件行政复议申请,其中受理68件,不予受理16件,实质性化解率87.3%。","sections":["一(六)1"]}`
+
+// BenchmarkAskWithModel measures the non-model time of an answer through a
+// language model that answers instantly.
+func BenchmarkAskWithModel(b *testing.B) {
+	a := newAnswerer(b, nil)
+	a.Model = instantModel(benchReply)
+	b.ReportAllocs()
+	for b.Loop() {
+		if ans, err := a.Ask(context.Background(), "c", "行政复议收到多少件申请?"); err != nil || ans.Mode != ModeLLM {
+			b.Fatalf("%v %+v", err, ans)
+		}
+	}
+}
+
+// BenchmarkFigureCheck measures the figure check of that reply's answer
+// alone: extracting its figures, in any script, and finding each in the
+// sections the model was given.
+func BenchmarkFigureCheck(b *testing.B) {
+	a := newAnswerer(b, nil)
+	ext, err := a.Ask(context.Background(), "c", "行政复议收到多少件申请?")
+	if err != nil {
+		b.Fatal(err)
+	}
+	secs := a.sectionsFor(ext)
+	var r reply
+	if err := json.Unmarshal([]byte(benchReply), &r); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, bad := checkFigures(r.Answer, secs); bad != nil {
+			b.Fatal(bad.Raw)
+		}
+	}
+}
+
+// BenchmarkReplyCheck measures all that is done with the reply: parsing
+// it, checking its sections and figures, and composing the answer.
+func BenchmarkReplyCheck(b *testing.B) {
+	a := newAnswerer(b, nil)
+	ext, err := a.Ask(context.Background(), "c", "行政复议收到多少件申请?")
+	if err != nil {
+		b.Fatal(err)
+	}
+	secs := a.sectionsFor(ext)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, rej := a.check(benchReply, "行政复议收到多少件申请?", secs, simplified, ext); rej != nil {
+			b.Fatal(rej.problem)
+		}
 	}
 }

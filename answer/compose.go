@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"slices"
 	"strings"
 
 	"reportbot/knowledge"
@@ -22,28 +23,32 @@ func composeFound(cits []Citation, lead string, noNumber bool) string {
 		b.WriteString("。\n原文:")
 	}
 	var labels []string
-	seen := map[string]bool{}
 	for i, c := range cits {
 		if i > 0 && c.Section != cits[i-1].Section {
 			b.WriteString("\n")
 		}
 		b.WriteString(c.Quote)
-		label := c.Section
-		if c.Heading != "" {
-			label += " " + c.Heading
-		}
-		if c.Report != "" {
-			label = "《" + c.Report + "》" + label
-		}
-		if !seen[label] {
-			seen[label] = true
-			labels = append(labels, label)
+		if l := label(c); !slices.Contains(labels, l) {
+			labels = append(labels, l)
 		}
 	}
 	b.WriteString("\n")
 	b.WriteString(SourcePrefix)
 	b.WriteString(strings.Join(labels, ";"))
 	return b.String()
+}
+
+// label names a cited section: its ID and heading, and the report when
+// several are loaded.
+func label(c Citation) string {
+	l := c.Section
+	if c.Heading != "" {
+		l += " " + c.Heading
+	}
+	if c.Report != "" {
+		l = "《" + c.Report + "》" + l
+	}
+	return l
 }
 
 // notFound is the answer to a question the reports do not answer: it says
@@ -60,6 +65,22 @@ func (a *Answerer) notFound(question, resolved string) Answer {
 // coverage names what the reports do cover: their chapter and part headings
 // that carry no figure.
 func (a *Answerer) coverage() string {
+	topics := a.topics()
+	if len(topics) == 0 {
+		return ""
+	}
+	return "报告讲的是:" + strings.Join(topics, "、") + "。欢迎就这些方面提问。"
+}
+
+func (a *Answerer) coverageEnglish() string {
+	topics := a.topics()
+	if len(topics) == 0 {
+		return ""
+	}
+	return "It covers: " + strings.Join(topics, "; ") + "."
+}
+
+func (a *Answerer) topics() []string {
 	var topics []string
 	for _, d := range a.Index.Docs() {
 		for _, s := range d.Sections {
@@ -71,10 +92,7 @@ func (a *Answerer) coverage() string {
 	if len(topics) > 8 {
 		topics = topics[:8]
 	}
-	if len(topics) == 0 {
-		return ""
-	}
-	return "报告讲的是:" + strings.Join(topics, "、") + "。欢迎就这些方面提问。"
+	return topics
 }
 
 // Body is an answer's text without its source line: the words whose
@@ -82,11 +100,17 @@ func (a *Answerer) coverage() string {
 func Body(text string) string {
 	var keep []string
 	for _, l := range strings.Split(text, "\n") {
-		if !strings.HasPrefix(l, SourcePrefix) {
+		if !IsSourceLine(l) {
 			keep = append(keep, l)
 		}
 	}
 	return strings.Join(keep, "\n")
+}
+
+// IsSourceLine reports whether a line of an answer is its source line, in
+// any of the languages answers are given in.
+func IsSourceLine(l string) bool {
+	return slices.ContainsFunc(sourcePrefixes, func(p string) bool { return strings.HasPrefix(l, p) })
 }
 
 // Unsupported returns the figures of an answer's body that no cited section
@@ -104,10 +128,10 @@ func Unsupported(ix *knowledge.Index, a Answer) []knowledge.Figure {
 		}
 	}
 	var out []knowledge.Figure
-	for _, f := range knowledge.ExtractFigures(Body(a.Text)) {
+	for _, f := range knowledge.ExtractFigures(knowledge.FoldRunes(Body(a.Text))) {
 		ok := false
 		for _, g := range allowed {
-			if f.Equal(g) {
+			if f.Matches(g) {
 				ok = true
 				break
 			}

@@ -22,7 +22,7 @@ func FormatHTML(a answer.Answer) []string {
 	var parts []string
 	for _, l := range strings.Split(a.Text, "\n") {
 		esc := html.EscapeString(l)
-		if strings.HasPrefix(l, answer.SourcePrefix) {
+		if answer.IsSourceLine(l) {
 			esc = "<i>" + esc + "</i>"
 		}
 		parts = append(parts, esc)

@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is the effective configuration of one run.
@@ -19,7 +21,23 @@ type Config struct {
 	GoldSet          string     // question set for eval
 	LogLevel         slog.Level // log level
 	MaxQuestionRunes int        // longest question answered
+	LLM              LLM
 }
+
+// LLM configures the language model; with neither a key nor a base URL
+// there is none, and answers are the report's own sentences.
+type LLM struct {
+	APIKey  Secret
+	BaseURL string
+	Model   string
+	Timeout time.Duration
+}
+
+// Enabled reports whether a language model is configured.
+func (l LLM) Enabled() bool { return l.APIKey != "" || l.BaseURL != "" }
+
+// DefaultLLMTimeout bounds one answer's wait for the model, retries included.
+const DefaultLLMTimeout = 20 * time.Second
 
 // DefaultGoldSet is the question set eval scores when none is named.
 const DefaultGoldSet = "testdata/gold.jsonl"
@@ -45,9 +63,18 @@ func (r *reportList) Set(v string) error {
 // flags. Flag errors and the help text go to output.
 //
 // Environment: REPORTBOT_REPORTS (report files, comma-separated),
-// LOG_LEVEL (debug, info, warn, error), REPORTBOT_MAX_QUESTION (runes).
+// LOG_LEVEL (debug, info, warn, error), REPORTBOT_MAX_QUESTION (runes),
+// OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL, REPORTBOT_LLM_TIMEOUT.
 func Load(cmd string, args []string, getenv func(string) string, output io.Writer) (Config, []string, error) {
 	c := Config{GoldSet: DefaultGoldSet, MaxQuestionRunes: 500, LogLevel: slog.LevelWarn}
+	c.LLM = LLM{APIKey: Secret(getenv("OPENAI_API_KEY")), BaseURL: getenv("OPENAI_BASE_URL"), Model: getenv("OPENAI_MODEL"), Timeout: DefaultLLMTimeout}
+	if v := getenv("REPORTBOT_LLM_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return c, nil, fmt.Errorf("REPORTBOT_LLM_TIMEOUT: %q is not a duration; expected e.g. 20s", v)
+		}
+		c.LLM.Timeout = d
+	}
 	var reports reportList
 	if v := getenv("REPORTBOT_REPORTS"); v != "" {
 		for _, p := range strings.Split(v, ",") {
@@ -78,8 +105,29 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 	case "eval":
 		fs.StringVar(&c.GoldSet, "set", c.GoldSet, "question set `file` (JSON lines)")
 	}
+	if cmd != "sections" {
+		fs.Func("openai-api-key", "API `key` of the language model (prefer OPENAI_API_KEY: flags show in process lists)", func(v string) error {
+			c.LLM.APIKey = Secret(v)
+			return nil
+		})
+		fs.StringVar(&c.LLM.BaseURL, "openai-base-url", c.LLM.BaseURL, "base `URL` of an OpenAI-compatible API (OPENAI_BASE_URL)")
+		fs.StringVar(&c.LLM.Model, "openai-model", c.LLM.Model, "model `name` (OPENAI_MODEL)")
+		fs.DurationVar(&c.LLM.Timeout, "llm-timeout", c.LLM.Timeout, "longest wait for the model per answer (REPORTBOT_LLM_TIMEOUT)")
+	}
 	if err := fs.Parse(args); err != nil {
 		return c, nil, err
+	}
+	if c.LLM.BaseURL != "" {
+		u, err := url.Parse(c.LLM.BaseURL)
+		if err != nil {
+			return c, nil, fmt.Errorf("OPENAI_BASE_URL: %w; expected e.g. https://api.openai.com/v1", err)
+		}
+		if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return c, nil, fmt.Errorf("OPENAI_BASE_URL: %q is not an http(s) URL; expected e.g. https://api.openai.com/v1", c.LLM.BaseURL)
+		}
+	}
+	if c.LLM.Timeout <= 0 {
+		return c, nil, fmt.Errorf("--llm-timeout: %v is not a positive duration", c.LLM.Timeout)
 	}
 	if len(flagReports) > 0 {
 		reports = flagReports

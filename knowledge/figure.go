@@ -2,7 +2,6 @@ package knowledge
 
 import (
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -66,106 +65,6 @@ var measureWords = []string{
 	"种", "轮", "届", "股",
 }
 
-const hanNum = `零〇一二两三四五六七八九十百千万亿`
-
-var figureRE = regexp.MustCompile(
-	// document number: 国办发〔2018〕37号
-	`(?P<doc>(?P<code>\p{Han}{1,6})[〔\[［(（【](?P<dy>\d{4})[〕\]］)）】](?P<dn>\d+)号)` +
-		// full date: 2023年11月6日, or ISO 2025-06-25
-		`|(?P<date>(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号])` +
-		`|(?P<iso>(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2}))` +
-		// year and month: 2023年12月
-		`|(?P<ym>(?P<yy>\d{4})年(?P<mm>\d{1,2})月)` +
-		// year: 2023年, 2023版, 2023年度
-		`|(?P<year>(?:19|20)\d{2})(?:年|版)` +
-		// percentages: 87.3%, 百分之87.3
-		`|百分之(?P<pct2>\d+(?:\.\d+)?)` +
-		// Arabic numbers with optional approximation, multiplier and unit
-		`|(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)(?P<approx1>余|多)?(?P<mult>[万亿千])?(?P<approx2>余|多)?(?P<unit>%|‰|` + strings.Join(measureWords, "|") + `)?` +
-		// Chinese numerals: only before a measure word
-		`|(?P<ord>第)?(?P<han>[` + hanNum + `]+)(?P<approx3>余|多)?(?P<hunit>` + strings.Join(measureWords, "|") + `)`)
-
-var figureGroups = func() map[string]int {
-	m := map[string]int{}
-	for i, n := range figureRE.SubexpNames() {
-		if n != "" {
-			m[n] = i
-		}
-	}
-	return m
-}()
-
-// ExtractFigures finds every figure in text. Figures keep their raw spelling
-// and byte offset; Section is left empty for the caller to fill in.
-func ExtractFigures(text string) []Figure {
-	var out []Figure
-	for _, loc := range figureRE.FindAllStringSubmatchIndex(text, -1) {
-		g := func(name string) string {
-			i := figureGroups[name]
-			if loc[2*i] < 0 {
-				return ""
-			}
-			return text[loc[2*i]:loc[2*i+1]]
-		}
-		f := Figure{Raw: text[loc[0]:loc[1]], Offset: loc[0]}
-		switch {
-		case g("doc") != "":
-			f.Kind, f.Unit = KindDocNumber, "号"
-			y, _ := strconv.Atoi(g("dy"))
-			n, _ := strconv.Atoi(g("dn"))
-			f.Value = float64(y*100000 + n)
-			f.code = g("code")
-		case g("date") != "":
-			f.Kind = KindDate
-			f.Value = dateValue(g("y"), g("m"), g("d"))
-		case g("iso") != "":
-			f.Kind = KindDate
-			f.Value = dateValue(g("iy"), g("im"), g("id"))
-		case g("ym") != "":
-			f.Kind = KindMonth
-			f.Value = dateValue(g("yy"), g("mm"), "0")
-		case g("year") != "":
-			f.Kind, f.Unit = KindYear, "年"
-			f.Value, _ = strconv.ParseFloat(g("year"), 64)
-		case g("pct2") != "":
-			f.Kind, f.Unit = KindPercent, "%"
-			f.Value, _ = strconv.ParseFloat(g("pct2"), 64)
-		case g("num") != "":
-			v, err := strconv.ParseFloat(strings.ReplaceAll(g("num"), ",", ""), 64)
-			if err != nil {
-				continue
-			}
-			f.Value = v * multiplier(g("mult"))
-			f.Approx = g("approx1") != "" || g("approx2") != ""
-			f.Unit = g("unit")
-			f.Kind = KindNumber
-			if f.Unit == "%" {
-				f.Kind = KindPercent
-			}
-		case g("han") != "":
-			v, ok := parseHanNumber(g("han"))
-			if !ok {
-				continue
-			}
-			f.Value = v
-			f.Approx = g("approx3") != ""
-			f.Unit = g("hunit")
-			f.Kind = KindNumber
-			if g("ord") != "" {
-				f.Kind = KindOrdinal
-			}
-		default:
-			continue
-		}
-		if a, ok := unitAlias[f.Unit]; ok {
-			f.Unit = a
-		}
-		f.Context = clauseAround(text, loc[0], loc[1])
-		out = append(out, f)
-	}
-	return out
-}
-
 func dateValue(y, m, d string) float64 {
 	yi, _ := strconv.Atoi(y)
 	mi, _ := strconv.Atoi(m)
@@ -175,14 +74,34 @@ func dateValue(y, m, d string) float64 {
 
 func multiplier(m string) float64 {
 	switch m {
-	case "千":
+	case "千", "thousand":
 		return 1e3
 	case "万":
 		return 1e4
+	case "million":
+		return 1e6
 	case "亿":
 		return 1e8
+	case "billion":
+		return 1e9
 	}
 	return 1
+}
+
+// months are the English month names, as an English answer writes a date.
+var months = []string{"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
+
+// Matches reports whether f, a figure of a text that may have dropped the
+// unit (an English answer's "84 applications"), stands for g: equal, or
+// unitless with g's value.
+func (f Figure) Matches(g Figure) bool {
+	if f.Equal(g) {
+		return true
+	}
+	if f.Unit != "" || f.Kind != KindNumber || f.Approx != g.Approx {
+		return false
+	}
+	return math.Abs(f.Value-g.Value) <= 1e-9*math.Max(1, math.Abs(g.Value))
 }
 
 var hanDigits = map[rune]int{'零': 0, '〇': 0, '一': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}

@@ -38,6 +38,12 @@ func TestExtractFigures(t *testing.T) {
 			{Raw: "122名", Value: 122, Unit: "人", Kind: KindNumber},
 		}},
 		{"统一参加考试,进一步规范,一站式办理", nil},
+		{"received 84 applications, 87.3 percent resolved, 11.47 billion yuan, on November 6, 2023", []Figure{
+			{Raw: "84", Value: 84, Kind: KindNumber},
+			{Raw: "87.3 percent", Value: 87.3, Unit: "%", Kind: KindPercent},
+			{Raw: "11.47 billion", Value: 11.47e9, Kind: KindNumber},
+			{Raw: "November 6, 2023", Value: 20231106, Kind: KindDate},
+		}},
 	}
 	for _, tt := range tests {
 		got := ExtractFigures(tt.text)
@@ -50,6 +56,26 @@ func TestExtractFigures(t *testing.T) {
 			if g.Raw != w.Raw || g.Value != w.Value || g.Unit != w.Unit || g.Kind != w.Kind || g.Approx != w.Approx {
 				t.Errorf("ExtractFigures(%q)[%d] = %+v, want %+v", tt.text, i, g, w)
 			}
+		}
+	}
+}
+
+func TestFigureMatches(t *testing.T) {
+	tests := []struct {
+		answer, report string
+		want           bool
+	}{
+		{"84", "84件", true},
+		{"1.147 billion", "11.47亿元", true},
+		{"87.3%", "87.3%", true},
+		{"86", "84件", false},
+		{"80", "80余次", false},
+		{"84件", "84人", false},
+	}
+	for _, tt := range tests {
+		a, r := ExtractFigures(tt.answer)[0], ExtractFigures(tt.report)[0]
+		if got := a.Matches(r); got != tt.want {
+			t.Errorf("%s matches %s = %v, want %v", tt.answer, tt.report, got, tt.want)
 		}
 	}
 }

@@ -159,3 +159,55 @@ func (lx *Lexicon) Expand(q string, inReports func(string) bool) (terms []Expans
 	b.WriteString(q[last:])
 	return terms, b.String()
 }
+
+// simplifiedRunes caches the Simplified form of each Traditional character
+// that FoldRunes has seen.
+var simplifiedRunes sync.Map // rune → rune
+
+// FoldRunes folds a text character by character: full-width forms to ASCII
+// and Traditional characters to Simplified (兩個 → 两个, 萬 → 万). Unlike
+// Normalize it keeps the text's length and spacing and ignores phrases, which
+// makes it cheap enough to run on every answer before its figures are read.
+func FoldRunes(s string) string {
+	var b strings.Builder
+	changed := false
+	for i, r := range s {
+		f := foldRune(r)
+		if f != r && !changed {
+			changed = true
+			b.Grow(len(s))
+			b.WriteString(s[:i])
+		}
+		if changed {
+			b.WriteRune(f)
+		}
+	}
+	if !changed {
+		return s
+	}
+	return b.String()
+}
+
+func foldRune(r rune) rune {
+	switch {
+	case r < 0x2E80:
+		return r
+	case r >= 0xFF01 && r <= 0xFF5E: // full-width ASCII
+		return r - 0xFEE0
+	case r == 0x3000:
+		return ' '
+	case !unicode.Is(unicode.Han, r):
+		return r
+	}
+	if v, ok := simplifiedRunes.Load(r); ok {
+		return v.(rune)
+	}
+	out := r
+	if cc, err := toSimplified(); err == nil {
+		if t, err := cc.Convert(string(r)); err == nil && utf8.RuneCountInString(t) == 1 {
+			out, _ = utf8.DecodeRuneInString(t)
+		}
+	}
+	simplifiedRunes.Store(r, out)
+	return out
+}

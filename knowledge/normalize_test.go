@@ -50,3 +50,16 @@ func TestDefaultLexicon(t *testing.T) {
 		t.Errorf("default lexicon has %d words and %d stop words", len(lx.synonyms), len(lx.stopwords))
 	}
 }
+
+func TestFoldRunes(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"收到84件行政複議申請,兩個案件,１２３萬元", "收到84件行政复议申请,两个案件,123万元"},
+		{"plain ASCII 84", "plain ASCII 84"},
+		{"已是简体", "已是简体"},
+	}
+	for _, tt := range tests {
+		if got := FoldRunes(tt.in); got != tt.want {
+			t.Errorf("FoldRunes(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

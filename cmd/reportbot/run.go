@@ -15,6 +15,7 @@ import (
 	"reportbot/config"
 	"reportbot/eval"
 	"reportbot/knowledge"
+	"reportbot/llm"
 	"reportbot/memory"
 )
 
@@ -35,6 +36,8 @@ Usage:
 
 Every command takes --report FILE (repeatable) to load report files
 (.txt, .md, .html) instead of the embedded 2023 Fenyi County report.
+With OPENAI_API_KEY or OPENAI_BASE_URL set (OPENAI_MODEL too), ask, chat
+and eval answer through that language model, every figure checked.
 `
 
 // run is the whole program: main only wires the process to it.
@@ -69,6 +72,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	ix := knowledge.NewIndex(docs...)
 	ans := &answer.Answerer{Index: ix, Memory: memory.NewInProcess(0), Log: log, MaxQuestionRunes: cfg.MaxQuestionRunes}
+	if cfg.LLM.Enabled() {
+		ans.Model = llm.New(llm.Config{
+			BaseURL: cfg.LLM.BaseURL, APIKey: cfg.LLM.APIKey.Reveal(), Model: cfg.LLM.Model, Timeout: cfg.LLM.Timeout,
+		}, log)
+		ans.Stats = &answer.Stats{}
+	}
 	switch cmd {
 	case "ask":
 		if len(rest) == 0 {
@@ -177,5 +186,14 @@ func runEval(ctx context.Context, a *answer.Answerer, ix *knowledge.Index, set s
 		return exitError
 	}
 	rep.Print(stdout)
+	if a.Stats != nil {
+		answers, rejected, fallbacks := a.Stats.Counts()
+		total := 0
+		for _, n := range fallbacks {
+			total += n
+		}
+		fmt.Fprintf(stdout, "\nlanguage model: %d answers in its words, %d replies rejected by the figure check, %d fell back to the report's sentences %v\n",
+			answers, rejected, total, fallbacks)
+	}
 	return exitOK
 }

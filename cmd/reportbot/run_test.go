@@ -4,9 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -142,5 +147,45 @@ func TestUsage(t *testing.T) {
 	code, out, _ := runCLI(t, "", "ask", "--json", strings.Repeat("长", 10000))
 	if a := decode(t, out); code != 0 || *a.Found || !strings.Contains(a.Answer, "问题太长") {
 		t.Errorf("10 000 characters: exit %d, %+v", code, a)
+	}
+}
+
+// TestEvalWithModel runs eval against a careless model: every reply it
+// gives is rejected by the figure check, so accuracy is what the report's
+// own sentences reach, and eval says how many replies were rejected.
+func TestEvalWithModel(t *testing.T) {
+	var requests atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"{\"found\":true,\"answer\":\"共999件。\",\"sections\":[\"一(六)1\"]}"},"finish_reason":"stop"}]}`)
+	}))
+	defer srv.Close()
+	env := map[string]string{"OPENAI_BASE_URL": srv.URL + "/v1", "OPENAI_API_KEY": "k", "OPENAI_MODEL": "m"}
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"eval", "--set", "../../testdata/gold.jsonl"}, func(k string) string { return env[k] },
+		strings.NewReader(""), &out, &errOut)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	_, plain, _ := runCLI(t, "", "eval", "--set", "../../testdata/gold.jsonl")
+	overall := func(s string) string {
+		for _, l := range strings.Split(s, "\n") {
+			if strings.HasPrefix(l, "overall") {
+				return l
+			}
+		}
+		return ""
+	}
+	if overall(out.String()) == "" || overall(out.String()) != overall(plain) {
+		t.Errorf("with the model: %q\nwithout: %q", overall(out.String()), overall(plain))
+	}
+	re := regexp.MustCompile(`language model: 0 answers in its words, (\d+) replies rejected by the figure check, (\d+) fell back`)
+	m := re.FindStringSubmatch(out.String())
+	if m == nil || m[1] == "0" || m[2] == "0" || strings.Contains(out.String(), "999") {
+		t.Errorf("eval output:\n%s", out.String())
+	}
+	if requests.Load() == 0 {
+		t.Error("the model was never asked")
 	}
 }

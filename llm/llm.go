@@ -1,0 +1,163 @@
+// Package llm connects reportbot to a language model behind any
+// OpenAI-compatible chat completions API (OpenAI, DeepSeek, Qwen, Ollama,
+// vLLM) through github.com/sashabaranov/go-openai, with a deadline per
+// request, retries that honour Retry-After, and a circuit breaker, so that a
+// slow or dead model costs users nothing but the model's own answer.
+package llm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	openai "github.com/sashabaranov/go-openai"
+	"github.com/sony/gobreaker/v2"
+
+	"reportbot/answer"
+)
+
+// Defaults for Config fields left zero.
+const (
+	DefaultModel     = "gpt-4o-mini"
+	DefaultTimeout   = 20 * time.Second
+	DefaultMaxTokens = 600
+	DefaultRetries   = 2
+)
+
+// Config says which model to use and how patiently.
+type Config struct {
+	BaseURL   string // e.g. https://api.deepseek.com/v1; empty for OpenAI
+	APIKey    string
+	Model     string
+	Timeout   time.Duration // for one request, retries included
+	MaxTokens int
+	Retries   int // further tries after a 429 or 5xx
+	// HTTPClient sends the requests; nil means a plain http.Client.
+	HTTPClient *http.Client
+}
+
+var _ answer.Model = (*Client)(nil)
+
+// Client is a language model. It is safe for concurrent use.
+type Client struct {
+	api     *openai.Client
+	cfg     Config
+	breaker *gobreaker.CircuitBreaker[string]
+	log     *slog.Logger
+}
+
+// New returns a client for cfg; log gets one line per change of the
+// breaker's state.
+func New(cfg Config, log *slog.Logger) *Client {
+	if cfg.Model == "" {
+		cfg.Model = DefaultModel
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.MaxTokens <= 0 {
+		cfg.MaxTokens = DefaultMaxTokens
+	}
+	if cfg.Retries < 0 {
+		cfg.Retries = 0
+	}
+	httpClient := cfg.HTTPClient
+	if httpClient == nil {
+		httpClient = &http.Client{}
+	}
+	oc := openai.DefaultConfig(cfg.APIKey)
+	if cfg.BaseURL != "" {
+		oc.BaseURL = cfg.BaseURL
+	}
+	oc.HTTPClient = &retryDoer{client: httpClient, retries: cfg.Retries, log: log}
+	c := &Client{api: openai.NewClientWithConfig(oc), cfg: cfg, log: log}
+	c.breaker = gobreaker.NewCircuitBreaker[string](gobreaker.Settings{
+		Name:        "llm",
+		MaxRequests: 1,
+		Interval:    time.Minute,
+		Timeout:     30 * time.Second,
+		ReadyToTrip: func(n gobreaker.Counts) bool { return n.ConsecutiveFailures >= 3 },
+		// A bad answer is the model working; only a model that cannot be
+		// reached, or that refuses the key, counts against it.
+		IsSuccessful: func(err error) bool {
+			return err == nil || errors.Is(err, answer.ErrModelResponse) || errors.Is(err, context.Canceled)
+		},
+		OnStateChange: func(_ string, from, to gobreaker.State) {
+			log.Warn("language model circuit breaker", "from", from.String(), "to", to.String())
+		},
+	})
+	return c
+}
+
+// Model is the model's name, as requests send it.
+func (c *Client) Model() string { return c.cfg.Model }
+
+// Complete sends msgs and returns the model's reply. Errors wrap the answer
+// package's ErrModel… sentinels.
+func (c *Client) Complete(ctx context.Context, msgs []answer.Message) (string, error) {
+	out, err := c.breaker.Execute(func() (string, error) { return c.complete(ctx, msgs) })
+	if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests) {
+		return "", fmt.Errorf("%w: circuit breaker open after repeated failures", answer.ErrModelUnavailable)
+	}
+	return out, err
+}
+
+func (c *Client) complete(ctx context.Context, msgs []answer.Message) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	req := openai.ChatCompletionRequest{
+		Model:       c.cfg.Model,
+		MaxTokens:   c.cfg.MaxTokens,
+		Temperature: 0,
+		Messages:    make([]openai.ChatCompletionMessage, len(msgs)),
+	}
+	for i, m := range msgs {
+		req.Messages[i] = openai.ChatCompletionMessage{Role: m.Role, Content: m.Content}
+	}
+	resp, err := c.api.CreateChatCompletion(ctx, req)
+	if err != nil {
+		return "", classify(ctx, err)
+	}
+	if len(resp.Choices) == 0 || resp.Choices[0].Message.Content == "" {
+		return "", fmt.Errorf("%w: no text in the reply", answer.ErrModelResponse)
+	}
+	return resp.Choices[0].Message.Content, nil
+}
+
+// classify wraps an error of go-openai in the sentinel that says what to do
+// about it. Its text never holds the API key: go-openai sends the key in a
+// header, and the errors hold the URL and status only.
+func classify(ctx context.Context, err error) error {
+	var apiErr *openai.APIError
+	var reqErr *openai.RequestError
+	status := 0
+	switch {
+	case errors.As(err, &apiErr):
+		status = apiErr.HTTPStatusCode
+	case errors.As(err, &reqErr):
+		status = reqErr.HTTPStatusCode
+	}
+	switch {
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		return fmt.Errorf("%w: the API answered %d; check OPENAI_API_KEY and OPENAI_BASE_URL", answer.ErrModelConfig, status)
+	case status == http.StatusNotFound:
+		return fmt.Errorf("%w: the API answered 404; check OPENAI_BASE_URL and OPENAI_MODEL", answer.ErrModelConfig)
+	case errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("%w: %v", answer.ErrModelTimeout, err)
+	case status == http.StatusTooManyRequests || status >= 500:
+		return fmt.Errorf("%w: the API answered %d", answer.ErrModelUnavailable, status)
+	case status != 0:
+		return fmt.Errorf("%w: the API answered %d", answer.ErrModelResponse, status)
+	case ctx.Err() != nil:
+		return fmt.Errorf("%w: %v", answer.ErrModelUnavailable, ctx.Err())
+	}
+	var netErr interface{ Timeout() bool }
+	if errors.As(err, &netErr) {
+		return fmt.Errorf("%w: %v", answer.ErrModelUnavailable, err)
+	}
+	// Anything else is a reply that could not be read: not JSON, a stream.
+	return fmt.Errorf("%w: %v", answer.ErrModelResponse, err)
+}
