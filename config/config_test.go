@@ -1,12 +1,15 @@
 package config
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -38,6 +41,10 @@ func TestLoadErrors(t *testing.T) {
 		{"ask", []string{"--report", " "}, nil, `invalid value " " for flag -report: empty path; expected a report file`},
 		{"sections", []string{"--json"}, nil, "flag provided but not defined: -json"},
 		{"eval", []string{"--set"}, nil, "flag needs an argument: -set"},
+		{"ask", nil, map[string]string{"OPENAI_BASE_URL": "api.deepseek.com/v1"}, `OPENAI_BASE_URL: "api.deepseek.com/v1" is not an http(s) URL; expected e.g. https://api.openai.com/v1`},
+		{"ask", nil, map[string]string{"OPENAI_BASE_URL": "http://[::1"}, `OPENAI_BASE_URL: parse "http://[::1": missing ']' in host; expected e.g. https://api.openai.com/v1`},
+		{"ask", nil, map[string]string{"REPORTBOT_LLM_TIMEOUT": "soon"}, `REPORTBOT_LLM_TIMEOUT: "soon" is not a duration; expected e.g. 20s`},
+		{"ask", []string{"--llm-timeout", "-1s"}, nil, "--llm-timeout: -1s is not a positive duration"},
 	}
 	for _, tt := range tests {
 		_, _, err := Load(tt.cmd, tt.args, env(tt.env), io.Discard)
@@ -48,5 +55,37 @@ func TestLoadErrors(t *testing.T) {
 	var help strings.Builder
 	if _, _, err := Load("ask", []string{"-h"}, env(nil), &help); !errors.Is(err, ErrHelp) || !strings.Contains(help.String(), "-report") {
 		t.Errorf("-h: %v, %q", err, help.String())
+	}
+}
+
+func TestLLM(t *testing.T) {
+	c, _, err := Load("ask", []string{"--openai-model", "qwen-plus"}, env(map[string]string{
+		"OPENAI_API_KEY": "sk-secret", "OPENAI_BASE_URL": "https://dashscope.aliyuncs.com/compatible-mode/v1", "REPORTBOT_LLM_TIMEOUT": "5s"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.LLM.Enabled() || c.LLM.Model != "qwen-plus" || c.LLM.Timeout != 5*time.Second || c.LLM.APIKey.Reveal() != "sk-secret" {
+		t.Errorf("LLM = %+v", c.LLM)
+	}
+	if c, _, _ := Load("ask", nil, env(nil), io.Discard); c.LLM.Enabled() || c.LLM.Timeout != DefaultLLMTimeout {
+		t.Errorf("no LLM configured: %+v", c.LLM)
+	}
+}
+
+func TestSecret(t *testing.T) {
+	s := Secret("sk-secret")
+	var logs strings.Builder
+	slog.New(slog.NewTextHandler(&logs, nil)).Info("x", "key", s, "cfg", LLM{APIKey: s})
+	js, err := json.Marshal(struct{ Key Secret }{s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, out := range []string{s.String(), fmt.Sprint(s), fmt.Sprintf("%v %s %#v", s, s, s), fmt.Sprintf("%+v", LLM{APIKey: s}), logs.String(), string(js)} {
+		if strings.Contains(out, "sk-secret") || !strings.Contains(out, "***") {
+			t.Errorf("secret printed: %q", out)
+		}
+	}
+	if Secret("").String() != "" {
+		t.Error("an empty secret prints as ***")
 	}
 }
