@@ -42,16 +42,22 @@ func BenchmarkAskWithModel(b *testing.B) {
 	}
 }
 
-// BenchmarkFigureCheck measures the figure check of that reply's answer
-// alone: extracting its figures, in any script, and finding each in the
-// sections the model was given.
-func BenchmarkFigureCheck(b *testing.B) {
+// checkSetup answers the benchmarks' question from the report and returns
+// the sections a model would be given for it.
+func checkSetup(b *testing.B) (*Answerer, Answer, []section) {
 	a := newAnswerer(b, nil)
 	ext, err := a.Ask(context.Background(), "c", "行政复议收到多少件申请?")
 	if err != nil {
 		b.Fatal(err)
 	}
-	secs := a.sectionsFor(ext)
+	return a, ext, a.sectionsFor(ext)
+}
+
+// BenchmarkFigureCheck measures the figure check of that reply's answer
+// alone: extracting its figures, in any script, and finding each in the
+// sections the model was given.
+func BenchmarkFigureCheck(b *testing.B) {
+	_, _, secs := checkSetup(b)
 	var r reply
 	if err := json.Unmarshal([]byte(benchReply), &r); err != nil {
 		b.Fatal(err)
@@ -67,12 +73,7 @@ func BenchmarkFigureCheck(b *testing.B) {
 // BenchmarkReplyCheck measures all that is done with the reply: parsing
 // it, checking its sections and figures, and composing the answer.
 func BenchmarkReplyCheck(b *testing.B) {
-	a := newAnswerer(b, nil)
-	ext, err := a.Ask(context.Background(), "c", "行政复议收到多少件申请?")
-	if err != nil {
-		b.Fatal(err)
-	}
-	secs := a.sectionsFor(ext)
+	a, ext, secs := checkSetup(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, rej := a.check(benchReply, "行政复议收到多少件申请?", secs, simplified, ext); rej != nil {

@@ -363,6 +363,18 @@ func TestBreaker(t *testing.T) {
 	}
 }
 
+// englishAPI translates the question into Chinese when asked to, and
+// answers with reply otherwise.
+func englishAPI(reply string) *fakeAPI {
+	return &fakeAPI{reply: func(_ int, req openai.ChatCompletionRequest, w http.ResponseWriter, _ *http.Request) {
+		if strings.Contains(req.Messages[0].Content, "Translate") {
+			chat(w, q84)
+			return
+		}
+		chat(w, reply)
+	}}
+}
+
 // TestLanguages: a question in Traditional Chinese or English is answered
 // in that script or language, the figures unchanged and checked.
 func TestLanguages(t *testing.T) {
@@ -379,14 +391,7 @@ func TestLanguages(t *testing.T) {
 		mustBeFromReport(t, a, ans)
 	})
 	t.Run("english", func(t *testing.T) {
-		api := &fakeAPI{}
-		api.reply = func(n int, req openai.ChatCompletionRequest, w http.ResponseWriter, r *http.Request) {
-			if strings.Contains(req.Messages[0].Content, "Translate") {
-				chat(w, "行政复议收到多少件申请?")
-				return
-			}
-			chat(w, `{"found":true,"answer":"In 2023 the county received 84 applications for administrative reconsideration; 87.3 percent of disputes were substantively resolved.","sections":["一(六)1"]}`)
-		}
+		api := englishAPI(`{"found":true,"answer":"In 2023 the county received 84 applications for administrative reconsideration; 87.3 percent of disputes were substantively resolved.","sections":["一(六)1"]}`)
 		a := setup(t, api, 5*time.Second, 2)
 		ans, _ := a.Ask(context.Background(), "c", "How many applications for administrative reconsideration did the county receive?")
 		want := "In 2023 the county received 84 applications for administrative reconsideration; 87.3 percent of disputes were substantively resolved.\nSource: 一(六)1 持续深化行政复议改革成果"
@@ -400,14 +405,7 @@ func TestLanguages(t *testing.T) {
 		mustBeFromReport(t, a, ans)
 	})
 	t.Run("english altered", func(t *testing.T) {
-		api := &fakeAPI{}
-		api.reply = func(n int, req openai.ChatCompletionRequest, w http.ResponseWriter, r *http.Request) {
-			if strings.Contains(req.Messages[0].Content, "Translate") {
-				chat(w, "行政复议收到多少件申请?")
-				return
-			}
-			chat(w, `{"found":true,"answer":"The county received 1.2 billion applications.","sections":["一(六)1"]}`)
-		}
+		api := englishAPI(`{"found":true,"answer":"The county received 1.2 billion applications.","sections":["一(六)1"]}`)
 		a := setup(t, api, 5*time.Second, 2)
 		ans, _ := a.Ask(context.Background(), "c", "How many applications for administrative reconsideration did the county receive?")
 		if strings.Contains(ans.Text, "billion") || ans.Fallback != answer.FallbackFigureCheck {
