@@ -6,7 +6,10 @@ package answer
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -37,6 +40,8 @@ type Answer struct {
 	// Fallback says why a model's answer was not given, when one was asked
 	// for: the text is then the report's own sentences.
 	Fallback string `json:"fallback,omitempty"`
+	// Cached is true when the answer was given before, to the same question.
+	Cached bool `json:"cached,omitempty"`
 	// Resolved is the question as searched, with the earlier turn's topic
 	// added when the question was a follow-up.
 	Resolved string `json:"-"`
@@ -60,10 +65,43 @@ type Turn struct {
 	At       time.Time `json:"at"`
 }
 
-// Memory keeps the recent turns of each conversation.
+// Key names what one question touches in memory.
+type Key struct {
+	Conv  string // the conversation: a private chat, or one user in a group
+	User  string // who asks, for rate limits; "" for none
+	Cache string // the question's key in the answer cache
+}
+
+// Session is what memory holds for a question before it is answered.
+type Session struct {
+	Turns      []Turn        // the conversation's recent turns, oldest first
+	Cached     *Answer       // the cached answer to the question, if any
+	RetryAfter time.Duration // > 0: the user is over a rate limit until then
+	ModelCalls int           // language model calls the whole bot made today
+}
+
+// Record is what memory keeps once a question is answered.
+type Record struct {
+	Turn       Turn
+	Cache      *Answer // the answer to cache under Key.Cache; nil for none
+	ModelCalls int     // language model calls the answer made
+}
+
+// Memory keeps conversations, cached answers, rate limits and the model
+// budget: a Load before a question is answered and a Save after, each one
+// round trip to a shared store.
 type Memory interface {
-	Load(ctx context.Context, conv string) ([]Turn, error)
-	Append(ctx context.Context, conv string, t Turn) error
+	Load(ctx context.Context, k Key) (Session, error)
+	Save(ctx context.Context, k Key, r Record) error
+}
+
+// RateLimitError says a user asked too often, and when to try again.
+type RateLimitError struct {
+	RetryAfter time.Duration
+}
+
+func (e *RateLimitError) Error() string {
+	return fmt.Sprintf("rate limited; retry after %v", e.RetryAfter)
 }
 
 // Errors for questions that are not asked at all; UserMessage words them.
@@ -80,8 +118,14 @@ type Answerer struct {
 	Index  *knowledge.Index
 	Memory Memory // nil: every question stands alone
 	Model  Model  // nil: answers are the report's own sentences
-	Stats  *Stats // counts of the model's answers and fallbacks; may be nil
-	Log    *slog.Logger
+	// ModelID names the model and its settings; answers cached with another
+	// are not used.
+	ModelID string
+	// ModelBudget caps the model calls of the whole bot a day (0: no cap);
+	// past it answers are the report's own sentences.
+	ModelBudget int
+	Stats       *Stats // counts of the model's answers and fallbacks; may be nil
+	Log         *slog.Logger
 	// MaxQuestionRunes bounds a question's length; 0 means the default.
 	MaxQuestionRunes int
 	Now              func() time.Time
@@ -89,10 +133,17 @@ type Answerer struct {
 	sections sync.Map // *knowledge.Section → *parsedSection
 }
 
-// Ask answers question in conversation conv and remembers the turn. Its
-// errors are ErrEmptyQuestion and ErrQuestionTooLong; memory that fails is
-// logged and the question answered on its own.
+// Ask answers question in conversation conv, asked by the conversation's
+// own user, and remembers the turn.
 func (a *Answerer) Ask(ctx context.Context, conv, question string) (Answer, error) {
+	return a.AskAs(ctx, conv, conv, question)
+}
+
+// AskAs answers question in conversation conv, asked by user, and remembers
+// the turn. Its errors are ErrEmptyQuestion, ErrQuestionTooLong and a
+// *RateLimitError, none of which changes anything; memory that fails is
+// logged and the question answered on its own.
+func (a *Answerer) AskAs(ctx context.Context, conv, user, question string) (Answer, error) {
 	question = strings.TrimSpace(question)
 	if question == "" {
 		return Answer{}, ErrEmptyQuestion
@@ -104,40 +155,103 @@ func (a *Answerer) Ask(ctx context.Context, conv, question string) (Answer, erro
 	if utf8.RuneCountInString(question) > limit {
 		return Answer{}, ErrQuestionTooLong
 	}
-	var history []Turn
+	lang := detectLanguage(question)
+	key := Key{Conv: conv, User: user, Cache: a.cacheKey(question, lang)}
+	var sess Session
 	if a.Memory != nil {
-		h, err := a.Memory.Load(ctx, conv)
+		s, err := a.Memory.Load(ctx, key)
 		if err != nil {
-			a.logger().WarnContext(ctx, "conversation memory unavailable; answering without it", "err", err)
+			a.logger().DebugContext(ctx, "answering without memory", "err", err)
 		}
-		history = h
+		sess = s
 	}
+	if sess.RetryAfter > 0 {
+		return Answer{}, &RateLimitError{RetryAfter: sess.RetryAfter}
+	}
+	ans, calls, cacheable := a.compose(ctx, question, lang, sess)
+	if a.Memory != nil {
+		rec := Record{Turn: Turn{Question: question, Resolved: ans.Resolved, Found: ans.Found, At: a.now()}, ModelCalls: calls}
+		for _, c := range ans.Citations {
+			rec.Turn.Sections = append(rec.Turn.Sections, c.Section)
+		}
+		if cacheable {
+			rec.Cache = &ans
+		}
+		if err := a.Memory.Save(ctx, key, rec); err != nil {
+			a.logger().DebugContext(ctx, "turn not remembered", "err", err)
+		}
+	}
+	return ans, nil
+}
+
+// compose answers a question in its session: from the cache when it stands
+// alone and was answered before, else from the reports, through the model
+// when there is one and the day's budget allows. It returns the answer, the
+// model calls made, and whether the answer may be cached.
+func (a *Answerer) compose(ctx context.Context, question string, lang language, sess Session) (Answer, int, bool) {
+	standalone := len(sess.Turns) == 0 || !isFollowUp(question, a.Index.Analyze(question))
+	if sess.Cached != nil && standalone {
+		ans := *sess.Cached
+		ans.Question, ans.Cached = question, true
+		return ans, 0, false
+	}
+	model := a.Model
+	budgetSpent := a.ModelBudget > 0 && sess.ModelCalls >= a.ModelBudget
+	if budgetSpent {
+		model = nil
+	}
+	calls := 0
+	counted := countCalls(model, &calls)
 	// The reports are searched in Chinese: with a model, an English question
 	// is searched in its translation, and answered in English.
-	lang := detectLanguage(question)
 	search := question
-	if lang == english && a.Model != nil {
-		search = a.translate(ctx, question)
+	if lang == english && counted != nil {
+		search = a.translate(ctx, counted, question)
 	}
-	ans := a.answer(search, history)
+	ans := a.answer(search, sess.Turns)
 	ans.Question = question
 	ans.Verified = len(Unsupported(a.Index, ans)) == 0
-	if a.Model != nil && ans.Found && ans.Verified {
-		ans = a.withModel(ctx, question, history, ans)
+	switch {
+	case counted != nil && ans.Found && ans.Verified:
+		ans = a.withModel(ctx, counted, question, sess.Turns, ans)
+	case budgetSpent && ans.Found:
+		ans = a.fallback(ctx, ans, FallbackBudget, 0, errors.New("the day's language model budget is spent"))
 	}
 	if !ans.Found && lang == english {
 		ans.Text = "The report does not say. " + a.coverageEnglish()
 	}
-	if a.Memory != nil {
-		t := Turn{Question: question, Resolved: ans.Resolved, Found: ans.Found, At: a.now()}
-		for _, c := range ans.Citations {
-			t.Sections = append(t.Sections, c.Section)
-		}
-		if err := a.Memory.Append(ctx, conv, t); err != nil {
-			a.logger().WarnContext(ctx, "conversation memory unavailable; turn not remembered", "err", err)
-		}
+	return ans, calls, standalone && ans.Fallback == ""
+}
+
+// countCalls wraps m so that each call is counted in n; nil stays nil.
+func countCalls(m Model, n *int) Model {
+	if m == nil {
+		return nil
 	}
-	return ans, nil
+	return modelFunc(func(ctx context.Context, msgs []Message) (string, error) {
+		*n++
+		return m.Complete(ctx, msgs)
+	})
+}
+
+type modelFunc func(ctx context.Context, msgs []Message) (string, error)
+
+func (f modelFunc) Complete(ctx context.Context, msgs []Message) (string, error) { return f(ctx, msgs) }
+
+// answerVersion changes when answering changes, so that answers cached by
+// an older version are not served.
+const answerVersion = "answer/1"
+
+// cacheKey is a question's key in the answer cache: the normalized question,
+// the script it is answered in, and the version of everything an answer
+// depends on (the reports, the lexicon, the model, this code).
+func (a *Answerer) cacheKey(question string, lang language) string {
+	h := sha256.New()
+	for _, part := range []string{answerVersion, a.Index.Version(), a.ModelID, lang.source, knowledge.Normalize(question)} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 func (a *Answerer) logger() *slog.Logger {
@@ -157,12 +271,26 @@ func (a *Answerer) now() time.Time {
 // UserMessage is the one place that turns an error of Ask into words for
 // the person who asked.
 func UserMessage(err error) string {
+	var limited *RateLimitError
 	switch {
 	case errors.Is(err, ErrEmptyQuestion):
 		return "请发一个关于报告的问题,比如:“行政复议收到多少件申请?”"
 	case errors.Is(err, ErrQuestionTooLong):
 		return "问题太长了,请用一两句话问一个具体的问题。"
+	case errors.As(err, &limited):
+		return fmt.Sprintf("提问太频繁了,请%s后再试。", waitWords(limited.RetryAfter))
 	default:
 		return "抱歉,暂时无法回答,请稍后再试。"
 	}
+}
+
+// waitWords says a wait in Chinese, rounded up: 40秒, 3分钟, 5小时.
+func waitWords(d time.Duration) string {
+	switch {
+	case d <= time.Minute:
+		return fmt.Sprintf("%d秒", max(1, int((d+time.Second-1)/time.Second)))
+	case d <= time.Hour:
+		return fmt.Sprintf("%d分钟", int((d+time.Minute-1)/time.Minute))
+	}
+	return fmt.Sprintf("%d小时", int((d+time.Hour-1)/time.Hour))
 }

@@ -19,20 +19,23 @@ func newAnswerer(t testing.TB, mem Memory) *Answerer {
 	return &Answerer{Index: knowledge.NewIndex(docs...), Memory: mem}
 }
 
-// turnsMemory is an in-test Memory.
+// turnsMemory is an in-test Memory that keeps turns only.
 type turnsMemory map[string][]Turn
 
-func (m turnsMemory) Load(_ context.Context, conv string) ([]Turn, error) { return m[conv], nil }
-func (m turnsMemory) Append(_ context.Context, conv string, t Turn) error {
-	m[conv] = append(m[conv], t)
+func (m turnsMemory) Load(_ context.Context, k Key) (Session, error) {
+	return Session{Turns: m[k.Conv]}, nil
+}
+
+func (m turnsMemory) Save(_ context.Context, k Key, r Record) error {
+	m[k.Conv] = append(m[k.Conv], r.Turn)
 	return nil
 }
 
 // brokenMemory fails every call, as a store that is down does.
 type brokenMemory struct{}
 
-func (brokenMemory) Load(context.Context, string) ([]Turn, error) { return nil, errors.New("down") }
-func (brokenMemory) Append(context.Context, string, Turn) error   { return errors.New("down") }
+func (brokenMemory) Load(context.Context, Key) (Session, error) { return Session{}, errors.New("down") }
+func (brokenMemory) Save(context.Context, Key, Record) error    { return errors.New("down") }
 
 func TestAsk(t *testing.T) {
 	tests := []struct {

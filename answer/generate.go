@@ -36,6 +36,7 @@ const (
 	FallbackBadResponse = "llm_bad_response" // a reply that is not the JSON asked for
 	FallbackFigureCheck = "figure_check"     // a figure, or a section, that the report does not have
 	FallbackDeclined    = "llm_declined"     // the model found no answer where the report has one
+	FallbackBudget      = "llm_budget"       // the day's budget of model calls is spent
 )
 
 // Stats counts what the model did; safe for concurrent use.
@@ -195,8 +196,8 @@ const maxTranslationRunes = 200
 // translate turns an English question into Chinese for the search, or
 // leaves it as it is when the model cannot. The translation is only
 // searched with: what the user is shown is checked as every answer is.
-func (a *Answerer) translate(ctx context.Context, question string) string {
-	zh, err := a.Model.Complete(ctx, []Message{{Role: "system", Content: translatePrompt}, {Role: "user", Content: question}})
+func (a *Answerer) translate(ctx context.Context, m Model, question string) string {
+	zh, err := m.Complete(ctx, []Message{{Role: "system", Content: translatePrompt}, {Role: "user", Content: question}})
 	if err != nil {
 		a.logger().WarnContext(ctx, "language model could not translate the question", "err", err)
 		return question
@@ -220,14 +221,14 @@ type rejection struct {
 // withModel asks the model to answer in the asker's words, checks every
 // figure of its reply against the report, and falls back to ext, the
 // extractive answer, when the model fails or its reply does not pass.
-func (a *Answerer) withModel(ctx context.Context, question string, history []Turn, ext Answer) Answer {
+func (a *Answerer) withModel(ctx context.Context, m Model, question string, history []Turn, ext Answer) Answer {
 	secs := a.sectionsFor(ext)
 	lang := detectLanguage(question)
 	msgs := a.prompt(question, history, secs, lang)
 	rejected := 0
 	var last rejection
 	for try := 0; try < modelTries; try++ {
-		text, err := a.Model.Complete(ctx, msgs)
+		text, err := m.Complete(ctx, msgs)
 		if err != nil {
 			return a.fallback(ctx, ext, reasonFor(err), rejected, err)
 		}

@@ -53,7 +53,7 @@ func TestQuestionSets(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rep, err := Run(context.Background(), &answer.Answerer{Index: ix, Memory: memory.NewInProcess(0)}, ix, cases)
+			rep, err := Run(context.Background(), &answer.Answerer{Index: ix, Memory: memory.NewInProcess(memory.Options{})}, ix, cases)
 			if err != nil {
 				t.Fatal(err)
 			}

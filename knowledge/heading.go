@@ -20,12 +20,17 @@ func splitHeading(rest string) (heading, body string) {
 	rest = strings.TrimSpace(rest)
 	first, after, hasStop := strings.Cut(rest, "。")
 	if !hasStop {
-		if utf8.RuneCountInString(rest) <= maxHeadingRunes {
+		if utf8.RuneCountInString(rest) <= maxHeadingRunes && !hasNumber(rest) {
 			return trimClause(rest), ""
 		}
 		first, after = rest, ""
 	}
 	if utf8.RuneCountInString(first) <= maxHeadingRunes {
+		// A numbered sentence that gives figures ("1、行政复议收到申请120件,
+		// 受理100件。") is text to answer from, named by its first clause.
+		if hasNumber(first) {
+			return trimClause(firstClause(first, 24)), rest
+		}
 		return trimClause(first), strings.TrimSpace(after)
 	}
 	// A run-in heading: cut where the body's first words begin.
@@ -37,6 +42,16 @@ func splitHeading(rest string) (heading, body string) {
 	}
 	// No clear cut: the first clause names the section and the body keeps it all.
 	return trimClause(firstClause(first, 24)), rest
+}
+
+// hasNumber reports whether s gives a figure that is not a year or date.
+func hasNumber(s string) bool {
+	for _, f := range ExtractFigures(s) {
+		if f.Kind == KindNumber || f.Kind == KindPercent {
+			return true
+		}
+	}
+	return false
 }
 
 // firstClause returns s up to its first clause punctuation outside brackets

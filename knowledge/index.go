@@ -1,6 +1,9 @@
 package knowledge
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"math"
 	"regexp"
 	"slices"
@@ -51,7 +54,12 @@ type Index struct {
 	lexicon  *Lexicon
 	own      map[string]bool // thesaurus words the reports use themselves
 	text     string          // all folded section text, for whole-word look-ups
+	version  string
 }
+
+// Version identifies what the index answers from: the reports' sections and
+// the lexicon. Two indexes of the same reports have the same version.
+func (ix *Index) Version() string { return ix.version }
 
 // NewIndex indexes the sections of docs with the default lexicon.
 func NewIndex(docs ...*Document) *Index {
@@ -107,6 +115,15 @@ func NewIndex(docs ...*Document) *Index {
 	}
 	text := all.String()
 	ix.text = text
+	h := sha256.New()
+	for _, d := range docs {
+		for _, s := range d.Sections {
+			fmt.Fprintf(h, "%s\x00%s\x00%s\x00", s.ID, s.Heading, s.Text)
+		}
+	}
+	h.Write([]byte(thesaurusData))
+	h.Write([]byte(stopwordData))
+	ix.version = hex.EncodeToString(h.Sum(nil)[:8])
 	ix.own = map[string]bool{}
 	for w := range ix.lexicon.synonyms {
 		if offs := runeOffsets(w); len(offs) > 2 && !ix.Known(w[:offs[2]]) {

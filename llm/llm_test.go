@@ -126,7 +126,7 @@ func setup(t testing.TB, api *fakeAPI, timeout time.Duration, retries int) *answ
 	t.Cleanup(srv.Close)
 	log := slog.New(slog.NewTextHandler(lockedWriter{}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c := llm.New(llm.Config{BaseURL: srv.URL + "/v1", APIKey: apiKey, Model: model, Timeout: timeout, Retries: retries}, log)
-	return &answer.Answerer{Index: index(t), Model: c, Stats: &answer.Stats{}, Log: log, Memory: memory.NewInProcess(0)}
+	return &answer.Answerer{Index: index(t), Model: c, Stats: &answer.Stats{}, Log: log, Memory: memory.NewInProcess(memory.Options{})}
 }
 
 // extractive is what the report's own sentences answer.

@@ -1,50 +1,105 @@
-// Package memory keeps conversations: the last turns of each one, for
-// follow-up questions. InProcess is the zero-configuration store.
+// Package memory keeps what reportbot remembers between questions: the
+// recent turns of each conversation, cached answers, per-user rate limits and
+// the day's count of language model calls. Redis keeps them for bots that run
+// as several replicas; InProcess keeps them in this process, the
+// zero-configuration default. Both behave the same, and one test suite runs
+// against both.
 package memory
 
 import (
-	"context"
-	"sync"
+	"fmt"
+	"time"
 
 	"reportbot/answer"
 )
 
-// DefaultTurns is how many turns a conversation keeps by default.
-const DefaultTurns = 10
+// Defaults for Options fields left zero.
+const (
+	DefaultTurns    = 10
+	DefaultTTL      = 24 * time.Hour
+	DefaultCacheTTL = 24 * time.Hour
+	DefaultPrefix   = "reportbot"
+)
 
-var _ answer.Memory = (*InProcess)(nil)
-
-// InProcess keeps the last turns of each conversation in this process.
-type InProcess struct {
-	mu    sync.Mutex
-	turns map[string][]answer.Turn
-	max   int
+// Options bound what is kept and say the rate limits.
+type Options struct {
+	Turns     int           // turns a conversation keeps
+	TTL       time.Duration // how long a conversation is kept after its last turn
+	CacheTTL  time.Duration // how long an answer is cached
+	PerMinute int           // questions a user may ask a minute; 0 for no limit
+	PerDay    int           // questions a user may ask a day; 0 for no limit
+	Prefix    string        // of every Redis key
+	// Now is the clock; nil means time.Now. Days begin at midnight China
+	// Standard Time.
+	Now func() time.Time
 }
 
-// NewInProcess returns a store that keeps at most maxTurns turns a
-// conversation (DefaultTurns when maxTurns ≤ 0).
-func NewInProcess(maxTurns int) *InProcess {
-	if maxTurns <= 0 {
-		maxTurns = DefaultTurns
+func (o Options) withDefaults() Options {
+	if o.Turns <= 0 {
+		o.Turns = DefaultTurns
 	}
-	return &InProcess{turns: map[string][]answer.Turn{}, max: maxTurns}
-}
-
-// Load returns the conversation's turns, oldest first.
-func (m *InProcess) Load(_ context.Context, conv string) ([]answer.Turn, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return append([]answer.Turn(nil), m.turns[conv]...), nil
-}
-
-// Append adds a turn, dropping the oldest beyond the limit.
-func (m *InProcess) Append(_ context.Context, conv string, t answer.Turn) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	ts := append(m.turns[conv], t)
-	if len(ts) > m.max {
-		ts = append([]answer.Turn(nil), ts[len(ts)-m.max:]...)
+	if o.TTL <= 0 {
+		o.TTL = DefaultTTL
 	}
-	m.turns[conv] = ts
-	return nil
+	if o.CacheTTL <= 0 {
+		o.CacheTTL = DefaultCacheTTL
+	}
+	if o.Prefix == "" {
+		o.Prefix = DefaultPrefix
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
 }
+
+// china is the zone whose midnight starts a day for the daily limits.
+var china = time.FixedZone("CST", 8*60*60)
+
+// window is one rate-limit window: its name in keys, when it ends, and the
+// limit in it.
+type window struct {
+	name  string
+	ends  time.Time
+	limit int
+}
+
+// windows returns the rate-limit windows that now falls in.
+func (o Options) windows(now time.Time) []window {
+	var ws []window
+	if o.PerMinute > 0 {
+		start := now.Truncate(time.Minute)
+		ws = append(ws, window{fmt.Sprintf("m%d", start.Unix()/60), start.Add(time.Minute), o.PerMinute})
+	}
+	if o.PerDay > 0 {
+		ws = append(ws, window{"d" + day(now), midnightAfter(now), o.PerDay})
+	}
+	return ws
+}
+
+// retryAfter is how long a user over a limit waits: until the last window
+// they are over ends.
+func retryAfter(now time.Time, ws []window, counts []int64) time.Duration {
+	var wait time.Duration
+	for i, w := range ws {
+		if counts[i] > int64(w.limit) {
+			wait = max(wait, w.ends.Sub(now))
+		}
+	}
+	return wait
+}
+
+func day(now time.Time) string { return now.In(china).Format("20060102") }
+
+func midnightAfter(now time.Time) time.Time {
+	c := now.In(china)
+	return time.Date(c.Year(), c.Month(), c.Day()+1, 0, 0, 0, 0, china)
+}
+
+// dayTTL keeps a day's counters until the day is surely over everywhere.
+const dayTTL = 48 * time.Hour
+
+var (
+	_ answer.Memory = (*InProcess)(nil)
+	_ answer.Memory = (*Redis)(nil)
+)

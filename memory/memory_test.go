@@ -3,40 +3,201 @@ package memory
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
+	"sync"
 	"testing"
+	"time"
 
 	"reportbot/answer"
+	"reportbot/internal/redistest"
 )
 
-func TestInProcess(t *testing.T) {
-	ctx := context.Background()
-	m := NewInProcess(3)
-	for i := range 5 {
-		if err := m.Append(ctx, "a", answer.Turn{Question: fmt.Sprint(i)}); err != nil {
+// clock is a settable clock, started at the real now so that Redis
+// expiries set from it lie in the future.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *clock { return &clock{t: time.Now()} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// store is one implementation under test.
+type store struct {
+	name string
+	new  func(t *testing.T, opt Options) answer.Memory
+}
+
+// stores are the implementations the shared suite runs against: each test
+// gets its own, and Redis its own server.
+var stores = []store{
+	{"in-process", func(t *testing.T, opt Options) answer.Memory { return NewInProcess(opt) }},
+	{"redis", func(t *testing.T, opt Options) answer.Memory {
+		srv := redistest.Start(t)
+		r, err := NewRedis(srv.URL(), opt, discard)
+		if err != nil {
 			t.Fatal(err)
 		}
+		t.Cleanup(func() { r.Close() })
+		return r
+	}},
+}
+
+func eachStore(t *testing.T, opt Options, f func(t *testing.T, m answer.Memory, clk *clock)) {
+	for _, s := range stores {
+		t.Run(s.name, func(t *testing.T) {
+			clk := newClock()
+			opt := opt
+			opt.Now = clk.Now
+			f(t, s.new(t, opt), clk)
+		})
 	}
-	if err := m.Append(ctx, "b", answer.Turn{Question: "b0"}); err != nil {
-		t.Fatal(err)
+}
+
+func turn(q string) answer.Record {
+	return answer.Record{Turn: answer.Turn{Question: q, Resolved: q, Sections: []string{"一(六)1"}, Found: true}}
+}
+
+func TestTurns(t *testing.T) {
+	ctx := context.Background()
+	eachStore(t, Options{Turns: 3}, func(t *testing.T, m answer.Memory, _ *clock) {
+		for i := range 5 {
+			if err := m.Save(ctx, answer.Key{Conv: "tg:1"}, turn(fmt.Sprint(i))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s, err := m.Load(ctx, answer.Key{Conv: "tg:1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(s.Turns) != 3 || s.Turns[0].Question != "2" || s.Turns[2].Question != "4" || s.Turns[2].Sections[0] != "一(六)1" {
+			t.Errorf("turns = %+v, want the last three, oldest first", s.Turns)
+		}
+		if s, _ := m.Load(ctx, answer.Key{Conv: "tg:2"}); len(s.Turns) != 0 {
+			t.Errorf("an unknown conversation has turns: %+v", s.Turns)
+		}
+	})
+}
+
+// TestGroupUsers: two people in one group are two conversations.
+func TestGroupUsers(t *testing.T) {
+	ctx := context.Background()
+	eachStore(t, Options{}, func(t *testing.T, m answer.Memory, _ *clock) {
+		alice, bob := answer.Key{Conv: "tg:-100:1", User: "tg:1"}, answer.Key{Conv: "tg:-100:2", User: "tg:2"}
+		m.Save(ctx, alice, turn("行政复议收到多少件申请?"))
+		m.Save(ctx, bob, turn("法律咨询多少人次?"))
+		a, _ := m.Load(ctx, alice)
+		b, _ := m.Load(ctx, bob)
+		if len(a.Turns) != 1 || a.Turns[0].Question != "行政复议收到多少件申请?" || len(b.Turns) != 1 || b.Turns[0].Question != "法律咨询多少人次?" {
+			t.Errorf("alice %+v, bob %+v", a.Turns, b.Turns)
+		}
+	})
+}
+
+func TestCache(t *testing.T) {
+	ctx := context.Background()
+	eachStore(t, Options{}, func(t *testing.T, m answer.Memory, _ *clock) {
+		ans := answer.Answer{Question: "q", Text: "收到84件。", Found: true, Mode: answer.ModeLLM, Verified: true, Resolved: "行政复议收到多少件",
+			Citations: []answer.Citation{{Section: "一(六)1", Heading: "h", Quote: "收到84件"}}}
+		rec := turn("q")
+		rec.Cache = &ans
+		if err := m.Save(ctx, answer.Key{Conv: "c", Cache: "k1"}, rec); err != nil {
+			t.Fatal(err)
+		}
+		s, err := m.Load(ctx, answer.Key{Conv: "other", Cache: "k1"})
+		if err != nil || s.Cached == nil {
+			t.Fatalf("cache miss: %v", err)
+		}
+		if got := *s.Cached; got.Text != ans.Text || got.Resolved != ans.Resolved || got.Mode != ans.Mode || len(got.Citations) != 1 || !got.Verified {
+			t.Errorf("cached %+v, want %+v", got, ans)
+		}
+		if s, _ := m.Load(ctx, answer.Key{Cache: "k2"}); s.Cached != nil {
+			t.Errorf("hit for another key: %+v", s.Cached)
+		}
+	})
+}
+
+func TestRateLimits(t *testing.T) {
+	ctx := context.Background()
+	eachStore(t, Options{PerMinute: 3, PerDay: 5}, func(t *testing.T, m answer.Memory, clk *clock) {
+		k := answer.Key{Conv: "tg:1", User: "tg:1"}
+		for i := range 3 {
+			if s, err := m.Load(ctx, k); err != nil || s.RetryAfter != 0 {
+				t.Fatalf("question %d: limited (%v, %v)", i+1, s.RetryAfter, err)
+			}
+		}
+		s, _ := m.Load(ctx, k)
+		if s.RetryAfter <= 0 || s.RetryAfter > time.Minute {
+			t.Errorf("4th question in a minute: retry after %v, want within the minute", s.RetryAfter)
+		}
+		if s, _ := m.Load(ctx, answer.Key{User: "tg:2"}); s.RetryAfter != 0 {
+			t.Errorf("another user is limited too")
+		}
+		clk.Advance(time.Minute)
+		if s, _ := m.Load(ctx, k); s.RetryAfter != 0 {
+			t.Errorf("next minute: still limited for %v", s.RetryAfter)
+		}
+		// Five a day: the sixth waits for midnight in China.
+		s, _ = m.Load(ctx, k)
+		want := midnightAfter(clk.Now()).Sub(clk.Now())
+		if s.RetryAfter < want-time.Second || s.RetryAfter > want {
+			t.Errorf("6th question of the day: retry after %v, want %v", s.RetryAfter, want)
+		}
+	})
+}
+
+func TestModelCalls(t *testing.T) {
+	ctx := context.Background()
+	eachStore(t, Options{}, func(t *testing.T, m answer.Memory, _ *clock) {
+		for _, n := range []int{3, 0, 2} {
+			rec := turn("q")
+			rec.ModelCalls = n
+			m.Save(ctx, answer.Key{Conv: fmt.Sprint("c", n)}, rec)
+		}
+		if s, _ := m.Load(ctx, answer.Key{}); s.ModelCalls != 5 {
+			t.Errorf("model calls = %d, want 5", s.ModelCalls)
+		}
+	})
+}
+
+func TestInProcessExpiry(t *testing.T) {
+	ctx := context.Background()
+	clk := newClock()
+	m := NewInProcess(Options{TTL: time.Hour, CacheTTL: 2 * time.Hour, Now: clk.Now})
+	rec := turn("q")
+	rec.Cache = &answer.Answer{Text: "x"}
+	m.Save(ctx, answer.Key{Conv: "c", Cache: "k"}, rec)
+	clk.Advance(time.Hour + time.Second)
+	s, _ := m.Load(ctx, answer.Key{Conv: "c", Cache: "k"})
+	if len(s.Turns) != 0 || s.Cached == nil {
+		t.Errorf("after an hour: %d turns, cached %v; want the turns gone, the answer kept", len(s.Turns), s.Cached != nil)
 	}
-	got, err := m.Load(ctx, "a")
-	if err != nil {
-		t.Fatal(err)
+	clk.Advance(time.Hour)
+	if s, _ := m.Load(ctx, answer.Key{Cache: "k"}); s.Cached != nil {
+		t.Error("answer cached past its TTL")
 	}
-	if len(got) != 3 || got[0].Question != "2" || got[2].Question != "4" {
-		t.Errorf("conversation a = %+v, want turns 2, 3, 4", got)
+	for i := range 1000 {
+		m.Save(ctx, answer.Key{Conv: fmt.Sprint("x", i)}, turn("q"))
 	}
-	got[0].Question = "changed"
-	if again, _ := m.Load(ctx, "a"); again[0].Question != "2" {
-		t.Error("Load returned the store's own slice")
+	clk.Advance(2 * time.Hour)
+	for i := range 1000 {
+		m.Save(ctx, answer.Key{Conv: fmt.Sprint("y", i)}, turn("q"))
 	}
-	if b, _ := m.Load(ctx, "b"); len(b) != 1 || b[0].Question != "b0" {
-		t.Errorf("conversation b = %+v", b)
-	}
-	if none, _ := m.Load(ctx, "c"); len(none) != 0 {
-		t.Errorf("unknown conversation = %+v", none)
-	}
-	if NewInProcess(0).max != DefaultTurns {
-		t.Error("NewInProcess(0) does not keep the default number of turns")
+	if n := len(m.convs); n > 1001 {
+		t.Errorf("%d conversations kept; expired ones are not swept", n)
 	}
 }

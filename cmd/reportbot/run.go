@@ -71,7 +71,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return exitError
 	}
 	ix := knowledge.NewIndex(docs...)
-	ans := &answer.Answerer{Index: ix, Memory: memory.NewInProcess(0), Log: log, MaxQuestionRunes: cfg.MaxQuestionRunes}
+	ans := &answer.Answerer{Index: ix, Memory: memory.NewInProcess(memory.Options{}), Log: log, MaxQuestionRunes: cfg.MaxQuestionRunes}
 	if cfg.LLM.Enabled() {
 		ans.Model = llm.New(llm.Config{
 			BaseURL: cfg.LLM.BaseURL, APIKey: cfg.LLM.APIKey.Reveal(), Model: cfg.LLM.Model, Timeout: cfg.LLM.Timeout,

@@ -1,0 +1,266 @@
+package memory
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"reportbot/answer"
+)
+
+// ErrUnavailable is returned while the store cannot be reached: the bot
+// answers without memory meanwhile.
+var ErrUnavailable = errors.New("memory store unavailable")
+
+// Timeouts that keep a dead Redis from slowing answers: a few milliseconds
+// lost, not seconds, and a pause between tries while it stays down.
+const (
+	redisTimeout = 250 * time.Millisecond
+	probeEvery   = time.Second
+)
+
+// Redis keeps memory in Redis (a single server, Sentinel or Cluster), shared
+// by every replica of the bot. Each Load and each Save is one round trip.
+// Key names put one conversation, and one user's counters, in one hash slot.
+type Redis struct {
+	client redis.UniversalClient
+	opt    Options
+	log    *slog.Logger
+
+	mu      sync.Mutex
+	down    bool
+	retryAt time.Time
+}
+
+// NewRedis connects to the Redis that rawURL names:
+//
+//	redis://[user:password@]host:port[/db]            a single server (rediss:// for TLS)
+//	redis://host:26379?master_name=mymaster[&addr=…]  Sentinel
+//	redis://host:7000?addr=host2:7001&addr=…          Cluster (two or more addresses)
+//
+// It does not wait for the server: a Redis that is down now is used when it
+// comes up.
+func NewRedis(rawURL string, opt Options, log *slog.Logger) (*Redis, error) {
+	uo, err := universalOptions(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	uo.DialTimeout, uo.ReadTimeout, uo.WriteTimeout, uo.PoolTimeout = redisTimeout, redisTimeout, redisTimeout, redisTimeout
+	uo.MaxRetries = -1 // no retries: a failed call costs one timeout at most
+	uo.DialerRetries = 1
+	uo.ContextTimeoutEnabled = true
+	routeLogs.Do(func() { redis.SetLogger(slogPrintf{log}) })
+	return &Redis{client: redis.NewUniversalClient(uo), opt: opt.withDefaults(), log: log}, nil
+}
+
+// routeLogs sends go-redis's own log lines, once per process, to the first
+// Redis's logger at debug level: the outages they report are logged once
+// per change of state by observe.
+var routeLogs sync.Once
+
+type slogPrintf struct{ log *slog.Logger }
+
+func (s slogPrintf) Printf(ctx context.Context, format string, v ...any) {
+	s.log.DebugContext(ctx, fmt.Sprintf(format, v...))
+}
+
+// universalOptions reads a Redis URL into go-redis's options, with errors
+// that say what was expected.
+func universalOptions(rawURL string) (*redis.UniversalOptions, error) {
+	const expect = "expected redis://host:port/db, or with ?master_name= for Sentinel, or &addr= for Cluster"
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the URL itself may hold a password
+		}
+		return nil, fmt.Errorf("REDIS_URL: %w; %s", err, expect)
+	}
+	if u.Scheme != "redis" && u.Scheme != "rediss" || u.Host == "" {
+		return nil, fmt.Errorf("REDIS_URL: %q has no redis:// scheme and host; %s", redactURL(u), expect)
+	}
+	q := u.Query()
+	switch {
+	case q.Has("master_name"):
+		f, err := redis.ParseFailoverURL(rawURL)
+		if err != nil {
+			return nil, fmt.Errorf("REDIS_URL: %w; %s", err, expect)
+		}
+		return &redis.UniversalOptions{Addrs: f.SentinelAddrs, MasterName: f.MasterName, DB: f.DB,
+			Username: f.Username, Password: f.Password, SentinelUsername: f.SentinelUsername,
+			SentinelPassword: f.SentinelPassword, TLSConfig: f.TLSConfig}, nil
+	case len(q["addr"]) > 0:
+		c, err := redis.ParseClusterURL(rawURL)
+		if err != nil {
+			return nil, fmt.Errorf("REDIS_URL: %w; %s", err, expect)
+		}
+		return &redis.UniversalOptions{Addrs: c.Addrs, Username: c.Username, Password: c.Password, TLSConfig: c.TLSConfig}, nil
+	}
+	o, err := redis.ParseURL(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("REDIS_URL: %w; %s", err, expect)
+	}
+	return &redis.UniversalOptions{Addrs: []string{o.Addr}, DB: o.DB, Username: o.Username, Password: o.Password, TLSConfig: o.TLSConfig}, nil
+}
+
+// redactURL hides a URL's password for messages.
+func redactURL(u *url.URL) string { return u.Redacted() }
+
+// Close closes the connections.
+func (r *Redis) Close() error { return r.client.Close() }
+
+// Ping checks that Redis answers, for readiness probes.
+func (r *Redis) Ping(ctx context.Context) error {
+	return r.observe(r.client.Ping(ctx).Err())
+}
+
+// tag escapes an ID for a hash tag: {conv} keeps a key in conv's slot.
+func tag(id string) string {
+	return "{" + strings.NewReplacer("{", "(", "}", ")").Replace(id) + "}"
+}
+
+func (r *Redis) convKey(conv string) string    { return r.opt.Prefix + ":conv:" + tag(conv) }
+func (r *Redis) cacheKey(key string) string    { return r.opt.Prefix + ":cache:" + key }
+func (r *Redis) modelKey(day string) string    { return r.opt.Prefix + ":llm:" + day }
+func (r *Redis) rateKey(user, w string) string { return r.opt.Prefix + ":rate:" + tag(user) + ":" + w }
+
+// Load reads the conversation and the cached answer, counts the question
+// against the user's limits and reads the day's model calls, in one round
+// trip.
+func (r *Redis) Load(ctx context.Context, k answer.Key) (answer.Session, error) {
+	if err := r.available(); err != nil {
+		return answer.Session{}, err
+	}
+	now := r.opt.Now()
+	pipe := r.client.Pipeline()
+	var turns *redis.StringSliceCmd
+	if k.Conv != "" {
+		turns = pipe.LRange(ctx, r.convKey(k.Conv), 0, -1)
+	}
+	var cached *redis.StringCmd
+	if k.Cache != "" {
+		cached = pipe.Get(ctx, r.cacheKey(k.Cache))
+	}
+	var ws []window
+	var incrs []*redis.IntCmd
+	if k.User != "" {
+		ws = r.opt.windows(now)
+		for _, w := range ws {
+			key := r.rateKey(k.User, w.name)
+			incrs = append(incrs, pipe.Incr(ctx, key))
+			pipe.ExpireAt(ctx, key, w.ends.Add(time.Minute))
+		}
+	}
+	calls := pipe.Get(ctx, r.modelKey(day(now)))
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		return answer.Session{}, r.observe(err)
+	}
+	r.observe(nil)
+	var s answer.Session
+	if turns != nil {
+		for _, v := range turns.Val() {
+			var t answer.Turn
+			if err := json.Unmarshal([]byte(v), &t); err == nil {
+				s.Turns = append(s.Turns, t)
+			}
+		}
+	}
+	if cached != nil && cached.Err() == nil {
+		var c cachedAnswer
+		if err := json.Unmarshal([]byte(cached.Val()), &c); err == nil {
+			c.Answer.Resolved = c.Resolved
+			s.Cached = &c.Answer
+		}
+	}
+	if len(incrs) > 0 {
+		counts := make([]int64, len(incrs))
+		for i, c := range incrs {
+			counts[i] = c.Val()
+		}
+		s.RetryAfter = retryAfter(now, ws, counts)
+	}
+	if n, err := calls.Int(); err == nil {
+		s.ModelCalls = n
+	}
+	return s, nil
+}
+
+// cachedAnswer is an answer as the cache stores it: with the fields that
+// JSON answers leave out.
+type cachedAnswer struct {
+	answer.Answer
+	Resolved string `json:"resolved"`
+}
+
+// Save appends the turn and trims the conversation to its last Turns,
+// caches the answer and adds the model calls to the day's count, in one
+// round trip; every key it writes expires.
+func (r *Redis) Save(ctx context.Context, k answer.Key, rec answer.Record) error {
+	if err := r.available(); err != nil {
+		return err
+	}
+	now := r.opt.Now()
+	turn, err := json.Marshal(rec.Turn)
+	if err != nil {
+		return fmt.Errorf("encode turn: %w", err)
+	}
+	pipe := r.client.Pipeline()
+	if k.Conv != "" {
+		key := r.convKey(k.Conv)
+		pipe.RPush(ctx, key, turn)
+		pipe.LTrim(ctx, key, int64(-r.opt.Turns), -1)
+		pipe.Expire(ctx, key, r.opt.TTL)
+	}
+	if rec.Cache != nil && k.Cache != "" {
+		a, err := json.Marshal(cachedAnswer{*rec.Cache, rec.Cache.Resolved})
+		if err != nil {
+			return fmt.Errorf("encode answer: %w", err)
+		}
+		pipe.Set(ctx, r.cacheKey(k.Cache), a, r.opt.CacheTTL)
+	}
+	if rec.ModelCalls > 0 {
+		key := r.modelKey(day(now))
+		pipe.IncrBy(ctx, key, int64(rec.ModelCalls))
+		pipe.Expire(ctx, key, dayTTL)
+	}
+	_, err = pipe.Exec(ctx)
+	return r.observe(err)
+}
+
+// available fails fast while Redis is down and not yet due another try.
+func (r *Redis) available() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.down && r.opt.Now().Before(r.retryAt) {
+		return ErrUnavailable
+	}
+	return nil
+}
+
+// observe records whether Redis answered, logging once when it goes down
+// and once when it comes back, never per question.
+func (r *Redis) observe(err error) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err == nil {
+		if r.down {
+			r.down = false
+			r.log.Info("redis reachable again; memory restored")
+		}
+		return nil
+	}
+	if !r.down {
+		r.down = true
+		r.log.Warn("redis unreachable; answering without memory until it is back", "err", err)
+	}
+	r.retryAt = r.opt.Now().Add(probeEvery)
+	return fmt.Errorf("%w: %w", ErrUnavailable, err)
+}
