@@ -131,6 +131,9 @@ func TestFollowUps(t *testing.T) {
 		{"third turn", []string{"行政复议收到多少件申请?", "那受理了几件?", "不予受理的呢?"}, "16件", "一(六)1"},
 		{"new topic stands alone", []string{"免罚清单适用了多少案件?", "法律咨询解答了多少人次?"}, "4727人次", "一(六)4"},
 		{"elliptical new topic", []string{"免罚清单适用了多少案件?", "法律咨询呢?"}, "4727人次", "一(六)4"},
+		{"one word, said otherwise", []string{"惠企政策兑现了多少件?", "金额呢?"}, "11.47亿元", "一(二)2一是"},
+		{"one word, next sentence", []string{"去年复议申请一共收到多少件?", "审结呢?"}, "79件", "一(六)1"},
+		{"one word, the unit only", []string{"“习近平法治思想大学堂”开展了多少次学习?", "多少人参加?"}, "2200余人", "一(一)2二是"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

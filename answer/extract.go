@@ -29,6 +29,7 @@ const (
 	maxResolved      = 120  // runes of conversation a follow-up is searched with
 	headingShare     = 0.7  // share of a question a heading must name to answer with its section
 	leadShare        = 0.5  // a clause said first must score this share of the best
+	ownCredit        = 5    // weight of a one-word follow-up's own word: it is what is asked
 )
 
 // injectionRE matches questions that try to instruct the bot rather than ask
@@ -139,7 +140,10 @@ func (a *Answerer) answer(question string, history []Turn) Answer {
 	if len(cands) == 0 {
 		return a.notFound(question, q.resolved)
 	}
-	spans := contentSpans(ix, q.parts)
+	spans := contentSpans(ix, q.parts, q.synonyms)
+	if k.hasUnit {
+		unitFirst(cands, spans, k)
+	}
 	var picked []candidate
 	var covered []bool
 	if !k.quantity {
@@ -148,25 +152,24 @@ func (a *Answerer) answer(question string, history []Turn) Answer {
 	if picked == nil {
 		picked, covered = pick(cands, spans, partAsks(q, k))
 	}
+	if q.continues && len(picked) > 1 { // one thing asked: one sentence answers it
+		picked, covered = picked[:1], make([]bool, len(spans))
+		cover(spans, covered, picked[0])
+	}
 	leadTerms := q.focus
-	byUnit := false
+	byTopic := false // answered on the conversation's topic, not the question's words
 	if coverage(spans, covered) < minCoverage || !coversWord(spans, covered) {
-		// A follow-up such as "多少人参加?" may name nothing the answer
-		// says: the earlier topic and a figure in the asked unit answer it.
-		c := cands[0]
-		topic := contentSpans(ix, q.topic)
-		seen := make([]bool, len(topic))
-		cover(topic, seen, c)
-		if !q.followUp || !k.hasUnit || !hasFigure(c.figures, k.unit, k.kind) || coverage(topic, seen) < minCoverage {
+		c, ok := a.onTopic(q, k, cands)
+		if !ok {
 			return a.notFound(question, q.resolved)
 		}
-		picked, leadTerms, byUnit = []candidate{c}, nil, true
+		picked, leadTerms, byTopic = []candidate{c}, nil, true
 	}
 	// A question that asks for a number is answered by figures whose own
 	// sentences answer it, in the unit it asks for: not by 4727人次 for the
 	// whole county when it asks about one town, nor by a sum of money from
 	// another sentence when it asks 多少钱.
-	if k.quantity && !byUnit && slices.ContainsFunc(picked, func(c candidate) bool { return hasNumber(c.figures) }) {
+	if k.quantity && !byTopic && slices.ContainsFunc(picked, func(c candidate) bool { return hasNumber(c.figures) }) {
 		byFigures := make([]bool, len(spans))
 		for _, c := range picked {
 			if hasNumber(c.figures) && (!k.hasUnit || hasFigure(c.figures, k.unit, k.kind)) {
@@ -202,6 +205,70 @@ func (a *Answerer) answer(question string, history []Turn) Answer {
 	}
 	ans.Text = composeFound(ans.Citations, leadText, noNumber)
 	return ans
+}
+
+// onTopic finds, for a follow-up that its own words do not answer, the
+// sentence that answers it on the conversation's topic:
+//   - a one-word follow-up ("审结呢?") by the best sentence that says its word
+//     in a section the earlier turn cited, or on the earlier topic;
+//   - any follow-up asking a unit ("多少人参加?") by the best sentence on the
+//     earlier topic with a figure in that unit.
+func (a *Answerer) onTopic(q query, k ask, cands []candidate) (candidate, bool) {
+	if !q.followUp {
+		return candidate{}, false
+	}
+	topic := contentSpans(a.Index, q.topic, nil)
+	onTopic := func(c candidate) bool {
+		seen := make([]bool, len(topic))
+		cover(topic, seen, c)
+		return coverage(topic, seen) >= minCoverage
+	}
+	if q.continues {
+		own := contentSpans(a.Index, q.own, q.synonyms)
+		for _, c := range cands {
+			seen := make([]bool, len(own))
+			cover(own, seen, c)
+			if coverage(own, seen) >= minCoverage && coversWord(own, seen) && (q.sections[c.hit.Section.ID] || onTopic(c)) {
+				return c, true
+			}
+		}
+	}
+	if k.hasUnit {
+		for _, c := range cands {
+			if hasFigure(c.figures, k.unit, k.kind) && onTopic(c) {
+				return c, true
+			}
+		}
+	}
+	return candidate{}, false
+}
+
+// unitFirst moves to the front the best sentence that both answers the
+// question and has a figure in the unit it asks for: "惠企政策兑现了多少件?"
+// is answered by 8.56万件, not by the sentence on 75条 that happens to say
+// 兑现 too.
+func unitFirst(cands []candidate, spans []span, k ask) {
+	if hasFigure(cands[0].figures, k.unit, k.kind) {
+		return
+	}
+	share := func(c candidate) float64 {
+		covered := make([]bool, len(spans))
+		cover(spans, covered, c)
+		return coverage(spans, covered)
+	}
+	best := share(cands[0])
+	for i, c := range cands {
+		if !hasFigure(c.figures, k.unit, k.kind) {
+			continue
+		}
+		// Only a sentence that answers the question as fully: 出庭应诉率达100%
+		// does not answer 败诉率 however much it has a percentage.
+		if s := share(c); s >= minCoverage && s >= best-partMargin {
+			copy(cands[1:i+1], cands[:i])
+			cands[0] = c
+		}
+		return
+	}
 }
 
 // coversWord reports whether what is covered includes a word of two or more
@@ -258,7 +325,7 @@ func mentionsYear(s string) bool { return yearInTextRE.MatchString(s) }
 func (a *Answerer) resolve(question string, history []Turn) query {
 	ix := a.Index
 	own := ix.Analyze(question)
-	q := query{search: own, focus: own.Content, parts: own.Parts, clauses: own.Clauses, resolved: own.Text}
+	q := query{search: own, focus: own.Content, parts: own.Parts, clauses: own.Clauses, synonyms: own.Synonyms, resolved: own.Text}
 	if len(history) == 0 || !isFollowUp(question, own) {
 		return q
 	}
@@ -275,8 +342,18 @@ func (a *Answerer) resolve(question string, history []Turn) query {
 	for _, s := range prev.Sections {
 		q.sections[s] = true
 	}
-	if len(q.focus) == 0 {
-		q.focus, q.parts, q.clauses, q.context, q.topic = topic.Content, topic.Parts, topic.Clauses, nil, nil
+	// A follow-up of one word ("金额呢?", "那受理了几件?") continues the
+	// topic: the answer must cover the topic and the word together, in one
+	// sentence. One that names a thing of its own ("法律咨询呢?") asks
+	// about that thing.
+	if len(own.Content) <= 1 {
+		var runs []string
+		for _, p := range append(own.Parts, topic.Parts...) {
+			runs = append(runs, p...)
+		}
+		q.focus = append(append([]string(nil), own.Content...), topic.Content...)
+		q.parts, q.clauses, q.context, q.own = [][]string{runs}, nil, nil, own.Parts
+		q.continues = true
 	}
 	return q
 }

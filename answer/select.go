@@ -11,15 +11,18 @@ import (
 // query is what a question asks, once its conversation is taken into
 // account.
 type query struct {
-	search   knowledge.Query // what is searched
-	focus    []string        // terms an answer must cover
-	parts    [][]string      // content runs by clause of the question
-	clauses  []string        // the clause of each part
-	context  []string        // the earlier turn's terms, for a follow-up
-	topic    [][]string      // the earlier turn's content runs, for a follow-up
-	sections map[string]bool // sections the earlier turn cited
-	resolved string
-	followUp bool
+	search    knowledge.Query // what is searched
+	focus     []string        // terms an answer must cover
+	parts     [][]string      // content runs by clause of the question
+	clauses   []string        // the clause of each part
+	synonyms  map[string][]string
+	own       [][]string      // for a one-word follow-up, its own content runs
+	context   []string        // the earlier turn's terms, for a follow-up
+	topic     [][]string      // the earlier turn's content runs, for a follow-up
+	sections  map[string]bool // sections the earlier turn cited
+	resolved  string
+	followUp  bool
+	continues bool // a one-word follow-up, answered on the earlier topic
 }
 
 // candidate is one report sentence that may answer the question.
@@ -108,8 +111,16 @@ func (a *Answerer) candidates(q query, k ask) []candidate {
 	for _, t := range q.focus {
 		total += ix.Weight(t)
 	}
+	// A one-word follow-up's own word is what it asks: a sentence that says
+	// it (or a synonym) is worth more than one on the earlier topic alone.
+	ownSpans := contentSpans(ix, q.own, q.synonyms)
 	for i := range out {
 		c := &out[i]
+		for _, s := range ownSpans {
+			if s.coveredBy(c.has) {
+				c.score += ownCredit * s.weight
+			}
+		}
 		own := 0.0 // focus weight in the sentence itself
 		for _, t := range q.focus {
 			switch {
@@ -156,15 +167,27 @@ type span struct {
 	part   int
 	weight float64
 	terms  []string
+	alts   [][]string // synonyms of the word it is in, each a list of bigrams all needed
+}
+
+// coveredBy reports whether a sentence's terms cover the span.
+func (s span) coveredBy(has func(string) bool) bool {
+	if slices.ContainsFunc(s.terms, has) {
+		return true
+	}
+	return slices.ContainsFunc(s.alts, func(alt []string) bool {
+		return len(alt) > 0 && !slices.ContainsFunc(alt, func(t string) bool { return !has(t) })
+	})
 }
 
 // contentSpans splits the content runs of a question's parts into spans. A
 // character that makes no word of the reports with its neighbours (a
 // citizen's own word for a thing) weighs less.
-func contentSpans(ix *knowledge.Index, parts [][]string) []span {
+func contentSpans(ix *knowledge.Index, parts [][]string, synonyms map[string][]string) []span {
 	var out []span
 	for p, runs := range parts {
 		for _, run := range runs {
+			first := len(out)
 			rs := []rune(run)
 			for i := 0; i < len(rs); i++ {
 				if rs[i] < utf8.RuneSelf {
@@ -191,9 +214,38 @@ func contentSpans(ix *knowledge.Index, parts [][]string) []span {
 				}
 				out = append(out, newSpan(ix, p, string(rs[i]), terms))
 			}
+			addSynonyms(out[first:], rs, synonyms)
 		}
 	}
 	return out
+}
+
+// addSynonyms lets the spans of a word that has synonyms be covered by them
+// too: 金额 by 资金. spans are the spans of run, one a rune when run is
+// Chinese.
+func addSynonyms(spans []span, run []rune, synonyms map[string][]string) {
+	if len(spans) != len(run) {
+		return
+	}
+	for w, alts := range synonyms {
+		wr := []rune(w)
+		for i := 0; i+len(wr) <= len(run); i++ {
+			if string(run[i:i+len(wr)]) != w {
+				continue
+			}
+			for _, alt := range alts {
+				var bigrams []string
+				for _, t := range knowledge.Terms(alt) {
+					if utf8.RuneCountInString(t) > 1 {
+						bigrams = append(bigrams, t)
+					}
+				}
+				for j := i; j < i+len(wr); j++ {
+					spans[j].alts = append(spans[j].alts, bigrams)
+				}
+			}
+		}
+	}
 }
 
 func newSpan(ix *knowledge.Index, part int, text string, terms []string) span {
@@ -225,7 +277,7 @@ func coverage(spans []span, covered []bool) float64 {
 // cover marks the spans that c covers.
 func cover(spans []span, covered []bool, c candidate) {
 	for i, s := range spans {
-		if !covered[i] && slices.ContainsFunc(s.terms, c.has) {
+		if !covered[i] && s.coveredBy(c.has) {
 			covered[i] = true
 		}
 	}
@@ -254,7 +306,7 @@ func pick(cands []candidate, spans []span, asks []ask) ([]candidate, []bool) {
 				continue
 			}
 			total += s.weight
-			if slices.ContainsFunc(s.terms, func(t string) bool { return c.inText[t] }) {
+			if s.coveredBy(func(t string) bool { return c.inText[t] }) {
 				got += s.weight
 			}
 		}
@@ -293,7 +345,7 @@ func pick(cands []candidate, spans []span, asks []ask) ([]candidate, []bool) {
 	gain := func(c candidate) float64 {
 		g := 0.0
 		for i, s := range spans {
-			if !covered[i] && slices.ContainsFunc(s.terms, func(t string) bool { return c.inText[t] }) {
+			if !covered[i] && s.coveredBy(func(t string) bool { return c.inText[t] }) {
 				g += s.weight
 			}
 		}
@@ -382,9 +434,11 @@ func leadClauses(ix *knowledge.Index, picked []candidate, focus []string, k ask)
 			best = max(best, x.score)
 			cls = append(cls, x)
 		}
+		// When some clause gives the asked unit, only such clauses lead.
+		unitOnly := slices.ContainsFunc(cls, func(x clause) bool { return x.unit })
 		var in []bool
 		for i, x := range cls {
-			named := x.score > 0 && x.score >= leadShare*best
+			named := x.score > 0 && x.score >= leadShare*best && (x.unit || !unitOnly)
 			follows := i > 0 && cls[i-1].score > 0 && x.unit && x.bare
 			in = append(in, x.number && (named || follows || (len(focus) == 0 && x.unit)))
 			// Keep the clause that names the thing with the figure after it.

@@ -21,7 +21,21 @@ type Config struct {
 	GoldSet          string     // question set for eval
 	LogLevel         slog.Level // log level
 	MaxQuestionRunes int        // longest question answered
+	Conversation     string     // conversation ask and chat continue
 	LLM              LLM
+	Memory           Memory
+}
+
+// Memory configures what is remembered between questions, and where.
+type Memory struct {
+	RedisURL    Secret // "" keeps memory in this process; the URL may hold a password
+	Prefix      string
+	Turns       int
+	TTL         time.Duration
+	CacheTTL    time.Duration
+	PerMinute   int // questions a user may ask a minute; 0 for no limit
+	PerDay      int
+	ModelBudget int // language model calls a day for the whole bot; 0 for no cap
 }
 
 // LLM configures the language model; with neither a key nor a base URL
@@ -64,9 +78,48 @@ func (r *reportList) Set(v string) error {
 //
 // Environment: REPORTBOT_REPORTS (report files, comma-separated),
 // LOG_LEVEL (debug, info, warn, error), REPORTBOT_MAX_QUESTION (runes),
-// OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL, REPORTBOT_LLM_TIMEOUT.
+// OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL, REPORTBOT_LLM_TIMEOUT,
+// REDIS_URL, REPORTBOT_REDIS_PREFIX, REPORTBOT_MEMORY_TURNS,
+// REPORTBOT_MEMORY_TTL, REPORTBOT_CACHE_TTL, REPORTBOT_RATE_PER_MINUTE,
+// REPORTBOT_RATE_PER_DAY, REPORTBOT_LLM_DAILY_BUDGET.
 func Load(cmd string, args []string, getenv func(string) string, output io.Writer) (Config, []string, error) {
-	c := Config{GoldSet: DefaultGoldSet, MaxQuestionRunes: 500, LogLevel: slog.LevelWarn}
+	c := Config{GoldSet: DefaultGoldSet, MaxQuestionRunes: 500, LogLevel: slog.LevelWarn, Conversation: "cli"}
+	c.Memory = Memory{RedisURL: Secret(getenv("REDIS_URL")), Prefix: "reportbot", Turns: 10, TTL: 24 * time.Hour, CacheTTL: 24 * time.Hour}
+	for _, v := range []struct {
+		name string
+		dst  *int
+	}{
+		{"REPORTBOT_MEMORY_TURNS", &c.Memory.Turns},
+		{"REPORTBOT_RATE_PER_MINUTE", &c.Memory.PerMinute},
+		{"REPORTBOT_RATE_PER_DAY", &c.Memory.PerDay},
+		{"REPORTBOT_LLM_DAILY_BUDGET", &c.Memory.ModelBudget},
+	} {
+		if s := getenv(v.name); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 0 {
+				return c, nil, fmt.Errorf("%s: %q is not a whole number of zero or more", v.name, s)
+			}
+			*v.dst = n
+		}
+	}
+	for _, v := range []struct {
+		name string
+		dst  *time.Duration
+	}{
+		{"REPORTBOT_MEMORY_TTL", &c.Memory.TTL},
+		{"REPORTBOT_CACHE_TTL", &c.Memory.CacheTTL},
+	} {
+		if s := getenv(v.name); s != "" {
+			d, err := time.ParseDuration(s)
+			if err != nil || d <= 0 {
+				return c, nil, fmt.Errorf("%s: %q is not a duration; expected e.g. 24h", v.name, s)
+			}
+			*v.dst = d
+		}
+	}
+	if v := getenv("REPORTBOT_REDIS_PREFIX"); v != "" {
+		c.Memory.Prefix = v
+	}
 	c.LLM = LLM{APIKey: Secret(getenv("OPENAI_API_KEY")), BaseURL: getenv("OPENAI_BASE_URL"), Model: getenv("OPENAI_MODEL"), Timeout: DefaultLLMTimeout}
 	if v := getenv("REPORTBOT_LLM_TIMEOUT"); v != "" {
 		d, err := time.ParseDuration(v)
@@ -102,6 +155,7 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 	switch cmd {
 	case "ask", "chat":
 		fs.BoolVar(&c.JSON, "json", false, "print each answer as one JSON object")
+		fs.StringVar(&c.Conversation, "conversation", c.Conversation, "conversation `ID` to continue (kept across runs with REDIS_URL)")
 	case "eval":
 		fs.StringVar(&c.GoldSet, "set", c.GoldSet, "question set `file` (JSON lines)")
 	}
@@ -113,6 +167,10 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 		fs.StringVar(&c.LLM.BaseURL, "openai-base-url", c.LLM.BaseURL, "base `URL` of an OpenAI-compatible API (OPENAI_BASE_URL)")
 		fs.StringVar(&c.LLM.Model, "openai-model", c.LLM.Model, "model `name` (OPENAI_MODEL)")
 		fs.DurationVar(&c.LLM.Timeout, "llm-timeout", c.LLM.Timeout, "longest wait for the model per answer (REPORTBOT_LLM_TIMEOUT)")
+		fs.Func("redis-url", "Redis `URL` for memory, cache and limits (REDIS_URL); none keeps them in this process", func(v string) error {
+			c.Memory.RedisURL = Secret(v)
+			return nil
+		})
 	}
 	if err := fs.Parse(args); err != nil {
 		return c, nil, err
@@ -125,6 +183,9 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 		if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return c, nil, fmt.Errorf("OPENAI_BASE_URL: %q is not an http(s) URL; expected e.g. https://api.openai.com/v1", c.LLM.BaseURL)
 		}
+	}
+	if strings.TrimSpace(c.Conversation) == "" {
+		return c, nil, errors.New("--conversation: empty; expected an ID such as cli or alice")
 	}
 	if c.LLM.Timeout <= 0 {
 		return c, nil, fmt.Errorf("--llm-timeout: %v is not a positive duration", c.LLM.Timeout)

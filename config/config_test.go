@@ -45,6 +45,10 @@ func TestLoadErrors(t *testing.T) {
 		{"ask", nil, map[string]string{"OPENAI_BASE_URL": "http://[::1"}, `OPENAI_BASE_URL: parse "http://[::1": missing ']' in host; expected e.g. https://api.openai.com/v1`},
 		{"ask", nil, map[string]string{"REPORTBOT_LLM_TIMEOUT": "soon"}, `REPORTBOT_LLM_TIMEOUT: "soon" is not a duration; expected e.g. 20s`},
 		{"ask", []string{"--llm-timeout", "-1s"}, nil, "--llm-timeout: -1s is not a positive duration"},
+		{"ask", nil, map[string]string{"REPORTBOT_RATE_PER_MINUTE": "ten"}, `REPORTBOT_RATE_PER_MINUTE: "ten" is not a whole number of zero or more`},
+		{"ask", nil, map[string]string{"REPORTBOT_MEMORY_TURNS": "-1"}, `REPORTBOT_MEMORY_TURNS: "-1" is not a whole number of zero or more`},
+		{"ask", nil, map[string]string{"REPORTBOT_MEMORY_TTL": "1 day"}, `REPORTBOT_MEMORY_TTL: "1 day" is not a duration; expected e.g. 24h`},
+		{"chat", []string{"--conversation", " "}, nil, "--conversation: empty; expected an ID such as cli or alice"},
 	}
 	for _, tt := range tests {
 		_, _, err := Load(tt.cmd, tt.args, env(tt.env), io.Discard)
@@ -87,5 +91,22 @@ func TestSecret(t *testing.T) {
 	}
 	if Secret("").String() != "" {
 		t.Error("an empty secret prints as ***")
+	}
+}
+
+func TestMemory(t *testing.T) {
+	c, _, err := Load("chat", []string{"--conversation", "alice", "--redis-url", "redis://:pw@r:6379/1"}, env(map[string]string{
+		"REPORTBOT_RATE_PER_MINUTE": "10", "REPORTBOT_RATE_PER_DAY": "200", "REPORTBOT_LLM_DAILY_BUDGET": "5000",
+		"REPORTBOT_MEMORY_TTL": "2h", "REPORTBOT_REDIS_PREFIX": "rb"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := c.Memory
+	if c.Conversation != "alice" || m.RedisURL.Reveal() != "redis://:pw@r:6379/1" || m.PerMinute != 10 || m.PerDay != 200 ||
+		m.ModelBudget != 5000 || m.TTL != 2*time.Hour || m.CacheTTL != 24*time.Hour || m.Turns != 10 || m.Prefix != "rb" {
+		t.Errorf("memory = %+v", m)
+	}
+	if strings.Contains(fmt.Sprintf("%+v", c), "pw") {
+		t.Error("the Redis password is printed with the config")
 	}
 }

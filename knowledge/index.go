@@ -228,7 +228,10 @@ type Query struct {
 	Content []string   // the question's content terms: what an answer must cover
 	Parts   [][]string // the content runs of text of each clause of the question ("社区有多少名,企业有多少名")
 	Clauses []string   // the text of the clause of each part
-	Years   []int      // years the question names
+	// Synonyms maps a word of the question that the reports use to the
+	// thesaurus terms that also say it (金额 → 资金).
+	Synonyms map[string][]string
+	Years    []int // years the question names
 }
 
 var yearRE = regexp.MustCompile(`(?:19|20)\d{2}`)
@@ -278,8 +281,14 @@ func (ix *Index) Analyze(question string) Query {
 		for _, e := range expansions {
 			if e.Main {
 				add(Fold(e.Term), &part)
-			} else {
-				add(Fold(e.Term), nil)
+				continue
+			}
+			add(Fold(e.Term), nil)
+			if ix.own[e.Word] {
+				if q.Synonyms == nil {
+					q.Synonyms = map[string][]string{}
+				}
+				q.Synonyms[e.Word] = append(q.Synonyms[e.Word], Fold(e.Term))
 			}
 		}
 		if len(part) > 0 {

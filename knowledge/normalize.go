@@ -125,6 +125,7 @@ func longestAt(s string, offs []int, i, maxLen int, ok func(w string, n int) boo
 type Expansion struct {
 	Term string
 	Main bool
+	Word string // the question's word it stands for
 }
 
 // Expand returns the report terms for the colloquial words in a normalized
@@ -144,7 +145,7 @@ func (lx *Lexicon) Expand(q string, inReports func(string) bool) (terms []Expans
 		w := q[offs[i]:offs[i+n]]
 		own := inReports(w)
 		for j, t := range lx.synonyms[w] {
-			terms = append(terms, Expansion{Term: t, Main: j == 0 && !own})
+			terms = append(terms, Expansion{Term: t, Main: j == 0 && !own, Word: w})
 		}
 		if !own {
 			b.WriteString(q[last:offs[i]])

@@ -33,7 +33,7 @@ func TestParseLexicon(t *testing.T) {
 		t.Fatal(err)
 	}
 	terms, rest := lx.Expand("警察移送的案件和补贴", func(string) bool { return false })
-	want := []Expansion{{"公安机关", true}, {"惠企资金", true}, {"惠企政策", false}}
+	want := []Expansion{{"公安机关", true, "警察"}, {"惠企资金", true, "补贴"}, {"惠企政策", false, "补贴"}}
 	if !slices.Equal(terms, want) || rest != " 移送的案件和 " {
 		t.Errorf("Expand = %v, %q; want %v", terms, rest, want)
 	}

@@ -71,11 +71,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return exitError
 	}
 	ix := knowledge.NewIndex(docs...)
-	ans := &answer.Answerer{Index: ix, Memory: memory.NewInProcess(memory.Options{}), Log: log, MaxQuestionRunes: cfg.MaxQuestionRunes}
+	mem, err := newMemory(cfg.Memory, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "reportbot: %v\n", err)
+		return exitUsage
+	}
+	if c, ok := mem.(io.Closer); ok {
+		defer c.Close()
+	}
+	ans := &answer.Answerer{Index: ix, Memory: mem, Log: log, MaxQuestionRunes: cfg.MaxQuestionRunes, ModelBudget: cfg.Memory.ModelBudget}
 	if cfg.LLM.Enabled() {
-		ans.Model = llm.New(llm.Config{
+		client := llm.New(llm.Config{
 			BaseURL: cfg.LLM.BaseURL, APIKey: cfg.LLM.APIKey.Reveal(), Model: cfg.LLM.Model, Timeout: cfg.LLM.Timeout,
 		}, log)
+		ans.Model, ans.ModelID = client, cfg.LLM.BaseURL+"|"+client.Model()
 		ans.Stats = &answer.Stats{}
 	}
 	switch cmd {
@@ -84,15 +93,25 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			fmt.Fprintf(stderr, "reportbot ask: no question; usage: reportbot ask [--json] QUESTION\n")
 			return exitUsage
 		}
-		return printAnswer(stdout, stderr, cfg.JSON, ask(ctx, ans, "cli", strings.Join(rest, " ")))
+		return printAnswer(stdout, stderr, cfg.JSON, ask(ctx, ans, cfg.Conversation, strings.Join(rest, " ")))
 	case "chat":
-		return chat(ctx, ans, cfg.JSON, stdin, stdout, stderr)
+		return chat(ctx, ans, cfg.Conversation, cfg.JSON, stdin, stdout, stderr)
 	case "sections":
 		printSections(stdout, docs)
 		return exitOK
 	default: // eval
 		return runEval(ctx, ans, ix, cfg.GoldSet, stdout, stderr)
 	}
+}
+
+// newMemory keeps memory in Redis when a URL is configured, else in this
+// process.
+func newMemory(cfg config.Memory, log *slog.Logger) (answer.Memory, error) {
+	opt := memory.Options{Turns: cfg.Turns, TTL: cfg.TTL, CacheTTL: cfg.CacheTTL, PerMinute: cfg.PerMinute, PerDay: cfg.PerDay, Prefix: cfg.Prefix}
+	if cfg.RedisURL == "" {
+		return memory.NewInProcess(opt), nil
+	}
+	return memory.NewRedis(cfg.RedisURL.Reveal(), opt, log)
 }
 
 func loadReports(paths []string) ([]*knowledge.Document, error) {
@@ -130,7 +149,7 @@ func printAnswer(stdout, stderr io.Writer, asJSON bool, a answer.Answer) int {
 }
 
 // chat answers each line of stdin in turn, as one conversation.
-func chat(ctx context.Context, a *answer.Answerer, asJSON bool, stdin io.Reader, stdout, stderr io.Writer) int {
+func chat(ctx context.Context, a *answer.Answerer, conv string, asJSON bool, stdin io.Reader, stdout, stderr io.Writer) int {
 	sc := bufio.NewScanner(stdin)
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
 	first := true
@@ -142,7 +161,7 @@ func chat(ctx context.Context, a *answer.Answerer, asJSON bool, stdin io.Reader,
 			fmt.Fprintln(stdout)
 		}
 		first = false
-		if code := printAnswer(stdout, stderr, asJSON, ask(ctx, a, "cli", sc.Text())); code != exitOK {
+		if code := printAnswer(stdout, stderr, asJSON, ask(ctx, a, conv, sc.Text())); code != exitOK {
 			return code
 		}
 	}

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"reportbot/internal/redistest"
 )
 
 // runCLI runs the program as a user would, with no environment at all.
@@ -187,5 +189,36 @@ func TestEvalWithModel(t *testing.T) {
 	}
 	if requests.Load() == 0 {
 		t.Error("the model was never asked")
+	}
+}
+
+// TestRedisConversation: with REDIS_URL, a conversation goes on across
+// runs with --conversation.
+func TestRedisConversation(t *testing.T) {
+	srv := redistest.Start(t)
+	env := func(k string) string {
+		if k == "REDIS_URL" {
+			return srv.URL()
+		}
+		return ""
+	}
+	runEnv := func(args ...string) string {
+		var out, errOut bytes.Buffer
+		if code := run(context.Background(), args, env, strings.NewReader(""), &out, &errOut); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut.String())
+		}
+		return out.String()
+	}
+	runEnv("ask", "--conversation", "alice", "惠企政策兑现了多少件?")
+	if out := runEnv("ask", "--conversation", "alice", "金额呢?"); !strings.Contains(out, "11.47亿元") {
+		t.Errorf("follow-up in a second run:\n%s", out)
+	}
+	// Without alice's topic, 金额 is the only amount the report calls so.
+	if out := runEnv("ask", "--conversation", "bob", "金额呢?"); strings.Contains(out, "11.47亿元") || !strings.Contains(out, "185.351万元") {
+		t.Errorf("another conversation followed alice's:\n%s", out)
+	}
+	code, _, errOut := runCLI(t, "", "ask", "--redis-url", "redis//x", "问题")
+	if code != 2 || !strings.Contains(errOut, "REDIS_URL") || !strings.Contains(errOut, "expected redis://host:port/db") {
+		t.Errorf("bad REDIS_URL: exit %d, %q", code, errOut)
 	}
 }
