@@ -1,0 +1,59 @@
+package memory
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"reportbot/answer"
+	"reportbot/internal/redistest"
+)
+
+// benchConversation is asked in turn: a question and its follow-ups.
+var benchConversation = []string{q84, "那受理了几件?", "不予受理的呢?", "法律咨询多少人次?", "金额呢?"}
+
+// benchAsk asks the conversation over and over, each round in a new
+// conversation so that nothing is served from the cache twice in one, and
+// reports the median and 99th percentile.
+func benchAsk(b *testing.B, a *answer.Answerer) {
+	ctx := context.Background()
+	lat := make([]time.Duration, 0, b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		q := benchConversation[i%len(benchConversation)]
+		conv := fmt.Sprint("bench:", i/len(benchConversation))
+		start := time.Now()
+		if _, err := a.AskAs(ctx, conv, conv, q); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds()), "p50-ns")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds()), "p99-ns")
+}
+
+// BenchmarkAskBare answers with no memory at all: the baseline.
+func BenchmarkAskBare(b *testing.B) {
+	benchAsk(b, &answer.Answerer{Index: seedIndex(b)})
+}
+
+// BenchmarkAskInProcess answers with in-process memory.
+func BenchmarkAskInProcess(b *testing.B) {
+	benchAsk(b, &answer.Answerer{Index: seedIndex(b), Memory: NewInProcess(Options{PerMinute: 1 << 30, PerDay: 1 << 30})})
+}
+
+// BenchmarkAskRedis answers with memory in a local redis-server, limits on,
+// and reports the round trips each question costs.
+func BenchmarkAskRedis(b *testing.B) {
+	srv := redistest.Start(b)
+	r := newRedis(b, srv, Options{PerMinute: 1 << 30, PerDay: 1 << 30}, nil)
+	var rt roundTrips
+	r.client.AddHook(&rt)
+	benchAsk(b, &answer.Answerer{Index: seedIndex(b), Memory: r})
+	b.ReportMetric(float64(rt.n.Load())/float64(b.N), "roundtrips/op")
+}
