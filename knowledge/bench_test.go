@@ -2,9 +2,9 @@ package knowledge
 
 import (
 	"os"
-	"slices"
 	"testing"
-	"time"
+
+	"reportbot/internal/latency"
 )
 
 // benchQuestions are asked in turn by BenchmarkRetrieve: colloquial,
@@ -28,18 +28,14 @@ var benchQuestions = []string{
 func BenchmarkRetrieve(b *testing.B) {
 	ix := NewIndex(seed(b))
 	Normalize("預熱") // build the conversion tables outside the timing
-	lat := make([]time.Duration, 0, b.N)
+	var rec latency.Recorder
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		start := time.Now()
-		ix.Search(ix.Analyze(benchQuestions[i%len(benchQuestions)]), 5)
-		lat = append(lat, time.Since(start))
+		rec.Time(func() { ix.Search(ix.Analyze(benchQuestions[i%len(benchQuestions)]), 5) })
 	}
 	b.StopTimer()
-	slices.Sort(lat)
-	b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds()), "p50-ns")
-	b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds()), "p99-ns")
+	rec.Report(b)
 }
 
 // BenchmarkIndexBuild measures indexing the parsed seed report.

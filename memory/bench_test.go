@@ -3,11 +3,10 @@ package memory
 import (
 	"context"
 	"fmt"
-	"slices"
 	"testing"
-	"time"
 
 	"reportbot/answer"
+	"reportbot/internal/latency"
 	"reportbot/internal/redistest"
 )
 
@@ -19,22 +18,20 @@ var benchConversation = []string{q84, "那受理了几件?", "不予受理的呢
 // reports the median and 99th percentile.
 func benchAsk(b *testing.B, a *answer.Answerer) {
 	ctx := context.Background()
-	lat := make([]time.Duration, 0, b.N)
+	var rec latency.Recorder
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		q := benchConversation[i%len(benchConversation)]
 		conv := fmt.Sprint("bench:", i/len(benchConversation))
-		start := time.Now()
-		if _, err := a.AskAs(ctx, conv, conv, q); err != nil {
+		var err error
+		rec.Time(func() { _, err = a.AskAs(ctx, conv, conv, q) })
+		if err != nil {
 			b.Fatal(err)
 		}
-		lat = append(lat, time.Since(start))
 	}
 	b.StopTimer()
-	slices.Sort(lat)
-	b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds()), "p50-ns")
-	b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds()), "p99-ns")
+	rec.Report(b)
 }
 
 // BenchmarkAskBare answers with no memory at all: the baseline.
