@@ -24,6 +24,17 @@ type Config struct {
 	Conversation     string     // conversation ask and chat continue
 	LLM              LLM
 	Memory           Memory
+	Telegram         Telegram
+}
+
+// Telegram configures `serve`.
+type Telegram struct {
+	Token    Secret
+	Endpoint string // the Bot API's URL format, http://host/bot%s/%s
+	Workers  int    // updates handled at once
+	// ShutdownTimeout bounds how long in-flight answers may take after a
+	// signal to stop.
+	ShutdownTimeout time.Duration
 }
 
 // Memory configures what is remembered between questions, and where.
@@ -120,6 +131,16 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 	if v := getenv("REPORTBOT_REDIS_PREFIX"); v != "" {
 		c.Memory.Prefix = v
 	}
+	c.Telegram = Telegram{Token: Secret(getenv("TELEGRAM_BOT_TOKEN")), Endpoint: getenv("TELEGRAM_API_ENDPOINT"), Workers: 16, ShutdownTimeout: 20 * time.Second}
+	if cmd == "serve" {
+		// A bot's users are limited unless the operator says otherwise.
+		if getenv("REPORTBOT_RATE_PER_MINUTE") == "" {
+			c.Memory.PerMinute = 10
+		}
+		if getenv("REPORTBOT_RATE_PER_DAY") == "" {
+			c.Memory.PerDay = 200
+		}
+	}
 	c.LLM = LLM{APIKey: Secret(getenv("OPENAI_API_KEY")), BaseURL: getenv("OPENAI_BASE_URL"), Model: getenv("OPENAI_MODEL"), Timeout: DefaultLLMTimeout}
 	if v := getenv("REPORTBOT_LLM_TIMEOUT"); v != "" {
 		d, err := time.ParseDuration(v)
@@ -159,6 +180,10 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 	case "eval":
 		fs.StringVar(&c.GoldSet, "set", c.GoldSet, "question set `file` (JSON lines)")
 	}
+	if cmd == "serve" {
+		fs.IntVar(&c.Telegram.Workers, "workers", c.Telegram.Workers, "updates handled at once")
+		fs.DurationVar(&c.Telegram.ShutdownTimeout, "shutdown-timeout", c.Telegram.ShutdownTimeout, "longest wait for in-flight answers when stopping")
+	}
 	if cmd != "sections" {
 		fs.Func("openai-api-key", "API `key` of the language model (prefer OPENAI_API_KEY: flags show in process lists)", func(v string) error {
 			c.LLM.APIKey = Secret(v)
@@ -186,6 +211,17 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 	}
 	if strings.TrimSpace(c.Conversation) == "" {
 		return c, nil, errors.New("--conversation: empty; expected an ID such as cli or alice")
+	}
+	if cmd == "serve" {
+		if c.Telegram.Token == "" {
+			return c, nil, errors.New("TELEGRAM_BOT_TOKEN is not set; get a token from @BotFather and set it")
+		}
+		if e := c.Telegram.Endpoint; e != "" && (strings.Count(e, "%s") != 2 || !strings.HasPrefix(e, "http")) {
+			return c, nil, fmt.Errorf("TELEGRAM_API_ENDPOINT: %q; expected the Bot API's format, e.g. http://localhost:8081/bot%%s/%%s", e)
+		}
+		if c.Telegram.Workers < 1 {
+			return c, nil, fmt.Errorf("--workers: %d; expected 1 or more", c.Telegram.Workers)
+		}
 	}
 	if c.LLM.Timeout <= 0 {
 		return c, nil, fmt.Errorf("--llm-timeout: %v is not a positive duration", c.LLM.Timeout)

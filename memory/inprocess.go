@@ -2,6 +2,7 @@ package memory
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"time"
 
@@ -116,4 +117,33 @@ func (m *InProcess) sweep(now time.Time) {
 			delete(m.count, k)
 		}
 	}
+}
+
+// seenTTL is how long a handled update is remembered: Telegram sends an
+// update again for at most a day.
+const seenTTL = 24 * time.Hour
+
+// Handled reports whether the update was handled already.
+func (m *InProcess) Handled(_ context.Context, updateID int) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, ok := m.count["seen:"+strconv.Itoa(updateID)]
+	return ok && m.opt.Now().Before(e.expires), nil
+}
+
+// MarkHandled records the update as handled.
+func (m *InProcess) MarkHandled(_ context.Context, updateID int) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.opt.Now()
+	m.count["seen:"+strconv.Itoa(updateID)] = entry[int64]{1, now.Add(seenTTL)}
+	return nil
+}
+
+// Forget drops a conversation's turns.
+func (m *InProcess) Forget(_ context.Context, conv string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.convs, conv)
+	return nil
 }

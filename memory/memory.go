@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"reportbot/answer"
+	"reportbot/bot"
 )
 
 // Defaults for Options fields left zero.
@@ -102,4 +103,6 @@ const dayTTL = 48 * time.Hour
 var (
 	_ answer.Memory = (*InProcess)(nil)
 	_ answer.Memory = (*Redis)(nil)
+	_ bot.Memory    = (*InProcess)(nil)
+	_ bot.Memory    = (*Redis)(nil)
 )

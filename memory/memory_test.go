@@ -201,3 +201,28 @@ func TestInProcessExpiry(t *testing.T) {
 		t.Errorf("%d conversations kept; expired ones are not swept", n)
 	}
 }
+
+func TestUpdatesAndForget(t *testing.T) {
+	ctx := context.Background()
+	eachStore(t, Options{}, func(t *testing.T, m answer.Memory, _ *clock) {
+		b := m.(interface {
+			Handled(context.Context, int) (bool, error)
+			MarkHandled(context.Context, int) error
+			Forget(context.Context, string) error
+		})
+		if seen, _ := b.Handled(ctx, 7); seen {
+			t.Error("update 7 handled before it was")
+		}
+		b.MarkHandled(ctx, 7)
+		if seen, _ := b.Handled(ctx, 7); !seen {
+			t.Error("update 7 not recorded as handled")
+		}
+		m.Save(ctx, answer.Key{Conv: "c"}, turn("q"))
+		if err := b.Forget(ctx, "c"); err != nil {
+			t.Fatal(err)
+		}
+		if s, _ := m.Load(ctx, answer.Key{Conv: "c"}); len(s.Turns) != 0 {
+			t.Errorf("forgotten conversation has %d turns", len(s.Turns))
+		}
+	})
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -263,4 +264,34 @@ func (r *Redis) observe(err error) error {
 	}
 	r.retryAt = r.opt.Now().Add(probeEvery)
 	return fmt.Errorf("%w: %w", ErrUnavailable, err)
+}
+
+func (r *Redis) seenKey(updateID int) string { return r.opt.Prefix + ":seen:" + strconv.Itoa(updateID) }
+
+// Handled reports whether an update was handled already, by any replica.
+func (r *Redis) Handled(ctx context.Context, updateID int) (bool, error) {
+	if err := r.available(); err != nil {
+		return false, err
+	}
+	n, err := r.client.Exists(ctx, r.seenKey(updateID)).Result()
+	if err := r.observe(err); err != nil {
+		return false, err
+	}
+	return n > 0, nil
+}
+
+// MarkHandled records an update as handled, for a day.
+func (r *Redis) MarkHandled(ctx context.Context, updateID int) error {
+	if err := r.available(); err != nil {
+		return err
+	}
+	return r.observe(r.client.Set(ctx, r.seenKey(updateID), 1, seenTTL).Err())
+}
+
+// Forget drops a conversation's turns.
+func (r *Redis) Forget(ctx context.Context, conv string) error {
+	if err := r.available(); err != nil {
+		return err
+	}
+	return r.observe(r.client.Del(ctx, r.convKey(conv)).Err())
 }

@@ -130,7 +130,7 @@ func TestKeys(t *testing.T) {
 		ttl := r.client.TTL(ctx, k).Val()
 		kind := strings.SplitN(k, ":", 3)[1]
 		kinds[kind] = true
-		bound := map[string]time.Duration{"conv": opt.TTL, "cache": opt.CacheTTL, "rate": dayTTL, "llm": dayTTL}[kind]
+		bound := map[string]time.Duration{"conv": opt.TTL, "cache": opt.CacheTTL, "rate": dayTTL, "llm": dayTTL, "seen": seenTTL}[kind]
 		if ttl <= 0 || ttl > bound {
 			t.Errorf("key %q expires in %v, want within %v", k, ttl, bound)
 		}

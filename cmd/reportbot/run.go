@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"reportbot/answer"
+	"reportbot/bot"
 	"reportbot/config"
 	"reportbot/eval"
 	"reportbot/knowledge"
@@ -33,6 +34,7 @@ Usage:
   reportbot chat [--json]             answer one question a line from stdin, as one conversation
   reportbot sections                  print the report's outline with section IDs
   reportbot eval [--set FILE]         score a question set (default testdata/gold.jsonl)
+  reportbot serve                     answer in Telegram (TELEGRAM_BOT_TOKEN; long polling)
 
 Every command takes --report FILE (repeatable) to load report files
 (.txt, .md, .html) instead of the embedded 2023 Fenyi County report.
@@ -48,7 +50,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	cmd, args := args[0], args[1:]
 	switch cmd {
-	case "ask", "chat", "sections", "eval":
+	case "ask", "chat", "sections", "eval", "serve":
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -99,14 +101,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "sections":
 		printSections(stdout, docs)
 		return exitOK
+	case "serve":
+		return serve(ctx, cfg, ans, mem, docs, log, stderr)
 	default: // eval
 		return runEval(ctx, ans, ix, cfg.GoldSet, stdout, stderr)
 	}
 }
 
+// memoryStore is what both memories are: the answerer's and the bot's.
+type memoryStore interface {
+	answer.Memory
+	bot.Memory
+}
+
 // newMemory keeps memory in Redis when a URL is configured, else in this
 // process.
-func newMemory(cfg config.Memory, log *slog.Logger) (answer.Memory, error) {
+func newMemory(cfg config.Memory, log *slog.Logger) (memoryStore, error) {
 	opt := memory.Options{Turns: cfg.Turns, TTL: cfg.TTL, CacheTTL: cfg.CacheTTL, PerMinute: cfg.PerMinute, PerDay: cfg.PerDay, Prefix: cfg.Prefix}
 	if cfg.RedisURL == "" {
 		return memory.NewInProcess(opt), nil

@@ -1,0 +1,121 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"net/http"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"reportbot/answer"
+	"reportbot/knowledge"
+)
+
+// Answerer answers a question of a user in a conversation.
+type Answerer interface {
+	AskAs(ctx context.Context, conv, user, question string) (answer.Answer, error)
+}
+
+// Memory is what the bot keeps besides answers: which updates it handled,
+// so that none is answered twice, and conversations to forget.
+type Memory interface {
+	Handled(ctx context.Context, updateID int) (bool, error)
+	MarkHandled(ctx context.Context, updateID int) error
+	Forget(ctx context.Context, conv string) error
+}
+
+// Config sets up a Bot.
+type Config struct {
+	Token    string
+	Endpoint string // the Bot API's URL format, http://host/bot%s/%s; empty for Telegram's
+	// Workers bounds the updates handled at once; the updates of one
+	// conversation are handled in order, one at a time.
+	Workers int
+	// MaxQuestionRunes declines longer messages before any search.
+	MaxQuestionRunes int
+	// AnswerTimeout bounds the handling of one update.
+	AnswerTimeout time.Duration
+	HTTPClient    *http.Client
+}
+
+// Bot answers questions in Telegram.
+type Bot struct {
+	cfg    Config
+	work   context.Context // handling and sending: outlives intake
+	ans    Answerer
+	mem    Memory
+	docs   []*knowledge.Document
+	log    *slog.Logger
+	poll   *tgbotapi.BotAPI // requests that stop with intake
+	out    *sender          // requests that finish in-flight answers
+	self   tgbotapi.User
+	track  *tracker
+	queues *dispatcher
+}
+
+// New connects to the Bot API and checks the token. intake bounds the
+// polling; work bounds the handling and sending of answers, which goes on
+// after intake stops until in-flight answers are sent.
+func New(intake, work context.Context, cfg Config, ans Answerer, mem Memory, docs []*knowledge.Document, log *slog.Logger) (*Bot, error) {
+	if cfg.Token == "" {
+		return nil, errors.New("TELEGRAM_BOT_TOKEN is not set; get a token from @BotFather")
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 16
+	}
+	if cfg.MaxQuestionRunes <= 0 {
+		cfg.MaxQuestionRunes = answer.DefaultMaxQuestionRunes
+	}
+	if cfg.AnswerTimeout <= 0 {
+		cfg.AnswerTimeout = time.Minute
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{}
+	}
+	api, err := newAPI(intake, cfg.Token, cfg.Endpoint, cfg.HTTPClient, pollTimeout+10*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	b := &Bot{cfg: cfg, work: work, ans: ans, mem: mem, docs: docs, log: log, poll: api, self: api.Self, track: newTracker()}
+	b.out = newSender(withContext(api, work, cfg.HTTPClient, 30*time.Second), log)
+	b.queues = newDispatcher(cfg.Workers, b.handle)
+	return b, nil
+}
+
+// Username is the bot's username.
+func (b *Bot) Username() string { return b.self.UserName }
+
+// RegisterCommands tells Telegram the bot's commands.
+func (b *Bot) RegisterCommands(ctx context.Context) error {
+	var cmds []tgbotapi.BotCommand
+	for _, c := range commands {
+		cmds = append(cmds, tgbotapi.BotCommand{Command: c.name, Description: c.help})
+	}
+	if err := b.out.request(ctx, 0, false, tgbotapi.NewSetMyCommands(cmds...)); err != nil {
+		return fmt.Errorf("register commands: %w", err)
+	}
+	return nil
+}
+
+// hashID hides a chat or user ID in logs.
+func hashID(id int64) string {
+	h := fnv.New32a()
+	fmt.Fprint(h, id)
+	return fmt.Sprintf("%08x", h.Sum32())
+}
+
+func hashString(s string) string {
+	h := fnv.New32a()
+	h.Write([]byte(s))
+	return fmt.Sprintf("%08x", h.Sum32())
+}
+
+func hashUint(s string) uint32 {
+	h := fnv.New32a()
+	h.Write([]byte(s))
+	return h.Sum32()
+}

@@ -1,0 +1,287 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"reportbot/answer"
+	"reportbot/knowledge"
+)
+
+// Words the bot says of its own.
+const (
+	textOnly     = "请用文字提问,比如:“行政复议收到多少件申请?”"
+	staleButton  = "这个按钮已失效,请重新提问。"
+	resetDone    = "好的,已清空本次对话,可以问新的问题了。"
+	sourcePrefix = "src:"
+	maxButtons   = 3
+)
+
+// examples are shown by /start.
+var examples = []string{"行政复议收到多少件申请?", "法律咨询解答了多少人次?", "企业享受了多少惠企资金?"}
+
+var commands = []struct{ name, help string }{
+	{"start", "介绍与示例问题"},
+	{"help", "使用帮助"},
+	{"sections", "报告目录"},
+	{"source", "查看章节原文,如 /source 一(六)1"},
+	{"reset", "清空本次对话"},
+	{"about", "报告的标题、日期和来源"},
+}
+
+// conversationOf keys an update's conversation: a private chat, or one
+// user in a group, so that two people in a group do not share follow-ups.
+// Updates the bot does not handle (edited messages, channel posts) have
+// none.
+func conversationOf(u tgbotapi.Update) (string, bool) {
+	switch {
+	case u.Message != nil && u.Message.From != nil && u.Message.Chat != nil:
+		return convKey(u.Message.Chat, u.Message.From.ID), true
+	case u.CallbackQuery != nil && u.CallbackQuery.From != nil:
+		if m := u.CallbackQuery.Message; m != nil && m.Chat != nil {
+			return convKey(m.Chat, u.CallbackQuery.From.ID), true
+		}
+		return fmt.Sprintf("tg:u%d", u.CallbackQuery.From.ID), true
+	case u.InlineQuery != nil && u.InlineQuery.From != nil:
+		return fmt.Sprintf("tg:inline:%d", u.InlineQuery.From.ID), true
+	}
+	return "", false
+}
+
+func convKey(chat *tgbotapi.Chat, user int64) string {
+	if chat.IsPrivate() {
+		return fmt.Sprintf("tg:%d", chat.ID)
+	}
+	return fmt.Sprintf("tg:%d:%d", chat.ID, user)
+}
+
+func userKey(id int64) string { return fmt.Sprintf("tg:u%d", id) }
+
+func isGroup(c *tgbotapi.Chat) bool { return c != nil && (c.IsGroup() || c.IsSuperGroup()) }
+
+// handle answers one update. A panic is recovered and logged; whatever
+// happens, the update is recorded as handled so that it is not answered
+// twice.
+func (b *Bot) handle(ctx context.Context, u tgbotapi.Update) {
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, b.cfg.AnswerTimeout)
+	defer cancel()
+	defer func() {
+		if r := recover(); r != nil {
+			b.log.Error("update handler panicked; update skipped", "update", u.UpdateID, "panic", fmt.Sprint(r))
+		}
+		mctx, mcancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+		defer mcancel()
+		if err := b.mem.MarkHandled(mctx, u.UpdateID); err != nil {
+			b.log.Debug("update not recorded as handled", "update", u.UpdateID, "err", err)
+		}
+		b.track.finish(u.UpdateID)
+		b.log.Debug("update handled", "update", u.UpdateID, "latency", time.Since(start))
+	}()
+	switch {
+	case u.Message != nil:
+		b.onMessage(ctx, u.Message)
+	case u.CallbackQuery != nil:
+		b.onCallback(ctx, u.CallbackQuery)
+	case u.InlineQuery != nil:
+		b.onInline(ctx, u.InlineQuery)
+	}
+}
+
+func (b *Bot) onMessage(ctx context.Context, m *tgbotapi.Message) {
+	if m.From == nil || m.From.IsBot || m.Chat == nil {
+		return
+	}
+	group := isGroup(m.Chat)
+	conv, user := convKey(m.Chat, m.From.ID), userKey(m.From.ID)
+	if m.IsCommand() {
+		if at := strings.SplitN(m.CommandWithAt(), "@", 2); len(at) == 2 && !strings.EqualFold(at[1], b.self.UserName) {
+			return // a command for another bot in the group
+		}
+		b.command(ctx, m, conv)
+		return
+	}
+	text := m.Text
+	if group {
+		var addressed bool
+		if text, addressed = b.addressed(m); !addressed {
+			return
+		}
+	}
+	text = strings.TrimSpace(text)
+	if text == "" {
+		b.reply(ctx, m, textOnly, nil)
+		return
+	}
+	if utf8.RuneCountInString(text) > b.cfg.MaxQuestionRunes {
+		b.reply(ctx, m, answer.UserMessage(answer.ErrQuestionTooLong), nil)
+		return
+	}
+	b.out.request(ctx, 0, false, tgbotapi.NewChatAction(m.Chat.ID, tgbotapi.ChatTyping)) // not a message: no chat limit
+	start := time.Now()
+	ans, err := b.ans.AskAs(ctx, conv, user, text)
+	if err != nil {
+		if !errors.As(err, new(*answer.RateLimitError)) && !errors.Is(err, answer.ErrEmptyQuestion) && !errors.Is(err, answer.ErrQuestionTooLong) {
+			b.log.Error("answer failed", "conv_hash", hashString(conv), "err", err)
+		}
+		b.reply(ctx, m, answer.UserMessage(err), nil)
+		return
+	}
+	var cited []string
+	for _, c := range ans.Citations {
+		cited = append(cited, c.Section)
+	}
+	b.log.Info("answered", "conv_hash", hashString(conv), "latency", time.Since(start), "mode", ans.Mode,
+		"verified", ans.Verified, "fallback", ans.Fallback, "found", ans.Found, "cached", ans.Cached, "sections", cited)
+	b.sendHTML(ctx, m.Chat.ID, group, m.MessageID, FormatHTML(ans), b.sourceButtons(ans))
+}
+
+// addressed reports whether a group message is for the bot: it mentions
+// the bot or replies to it. The mention is taken out of the question.
+func (b *Bot) addressed(m *tgbotapi.Message) (string, bool) {
+	mention := "@" + b.self.UserName
+	if b.self.UserName != "" && strings.Contains(strings.ToLower(m.Text), strings.ToLower(mention)) {
+		i := strings.Index(strings.ToLower(m.Text), strings.ToLower(mention))
+		return m.Text[:i] + m.Text[i+len(mention):], true
+	}
+	if r := m.ReplyToMessage; r != nil && r.From != nil && r.From.ID == b.self.ID {
+		return m.Text, true
+	}
+	return "", false
+}
+
+// sourceButtons offers the full text of each cited section.
+func (b *Bot) sourceButtons(ans answer.Answer) *tgbotapi.InlineKeyboardMarkup {
+	if !ans.Found {
+		return nil
+	}
+	var row []tgbotapi.InlineKeyboardButton
+	seen := map[string]bool{}
+	for _, c := range ans.Citations {
+		doc := b.docIndex(c)
+		data := sourcePrefix + strconv.Itoa(doc) + ":" + c.Section
+		if doc < 0 || seen[data] || len(data) > 64 || len(row) == maxButtons {
+			continue
+		}
+		seen[data] = true
+		label := "查看原文"
+		if len(ans.Citations) > 1 {
+			label += " " + c.Section
+		}
+		row = append(row, tgbotapi.NewInlineKeyboardButtonData(label, data))
+	}
+	if len(row) == 0 {
+		return nil
+	}
+	kb := tgbotapi.NewInlineKeyboardMarkup(row)
+	return &kb
+}
+
+func (b *Bot) docIndex(c answer.Citation) int {
+	for i, d := range b.docs {
+		if (c.Report == "" || c.Report == d.Meta.Title) && d.Section(c.Section) != nil {
+			return i
+		}
+	}
+	return -1
+}
+
+// parseSource reads a 查看原文 button's data; forged or stale data is not ok.
+func (b *Bot) parseSource(data string) (*knowledge.Document, *knowledge.Section, bool) {
+	rest, ok := strings.CutPrefix(data, sourcePrefix)
+	if !ok || len(data) > 64 {
+		return nil, nil, false
+	}
+	idx, id, ok := strings.Cut(rest, ":")
+	n, err := strconv.Atoi(idx)
+	if !ok || err != nil || n < 0 || n >= len(b.docs) {
+		return nil, nil, false
+	}
+	s := b.docs[n].Section(id)
+	return b.docs[n], s, s != nil
+}
+
+func (b *Bot) onCallback(ctx context.Context, q *tgbotapi.CallbackQuery) {
+	doc, sec, ok := b.parseSource(q.Data)
+	if !ok || q.Message == nil || q.Message.Chat == nil {
+		b.out.request(ctx, 0, false, tgbotapi.NewCallback(q.ID, staleButton))
+		return
+	}
+	b.out.request(ctx, 0, false, tgbotapi.NewCallback(q.ID, ""))
+	b.sendHTML(ctx, q.Message.Chat.ID, isGroup(q.Message.Chat), q.Message.MessageID, sectionHTML(doc, sec), nil)
+}
+
+// sectionHTML is a section's full text as messages.
+func sectionHTML(doc *knowledge.Document, s *knowledge.Section) []string {
+	lines := []string{"<b>" + html.EscapeString(s.Label()) + "</b>"}
+	for _, l := range strings.Split(doc.FullText(s.ID), "\n") {
+		lines = append(lines, html.EscapeString(l))
+	}
+	return split(lines, MaxMessageRunes)
+}
+
+func (b *Bot) onInline(ctx context.Context, q *tgbotapi.InlineQuery) {
+	text := strings.TrimSpace(q.Query)
+	if text == "" || utf8.RuneCountInString(text) > b.cfg.MaxQuestionRunes {
+		b.out.request(ctx, 0, false, tgbotapi.InlineConfig{InlineQueryID: q.ID, Results: []interface{}{}})
+		return
+	}
+	ans, err := b.ans.AskAs(ctx, fmt.Sprintf("tg:inline:%d", q.From.ID), userKey(q.From.ID), text)
+	body := ""
+	if err != nil {
+		body = html.EscapeString(answer.UserMessage(err))
+	} else {
+		body = FormatHTML(ans)[0]
+	}
+	title := "问:" + text
+	article := tgbotapi.NewInlineQueryResultArticleHTML(strconv.Itoa(int(hashUint(text))), title, body)
+	article.Description = firstLine(ans.Text)
+	b.out.request(ctx, 0, false, tgbotapi.InlineConfig{InlineQueryID: q.ID, Results: []interface{}{article}, CacheTime: 60})
+}
+
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return clip(l, 100)
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+// reply sends plain text, escaped, in reply to m.
+func (b *Bot) reply(ctx context.Context, m *tgbotapi.Message, text string, kb *tgbotapi.InlineKeyboardMarkup) {
+	b.sendHTML(ctx, m.Chat.ID, isGroup(m.Chat), m.MessageID, split(strings.Split(html.EscapeString(text), "\n"), MaxMessageRunes), kb)
+}
+
+// sendHTML sends messages in order, the first in reply to replyTo, the
+// keyboard under the last.
+func (b *Bot) sendHTML(ctx context.Context, chat int64, group bool, replyTo int, msgs []string, kb *tgbotapi.InlineKeyboardMarkup) {
+	for i, text := range msgs {
+		cfg := tgbotapi.NewMessage(chat, text)
+		cfg.ParseMode = tgbotapi.ModeHTML
+		cfg.DisableWebPagePreview = true
+		if i == 0 && replyTo != 0 {
+			cfg.ReplyToMessageID = replyTo
+			cfg.AllowSendingWithoutReply = true
+		}
+		if i == len(msgs)-1 && kb != nil {
+			cfg.ReplyMarkup = *kb
+		}
+		if _, err := b.out.send(ctx, chat, group, cfg); err != nil {
+			b.log.Error("telegram sendMessage failed", "chat_hash", hashID(chat), "err", err)
+			return
+		}
+	}
+}

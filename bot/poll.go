@@ -1,0 +1,156 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"slices"
+	"sync"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+// pollTimeout is how long one getUpdates waits for updates.
+const pollTimeout = 25 * time.Second
+
+// tracker knows which updates are being handled and which are done, so
+// that the offset given to Telegram confirms only updates already handled,
+// and an update Telegram sends again is not taken twice.
+type tracker struct {
+	mu       sync.Mutex
+	inFlight map[int]bool
+	handled  map[int]bool // done, above an update still in flight
+	floor    int          // every update below is done
+	maxSeen  int
+	done     chan struct{} // signalled when an update is done
+}
+
+func newTracker() *tracker {
+	return &tracker{inFlight: map[int]bool{}, handled: map[int]bool{}, maxSeen: -1, done: make(chan struct{}, 1)}
+}
+
+// start records an update as being handled; false if it already is, or was.
+func (t *tracker) start(id int) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.inFlight[id] || t.handled[id] || id < t.floor {
+		return false
+	}
+	t.inFlight[id] = true
+	t.maxSeen = max(t.maxSeen, id)
+	return true
+}
+
+// finish records an update as done.
+func (t *tracker) finish(id int) {
+	t.mu.Lock()
+	delete(t.inFlight, id)
+	t.handled[id] = true
+	t.floor = t.maxSeen + 1
+	if len(t.inFlight) > 0 {
+		t.floor = slices.Min(slices.Collect(maps.Keys(t.inFlight)))
+	}
+	for h := range t.handled {
+		if h < t.floor {
+			delete(t.handled, h)
+		}
+	}
+	t.mu.Unlock()
+	select {
+	case t.done <- struct{}{}:
+	default:
+	}
+}
+
+// offset is what to confirm to Telegram: every update below it is done.
+func (t *tracker) offset() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.floor
+}
+
+// Poll receives updates by long polling until ctx (intake) is done, hands
+// each to its conversation's queue, then waits for the queued updates to be
+// handled and confirms them to Telegram. It returns ErrToken if Telegram
+// rejects the token.
+func (b *Bot) Poll(ctx context.Context) error {
+	backoff := time.Second
+	for ctx.Err() == nil {
+		cfg := tgbotapi.NewUpdate(b.track.offset())
+		cfg.Timeout = int(pollTimeout / time.Second)
+		cfg.AllowedUpdates = []string{"message", "callback_query", "inline_query"}
+		updates, err := b.poll.GetUpdates(cfg)
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			var te *tgbotapi.Error
+			if errors.As(err, &te) && (te.Code == 401 || te.Code == 404) {
+				return ErrToken
+			}
+			wait, ok := retryAfter(err)
+			if !ok {
+				wait, backoff = backoff, min(backoff*2, 30*time.Second)
+			}
+			b.log.Warn("telegram getUpdates failed; retrying", "err", err, "wait", wait)
+			sleep(ctx, wait)
+			continue
+		}
+		backoff = time.Second
+		fresh := 0
+		for _, u := range updates {
+			if b.receive(ctx, u) {
+				fresh++
+			}
+		}
+		if fresh == 0 && len(updates) > 0 {
+			// Only updates still being handled came back: wait for one to
+			// finish before asking again, rather than spinning.
+			select {
+			case <-ctx.Done():
+			case <-b.track.done:
+			case <-time.After(time.Second):
+			}
+		}
+	}
+	return nil
+}
+
+// receive takes one update in; false if it was already taken or handled.
+func (b *Bot) receive(ctx context.Context, u tgbotapi.Update) bool {
+	if !b.track.start(u.UpdateID) {
+		return false
+	}
+	if seen, err := b.mem.Handled(ctx, u.UpdateID); err == nil && seen { // handled before a restart
+		b.track.finish(u.UpdateID)
+		return false
+	}
+	conv, ok := conversationOf(u)
+	if !ok {
+		b.track.finish(u.UpdateID)
+		b.mem.MarkHandled(ctx, u.UpdateID)
+		return false
+	}
+	b.queues.dispatch(b.work, conv, u)
+	return true
+}
+
+// Shutdown waits for the updates being handled, then confirms them to
+// Telegram, all within ctx.
+func (b *Bot) Shutdown(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { b.queues.wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return errors.New("shutdown deadline passed with answers still in flight; Telegram will send their updates again")
+	}
+	offset := b.track.offset()
+	if offset == 0 {
+		return nil
+	}
+	cfg := tgbotapi.NewUpdate(offset)
+	cfg.Limit, cfg.Timeout = 1, 0
+	return b.out.request(ctx, 0, false, cfg)
+}

@@ -1,0 +1,106 @@
+package bot
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"golang.org/x/time/rate"
+)
+
+// Telegram's limits on what a bot sends: about one message a second to a
+// chat, twenty a minute to a group, thirty a second in all.
+const (
+	perChat    = rate.Limit(1)
+	perGroup   = rate.Limit(20.0 / 60)
+	overall    = rate.Limit(30)
+	maxRetries = 5 // tries after a 429 before a message is given up
+)
+
+// sender sends within Telegram's limits, waiting its turn rather than being
+// refused, and sends again after a 429 as long as Telegram asks.
+type sender struct {
+	api    *tgbotapi.BotAPI
+	log    *slog.Logger
+	global *rate.Limiter
+
+	mu    sync.Mutex
+	chats map[int64]*chatLimiter
+}
+
+type chatLimiter struct {
+	*rate.Limiter
+	used time.Time
+}
+
+func newSender(api *tgbotapi.BotAPI, log *slog.Logger) *sender {
+	return &sender{api: api, log: log, global: rate.NewLimiter(overall, 30), chats: map[int64]*chatLimiter{}}
+}
+
+// wait takes a turn to send to a chat.
+func (s *sender) wait(ctx context.Context, chatID int64, group bool) error {
+	s.mu.Lock()
+	l := s.chats[chatID]
+	if l == nil {
+		limit, burst := perChat, 1
+		if group {
+			limit, burst = perGroup, 3
+		}
+		l = &chatLimiter{Limiter: rate.NewLimiter(limit, burst)}
+		s.chats[chatID] = l
+		if len(s.chats) > 10000 { // forget chats idle for a while
+			for id, c := range s.chats {
+				if time.Since(c.used) > time.Minute {
+					delete(s.chats, id)
+				}
+			}
+		}
+	}
+	l.used = time.Now()
+	s.mu.Unlock()
+	if err := l.Wait(ctx); err != nil {
+		return err
+	}
+	return s.global.Wait(ctx)
+}
+
+// send sends a message to a chat and returns it.
+func (s *sender) send(ctx context.Context, chatID int64, group bool, c tgbotapi.Chattable) (tgbotapi.Message, error) {
+	var msg tgbotapi.Message
+	err := s.retry(ctx, chatID, group, func() error {
+		var err error
+		msg, err = s.api.Send(c)
+		return err
+	})
+	return msg, err
+}
+
+// request sends a request whose result is no message (chat actions,
+// callback answers, commands).
+func (s *sender) request(ctx context.Context, chatID int64, group bool, c tgbotapi.Chattable) error {
+	return s.retry(ctx, chatID, group, func() error {
+		_, err := s.api.Request(c)
+		return err
+	})
+}
+
+func (s *sender) retry(ctx context.Context, chatID int64, group bool, do func() error) error {
+	for try := 0; ; try++ {
+		if chatID != 0 {
+			if err := s.wait(ctx, chatID, group); err != nil {
+				return err
+			}
+		}
+		err := do()
+		wait, limited := retryAfter(err)
+		if !limited || try >= maxRetries {
+			return err
+		}
+		s.log.Info("telegram asked to slow down", "chat_hash", hashID(chatID), "retry_after", wait)
+		if err := sleep(ctx, wait); err != nil {
+			return err
+		}
+	}
+}

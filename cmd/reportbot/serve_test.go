@@ -1,0 +1,280 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf16"
+
+	"reportbot/internal/tgfake"
+)
+
+const botToken = "123456:TEST-token-secret"
+
+// syncBuffer collects logs from several goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// served is a running `reportbot serve` against a fake Bot API.
+type served struct {
+	api    *tgfake.Server
+	stop   context.CancelFunc
+	done   chan int
+	stderr *syncBuffer
+}
+
+func startServe(t *testing.T, extraEnv map[string]string) *served {
+	t.Helper()
+	api := tgfake.Start(t, botToken)
+	env := map[string]string{"TELEGRAM_BOT_TOKEN": botToken, "TELEGRAM_API_ENDPOINT": api.Endpoint(), "LOG_LEVEL": "debug"}
+	for k, v := range extraEnv {
+		env[k] = v
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	s := &served{api: api, stop: stop, done: make(chan int, 1), stderr: &syncBuffer{}}
+	go func() {
+		s.done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &bytes.Buffer{}, s.stderr)
+	}()
+	t.Cleanup(func() {
+		stop()
+		select {
+		case <-s.done:
+		case <-time.After(10 * time.Second):
+			t.Error("serve did not stop")
+		}
+		if strings.Contains(s.stderr.String(), botToken) || strings.Contains(s.stderr.String(), "TEST-token") {
+			t.Errorf("the bot token is in the logs:\n%s", s.stderr.String())
+		}
+	})
+	return s
+}
+
+func message(id int, chat int64, chatType string, from int64, text string) map[string]any {
+	m := map[string]any{"message_id": id, "date": 1700000000, "text": text,
+		"chat": map[string]any{"id": chat, "type": chatType},
+		"from": map[string]any{"id": from, "is_bot": false, "first_name": "u"}}
+	if strings.HasPrefix(text, "/") {
+		cmd, _, _ := strings.Cut(text, " ")
+		m["entities"] = []map[string]any{{"type": "bot_command", "offset": 0, "length": len(utf16.Encode([]rune(cmd)))}}
+	}
+	return map[string]any{"message": m}
+}
+
+func private(id int, chat int64, text string) map[string]any {
+	return message(id, chat, "private", chat, text)
+}
+
+// sentTo returns the texts sent to a chat, in order.
+func sentTo(sent []tgfake.Sent, chat int64) []tgfake.Sent {
+	var out []tgfake.Sent
+	for _, s := range sent {
+		if s.ChatID == chat {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func TestServeAnswers(t *testing.T) {
+	s := startServe(t, nil)
+	s.api.Push(1, private(11, 100, "/start"))
+	s.api.Push(2, private(12, 100, "行政复议收到多少件申请?"))
+	s.api.Push(3, private(13, 100, "那受理了几件?"))
+	sent := sentTo(s.api.WaitSent(3, 10*time.Second), 100)
+	if len(sent) != 3 {
+		t.Fatalf("%d messages sent, want 3: %+v", len(sent), sent)
+	}
+	if !strings.Contains(sent[0].Text, "行政复议收到多少件申请?") || sent[0].ReplyTo != 11 {
+		t.Errorf("/start reply: %+v", sent[0])
+	}
+	if !strings.Contains(sent[1].Text, "收到84件行政复议申请") || !strings.Contains(sent[1].Text, "<i>来源:一(六)1 持续深化行政复议改革成果</i>") || sent[1].ReplyTo != 12 {
+		t.Errorf("answer: %+v", sent[1])
+	}
+	if len(sent[1].Keyboard) != 1 || sent[1].Keyboard[0][0].CallbackData != "src:0:一(六)1" {
+		t.Errorf("no 查看原文 button: %+v", sent[1].Keyboard)
+	}
+	if !strings.Contains(sent[2].Text, "受理68件") || sent[2].ReplyTo != 13 {
+		t.Errorf("follow-up: %+v", sent[2])
+	}
+	if len(s.api.Calls("setMyCommands")) != 1 || len(s.api.Calls("sendChatAction")) < 2 {
+		t.Errorf("setMyCommands %d, typing %d", len(s.api.Calls("setMyCommands")), len(s.api.Calls("sendChatAction")))
+	}
+}
+
+// TestServeOnce: an update Telegram sends again (not yet confirmed, or
+// after a restart) is answered once.
+func TestServeOnce(t *testing.T) {
+	s := startServe(t, nil)
+	s.api.Push(1, private(11, 100, "行政复议收到多少件申请?"))
+	s.api.WaitSent(1, 10*time.Second)
+	s.api.Push(1, private(11, 100, "行政复议收到多少件申请?"))
+	s.api.Push(2, private(12, 100, "法律咨询多少人次?"))
+	sent := s.api.WaitSent(2, 10*time.Second)
+	time.Sleep(700 * time.Millisecond)
+	if sent = s.api.Sent(); len(sent) != 2 || !strings.Contains(sent[1].Text, "4727人次") {
+		t.Errorf("%d messages for 2 questions: %+v", len(sent), sent)
+	}
+}
+
+// TestServeOrder: one chat's questions, arriving at once, are answered in
+// order while other chats go on in parallel.
+func TestServeOrder(t *testing.T) {
+	s := startServe(t, nil)
+	qs := []string{"行政复议收到多少件申请?", "法律咨询多少人次?", "免罚金额是多少?"}
+	for i, q := range qs {
+		s.api.Push(i+1, private(20+i, 200, q))
+		s.api.Push(10+i, private(30+i, 300+int64(i), q))
+	}
+	sent := s.api.WaitSent(6, 15*time.Second)
+	mine := sentTo(sent, 200)
+	if len(mine) != 3 {
+		t.Fatalf("%d answers in chat 200", len(mine))
+	}
+	for i, m := range mine {
+		if m.ReplyTo != 20+i {
+			t.Errorf("answer %d replies to %d, want %d (order lost)", i, m.ReplyTo, 20+i)
+		}
+	}
+}
+
+func TestServeBadInput(t *testing.T) {
+	s := startServe(t, nil)
+	sticker := private(11, 100, "")
+	delete(sticker["message"].(map[string]any), "text")
+	sticker["message"].(map[string]any)["sticker"] = map[string]any{"file_id": "x", "width": 1, "height": 1}
+	s.api.Push(1, sticker)
+	s.api.Push(2, private(12, 100, strings.Repeat("长", 600)))
+	s.api.Push(3, map[string]any{"edited_message": private(13, 100, "行政复议收到多少件?")["message"]})
+	s.api.Push(4, map[string]any{"channel_post": message(14, -1001, "channel", 1, "行政复议收到多少件?")["message"]})
+	s.api.Push(5, private(15, 100, "/fly"))
+	s.api.Push(6, map[string]any{"callback_query": map[string]any{"id": "cb1", "from": map[string]any{"id": 100, "is_bot": false, "first_name": "u"},
+		"message": map[string]any{"message_id": 16, "date": 1, "chat": map[string]any{"id": 100, "type": "private"}}, "data": "src:9:一(九)9"}})
+	s.api.Push(7, map[string]any{"callback_query": map[string]any{"id": "cb2", "from": map[string]any{"id": 100, "is_bot": false, "first_name": "u"},
+		"message": map[string]any{"message_id": 16, "date": 1, "chat": map[string]any{"id": 100, "type": "private"}}, "data": "src:0:一(六)1"}})
+	sent := sentTo(s.api.WaitSent(4, 15*time.Second), 100)
+	time.Sleep(700 * time.Millisecond)
+	sent = sentTo(s.api.Sent(), 100)
+	want := []string{"请用文字提问", "问题太长", "/sections", "分宜县人民政府行政复议委员会"}
+	if len(sent) != len(want) {
+		t.Fatalf("%d messages, want %d: %+v", len(sent), len(want), sent)
+	}
+	for i, w := range want {
+		if !strings.Contains(sent[i].Text, w) {
+			t.Errorf("message %d = %q, want it to say %q", i, sent[i].Text, w)
+		}
+	}
+	cbs := s.api.Calls("answerCallbackQuery")
+	if len(cbs) != 2 || cbs[0].Values["text"] != "这个按钮已失效,请重新提问。" {
+		t.Errorf("callback answers: %+v", cbs)
+	}
+}
+
+func TestServeGroup(t *testing.T) {
+	s := startServe(t, nil)
+	const group = -500
+	s.api.Push(1, message(11, group, "supergroup", 1, "行政复议收到多少件申请?"))
+	s.api.Push(2, message(12, group, "supergroup", 1, "@report_bot 行政复议收到多少件申请?"))
+	s.api.Push(3, message(13, group, "supergroup", 2, "@report_bot 那受理了几件?"))
+	s.api.Push(4, message(14, group, "supergroup", 1, "@report_bot 那受理了几件?"))
+	s.api.Push(5, message(15, group, "supergroup", 2, "/help@other_bot"))
+	sent := s.api.WaitSent(3, 15*time.Second)
+	time.Sleep(700 * time.Millisecond)
+	sent = sentTo(s.api.Sent(), group)
+	if len(sent) != 3 {
+		t.Fatalf("%d messages in the group, want 3 (a mention each): %+v", len(sent), sent)
+	}
+	byReply := map[int]string{}
+	for _, m := range sent {
+		byReply[m.ReplyTo] = m.Text
+	}
+	if !strings.Contains(byReply[12], "84件") || !strings.Contains(byReply[14], "68件") || byReply[13] == "" {
+		t.Errorf("replies by question: %v", byReply)
+	}
+}
+
+func TestServeCommands(t *testing.T) {
+	s := startServe(t, nil)
+	for i, c := range []string{"/sections", "/source 一(六)1", "/source 九", "/about", "/reset", "/help"} {
+		s.api.Push(i+1, private(10+i, 100, c))
+	}
+	sent := sentTo(s.api.WaitSent(6, 15*time.Second), 100)
+	want := []string{"一(六)5三是 提升普法针对性", "实质性化解率87.3%", "没有找到章节“九”", "2025-06-25 15:27", "已清空", "/source"}
+	if len(sent) != len(want) {
+		t.Fatalf("%d messages: %+v", len(sent), sent)
+	}
+	for i, w := range want {
+		if !strings.Contains(sent[i].Text, w) {
+			t.Errorf("reply %d = %q, want %q", i, sent[i].Text, w)
+		}
+	}
+}
+
+// TestServeFlood: a 429 with retry_after is waited out and the message is
+// sent once, nothing dropped.
+func TestServeFlood(t *testing.T) {
+	s := startServe(t, nil)
+	s.api.Force429(100, 1)
+	start := time.Now()
+	s.api.Push(1, private(11, 100, "行政复议收到多少件申请?"))
+	sent := s.api.WaitSent(1, 10*time.Second)
+	if len(sent) != 1 || sent[0].At.Sub(start) < time.Second {
+		t.Errorf("sent %d after %v", len(sent), time.Since(start))
+	}
+}
+
+// TestServeShutdown: stopped with answers in flight, the bot finishes them
+// and confirms every update to Telegram.
+func TestServeShutdown(t *testing.T) {
+	s := startServe(t, nil)
+	for i := range 4 {
+		s.api.Push(i+1, private(10+i, 100+int64(i), "行政复议收到多少件申请?"))
+	}
+	time.Sleep(300 * time.Millisecond)
+	s.stop()
+	select {
+	case code := <-s.done:
+		s.done <- code
+		if code != 0 {
+			t.Errorf("exit %d: %s", code, s.stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	if sent := s.api.Sent(); len(sent) != 4 {
+		t.Errorf("%d of 4 answers sent", len(sent))
+	}
+	if offs := s.api.Offsets(); len(offs) == 0 || offs[len(offs)-1] != 5 {
+		t.Errorf("offsets %v, want the last to confirm update 4", offs)
+	}
+}
+
+func TestServeBadToken(t *testing.T) {
+	api := tgfake.Start(t, botToken)
+	env := map[string]string{"TELEGRAM_BOT_TOKEN": "999:wrong", "TELEGRAM_API_ENDPOINT": api.Endpoint()}
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errOut)
+	if code != 2 || strings.Count(strings.TrimSpace(errOut.String()), "\n") != 0 || !strings.Contains(errOut.String(), "@BotFather") || strings.Contains(errOut.String(), "wrong") {
+		t.Errorf("exit %d, stderr %q", code, errOut.String())
+	}
+	code, _, errStr := runCLI(t, "", "serve")
+	if code != 2 || !strings.Contains(errStr, "TELEGRAM_BOT_TOKEN is not set") {
+		t.Errorf("no token: exit %d, %q", code, errStr)
+	}
+}
