@@ -75,11 +75,15 @@ func (t *tracker) offset() int {
 // handled and confirms them to Telegram. It returns ErrToken if Telegram
 // rejects the token.
 func (b *Bot) Poll(ctx context.Context) error {
+	// A webhook left set makes getUpdates fail; its pending updates stay.
+	if _, err := b.poll.MakeRequest("deleteWebhook", nil); err != nil {
+		b.log.Warn("telegram deleteWebhook failed", "err", err)
+	}
 	backoff := time.Second
 	for ctx.Err() == nil {
 		cfg := tgbotapi.NewUpdate(b.track.offset())
 		cfg.Timeout = int(pollTimeout / time.Second)
-		cfg.AllowedUpdates = []string{"message", "callback_query", "inline_query"}
+		cfg.AllowedUpdates = allowedUpdates
 		updates, err := b.poll.GetUpdates(cfg)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -136,9 +140,9 @@ func (b *Bot) receive(ctx context.Context, u tgbotapi.Update) bool {
 	return true
 }
 
-// Shutdown waits for the updates being handled, then confirms them to
-// Telegram, all within ctx.
-func (b *Bot) Shutdown(ctx context.Context) error {
+// Shutdown waits for the updates being handled, then, after polling,
+// confirms them to Telegram, all within ctx.
+func (b *Bot) Shutdown(ctx context.Context, polled bool) error {
 	done := make(chan struct{})
 	go func() { b.queues.wait(); close(done) }()
 	select {
@@ -147,7 +151,7 @@ func (b *Bot) Shutdown(ctx context.Context) error {
 		return errors.New("shutdown deadline passed with answers still in flight; Telegram will send their updates again")
 	}
 	offset := b.track.offset()
-	if offset == 0 {
+	if !polled || offset == 0 {
 		return nil
 	}
 	cfg := tgbotapi.NewUpdate(offset)

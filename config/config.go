@@ -35,6 +35,11 @@ type Telegram struct {
 	// ShutdownTimeout bounds how long in-flight answers may take after a
 	// signal to stop.
 	ShutdownTimeout time.Duration
+	// WebhookURL, when set, is the public URL Telegram posts updates to
+	// (webhook mode); Listen is the local address that serves it.
+	WebhookURL    string
+	Listen        string
+	WebhookSecret Secret
 }
 
 // Memory configures what is remembered between questions, and where.
@@ -131,7 +136,11 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 	if v := getenv("REPORTBOT_REDIS_PREFIX"); v != "" {
 		c.Memory.Prefix = v
 	}
-	c.Telegram = Telegram{Token: Secret(getenv("TELEGRAM_BOT_TOKEN")), Endpoint: getenv("TELEGRAM_API_ENDPOINT"), Workers: 16, ShutdownTimeout: 20 * time.Second}
+	c.Telegram = Telegram{Token: Secret(getenv("TELEGRAM_BOT_TOKEN")), Endpoint: getenv("TELEGRAM_API_ENDPOINT"), Workers: 16, ShutdownTimeout: 20 * time.Second,
+		WebhookURL: getenv("TELEGRAM_WEBHOOK_URL"), Listen: ":8080", WebhookSecret: Secret(getenv("TELEGRAM_WEBHOOK_SECRET"))}
+	if v := getenv("REPORTBOT_LISTEN"); v != "" {
+		c.Telegram.Listen = v
+	}
 	if cmd == "serve" {
 		// A bot's users are limited unless the operator says otherwise.
 		if getenv("REPORTBOT_RATE_PER_MINUTE") == "" {
@@ -183,6 +192,8 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 	if cmd == "serve" {
 		fs.IntVar(&c.Telegram.Workers, "workers", c.Telegram.Workers, "updates handled at once")
 		fs.DurationVar(&c.Telegram.ShutdownTimeout, "shutdown-timeout", c.Telegram.ShutdownTimeout, "longest wait for in-flight answers when stopping")
+		fs.StringVar(&c.Telegram.WebhookURL, "webhook-url", c.Telegram.WebhookURL, "public `URL` for Telegram's webhook (TELEGRAM_WEBHOOK_URL); none polls")
+		fs.StringVar(&c.Telegram.Listen, "listen", c.Telegram.Listen, "local `address` the webhook is served on (REPORTBOT_LISTEN)")
 	}
 	if cmd != "sections" {
 		fs.Func("openai-api-key", "API `key` of the language model (prefer OPENAI_API_KEY: flags show in process lists)", func(v string) error {
@@ -218,6 +229,14 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 		}
 		if e := c.Telegram.Endpoint; e != "" && (strings.Count(e, "%s") != 2 || !strings.HasPrefix(e, "http")) {
 			return c, nil, fmt.Errorf("TELEGRAM_API_ENDPOINT: %q; expected the Bot API's format, e.g. http://localhost:8081/bot%%s/%%s", e)
+		}
+		if c.Telegram.WebhookURL != "" {
+			if u, err := url.Parse(c.Telegram.WebhookURL); err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
+				return c, nil, fmt.Errorf("TELEGRAM_WEBHOOK_URL: %q; expected the public https:// URL Telegram posts to", c.Telegram.WebhookURL)
+			}
+			if s := c.Telegram.WebhookSecret.Reveal(); len(s) < 16 || strings.Trim(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != "" {
+				return c, nil, errors.New("TELEGRAM_WEBHOOK_SECRET: expected 16 to 256 characters of A-Z, a-z, 0-9, _ and -, as Telegram's secret_token takes")
+			}
 		}
 		if c.Telegram.Workers < 1 {
 			return c, nil, fmt.Errorf("--workers: %d; expected 1 or more", c.Telegram.Workers)

@@ -49,6 +49,11 @@ func TestLoadErrors(t *testing.T) {
 		{"ask", nil, map[string]string{"REPORTBOT_MEMORY_TURNS": "-1"}, `REPORTBOT_MEMORY_TURNS: "-1" is not a whole number of zero or more`},
 		{"ask", nil, map[string]string{"REPORTBOT_MEMORY_TTL": "1 day"}, `REPORTBOT_MEMORY_TTL: "1 day" is not a duration; expected e.g. 24h`},
 		{"chat", []string{"--conversation", " "}, nil, "--conversation: empty; expected an ID such as cli or alice"},
+		{"serve", nil, nil, "TELEGRAM_BOT_TOKEN is not set; get a token from @BotFather and set it"},
+		{"serve", nil, map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_API_ENDPOINT": "http://localhost:8081"}, `TELEGRAM_API_ENDPOINT: "http://localhost:8081"; expected the Bot API's format, e.g. http://localhost:8081/bot%s/%s`},
+		{"serve", nil, map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_WEBHOOK_URL": "bot.example.org/hook"}, `TELEGRAM_WEBHOOK_URL: "bot.example.org/hook"; expected the public https:// URL Telegram posts to`},
+		{"serve", nil, map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_WEBHOOK_URL": "https://b.example/h", "TELEGRAM_WEBHOOK_SECRET": "short"}, "TELEGRAM_WEBHOOK_SECRET: expected 16 to 256 characters of A-Z, a-z, 0-9, _ and -, as Telegram's secret_token takes"},
+		{"serve", []string{"--workers", "0"}, map[string]string{"TELEGRAM_BOT_TOKEN": "1:x"}, "--workers: 0; expected 1 or more"},
 	}
 	for _, tt := range tests {
 		_, _, err := Load(tt.cmd, tt.args, env(tt.env), io.Discard)
@@ -108,5 +113,22 @@ func TestMemory(t *testing.T) {
 	}
 	if strings.Contains(fmt.Sprintf("%+v", c), "pw") {
 		t.Error("the Redis password is printed with the config")
+	}
+}
+
+func TestServeDefaults(t *testing.T) {
+	c, _, err := Load("serve", nil, env(map[string]string{"TELEGRAM_BOT_TOKEN": "1:secret"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Memory.PerMinute != 10 || c.Memory.PerDay != 200 || c.Telegram.Workers != 16 || c.Telegram.Token.Reveal() != "1:secret" {
+		t.Errorf("serve defaults: %+v %+v", c.Memory, c.Telegram)
+	}
+	if strings.Contains(fmt.Sprintf("%+v", c), "1:secret") {
+		t.Error("the bot token is printed with the config")
+	}
+	c, _, _ = Load("serve", nil, env(map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "REPORTBOT_RATE_PER_MINUTE": "0"}), io.Discard)
+	if c.Memory.PerMinute != 0 {
+		t.Error("an explicit 0 does not turn the limit off")
 	}
 }

@@ -33,11 +33,18 @@ func serve(ctx context.Context, cfg config.Config, a *answer.Answerer, mem bot.M
 	if err := b.RegisterCommands(work); err != nil {
 		log.Warn("bot commands not registered", "err", err)
 	}
-	log.Info("serving", "bot", b.Username(), "mode", "polling")
-	pollErr := b.Poll(ctx)
+	var pollErr error
+	polled := cfg.Telegram.WebhookURL == ""
+	if polled {
+		log.Info("serving", "bot", b.Username(), "mode", "polling")
+		pollErr = b.Poll(ctx)
+	} else {
+		log.Info("serving", "bot", b.Username(), "mode", "webhook", "listen", cfg.Telegram.Listen)
+		pollErr = b.ServeWebhook(ctx, cfg.Telegram.Listen, cfg.Telegram.WebhookURL, cfg.Telegram.WebhookSecret.Reveal())
+	}
 	shutdown, cancel := context.WithTimeout(work, cfg.Telegram.ShutdownTimeout)
 	defer cancel()
-	if err := b.Shutdown(shutdown); err != nil {
+	if err := b.Shutdown(shutdown, polled); err != nil {
 		log.Error("shutdown", "err", err)
 	}
 	if pollErr != nil {

@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"net"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -276,5 +279,73 @@ func TestServeBadToken(t *testing.T) {
 	code, _, errStr := runCLI(t, "", "serve")
 	if code != 2 || !strings.Contains(errStr, "TELEGRAM_BOT_TOKEN is not set") {
 		t.Errorf("no token: exit %d, %q", code, errStr)
+	}
+}
+
+// TestServeWebhook runs serve in webhook mode: it registers the webhook
+// with its secret, rejects requests without it, and answers the rest once.
+func TestServeWebhook(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	const secret = "s3cret_webhook-token-0123"
+	s := startServe(t, map[string]string{"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/telegram", "REPORTBOT_LISTEN": addr, "TELEGRAM_WEBHOOK_SECRET": secret})
+	post := func(secretHeader string, update map[string]any) int {
+		t.Helper()
+		body, _ := json.Marshal(update)
+		for range 50 { // until the server listens
+			req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/telegram", bytes.NewReader(body))
+			if secretHeader != "" {
+				req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secretHeader)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err == nil {
+				resp.Body.Close()
+				return resp.StatusCode
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		t.Fatal("webhook server not listening")
+		return 0
+	}
+	q := private(11, 100, "行政复议收到多少件申请?")
+	q["update_id"] = 1
+	if code := post("wrong-secret-000000000", q); code != http.StatusUnauthorized {
+		t.Errorf("wrong secret: %d, want 401", code)
+	}
+	if code := post("", q); code != http.StatusUnauthorized {
+		t.Errorf("no secret: %d, want 401", code)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n := len(s.api.Sent()); n != 0 {
+		t.Fatalf("%d messages sent for rejected requests", n)
+	}
+	start := time.Now()
+	if code := post(secret, q); code != http.StatusOK {
+		t.Fatalf("right secret: %d", code)
+	}
+	if took := time.Since(start); took > 500*time.Millisecond {
+		t.Errorf("webhook answered after %v; it must answer at once", took)
+	}
+	if code := post(secret, q); code != http.StatusOK { // Telegram's retry of the same update
+		t.Fatalf("redelivery: %d", code)
+	}
+	sent := s.api.WaitSent(1, 10*time.Second)
+	time.Sleep(500 * time.Millisecond)
+	if sent = s.api.Sent(); len(sent) != 1 || !strings.Contains(sent[0].Text, "84件") || sent[0].ReplyTo != 11 {
+		t.Errorf("sent %+v, want one answer", sent)
+	}
+	hooks := s.api.Calls("setWebhook")
+	if len(hooks) != 1 || hooks[0].Values["secret_token"] != secret || hooks[0].Values["url"] != "https://bot.example.org/telegram" {
+		t.Errorf("setWebhook calls: %+v", hooks)
+	}
+	if len(s.api.Calls("getUpdates")) != 0 {
+		t.Error("webhook mode polled too")
+	}
+	if strings.Contains(s.stderr.String(), secret) {
+		t.Error("the webhook secret is in the logs")
 	}
 }

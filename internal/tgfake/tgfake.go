@@ -178,7 +178,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.getUpdates(w, r, values)
 	case "sendMessage":
 		s.sendMessage(w, values)
-	case "sendChatAction", "answerCallbackQuery", "setMyCommands", "answerInlineQuery":
+	case "setWebhook":
+		if values["url"] == "" || values["secret_token"] == "" {
+			fail(w, 400, "Bad Request: url and secret_token required here", 0)
+			return
+		}
+		ok(w, true)
+	case "sendChatAction", "answerCallbackQuery", "setMyCommands", "answerInlineQuery", "deleteWebhook":
 		if method == "answerCallbackQuery" && values["callback_query_id"] == "" {
 			fail(w, 400, "Bad Request: callback_query_id is empty", 0)
 			return

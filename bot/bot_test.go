@@ -1,0 +1,145 @@
+package bot_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"reportbot/answer"
+	"reportbot/bot"
+	"reportbot/internal/tgfake"
+	"reportbot/knowledge"
+)
+
+// echo answers "答:" and the question, and panics on "panic".
+type echo struct{}
+
+func (echo) AskAs(_ context.Context, _, _, q string) (answer.Answer, error) {
+	if q == "panic" {
+		panic("boom")
+	}
+	return answer.Answer{Question: q, Text: "答:" + q + "\n来源:一 主要举措和成效", Found: true,
+		Citations: []answer.Citation{{Section: "一", Heading: "主要举措和成效"}}}, nil
+}
+
+// handled is an in-test bot.Memory.
+type handled struct {
+	mu   sync.Mutex
+	seen map[int]bool
+}
+
+func (h *handled) Handled(_ context.Context, id int) (bool, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.seen[id], nil
+}
+
+func (h *handled) MarkHandled(_ context.Context, id int) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.seen[id] = true
+	return nil
+}
+
+func (h *handled) Forget(context.Context, string) error { return nil }
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func run(t *testing.T) (*tgfake.Server, *handled, *lockedBuffer) {
+	t.Helper()
+	api := tgfake.Start(t, "1:tok")
+	docs, err := knowledge.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem := &handled{seen: map[int]bool{}}
+	var logs lockedBuffer
+	ctx, stop := context.WithCancel(context.Background())
+	b, err := bot.New(ctx, context.Background(), bot.Config{Token: "1:tok", Endpoint: api.Endpoint()}, echo{}, mem, docs,
+		slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { b.Poll(ctx); close(done) }()
+	t.Cleanup(func() { stop(); <-done })
+	return api, mem, &logs
+}
+
+func update(id int, kind string, body map[string]any) map[string]any {
+	return map[string]any{kind: body}
+}
+
+func text(id int, chat int64, s string) map[string]any {
+	return map[string]any{"message": map[string]any{"message_id": id, "date": 1, "text": s,
+		"chat": map[string]any{"id": chat, "type": "private"}, "from": map[string]any{"id": chat, "is_bot": false, "first_name": "u"}}}
+}
+
+// TestPanic: a handler that panics is recovered and logged; the update is
+// not handled again and the bot goes on.
+func TestPanic(t *testing.T) {
+	api, mem, logs := run(t)
+	api.Push(1, text(10, 5, "panic"))
+	api.Push(2, text(11, 6, "hello"))
+	sent := api.WaitSent(1, 5*time.Second)
+	if len(sent) != 1 || !strings.Contains(sent[0].Text, "答:hello") {
+		t.Fatalf("sent %+v", sent)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if !strings.Contains(logs.String(), "panicked") {
+		t.Errorf("the panic is not logged:\n%s", logs.String())
+	}
+	if seen, _ := mem.Handled(context.Background(), 1); !seen {
+		t.Error("the update that panicked is not recorded as handled")
+	}
+}
+
+// TestInline: "@bot 问题" in any chat gets the answer as an inline result.
+func TestInline(t *testing.T) {
+	api, _, _ := run(t)
+	api.Push(1, update(1, "inline_query", map[string]any{"id": "iq1", "query": "行政复议<几件>",
+		"from": map[string]any{"id": 9, "is_bot": false, "first_name": "u"}, "offset": ""}))
+	deadline := time.Now().Add(5 * time.Second)
+	for len(api.Calls("answerInlineQuery")) == 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	calls := api.Calls("answerInlineQuery")
+	if len(calls) != 1 || calls[0].Values["inline_query_id"] != "iq1" {
+		t.Fatalf("answerInlineQuery: %+v", calls)
+	}
+	var results []struct {
+		Type    string `json:"type"`
+		Title   string `json:"title"`
+		Content struct {
+			Text      string `json:"message_text"`
+			ParseMode string `json:"parse_mode"`
+		} `json:"input_message_content"`
+	}
+	if err := json.Unmarshal([]byte(calls[0].Values["results"]), &results); err != nil {
+		t.Fatal(err)
+	}
+	want := "答:行政复议&lt;几件&gt;\n<i>来源:一 主要举措和成效</i>"
+	if len(results) != 1 || results[0].Type != "article" || results[0].Content.Text != want || results[0].Content.ParseMode != "HTML" {
+		t.Errorf("inline results %+v, want the escaped answer %q", results, want)
+	}
+}
