@@ -10,6 +10,7 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"golang.org/x/time/rate"
 
 	"reportbot/answer"
 	"reportbot/knowledge"
@@ -35,12 +36,20 @@ type Config struct {
 	// Workers bounds the updates handled at once; the updates of one
 	// conversation are handled in order, one at a time.
 	Workers int
+	// MessagesPerSecond bounds what the bot sends in all (Telegram's limit
+	// for a bot is 30; paid broadcasts allow more).
+	MessagesPerSecond float64
 	// MaxQuestionRunes declines longer messages before any search.
 	MaxQuestionRunes int
 	// AnswerTimeout bounds the handling of one update.
 	AnswerTimeout time.Duration
 	HTTPClient    *http.Client
 }
+
+// DefaultWorkers is how many updates are handled at once by default: more
+// than the language model's parallel requests, so that answers waiting for
+// Telegram's per-chat limits do not keep the model idle.
+const DefaultWorkers = 64
 
 // Bot answers questions in Telegram.
 type Bot struct {
@@ -65,7 +74,10 @@ func New(intake, work context.Context, cfg Config, ans Answerer, mem Memory, doc
 		return nil, errors.New("TELEGRAM_BOT_TOKEN is not set; get a token from @BotFather")
 	}
 	if cfg.Workers <= 0 {
-		cfg.Workers = 16
+		cfg.Workers = DefaultWorkers
+	}
+	if cfg.MessagesPerSecond <= 0 {
+		cfg.MessagesPerSecond = float64(overall)
 	}
 	if cfg.MaxQuestionRunes <= 0 {
 		cfg.MaxQuestionRunes = answer.DefaultMaxQuestionRunes
@@ -81,7 +93,7 @@ func New(intake, work context.Context, cfg Config, ans Answerer, mem Memory, doc
 		return nil, err
 	}
 	b := &Bot{cfg: cfg, work: work, ans: ans, mem: mem, docs: docs, log: log, poll: api, self: api.Self, track: newTracker()}
-	b.out = newSender(withContext(api, work, cfg.HTTPClient, 30*time.Second), log)
+	b.out = newSender(withContext(api, work, cfg.HTTPClient, 30*time.Second), rate.Limit(cfg.MessagesPerSecond), log)
 	b.queues = newDispatcher(cfg.Workers, b.handle)
 	return b, nil
 }

@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -141,5 +144,30 @@ func TestInline(t *testing.T) {
 	want := "答:行政复议&lt;几件&gt;\n<i>来源:一 主要举措和成效</i>"
 	if len(results) != 1 || results[0].Type != "article" || results[0].Content.Text != want || results[0].Content.ParseMode != "HTML" {
 		t.Errorf("inline results %+v, want the escaped answer %q", results, want)
+	}
+}
+
+// BenchmarkUpdate measures the bot's own cost of one update, from the
+// webhook request to the reply sent (a typing action and the message, over
+// loopback HTTP to the stand-in), with an answerer that answers at once.
+func BenchmarkUpdate(b *testing.B) {
+	api := tgfake.Start(b, "1:tok")
+	docs, err := knowledge.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	bt, err := bot.New(context.Background(), context.Background(), bot.Config{Token: "1:tok", Endpoint: api.Endpoint(), MessagesPerSecond: 1e6},
+		echo{}, &handled{seen: map[int]bool{}}, docs, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	hook := bt.Webhook("0123456789abcdef")
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		body, _ := json.Marshal(map[string]any{"update_id": i + 1, "message": text(i+1, int64(i+1), "问题")["message"]})
+		req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "0123456789abcdef")
+		hook.ServeHTTP(httptest.NewRecorder(), req)
+		api.WaitSent(i+1, 10*time.Second)
 	}
 }

@@ -35,8 +35,8 @@ type chatLimiter struct {
 	used time.Time
 }
 
-func newSender(api *tgbotapi.BotAPI, log *slog.Logger) *sender {
-	return &sender{api: api, log: log, global: rate.NewLimiter(overall, 30), chats: map[int64]*chatLimiter{}}
+func newSender(api *tgbotapi.BotAPI, overall rate.Limit, log *slog.Logger) *sender {
+	return &sender{api: api, log: log, global: rate.NewLimiter(overall, int(overall)), chats: map[int64]*chatLimiter{}}
 }
 
 // wait takes a turn to send to a chat.

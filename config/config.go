@@ -57,10 +57,11 @@ type Memory struct {
 // LLM configures the language model; with neither a key nor a base URL
 // there is none, and answers are the report's own sentences.
 type LLM struct {
-	APIKey  Secret
-	BaseURL string
-	Model   string
-	Timeout time.Duration
+	APIKey   Secret
+	BaseURL  string
+	Model    string
+	Timeout  time.Duration
+	Parallel int // requests in flight at once
 }
 
 // Enabled reports whether a language model is configured.
@@ -109,6 +110,7 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 		{"REPORTBOT_RATE_PER_MINUTE", &c.Memory.PerMinute},
 		{"REPORTBOT_RATE_PER_DAY", &c.Memory.PerDay},
 		{"REPORTBOT_LLM_DAILY_BUDGET", &c.Memory.ModelBudget},
+		{"REPORTBOT_LLM_PARALLEL", &c.LLM.Parallel},
 	} {
 		if s := getenv(v.name); s != "" {
 			n, err := strconv.Atoi(s)
@@ -136,7 +138,7 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 	if v := getenv("REPORTBOT_REDIS_PREFIX"); v != "" {
 		c.Memory.Prefix = v
 	}
-	c.Telegram = Telegram{Token: Secret(getenv("TELEGRAM_BOT_TOKEN")), Endpoint: getenv("TELEGRAM_API_ENDPOINT"), Workers: 16, ShutdownTimeout: 20 * time.Second,
+	c.Telegram = Telegram{Token: Secret(getenv("TELEGRAM_BOT_TOKEN")), Endpoint: getenv("TELEGRAM_API_ENDPOINT"), Workers: 64, ShutdownTimeout: 20 * time.Second,
 		WebhookURL: getenv("TELEGRAM_WEBHOOK_URL"), Listen: ":8080", WebhookSecret: Secret(getenv("TELEGRAM_WEBHOOK_SECRET"))}
 	if v := getenv("REPORTBOT_LISTEN"); v != "" {
 		c.Telegram.Listen = v
@@ -150,7 +152,7 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 			c.Memory.PerDay = 200
 		}
 	}
-	c.LLM = LLM{APIKey: Secret(getenv("OPENAI_API_KEY")), BaseURL: getenv("OPENAI_BASE_URL"), Model: getenv("OPENAI_MODEL"), Timeout: DefaultLLMTimeout}
+	c.LLM = LLM{APIKey: Secret(getenv("OPENAI_API_KEY")), BaseURL: getenv("OPENAI_BASE_URL"), Model: getenv("OPENAI_MODEL"), Timeout: DefaultLLMTimeout, Parallel: 16}
 	if v := getenv("REPORTBOT_LLM_TIMEOUT"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {

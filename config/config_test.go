@@ -121,7 +121,7 @@ func TestServeDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Memory.PerMinute != 10 || c.Memory.PerDay != 200 || c.Telegram.Workers != 16 || c.Telegram.Token.Reveal() != "1:secret" {
+	if c.Memory.PerMinute != 10 || c.Memory.PerDay != 200 || c.Telegram.Workers != 64 || c.Telegram.Token.Reveal() != "1:secret" {
 		t.Errorf("serve defaults: %+v %+v", c.Memory, c.Telegram)
 	}
 	if strings.Contains(fmt.Sprintf("%+v", c), "1:secret") {

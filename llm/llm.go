@@ -25,6 +25,7 @@ const (
 	DefaultTimeout   = 20 * time.Second
 	DefaultMaxTokens = 600
 	DefaultRetries   = 2
+	DefaultParallel  = 16
 )
 
 // Config says which model to use and how patiently.
@@ -35,6 +36,9 @@ type Config struct {
 	Timeout   time.Duration // for one request, retries included
 	MaxTokens int
 	Retries   int // further tries after a 429 or 5xx
+	// Parallel bounds the requests in flight at once; more wait their turn
+	// (within their deadline).
+	Parallel int
 	// HTTPClient sends the requests; nil means a plain http.Client.
 	HTTPClient *http.Client
 }
@@ -47,6 +51,7 @@ type Client struct {
 	cfg     Config
 	breaker *gobreaker.CircuitBreaker[string]
 	log     *slog.Logger
+	slots   chan struct{}
 }
 
 // New returns a client for cfg; log gets one line per change of the
@@ -64,6 +69,9 @@ func New(cfg Config, log *slog.Logger) *Client {
 	if cfg.Retries < 0 {
 		cfg.Retries = 0
 	}
+	if cfg.Parallel <= 0 {
+		cfg.Parallel = DefaultParallel
+	}
 	httpClient := cfg.HTTPClient
 	if httpClient == nil {
 		httpClient = &http.Client{}
@@ -73,7 +81,7 @@ func New(cfg Config, log *slog.Logger) *Client {
 		oc.BaseURL = cfg.BaseURL
 	}
 	oc.HTTPClient = &retryDoer{client: httpClient, retries: cfg.Retries, log: log}
-	c := &Client{api: openai.NewClientWithConfig(oc), cfg: cfg, log: log}
+	c := &Client{api: openai.NewClientWithConfig(oc), cfg: cfg, log: log, slots: make(chan struct{}, cfg.Parallel)}
 	c.breaker = gobreaker.NewCircuitBreaker[string](gobreaker.Settings{
 		Name:        "llm",
 		MaxRequests: 1,
@@ -108,6 +116,12 @@ func (c *Client) Complete(ctx context.Context, msgs []answer.Message) (string, e
 func (c *Client) complete(ctx context.Context, msgs []answer.Message) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
+	select {
+	case c.slots <- struct{}{}:
+		defer func() { <-c.slots }()
+	case <-ctx.Done():
+		return "", fmt.Errorf("%w: waited for a turn: %v", answer.ErrModelTimeout, ctx.Err())
+	}
 	req := openai.ChatCompletionRequest{
 		Model:       c.cfg.Model,
 		MaxTokens:   c.cfg.MaxTokens,

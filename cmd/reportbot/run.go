@@ -84,7 +84,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	ans := &answer.Answerer{Index: ix, Memory: mem, Log: log, MaxQuestionRunes: cfg.MaxQuestionRunes, ModelBudget: cfg.Memory.ModelBudget}
 	if cfg.LLM.Enabled() {
 		client := llm.New(llm.Config{
-			BaseURL: cfg.LLM.BaseURL, APIKey: cfg.LLM.APIKey.Reveal(), Model: cfg.LLM.Model, Timeout: cfg.LLM.Timeout,
+			BaseURL: cfg.LLM.BaseURL, APIKey: cfg.LLM.APIKey.Reveal(), Model: cfg.LLM.Model, Timeout: cfg.LLM.Timeout, Parallel: cfg.LLM.Parallel,
 		}, log)
 		ans.Model, ans.ModelID = client, cfg.LLM.BaseURL+"|"+client.Model()
 		ans.Stats = &answer.Stats{}

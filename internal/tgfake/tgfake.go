@@ -61,13 +61,14 @@ type Server struct {
 	force429  map[int64]int          // chat → seconds, for its next sendMessage
 	offsets   []int
 	wake      chan struct{}
+	changed   chan struct{} // closed, and replaced, at every message sent
 }
 
 // Start serves the fake API for the test.
 func Start(t testing.TB, token string) *Server {
 	s := &Server{t: t, token: token, FloodGap: 500 * time.Millisecond, PollWait: 200 * time.Millisecond,
 		nextMsgID: 1000, lastSent: map[int64]time.Time{}, known: map[int64]map[int]bool{}, force429: map[int64]int{},
-		wake: make(chan struct{}, 1)}
+		wake: make(chan struct{}, 1), changed: make(chan struct{})}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.srv.Close)
 	return s
@@ -143,14 +144,22 @@ func (s *Server) Offsets() []int {
 
 // WaitSent waits until n messages were sent or the timeout passes.
 func (s *Server) WaitSent(n int, timeout time.Duration) []Sent {
-	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
-		if sent := s.Sent(); len(sent) >= n {
+	deadline := time.After(timeout)
+	for {
+		s.mu.Lock()
+		if len(s.sent) >= n {
+			sent := append([]Sent(nil), s.sent...)
+			s.mu.Unlock()
 			return sent
 		}
-		time.Sleep(10 * time.Millisecond)
+		changed := s.changed
+		s.mu.Unlock()
+		select {
+		case <-changed:
+		case <-deadline:
+			return s.Sent()
+		}
 	}
-	return s.Sent()
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
@@ -335,6 +344,8 @@ func (s *Server) sendMessage(w http.ResponseWriter, v map[string]string) {
 	s.nextMsgID++
 	s.remember(chat, s.nextMsgID)
 	s.sent = append(s.sent, Sent{ChatID: chat, Text: text, ReplyTo: reply, MessageID: s.nextMsgID, Keyboard: kb.InlineKeyboard, At: now})
+	close(s.changed)
+	s.changed = make(chan struct{})
 	ok(w, map[string]any{"message_id": s.nextMsgID, "date": now.Unix(), "chat": map[string]any{"id": chat, "type": "private"}, "text": plain})
 }
 
