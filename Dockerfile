@@ -11,4 +11,4 @@ FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/reportbot /usr/local/bin/reportbot
 USER nonroot:nonroot
 ENTRYPOINT ["/usr/local/bin/reportbot"]
-CMD ["help"]
+CMD ["serve"]
