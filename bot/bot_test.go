@@ -15,6 +15,7 @@ import (
 
 	"reportbot/answer"
 	"reportbot/bot"
+	"reportbot/internal/logtest"
 	"reportbot/internal/tgfake"
 	"reportbot/knowledge"
 )
@@ -51,24 +52,7 @@ func (h *handled) MarkHandled(_ context.Context, id int) error {
 
 func (h *handled) Forget(context.Context, string) error { return nil }
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func run(t *testing.T) (*tgfake.Server, *handled, *lockedBuffer) {
+func run(t *testing.T) (*tgfake.Server, *handled, *logtest.Buffer) {
 	t.Helper()
 	api := tgfake.Start(t, "1:tok")
 	docs, err := knowledge.Default()
@@ -76,7 +60,7 @@ func run(t *testing.T) (*tgfake.Server, *handled, *lockedBuffer) {
 		t.Fatal(err)
 	}
 	mem := &handled{seen: map[int]bool{}}
-	var logs lockedBuffer
+	var logs logtest.Buffer
 	ctx, stop := context.WithCancel(context.Background())
 	b, err := bot.New(ctx, context.Background(), bot.Config{Token: "1:tok", Endpoint: api.Endpoint()}, echo{}, mem, docs,
 		slog.New(slog.NewTextHandler(&logs, nil)))

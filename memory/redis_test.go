@@ -1,7 +1,6 @@
 package memory
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,7 +9,6 @@ import (
 	"net"
 	"os"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -19,6 +17,7 @@ import (
 
 	"reportbot/answer"
 	"reportbot/eval"
+	"reportbot/internal/logtest"
 	"reportbot/internal/redistest"
 	"reportbot/knowledge"
 )
@@ -32,25 +31,7 @@ func seedIndex(t testing.TB) *knowledge.Index {
 	return knowledge.NewIndex(docs...)
 }
 
-// logBuffer collects log lines safely across goroutines.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func newRedis(t testing.TB, srv *redistest.Server, opt Options, log *logBuffer) *Redis {
+func newRedis(t testing.TB, srv *redistest.Server, opt Options, log *logtest.Buffer) *Redis {
 	t.Helper()
 	lg := discard
 	if log != nil {
@@ -274,7 +255,7 @@ func TestModelBudget(t *testing.T) {
 func TestRedisDown(t *testing.T) {
 	srv := redistest.Start(t)
 	clk := newClock()
-	var logs logBuffer
+	var logs logtest.Buffer
 	r := newRedis(t, srv, Options{Now: clk.Now}, &logs)
 	a := &answer.Answerer{Index: seedIndex(t), Memory: r}
 	ctx := context.Background()

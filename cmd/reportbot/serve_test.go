@@ -7,40 +7,22 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 	"unicode/utf16"
 
+	"reportbot/internal/logtest"
 	"reportbot/internal/tgfake"
 )
 
 const botToken = "123456:TEST-token-secret"
-
-// syncBuffer collects logs from several goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // served is a running `reportbot serve` against a fake Bot API.
 type served struct {
 	api    *tgfake.Server
 	stop   context.CancelFunc
 	done   chan int
-	stderr *syncBuffer
+	stderr *logtest.Buffer
 }
 
 func startServe(t *testing.T, extraEnv map[string]string) *served {
@@ -51,7 +33,7 @@ func startServe(t *testing.T, extraEnv map[string]string) *served {
 		env[k] = v
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	s := &served{api: api, stop: stop, done: make(chan int, 1), stderr: &syncBuffer{}}
+	s := &served{api: api, stop: stop, done: make(chan int, 1), stderr: &logtest.Buffer{}}
 	go func() {
 		s.done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &bytes.Buffer{}, s.stderr)
 	}()
