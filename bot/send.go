@@ -16,11 +16,11 @@ const (
 	perChat    = rate.Limit(1)
 	perGroup   = rate.Limit(20.0 / 60)
 	overall    = rate.Limit(30)
-	maxRetries = 5 // tries after a 429 before a message is given up
 )
 
 // sender sends within Telegram's limits, waiting its turn rather than being
-// refused, and sends again after a 429 as long as Telegram asks.
+// refused, and sends again after each 429 once its retry_after has passed,
+// for as long as the answer's context lasts: nothing is dropped for a flood.
 type sender struct {
 	api    *tgbotapi.BotAPI
 	log    *slog.Logger
@@ -87,7 +87,7 @@ func (s *sender) request(ctx context.Context, chatID int64, group bool, c tgbota
 }
 
 func (s *sender) retry(ctx context.Context, chatID int64, group bool, do func() error) error {
-	for try := 0; ; try++ {
+	for {
 		if chatID != 0 {
 			if err := s.wait(ctx, chatID, group); err != nil {
 				return err
@@ -95,7 +95,7 @@ func (s *sender) retry(ctx context.Context, chatID int64, group bool, do func() 
 		}
 		err := do()
 		wait, limited := retryAfter(err)
-		if !limited || try >= maxRetries {
+		if !limited {
 			return err
 		}
 		s.log.Info("telegram asked to slow down", "chat_hash", hashID(chatID), "retry_after", wait)

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf16"
@@ -224,14 +227,27 @@ func TestServeFlood(t *testing.T) {
 	}
 }
 
-// TestServeShutdown: stopped with answers in flight, the bot finishes them
-// and confirms every update to Telegram.
+// TestServeShutdown: stopped while a slow model is still answering, the
+// bot finishes every answer and confirms every update to Telegram.
 func TestServeShutdown(t *testing.T) {
-	s := startServe(t, nil)
+	var asked atomic.Int64
+	model := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked.Add(1)
+		time.Sleep(800 * time.Millisecond)
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"{\"found\":true,\"answer\":\"2023年收到84件行政复议申请。\",\"sections\":[\"一(六)1\"]}"},"finish_reason":"stop"}]}`)
+	}))
+	defer model.Close()
+	s := startServe(t, map[string]string{"OPENAI_BASE_URL": model.URL + "/v1", "OPENAI_API_KEY": "k"})
 	for i := range 4 {
 		s.api.Push(i+1, private(10+i, 100+int64(i), "行政复议收到多少件申请?"))
 	}
-	time.Sleep(300 * time.Millisecond)
+	for asked.Load() < 4 { // every answer is waiting for the model
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := len(s.api.Sent()); n != 0 {
+		t.Fatalf("%d answers sent before the stop; the test stops nothing in flight", n)
+	}
 	s.stop()
 	select {
 	case code := <-s.done:
@@ -242,8 +258,14 @@ func TestServeShutdown(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("serve did not stop")
 	}
-	if sent := s.api.Sent(); len(sent) != 4 {
-		t.Errorf("%d of 4 answers sent", len(sent))
+	sent := s.api.Sent()
+	if len(sent) != 4 {
+		t.Fatalf("%d of 4 answers sent", len(sent))
+	}
+	for _, m := range sent {
+		if !strings.Contains(m.Text, "2023年收到84件行政复议申请。") {
+			t.Errorf("answer %q", m.Text)
+		}
 	}
 	if offs := s.api.Offsets(); len(offs) == 0 || offs[len(offs)-1] != 5 {
 		t.Errorf("offsets %v, want the last to confirm update 4", offs)
