@@ -13,9 +13,9 @@ import (
 // Telegram's limits on what a bot sends: about one message a second to a
 // chat, twenty a minute to a group, thirty a second in all.
 const (
-	perChat    = rate.Limit(1)
-	perGroup   = rate.Limit(20.0 / 60)
-	overall    = rate.Limit(30)
+	perChat  = rate.Limit(1)
+	perGroup = rate.Limit(20.0 / 60)
+	overall  = rate.Limit(30)
 )
 
 // sender sends within Telegram's limits, waiting its turn rather than being
