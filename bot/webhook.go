@@ -7,10 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/url"
-	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
@@ -63,39 +60,20 @@ func (b *Bot) Webhook(secret string) http.Handler {
 	})
 }
 
-// ServeWebhook sets the webhook and serves it on addr until ctx is done,
-// then stops taking requests and waits for the updates in flight.
-func (b *Bot) ServeWebhook(ctx context.Context, addr, publicURL, secret string) error {
-	u, err := url.Parse(publicURL)
-	if err != nil || u.Scheme == "" || u.Host == "" {
-		return fmt.Errorf("webhook URL %q: expected https://host/path", publicURL)
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("listen for the webhook: %w", err)
-	}
-	path := u.Path
-	if path == "" {
-		path = "/"
-	}
-	mux := http.NewServeMux()
-	mux.Handle(path, b.Webhook(secret))
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+// Ready reports whether the Telegram Bot API answers, within ctx.
+func (b *Bot) Ready(ctx context.Context) error {
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	if err := b.SetWebhook(ctx, publicURL, secret); err != nil {
-		srv.Close()
-		return err
-	}
+	go func() {
+		_, err := b.out.api.MakeRequest("getMe", nil)
+		errc <- err
+	}()
 	select {
-	case <-ctx.Done():
 	case err := <-errc:
-		return fmt.Errorf("webhook server: %w", err)
+		if err != nil {
+			return fmt.Errorf("telegram: %w", err)
+		}
+		return nil
+	case <-ctx.Done():
+		return errors.New("telegram: no answer in time")
 	}
-	shut, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shut); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("stop the webhook server: %w", err)
-	}
-	return nil
 }

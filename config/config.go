@@ -143,7 +143,7 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 	if v := getenv("REPORTBOT_LISTEN"); v != "" {
 		c.Telegram.Listen = v
 	}
-	if cmd == "serve" {
+	if cmd == "serve" || cmd == "config" {
 		// A bot's users are limited unless the operator says otherwise.
 		if getenv("REPORTBOT_RATE_PER_MINUTE") == "" {
 			c.Memory.PerMinute = 10
@@ -191,7 +191,7 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 	case "eval":
 		fs.StringVar(&c.GoldSet, "set", c.GoldSet, "question set `file` (JSON lines)")
 	}
-	if cmd == "serve" {
+	if cmd == "serve" || cmd == "config" {
 		fs.IntVar(&c.Telegram.Workers, "workers", c.Telegram.Workers, "updates handled at once")
 		fs.DurationVar(&c.Telegram.ShutdownTimeout, "shutdown-timeout", c.Telegram.ShutdownTimeout, "longest wait for in-flight answers when stopping")
 		fs.StringVar(&c.Telegram.WebhookURL, "webhook-url", c.Telegram.WebhookURL, "public `URL` for Telegram's webhook (TELEGRAM_WEBHOOK_URL); none polls")

@@ -132,3 +132,26 @@ func TestServeDefaults(t *testing.T) {
 		t.Error("an explicit 0 does not turn the limit off")
 	}
 }
+
+func TestSettings(t *testing.T) {
+	c, _, err := Load("serve", nil, env(map[string]string{"TELEGRAM_BOT_TOKEN": "123:tok-secret", "OPENAI_API_KEY": "sk-key-secret",
+		"REDIS_URL": "redis://:pw-secret@cache:6379/0", "TELEGRAM_WEBHOOK_URL": "https://b.example/h", "TELEGRAM_WEBHOOK_SECRET": "hook-secret-0123456789"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	for _, s := range c.Settings() {
+		fmt.Fprintf(&out, "%s=%s\n", s.Name, s.Value)
+	}
+	text := out.String()
+	for _, secret := range []string{"tok-secret", "sk-key-secret", "pw-secret", "hook-secret"} {
+		if strings.Contains(text, secret) {
+			t.Errorf("%q printed:\n%s", secret, text)
+		}
+	}
+	for _, want := range []string{"TELEGRAM_BOT_TOKEN=***", "OPENAI_API_KEY=***", "REDIS_URL=redis://:xxxxx@cache:6379/0", "REPORTBOT_RATE_PER_MINUTE=10", "TELEGRAM_WEBHOOK_URL=https://b.example/h"} {
+		if !strings.Contains(text, want+"\n") {
+			t.Errorf("missing %q in:\n%s", want, text)
+		}
+	}
+}

@@ -8,8 +8,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"strings"
+	"time"
 
 	"reportbot/answer"
 	"reportbot/bot"
@@ -34,7 +37,9 @@ Usage:
   reportbot chat [--json]             answer one question a line from stdin, as one conversation
   reportbot sections                  print the report's outline with section IDs
   reportbot eval [--set FILE]         score a question set (default testdata/gold.jsonl)
-  reportbot serve                     answer in Telegram (TELEGRAM_BOT_TOKEN; long polling)
+  reportbot serve                     answer in Telegram
+  reportbot config                    print the effective configuration, secrets as ***
+  reportbot health [URL]              check a running serve's /healthz (for container health checks) (TELEGRAM_BOT_TOKEN; long polling)
 
 Every command takes --report FILE (repeatable) to load report files
 (.txt, .md, .html) instead of the embedded 2023 Fenyi County report.
@@ -49,8 +54,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return exitUsage
 	}
 	cmd, args := args[0], args[1:]
+	if cmd == "health" {
+		return health(ctx, args, getenv, stdout, stderr)
+	}
 	switch cmd {
-	case "ask", "chat", "sections", "eval", "serve":
+	case "ask", "chat", "sections", "eval", "serve", "config":
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -65,6 +73,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		fmt.Fprintf(stderr, "reportbot %s: %v\n", cmd, err)
 		return exitUsage
+	}
+	if cmd == "config" {
+		for _, s := range cfg.Settings() {
+			fmt.Fprintf(stdout, "%s=%s\n", s.Name, s.Value)
+		}
+		return exitOK
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	docs, err := loadReports(cfg.Reports)
@@ -112,6 +126,39 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 type memoryStore interface {
 	answer.Memory
 	bot.Memory
+}
+
+// health checks a running serve's /healthz: exit 0 when it answers 200.
+// The URL defaults to REPORTBOT_LISTEN's port on localhost.
+func health(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	target := "http://127.0.0.1:8080/healthz"
+	if l := getenv("REPORTBOT_LISTEN"); l != "" {
+		if _, port, err := net.SplitHostPort(l); err == nil {
+			target = "http://127.0.0.1:" + port + "/healthz"
+		}
+	}
+	if len(args) > 0 {
+		target = args[0]
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+	if err != nil {
+		fmt.Fprintf(stderr, "reportbot health: %v\n", err)
+		return exitUsage
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		fmt.Fprintf(stderr, "reportbot health: %v\n", err)
+		return exitError
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		fmt.Fprintf(stderr, "reportbot health: %s answered %s\n", target, resp.Status)
+		return exitError
+	}
+	fmt.Fprintln(stdout, "ok")
+	return exitOK
 }
 
 // newMemory keeps memory in Redis when a URL is configured, else in this

@@ -6,6 +6,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
 
 	"reportbot/answer"
 	"reportbot/bot"
@@ -13,9 +17,15 @@ import (
 	"reportbot/knowledge"
 )
 
+// readiness is what /readyz checks besides Telegram: Redis, when used.
+type pinger interface {
+	Ping(ctx context.Context) error
+}
+
 // serve runs the Telegram bot until ctx is done, then lets in-flight
-// answers finish within the shutdown timeout.
-func serve(ctx context.Context, cfg config.Config, a *answer.Answerer, mem bot.Memory, docs []*knowledge.Document, log *slog.Logger, stderr io.Writer) int {
+// answers finish within the shutdown timeout. It serves /healthz and
+// /readyz, and in webhook mode the webhook, on the listen address.
+func serve(ctx context.Context, cfg config.Config, a *answer.Answerer, mem memoryStore, docs []*knowledge.Document, log *slog.Logger, stderr io.Writer) int {
 	// Answers in flight outlive intake by up to the shutdown timeout.
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
@@ -33,23 +43,61 @@ func serve(ctx context.Context, cfg config.Config, a *answer.Answerer, mem bot.M
 	if err := b.RegisterCommands(work); err != nil {
 		log.Warn("bot commands not registered", "err", err)
 	}
-	var pollErr error
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		rctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if p, ok := mem.(pinger); ok {
+			if err := p.Ping(rctx); err != nil {
+				http.Error(w, "redis: unreachable", http.StatusServiceUnavailable)
+				return
+			}
+		}
+		if err := b.Ready(rctx); err != nil {
+			http.Error(w, "telegram: unreachable", http.StatusServiceUnavailable)
+			return
+		}
+		io.WriteString(w, "ready\n")
+	})
 	polled := cfg.Telegram.WebhookURL == ""
-	if polled {
-		log.Info("serving", "bot", b.Username(), "mode", "polling")
-		pollErr = b.Poll(ctx)
-	} else {
-		log.Info("serving", "bot", b.Username(), "mode", "webhook", "listen", cfg.Telegram.Listen)
-		pollErr = b.ServeWebhook(ctx, cfg.Telegram.Listen, cfg.Telegram.WebhookURL, cfg.Telegram.WebhookSecret.Reveal())
+	if !polled {
+		u, _ := url.Parse(cfg.Telegram.WebhookURL) // validated by config
+		path := u.Path
+		if path == "" {
+			path = "/"
+		}
+		mux.Handle("POST "+path, b.Webhook(cfg.Telegram.WebhookSecret.Reveal()))
 	}
+	ln, err := net.Listen("tcp", cfg.Telegram.Listen)
+	if err != nil {
+		fmt.Fprintf(stderr, "reportbot serve: listen on %s: %v; set REPORTBOT_LISTEN to a free address\n", cfg.Telegram.Listen, err)
+		return exitError
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+
+	var runErr error
+	if polled {
+		log.Info("serving", "bot", b.Username(), "mode", "polling", "listen", ln.Addr().String())
+		runErr = b.Poll(ctx)
+	} else {
+		log.Info("serving", "bot", b.Username(), "mode", "webhook", "listen", ln.Addr().String())
+		if runErr = b.SetWebhook(ctx, cfg.Telegram.WebhookURL, cfg.Telegram.WebhookSecret.Reveal()); runErr == nil {
+			<-ctx.Done()
+		}
+	}
+	stopHTTP, cancelHTTP := context.WithTimeout(work, 5*time.Second)
+	srv.Shutdown(stopHTTP)
+	cancelHTTP()
 	shutdown, cancel := context.WithTimeout(work, cfg.Telegram.ShutdownTimeout)
 	defer cancel()
 	if err := b.Shutdown(shutdown, polled); err != nil {
 		log.Error("shutdown", "err", err)
 	}
-	if pollErr != nil {
-		fmt.Fprintf(stderr, "reportbot serve: %v\n", pollErr)
-		if errors.Is(pollErr, bot.ErrToken) {
+	if runErr != nil {
+		fmt.Fprintf(stderr, "reportbot serve: %v\n", runErr)
+		if errors.Is(runErr, bot.ErrToken) {
 			return exitUsage
 		}
 		return exitError

@@ -15,6 +15,7 @@ import (
 	"unicode/utf16"
 
 	"reportbot/internal/logtest"
+	"reportbot/internal/redistest"
 	"reportbot/internal/tgfake"
 )
 
@@ -22,6 +23,7 @@ const botToken = "123456:TEST-token-secret"
 
 // served is a running `reportbot serve` against a fake Bot API.
 type served struct {
+	addr   string // where /healthz, /readyz and the webhook are served
 	api    *tgfake.Server
 	stop   context.CancelFunc
 	done   chan int
@@ -31,12 +33,13 @@ type served struct {
 func startServe(t *testing.T, extraEnv map[string]string) *served {
 	t.Helper()
 	api := tgfake.Start(t, botToken)
-	env := map[string]string{"TELEGRAM_BOT_TOKEN": botToken, "TELEGRAM_API_ENDPOINT": api.Endpoint(), "LOG_LEVEL": "debug"}
+	env := map[string]string{"TELEGRAM_BOT_TOKEN": botToken, "TELEGRAM_API_ENDPOINT": api.Endpoint(), "LOG_LEVEL": "debug",
+		"REPORTBOT_LISTEN": freeAddr(t)}
 	for k, v := range extraEnv {
 		env[k] = v
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	s := &served{api: api, stop: stop, done: make(chan int, 1), stderr: &logtest.Buffer{}}
+	s := &served{addr: env["REPORTBOT_LISTEN"], api: api, stop: stop, done: make(chan int, 1), stderr: &logtest.Buffer{}}
 	go func() {
 		s.done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &bytes.Buffer{}, s.stderr)
 	}()
@@ -52,6 +55,33 @@ func startServe(t *testing.T, extraEnv map[string]string) *served {
 		}
 	})
 	return s
+}
+
+// freeAddr is a local address no one listens on.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// get waits for the server to listen, then returns a GET's status and body.
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	for range 100 {
+		resp, err := http.Get(url)
+		if err == nil {
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(resp.Body)
+			return resp.StatusCode, string(body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("%s: not listening", url)
+	return 0, ""
 }
 
 func message(id int, chat int64, chatType string, from int64, text string) map[string]any {
@@ -289,12 +319,7 @@ func TestServeBadToken(t *testing.T) {
 // TestServeWebhook runs serve in webhook mode: it registers the webhook
 // with its secret, rejects requests without it, and answers the rest once.
 func TestServeWebhook(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := freeAddr(t)
 	const secret = "s3cret_webhook-token-0123"
 	s := startServe(t, map[string]string{"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/telegram", "REPORTBOT_LISTEN": addr, "TELEGRAM_WEBHOOK_SECRET": secret})
 	post := func(secretHeader string, update map[string]any) int {
@@ -351,5 +376,31 @@ func TestServeWebhook(t *testing.T) {
 	}
 	if strings.Contains(s.stderr.String(), secret) {
 		t.Error("the webhook secret is in the logs")
+	}
+}
+
+func TestServeHealth(t *testing.T) {
+	srv := redistest.Start(t)
+	s := startServe(t, map[string]string{"REDIS_URL": srv.URL()})
+	if code, body := get(t, "http://"+s.addr+"/healthz"); code != 200 || body != "ok\n" {
+		t.Errorf("/healthz: %d %q", code, body)
+	}
+	if code, body := get(t, "http://"+s.addr+"/readyz"); code != 200 || body != "ready\n" {
+		t.Errorf("/readyz: %d %q", code, body)
+	}
+	srv.Kill()
+	if code, body := get(t, "http://"+s.addr+"/readyz"); code != 503 || !strings.Contains(body, "redis") {
+		t.Errorf("/readyz with Redis down: %d %q", code, body)
+	}
+	if code, _ := get(t, "http://"+s.addr+"/healthz"); code != 200 {
+		t.Errorf("/healthz with Redis down: %d; the process is alive", code)
+	}
+	// The container's health check.
+	code, out, errOut := runCLI(t, "", "health", "http://"+s.addr+"/healthz")
+	if code != 0 || out != "ok\n" {
+		t.Errorf("health: exit %d, %q %q", code, out, errOut)
+	}
+	if code, _, _ := runCLI(t, "", "health", "http://"+freeAddr(t)+"/healthz"); code != 1 {
+		t.Errorf("health of nothing: exit %d, want 1", code)
 	}
 }
