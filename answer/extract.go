@@ -137,6 +137,17 @@ func (a *Answerer) answer(question string, history []Turn) Answer {
 		k = readAsk(norm, q.resolved)
 	}
 	cands := a.candidates(q, k)
+	// With several reports, a question that names a year is answered from
+	// the sentences of that year.
+	if len(q.search.Years) > 0 {
+		numbers := func(c candidate) bool { return hasNumber(c.figures) }
+		had := slices.ContainsFunc(cands, numbers)
+		cands = slices.DeleteFunc(cands, func(c candidate) bool { return !ofYears(c, q.search.Years) })
+		// The figures are of other years only: the report has none for this one.
+		if k.quantity && had && !slices.ContainsFunc(cands, numbers) {
+			return a.notFound(question, q.resolved)
+		}
+	}
 	if len(cands) == 0 {
 		return a.notFound(question, q.resolved)
 	}
@@ -301,15 +312,19 @@ func elsewhere(ix *knowledge.Index, parts [][]string) bool {
 // question names: each sentence with a number must say the year, or come
 // from that year's report and name no other year.
 func sameYear(years []int, picked []candidate) bool {
+	return !slices.ContainsFunc(picked, func(c candidate) bool { return !ofYears(c, years) })
+}
+
+// ofYears reports whether a sentence's figures can be of the years named:
+// it has none, says the year, or comes from that year's report and names no
+// other year.
+func ofYears(c candidate, years []int) bool {
+	if !hasNumber(c.figures) {
+		return true
+	}
 	for _, y := range years {
-		ys := strconv.Itoa(y)
-		for _, c := range picked {
-			if !hasNumber(c.figures) {
-				continue
-			}
-			if !strings.Contains(c.sentence, ys) && (c.hit.Doc.Year() != y || mentionsYear(c.sentence)) {
-				return false
-			}
+		if !strings.Contains(c.sentence, strconv.Itoa(y)) && (c.hit.Doc.Year() != y || mentionsYear(c.sentence)) {
+			return false
 		}
 	}
 	return true

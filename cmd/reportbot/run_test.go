@@ -222,3 +222,29 @@ func TestRedisConversation(t *testing.T) {
 		t.Errorf("bad REDIS_URL: exit %d, %q", code, errOut)
 	}
 }
+
+// TestTwoYears: with this year's and next year's reports loaded, a question
+// that names a year is answered from that year's report.
+func TestTwoYears(t *testing.T) {
+	reports := []string{"--report", "../../knowledge/reports/fenyi-2023-rule-of-law-report.txt", "--report", "../../knowledge/testdata/report.md"}
+	tests := []struct{ q, want, report string }{
+		{"2023年行政复议收到多少件申请?", "84件", "分宜县2023年法治政府建设年度报告"},
+		{"2024年行政复议收到多少件申请?", "120件", "示例县2024年法治政府建设年度报告"},
+	}
+	for _, tt := range tests {
+		code, out, errOut := runCLI(t, "", append(append([]string{"ask", "--json"}, reports...), tt.q)...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		var a struct {
+			Answer    string
+			Citations []struct{ Report string }
+		}
+		if err := json.Unmarshal([]byte(out), &a); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(a.Answer, tt.want) || len(a.Citations) == 0 || a.Citations[0].Report != tt.report {
+			t.Errorf("%s: %+v", tt.q, a)
+		}
+	}
+}
