@@ -20,6 +20,7 @@ type Config struct {
 	JSON             bool       // print answers as JSON
 	GoldSet          string     // question set for eval
 	LogLevel         slog.Level // log level
+	LogJSON          bool       // logs as JSON lines instead of text
 	MaxQuestionRunes int        // longest question answered
 	Conversation     string     // conversation ask and chat continue
 	LLM              LLM
@@ -167,6 +168,16 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 				reports = append(reports, p)
 			}
 		}
+	}
+	if cmd == "serve" {
+		c.LogLevel = slog.LevelInfo // a server says what it does
+	}
+	switch v := getenv("LOG_FORMAT"); v {
+	case "", "text":
+	case "json":
+		c.LogJSON = true
+	default:
+		return c, nil, fmt.Errorf("LOG_FORMAT: %q is not a format; expected text or json", v)
 	}
 	if v := getenv("LOG_LEVEL"); v != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {

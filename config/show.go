@@ -19,6 +19,7 @@ func (c Config) Settings() []Setting {
 	return []Setting{
 		{"REPORTBOT_REPORTS", orDefault(strings.Join(c.Reports, ","), "(embedded report)")},
 		{"LOG_LEVEL", c.LogLevel.String()},
+		{"LOG_FORMAT", map[bool]string{false: "text", true: "json"}[c.LogJSON]},
 		{"REPORTBOT_MAX_QUESTION", d(c.MaxQuestionRunes)},
 		{"OPENAI_API_KEY", c.LLM.APIKey.String()},
 		{"OPENAI_BASE_URL", orDefault(c.LLM.BaseURL, "(OpenAI)")},
