@@ -133,6 +133,13 @@ type Answerer struct {
 	sections sync.Map // *knowledge.Section → *parsedSection
 }
 
+// With returns an Answerer that answers from ix with a's memory, model,
+// limits and logs: what a reload of the reports swaps in.
+func (a *Answerer) With(ix *knowledge.Index) *Answerer {
+	return &Answerer{Index: ix, Memory: a.Memory, Model: a.Model, ModelID: a.ModelID, ModelBudget: a.ModelBudget,
+		Stats: a.Stats, Log: a.Log, MaxQuestionRunes: a.MaxQuestionRunes, Now: a.Now}
+}
+
 // Ask answers question in conversation conv, asked by the conversation's
 // own user, and remembers the turn.
 func (a *Answerer) Ask(ctx context.Context, conv, question string) (Answer, error) {

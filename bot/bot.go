@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -55,9 +56,8 @@ const DefaultWorkers = 64
 type Bot struct {
 	cfg    Config
 	work   context.Context // handling and sending: outlives intake
-	ans    Answerer
+	lib    atomic.Pointer[library]
 	mem    Memory
-	docs   []*knowledge.Document
 	log    *slog.Logger
 	poll   *tgbotapi.BotAPI // requests that stop with intake
 	out    *sender          // requests that finish in-flight answers
@@ -92,11 +92,27 @@ func New(intake, work context.Context, cfg Config, ans Answerer, mem Memory, doc
 	if err != nil {
 		return nil, err
 	}
-	b := &Bot{cfg: cfg, work: work, ans: ans, mem: mem, docs: docs, log: log, poll: api, self: api.Self, track: newTracker()}
+	b := &Bot{cfg: cfg, work: work, mem: mem, log: log, poll: api, self: api.Self, track: newTracker()}
+	b.Swap(ans, docs)
 	b.out = newSender(withContext(api, work, cfg.HTTPClient, 30*time.Second), rate.Limit(cfg.MessagesPerSecond), log)
 	b.queues = newDispatcher(cfg.Workers, b.handle)
 	return b, nil
 }
+
+// library is what the bot answers from: swapped whole when reports are
+// reloaded, so that an update sees the old reports or the new, never a mix.
+type library struct {
+	ans  Answerer
+	docs []*knowledge.Document
+}
+
+// Swap makes the bot answer from other reports, from the next update on;
+// updates being handled finish with the reports they began with.
+func (b *Bot) Swap(ans Answerer, docs []*knowledge.Document) {
+	b.lib.Store(&library{ans: ans, docs: docs})
+}
+
+func (b *Bot) docs() []*knowledge.Document { return b.lib.Load().docs }
 
 // Username is the bot's username.
 func (b *Bot) Username() string { return b.self.UserName }

@@ -22,7 +22,7 @@ func (b *Bot) command(ctx context.Context, m *tgbotapi.Message, conv string) {
 		b.sendHTML(ctx, m.Chat.ID, group, m.MessageID, b.outline(), nil)
 	case "source":
 		id := normalizeID(m.CommandArguments())
-		for _, d := range b.docs {
+		for _, d := range b.docs() {
 			if s := d.Section(id); s != nil {
 				b.sendHTML(ctx, m.Chat.ID, group, m.MessageID, sectionHTML(d, s), nil)
 				return
@@ -49,7 +49,7 @@ func (b *Bot) command(ctx context.Context, m *tgbotapi.Message, conv string) {
 
 func (b *Bot) startText() string {
 	var titles []string
-	for _, d := range b.docs {
+	for _, d := range b.docs() {
 		titles = append(titles, "《"+d.Meta.Title+"》")
 	}
 	var sb strings.Builder
@@ -72,7 +72,7 @@ func helpText() string {
 
 func (b *Bot) aboutText() string {
 	var parts []string
-	for _, d := range b.docs {
+	for _, d := range b.docs() {
 		s := "《" + d.Meta.Title + "》"
 		if d.Meta.Published != "" {
 			s += "\n发布日期:" + d.Meta.Published
@@ -88,7 +88,7 @@ func (b *Bot) aboutText() string {
 // outline lists the reports' sections, indented, as messages.
 func (b *Bot) outline() []string {
 	var lines []string
-	for _, d := range b.docs {
+	for _, d := range b.docs() {
 		lines = append(lines, "<b>"+html.EscapeString(d.Meta.Title)+"</b>")
 		for _, s := range d.Sections {
 			lines = append(lines, strings.Repeat("  ", len(s.Path))+html.EscapeString(s.Label()))

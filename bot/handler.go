@@ -127,7 +127,8 @@ func (b *Bot) onMessage(ctx context.Context, m *tgbotapi.Message) {
 	}
 	b.out.request(ctx, 0, false, tgbotapi.NewChatAction(m.Chat.ID, tgbotapi.ChatTyping)) // not a message: no chat limit
 	start := time.Now()
-	ans, err := b.ans.AskAs(ctx, conv, user, text)
+	lib := b.lib.Load() // one update, one set of reports
+	ans, err := lib.ans.AskAs(ctx, conv, user, text)
 	if err != nil {
 		if !errors.As(err, new(*answer.RateLimitError)) && !errors.Is(err, answer.ErrEmptyQuestion) && !errors.Is(err, answer.ErrQuestionTooLong) {
 			b.log.Error("answer failed", "conv_hash", hashString(conv), "err", err)
@@ -141,7 +142,7 @@ func (b *Bot) onMessage(ctx context.Context, m *tgbotapi.Message) {
 	}
 	b.log.Info("answered", "conv_hash", hashString(conv), "latency", time.Since(start), "mode", ans.Mode,
 		"verified", ans.Verified, "fallback", ans.Fallback, "found", ans.Found, "cached", ans.Cached, "sections", cited)
-	b.sendHTML(ctx, m.Chat.ID, group, m.MessageID, FormatHTML(ans), b.sourceButtons(ans))
+	b.sendHTML(ctx, m.Chat.ID, group, m.MessageID, FormatHTML(ans), sourceButtons(lib.docs, ans))
 }
 
 // addressed reports whether a group message is for the bot: it mentions
@@ -159,14 +160,14 @@ func (b *Bot) addressed(m *tgbotapi.Message) (string, bool) {
 }
 
 // sourceButtons offers the full text of each cited section.
-func (b *Bot) sourceButtons(ans answer.Answer) *tgbotapi.InlineKeyboardMarkup {
+func sourceButtons(docs []*knowledge.Document, ans answer.Answer) *tgbotapi.InlineKeyboardMarkup {
 	if !ans.Found {
 		return nil
 	}
 	var row []tgbotapi.InlineKeyboardButton
 	seen := map[string]bool{}
 	for _, c := range ans.Citations {
-		doc := b.docIndex(c)
+		doc := docIndex(docs, c)
 		data := sourcePrefix + strconv.Itoa(doc) + ":" + c.Section
 		if doc < 0 || seen[data] || len(data) > 64 || len(row) == maxButtons {
 			continue
@@ -185,8 +186,8 @@ func (b *Bot) sourceButtons(ans answer.Answer) *tgbotapi.InlineKeyboardMarkup {
 	return &kb
 }
 
-func (b *Bot) docIndex(c answer.Citation) int {
-	for i, d := range b.docs {
+func docIndex(docs []*knowledge.Document, c answer.Citation) int {
+	for i, d := range docs {
 		if (c.Report == "" || c.Report == d.Meta.Title) && d.Section(c.Section) != nil {
 			return i
 		}
@@ -202,11 +203,12 @@ func (b *Bot) parseSource(data string) (*knowledge.Document, *knowledge.Section,
 	}
 	idx, id, ok := strings.Cut(rest, ":")
 	n, err := strconv.Atoi(idx)
-	if !ok || err != nil || n < 0 || n >= len(b.docs) {
+	docs := b.docs()
+	if !ok || err != nil || n < 0 || n >= len(docs) {
 		return nil, nil, false
 	}
-	s := b.docs[n].Section(id)
-	return b.docs[n], s, s != nil
+	s := docs[n].Section(id)
+	return docs[n], s, s != nil
 }
 
 func (b *Bot) onCallback(ctx context.Context, q *tgbotapi.CallbackQuery) {
@@ -234,7 +236,7 @@ func (b *Bot) onInline(ctx context.Context, q *tgbotapi.InlineQuery) {
 		b.out.request(ctx, 0, false, tgbotapi.InlineConfig{InlineQueryID: q.ID, Results: []interface{}{}})
 		return
 	}
-	ans, err := b.ans.AskAs(ctx, fmt.Sprintf("tg:inline:%d", q.From.ID), userKey(q.From.ID), text)
+	ans, err := b.lib.Load().ans.AskAs(ctx, fmt.Sprintf("tg:inline:%d", q.From.ID), userKey(q.From.ID), text)
 	body := ""
 	if err != nil {
 		body = html.EscapeString(answer.UserMessage(err))

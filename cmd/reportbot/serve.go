@@ -9,6 +9,9 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"reportbot/answer"
@@ -16,6 +19,34 @@ import (
 	"reportbot/config"
 	"reportbot/knowledge"
 )
+
+// reloadOnHUP reloads the report files on SIGHUP, without a restart: all of
+// them parse, and the bot swaps to them at once; or one does not, and the
+// reports in use stay, with a log line that says why.
+func reloadOnHUP(ctx context.Context, paths []string, base *answer.Answerer, b *bot.Bot, log *slog.Logger) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+		}
+		docs, err := loadReports(paths)
+		if err != nil {
+			log.Error("reports not reloaded; the current ones stay in use", "err", err)
+			continue
+		}
+		next := base.With(knowledge.NewIndex(docs...))
+		b.Swap(next, docs)
+		var titles []string
+		for _, d := range docs {
+			titles = append(titles, d.Meta.Title)
+		}
+		log.Info("reports reloaded", "reports", titles, "version", next.Index.Version())
+	}
+}
 
 // readiness is what /readyz checks besides Telegram: Redis, when used.
 type pinger interface {
@@ -43,6 +74,7 @@ func serve(ctx context.Context, cfg config.Config, a *answer.Answerer, mem memor
 	if err := b.RegisterCommands(work); err != nil {
 		log.Warn("bot commands not registered", "err", err)
 	}
+	go reloadOnHUP(ctx, cfg.Reports, a, b, log)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {

@@ -8,8 +8,11 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 	"unicode/utf16"
@@ -402,5 +405,53 @@ func TestServeHealth(t *testing.T) {
 	}
 	if code, _, _ := runCLI(t, "", "health", "http://"+freeAddr(t)+"/healthz"); code != 1 {
 		t.Errorf("health of nothing: exit %d, want 1", code)
+	}
+}
+
+// TestServeReload: SIGHUP swaps in a good report file without a restart,
+// and keeps the reports in use when the new file does not parse.
+func TestServeReload(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "report.md")
+	sample, err := os.ReadFile("../../knowledge/testdata/report.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, sample, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := startServe(t, map[string]string{"REPORTBOT_REPORTS": file})
+	ask := func(n int, chat int64) string {
+		t.Helper()
+		s.api.Push(n, private(n*10, chat, "行政复议收到申请多少件?"))
+		sent := sentTo(s.api.WaitSent(n, 10*time.Second), chat)
+		if len(sent) == 0 {
+			t.Fatalf("no answer to question %d", n)
+		}
+		return sent[len(sent)-1].Text
+	}
+	if got := ask(1, 501); !strings.Contains(got, "120件") {
+		t.Fatalf("before reload: %q", got)
+	}
+	hup := func() {
+		t.Helper()
+		if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	os.WriteFile(file, []byte(strings.ReplaceAll(string(sample), "120件", "150件")), 0o600)
+	hup()
+	if got := ask(2, 502); !strings.Contains(got, "150件") {
+		t.Errorf("after a good reload: %q", got)
+	}
+	os.WriteFile(file, []byte("新报告\n\n二、顺序错了\n"), 0o600)
+	hup()
+	if got := ask(3, 503); !strings.Contains(got, "150件") {
+		t.Errorf("after a bad reload: %q; the old reports must stay", got)
+	}
+	logs := s.stderr.String()
+	if !strings.Contains(logs, "reports reloaded") || !strings.Contains(logs, "reports not reloaded") || !strings.Contains(logs, file+":3") {
+		t.Errorf("reload logs:\n%s", logs)
 	}
 }
