@@ -95,6 +95,13 @@ type Memory interface {
 	Save(ctx context.Context, k Key, r Record) error
 }
 
+// Observer is told what answering does, for metrics.
+type Observer interface {
+	ObserveAnswer(a Answer, retrieval time.Duration)
+	ObserveRejection()
+	ObserveLimited()
+}
+
 // RateLimitError says a user asked too often, and when to try again.
 type RateLimitError struct {
 	RetryAfter time.Duration
@@ -124,7 +131,8 @@ type Answerer struct {
 	// ModelBudget caps the model calls of the whole bot a day (0: no cap);
 	// past it answers are the report's own sentences.
 	ModelBudget int
-	Stats       *Stats // counts of the model's answers and fallbacks; may be nil
+	Stats       *Stats   // counts of the model's answers and fallbacks; may be nil
+	Observer    Observer // told of answers, rejections and limits; may be nil
 	Log         *slog.Logger
 	// MaxQuestionRunes bounds a question's length; 0 means the default.
 	MaxQuestionRunes int
@@ -137,7 +145,7 @@ type Answerer struct {
 // limits and logs: what a reload of the reports swaps in.
 func (a *Answerer) With(ix *knowledge.Index) *Answerer {
 	return &Answerer{Index: ix, Memory: a.Memory, Model: a.Model, ModelID: a.ModelID, ModelBudget: a.ModelBudget,
-		Stats: a.Stats, Log: a.Log, MaxQuestionRunes: a.MaxQuestionRunes, Now: a.Now}
+		Stats: a.Stats, Observer: a.Observer, Log: a.Log, MaxQuestionRunes: a.MaxQuestionRunes, Now: a.Now}
 }
 
 // Ask answers question in conversation conv, asked by the conversation's
@@ -173,6 +181,9 @@ func (a *Answerer) AskAs(ctx context.Context, conv, user, question string) (Answ
 		sess = s
 	}
 	if sess.RetryAfter > 0 {
+		if a.Observer != nil {
+			a.Observer.ObserveLimited()
+		}
 		return Answer{}, &RateLimitError{RetryAfter: sess.RetryAfter}
 	}
 	ans, calls, cacheable := a.compose(ctx, question, lang, sess)
@@ -200,6 +211,9 @@ func (a *Answerer) compose(ctx context.Context, question string, lang language, 
 	if sess.Cached != nil && standalone {
 		ans := *sess.Cached
 		ans.Question, ans.Cached = question, true
+		if a.Observer != nil {
+			a.Observer.ObserveAnswer(ans, 0)
+		}
 		return ans, 0, false
 	}
 	model := a.Model
@@ -215,7 +229,14 @@ func (a *Answerer) compose(ctx context.Context, question string, lang language, 
 	if lang == english && counted != nil {
 		search = a.translate(ctx, counted, question)
 	}
+	start := time.Now()
 	ans := a.answer(search, sess.Turns)
+	retrieval := time.Since(start)
+	defer func() {
+		if a.Observer != nil {
+			a.Observer.ObserveAnswer(ans, retrieval)
+		}
+	}()
 	ans.Question = question
 	ans.Verified = len(Unsupported(a.Index, ans)) == 0
 	switch {

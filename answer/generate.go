@@ -242,6 +242,9 @@ func (a *Answerer) withModel(ctx context.Context, m Model, question string, hist
 		}
 		rejected++
 		last = *rej
+		if a.Observer != nil {
+			a.Observer.ObserveRejection()
+		}
 		a.logger().WarnContext(ctx, "language model reply rejected", "reason", rej.reason, "problem", rej.problem, "try", try+1)
 		msgs = append(msgs,
 			Message{Role: "assistant", Content: text},

@@ -45,6 +45,8 @@ type Config struct {
 	// AnswerTimeout bounds the handling of one update.
 	AnswerTimeout time.Duration
 	HTTPClient    *http.Client
+	// Observer is told of each update received, by kind; may be nil.
+	Observer interface{ ObserveUpdate(kind string) }
 }
 
 // DefaultWorkers is how many updates are handled at once by default: more

@@ -126,6 +126,9 @@ func (b *Bot) receive(ctx context.Context, u tgbotapi.Update) bool {
 	if !b.track.start(u.UpdateID) {
 		return false
 	}
+	if b.cfg.Observer != nil {
+		b.cfg.Observer.ObserveUpdate(updateKind(u))
+	}
 	if seen, err := b.mem.Handled(ctx, u.UpdateID); err == nil && seen { // handled before a restart
 		b.track.finish(u.UpdateID)
 		return false
@@ -138,6 +141,18 @@ func (b *Bot) receive(ctx context.Context, u tgbotapi.Update) bool {
 	}
 	b.queues.dispatch(b.work, conv, u)
 	return true
+}
+
+func updateKind(u tgbotapi.Update) string {
+	switch {
+	case u.Message != nil:
+		return "message"
+	case u.CallbackQuery != nil:
+		return "callback_query"
+	case u.InlineQuery != nil:
+		return "inline_query"
+	}
+	return "other"
 }
 
 // Shutdown waits for the updates being handled, then, after polling,

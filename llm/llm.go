@@ -41,6 +41,10 @@ type Config struct {
 	Parallel int
 	// HTTPClient sends the requests; nil means a plain http.Client.
 	HTTPClient *http.Client
+	// Observer is told each request's latency and error; may be nil.
+	Observer interface {
+		ObserveLLM(d time.Duration, err error)
+	}
 }
 
 var _ answer.Model = (*Client)(nil)
@@ -131,7 +135,11 @@ func (c *Client) complete(ctx context.Context, msgs []answer.Message) (string, e
 	for i, m := range msgs {
 		req.Messages[i] = openai.ChatCompletionMessage{Role: m.Role, Content: m.Content}
 	}
+	start := time.Now()
 	resp, err := c.api.CreateChatCompletion(ctx, req)
+	if c.cfg.Observer != nil {
+		c.cfg.Observer.ObserveLLM(time.Since(start), err)
+	}
 	if err != nil {
 		return "", classify(ctx, err)
 	}

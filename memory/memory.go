@@ -33,6 +33,8 @@ type Options struct {
 	// Now is the clock; nil means time.Now. Days begin at midnight China
 	// Standard Time.
 	Now func() time.Time
+	// Observer is told of each failed Redis call; may be nil.
+	Observer interface{ ObserveRedisError() }
 }
 
 func (o Options) withDefaults() Options {

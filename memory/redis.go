@@ -258,6 +258,9 @@ func (r *Redis) observe(err error) error {
 		}
 		return nil
 	}
+	if r.opt.Observer != nil {
+		r.opt.Observer.ObserveRedisError()
+	}
 	if !r.down {
 		r.down = true
 		r.log.Warn("redis unreachable; answering without memory until it is back", "err", err)

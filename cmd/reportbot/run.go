@@ -21,6 +21,7 @@ import (
 	"reportbot/knowledge"
 	"reportbot/llm"
 	"reportbot/memory"
+	"reportbot/metrics"
 )
 
 // Exit codes.
@@ -91,7 +92,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return exitError
 	}
 	ix := knowledge.NewIndex(docs...)
-	mem, err := newMemory(cfg.Memory, log)
+	stats := metrics.New()
+	mem, err := newMemory(cfg.Memory, stats, log)
 	if err != nil {
 		fmt.Fprintf(stderr, "reportbot: %v\n", err)
 		return exitUsage
@@ -99,10 +101,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if c, ok := mem.(io.Closer); ok {
 		defer c.Close()
 	}
-	ans := &answer.Answerer{Index: ix, Memory: mem, Log: log, MaxQuestionRunes: cfg.MaxQuestionRunes, ModelBudget: cfg.Memory.ModelBudget}
+	ans := &answer.Answerer{Index: ix, Memory: mem, Log: log, MaxQuestionRunes: cfg.MaxQuestionRunes, ModelBudget: cfg.Memory.ModelBudget, Observer: stats}
 	if cfg.LLM.Enabled() {
 		client := llm.New(llm.Config{
 			BaseURL: cfg.LLM.BaseURL, APIKey: cfg.LLM.APIKey.Reveal(), Model: cfg.LLM.Model, Timeout: cfg.LLM.Timeout, Parallel: cfg.LLM.Parallel,
+			Observer: stats,
 		}, log)
 		ans.Model, ans.ModelID = client, cfg.LLM.BaseURL+"|"+client.Model()
 		ans.Stats = &answer.Stats{}
@@ -120,7 +123,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		printSections(stdout, docs)
 		return exitOK
 	case "serve":
-		return serve(ctx, cfg, ans, mem, docs, log, stderr)
+		return serve(ctx, cfg, ans, mem, docs, stats, log, stderr)
 	default: // eval
 		return runEval(ctx, ans, ix, cfg.GoldSet, stdout, stderr)
 	}
@@ -167,8 +170,8 @@ func health(ctx context.Context, args []string, getenv func(string) string, stdo
 
 // newMemory keeps memory in Redis when a URL is configured, else in this
 // process.
-func newMemory(cfg config.Memory, log *slog.Logger) (memoryStore, error) {
-	opt := memory.Options{Turns: cfg.Turns, TTL: cfg.TTL, CacheTTL: cfg.CacheTTL, PerMinute: cfg.PerMinute, PerDay: cfg.PerDay, Prefix: cfg.Prefix}
+func newMemory(cfg config.Memory, stats *metrics.Metrics, log *slog.Logger) (memoryStore, error) {
+	opt := memory.Options{Turns: cfg.Turns, TTL: cfg.TTL, CacheTTL: cfg.CacheTTL, PerMinute: cfg.PerMinute, PerDay: cfg.PerDay, Prefix: cfg.Prefix, Observer: stats}
 	if cfg.RedisURL == "" {
 		return memory.NewInProcess(opt), nil
 	}

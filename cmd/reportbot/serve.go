@@ -18,6 +18,7 @@ import (
 	"reportbot/bot"
 	"reportbot/config"
 	"reportbot/knowledge"
+	"reportbot/metrics"
 )
 
 // reloadOnHUP reloads the report files on SIGHUP, without a restart: all of
@@ -54,15 +55,15 @@ type pinger interface {
 }
 
 // serve runs the Telegram bot until ctx is done, then lets in-flight
-// answers finish within the shutdown timeout. It serves /healthz and
-// /readyz, and in webhook mode the webhook, on the listen address.
-func serve(ctx context.Context, cfg config.Config, a *answer.Answerer, mem memoryStore, docs []*knowledge.Document, log *slog.Logger, stderr io.Writer) int {
+// answers finish within the shutdown timeout. It serves /healthz, /readyz
+// and /metrics, and in webhook mode the webhook, on the listen address.
+func serve(ctx context.Context, cfg config.Config, a *answer.Answerer, mem memoryStore, docs []*knowledge.Document, stats *metrics.Metrics, log *slog.Logger, stderr io.Writer) int {
 	// Answers in flight outlive intake by up to the shutdown timeout.
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
 	b, err := bot.New(ctx, work, bot.Config{
 		Token: cfg.Telegram.Token.Reveal(), Endpoint: cfg.Telegram.Endpoint, Workers: cfg.Telegram.Workers,
-		MaxQuestionRunes: cfg.MaxQuestionRunes,
+		MaxQuestionRunes: cfg.MaxQuestionRunes, Observer: stats,
 	}, a, mem, docs, log)
 	if err != nil {
 		fmt.Fprintf(stderr, "reportbot serve: %v\n", err)
@@ -76,6 +77,7 @@ func serve(ctx context.Context, cfg config.Config, a *answer.Answerer, mem memor
 	}
 	go reloadOnHUP(ctx, cfg.Reports, a, b, log)
 	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", stats.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		rctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)

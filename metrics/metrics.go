@@ -1,0 +1,106 @@
+// Package metrics counts what the bot does for Prometheus: updates, answers
+// by mode, figure-check rejections, fallbacks, cache hits, rate-limited
+// users, retrieval and language model latency, model and Redis errors. Each
+// package that is counted declares the observer it needs; Metrics is all of
+// them.
+package metrics
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"reportbot/answer"
+)
+
+// Metrics holds the bot's metrics in a registry of their own.
+type Metrics struct {
+	reg        *prometheus.Registry
+	updates    *prometheus.CounterVec
+	answers    *prometheus.CounterVec
+	fallbacks  *prometheus.CounterVec
+	rejections prometheus.Counter
+	cacheHits  prometheus.Counter
+	limited    prometheus.Counter
+	retrieval  prometheus.Histogram
+	llmLatency prometheus.Histogram
+	llmErrors  prometheus.Counter
+	redisErrs  prometheus.Counter
+}
+
+// New registers the metrics, and Go's and the process's own.
+func New() *Metrics {
+	m := &Metrics{
+		reg: prometheus.NewRegistry(),
+		updates: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "reportbot_updates_total",
+			Help: "Telegram updates received, by kind."}, []string{"kind"}),
+		answers: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "reportbot_answers_total",
+			Help: "Answers given, by mode (extractive, llm) and whether the report answered."}, []string{"mode", "found"}),
+		fallbacks: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "reportbot_fallbacks_total",
+			Help: "Answers that fell back from the language model to the report's sentences, by reason."}, []string{"reason"}),
+		rejections: prometheus.NewCounter(prometheus.CounterOpts{Name: "reportbot_figure_check_rejections_total",
+			Help: "Language model replies the figure check rejected."}),
+		cacheHits: prometheus.NewCounter(prometheus.CounterOpts{Name: "reportbot_cache_hits_total",
+			Help: "Answers served from the answer cache."}),
+		limited: prometheus.NewCounter(prometheus.CounterOpts{Name: "reportbot_rate_limited_total",
+			Help: "Questions refused because their user asked too often."}),
+		retrieval: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "reportbot_retrieval_seconds",
+			Help: "Time to find the report's answer (search and sentence choice).", Buckets: prometheus.ExponentialBuckets(10e-6, 2, 14)}),
+		llmLatency: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "reportbot_llm_request_seconds",
+			Help: "Language model request latency.", Buckets: prometheus.ExponentialBuckets(0.05, 2, 10)}),
+		llmErrors: prometheus.NewCounter(prometheus.CounterOpts{Name: "reportbot_llm_errors_total",
+			Help: "Language model requests that failed."}),
+		redisErrs: prometheus.NewCounter(prometheus.CounterOpts{Name: "reportbot_redis_errors_total",
+			Help: "Redis calls that failed."}),
+	}
+	m.reg.MustRegister(m.updates, m.answers, m.fallbacks, m.rejections, m.cacheHits, m.limited, m.retrieval,
+		m.llmLatency, m.llmErrors, m.redisErrs, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// Handler serves the metrics at /metrics.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+}
+
+var _ answer.Observer = (*Metrics)(nil)
+
+// ObserveAnswer counts an answer.
+func (m *Metrics) ObserveAnswer(a answer.Answer, retrieval time.Duration) {
+	found := "false"
+	if a.Found {
+		found = "true"
+	}
+	m.answers.WithLabelValues(string(a.Mode), found).Inc()
+	if a.Fallback != "" {
+		m.fallbacks.WithLabelValues(a.Fallback).Inc()
+	}
+	if a.Cached {
+		m.cacheHits.Inc()
+		return
+	}
+	m.retrieval.Observe(retrieval.Seconds())
+}
+
+// ObserveRejection counts a model reply the figure check rejected.
+func (m *Metrics) ObserveRejection() { m.rejections.Inc() }
+
+// ObserveLimited counts a question refused by a rate limit.
+func (m *Metrics) ObserveLimited() { m.limited.Inc() }
+
+// ObserveLLM records a language model request.
+func (m *Metrics) ObserveLLM(d time.Duration, err error) {
+	m.llmLatency.Observe(d.Seconds())
+	if err != nil {
+		m.llmErrors.Inc()
+	}
+}
+
+// ObserveRedisError counts a failed Redis call.
+func (m *Metrics) ObserveRedisError() { m.redisErrs.Inc() }
+
+// ObserveUpdate counts a Telegram update by kind.
+func (m *Metrics) ObserveUpdate(kind string) { m.updates.WithLabelValues(kind).Inc() }

@@ -1,0 +1,49 @@
+package metrics
+
+import (
+	"errors"
+	"io"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"reportbot/answer"
+)
+
+func TestMetrics(t *testing.T) {
+	m := New()
+	m.ObserveUpdate("message")
+	m.ObserveUpdate("message")
+	m.ObserveUpdate("callback_query")
+	m.ObserveAnswer(answer.Answer{Mode: answer.ModeLLM, Found: true}, 30*time.Microsecond)
+	m.ObserveAnswer(answer.Answer{Mode: answer.ModeExtractive, Found: true, Fallback: answer.FallbackFigureCheck}, 40*time.Microsecond)
+	m.ObserveAnswer(answer.Answer{Mode: answer.ModeExtractive, Found: true, Cached: true}, 0)
+	m.ObserveRejection()
+	m.ObserveRejection()
+	m.ObserveLimited()
+	m.ObserveLLM(300*time.Millisecond, nil)
+	m.ObserveLLM(time.Second, errors.New("500"))
+	m.ObserveRedisError()
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	body, _ := io.ReadAll(rec.Body)
+	for _, want := range []string{
+		`reportbot_updates_total{kind="message"} 2`,
+		`reportbot_updates_total{kind="callback_query"} 1`,
+		`reportbot_answers_total{found="true",mode="llm"} 1`,
+		`reportbot_answers_total{found="true",mode="extractive"} 2`,
+		`reportbot_fallbacks_total{reason="figure_check"} 1`,
+		"reportbot_figure_check_rejections_total 2",
+		"reportbot_cache_hits_total 1",
+		"reportbot_rate_limited_total 1",
+		"reportbot_retrieval_seconds_count 2",
+		"reportbot_llm_request_seconds_count 2",
+		"reportbot_llm_errors_total 1",
+		"reportbot_redis_errors_total 1",
+	} {
+		if !strings.Contains(string(body), want+"\n") {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
+}
