@@ -42,6 +42,8 @@ type Answer struct {
 	Fallback string `json:"fallback,omitempty"`
 	// Cached is true when the answer was given before, to the same question.
 	Cached bool `json:"cached,omitempty"`
+	// Ref names this answer for feedback on it; memory keeps what it answered.
+	Ref string `json:"-"`
 	// Resolved is the question as searched, with the earlier turn's topic
 	// added when the question was a follow-up.
 	Resolved string `json:"-"`
@@ -85,6 +87,8 @@ type Record struct {
 	Turn       Turn
 	Cache      *Answer // the answer to cache under Key.Cache; nil for none
 	ModelCalls int     // language model calls the answer made
+	Ref        string  // the answer's name for feedback
+	Fallback   string  // why a model's answer was not given, if it was not
 }
 
 // Memory keeps conversations, cached answers, rate limits and the model
@@ -187,8 +191,10 @@ func (a *Answerer) AskAs(ctx context.Context, conv, user, question string) (Answ
 		return Answer{}, &RateLimitError{RetryAfter: sess.RetryAfter}
 	}
 	ans, calls, cacheable := a.compose(ctx, question, lang, sess)
+	ans.Ref = answerRef(conv, question, a.now())
 	if a.Memory != nil {
-		rec := Record{Turn: Turn{Question: question, Resolved: ans.Resolved, Found: ans.Found, At: a.now()}, ModelCalls: calls}
+		rec := Record{Turn: Turn{Question: question, Resolved: ans.Resolved, Found: ans.Found, At: a.now()}, ModelCalls: calls,
+			Ref: ans.Ref, Fallback: ans.Fallback}
 		for _, c := range ans.Citations {
 			rec.Turn.Sections = append(rec.Turn.Sections, c.Section)
 		}
@@ -249,6 +255,13 @@ func (a *Answerer) compose(ctx context.Context, question string, lang language, 
 		ans.Text = "The report does not say. " + a.coverageEnglish()
 	}
 	return ans, calls, standalone && ans.Fallback == ""
+}
+
+// answerRef names an answer, short enough for Telegram's 64-byte button
+// data.
+func answerRef(conv, question string, at time.Time) string {
+	h := sha256.Sum256([]byte(conv + "\x00" + question + "\x00" + at.Format(time.RFC3339Nano)))
+	return hex.EncodeToString(h[:8])
 }
 
 // countCalls wraps m so that each call is counted in n; nil stays nil.

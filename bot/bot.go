@@ -30,6 +30,26 @@ type Memory interface {
 	Forget(ctx context.Context, conv string) error
 }
 
+// Feedback keeps 👍/👎 votes on answers and the statistics admins read.
+type Feedback interface {
+	// Vote records a vote on the answer ref names; false when no answer
+	// has that name (forged, or older than a week).
+	Vote(ctx context.Context, ref string, up bool) (bool, error)
+	Summary(ctx context.Context) (Summary, error)
+}
+
+// Summary is what /stats tells an admin.
+type Summary struct {
+	Answers, Fallbacks, Up, Down int
+	Top                          []QuestionCount // most asked first
+}
+
+// QuestionCount is how often a question was asked.
+type QuestionCount struct {
+	Question string
+	Count    int
+}
+
 // Config sets up a Bot.
 type Config struct {
 	Token    string
@@ -45,8 +65,14 @@ type Config struct {
 	// AnswerTimeout bounds the handling of one update.
 	AnswerTimeout time.Duration
 	HTTPClient    *http.Client
-	// Observer is told of each update received, by kind; may be nil.
-	Observer interface{ ObserveUpdate(kind string) }
+	// Observer is told of each update received, by kind, and each vote;
+	// may be nil.
+	Observer interface {
+		ObserveUpdate(kind string)
+		ObserveFeedback(up bool)
+	}
+	// Admins are the Telegram user IDs that may use /stats.
+	Admins []int64
 }
 
 // DefaultWorkers is how many updates are handled at once by default: more

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"slices"
 	"strings"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -42,6 +43,8 @@ func (b *Bot) command(ctx context.Context, m *tgbotapi.Message, conv string) {
 		b.reply(ctx, m, resetDone, nil)
 	case "about":
 		b.reply(ctx, m, b.aboutText(), nil)
+	case "stats":
+		b.reply(ctx, m, b.statsText(ctx, m.From.ID), nil)
 	default: // help, and any command the bot does not know
 		b.reply(ctx, m, helpText(), nil)
 	}
@@ -68,6 +71,31 @@ func helpText() string {
 		fmt.Fprintf(&sb, "/%s %s\n", c.name, c.help)
 	}
 	return strings.TrimSpace(sb.String())
+}
+
+// statsText is /stats for an admin, and a polite refusal for anyone else.
+func (b *Bot) statsText(ctx context.Context, user int64) string {
+	if !slices.Contains(b.cfg.Admins, user) {
+		return "抱歉,这个命令只对管理员开放。"
+	}
+	fb, ok := b.mem.(Feedback)
+	if !ok {
+		return "没有保存统计数据。"
+	}
+	s, err := fb.Summary(ctx)
+	if err != nil {
+		b.log.Warn("stats unavailable", "err", err)
+		return "抱歉,暂时无法读取统计,请稍后再试。"
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "最近一个月:回答 %d 次,其中 %d 次模型未通过而改用报告原文。\n反馈:👍 %d,👎 %d。", s.Answers, s.Fallbacks, s.Up, s.Down)
+	if len(s.Top) > 0 {
+		sb.WriteString("\n最常问的问题:")
+		for i, q := range s.Top {
+			fmt.Fprintf(&sb, "\n%d. %s(%d 次)", i+1, q.Question, q.Count)
+		}
+	}
+	return sb.String()
 }
 
 func (b *Bot) aboutText() string {

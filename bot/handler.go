@@ -18,11 +18,12 @@ import (
 
 // Words the bot says of its own.
 const (
-	textOnly     = "请用文字提问,比如:“行政复议收到多少件申请?”"
-	staleButton  = "这个按钮已失效,请重新提问。"
-	resetDone    = "好的,已清空本次对话,可以问新的问题了。"
-	sourcePrefix = "src:"
-	maxButtons   = 3
+	textOnly       = "请用文字提问,比如:“行政复议收到多少件申请?”"
+	staleButton    = "这个按钮已失效,请重新提问。"
+	resetDone      = "好的,已清空本次对话,可以问新的问题了。"
+	sourcePrefix   = "src:"
+	feedbackPrefix = "fb:"
+	maxButtons     = 3
 )
 
 // examples are shown by /start.
@@ -142,7 +143,7 @@ func (b *Bot) onMessage(ctx context.Context, m *tgbotapi.Message) {
 	}
 	b.log.Info("answered", "conv_hash", hashString(conv), "latency", time.Since(start), "mode", ans.Mode,
 		"verified", ans.Verified, "fallback", ans.Fallback, "found", ans.Found, "cached", ans.Cached, "sections", cited)
-	b.sendHTML(ctx, m.Chat.ID, group, m.MessageID, FormatHTML(ans), sourceButtons(lib.docs, ans))
+	b.sendHTML(ctx, m.Chat.ID, group, m.MessageID, FormatHTML(ans), b.keyboard(lib.docs, ans))
 }
 
 // addressed reports whether a group message is for the bot: it mentions
@@ -159,8 +160,28 @@ func (b *Bot) addressed(m *tgbotapi.Message) (string, bool) {
 	return "", false
 }
 
+// keyboard is what goes under an answer: a 查看原文 button for each cited
+// section, and 👍/👎 when feedback is kept.
+func (b *Bot) keyboard(docs []*knowledge.Document, ans answer.Answer) *tgbotapi.InlineKeyboardMarkup {
+	var rows [][]tgbotapi.InlineKeyboardButton
+	if row := sourceButtons(docs, ans); row != nil {
+		rows = append(rows, row)
+	}
+	if _, ok := b.mem.(Feedback); ok && ans.Ref != "" {
+		rows = append(rows, []tgbotapi.InlineKeyboardButton{
+			tgbotapi.NewInlineKeyboardButtonData("👍", feedbackPrefix+"+:"+ans.Ref),
+			tgbotapi.NewInlineKeyboardButtonData("👎", feedbackPrefix+"-:"+ans.Ref),
+		})
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
+	return &kb
+}
+
 // sourceButtons offers the full text of each cited section.
-func sourceButtons(docs []*knowledge.Document, ans answer.Answer) *tgbotapi.InlineKeyboardMarkup {
+func sourceButtons(docs []*knowledge.Document, ans answer.Answer) []tgbotapi.InlineKeyboardButton {
 	if !ans.Found {
 		return nil
 	}
@@ -179,11 +200,7 @@ func sourceButtons(docs []*knowledge.Document, ans answer.Answer) *tgbotapi.Inli
 		}
 		row = append(row, tgbotapi.NewInlineKeyboardButtonData(label, data))
 	}
-	if len(row) == 0 {
-		return nil
-	}
-	kb := tgbotapi.NewInlineKeyboardMarkup(row)
-	return &kb
+	return row
 }
 
 func docIndex(docs []*knowledge.Document, c answer.Citation) int {
@@ -212,6 +229,10 @@ func (b *Bot) parseSource(data string) (*knowledge.Document, *knowledge.Section,
 }
 
 func (b *Bot) onCallback(ctx context.Context, q *tgbotapi.CallbackQuery) {
+	if strings.HasPrefix(q.Data, feedbackPrefix) {
+		b.onVote(ctx, q)
+		return
+	}
 	doc, sec, ok := b.parseSource(q.Data)
 	if !ok || q.Message == nil || q.Message.Chat == nil {
 		b.out.request(ctx, 0, false, tgbotapi.NewCallback(q.ID, staleButton))
@@ -219,6 +240,30 @@ func (b *Bot) onCallback(ctx context.Context, q *tgbotapi.CallbackQuery) {
 	}
 	b.out.request(ctx, 0, false, tgbotapi.NewCallback(q.ID, ""))
 	b.sendHTML(ctx, q.Message.Chat.ID, isGroup(q.Message.Chat), q.Message.MessageID, sectionHTML(doc, sec), nil)
+}
+
+// onVote records a 👍 or 👎; forged or stale data gets a polite answer.
+func (b *Bot) onVote(ctx context.Context, q *tgbotapi.CallbackQuery) {
+	rest := strings.TrimPrefix(q.Data, feedbackPrefix)
+	vote, ref, _ := strings.Cut(rest, ":")
+	fb, ok := b.mem.(Feedback)
+	known := false
+	if ok && (vote == "+" || vote == "-") && len(ref) == 16 {
+		var err error
+		if known, err = fb.Vote(ctx, ref, vote == "+"); err != nil {
+			b.log.Warn("vote not recorded", "err", err)
+			b.out.request(ctx, 0, false, tgbotapi.NewCallback(q.ID, "抱歉,暂时无法记录,请稍后再试。"))
+			return
+		}
+	}
+	if !known {
+		b.out.request(ctx, 0, false, tgbotapi.NewCallback(q.ID, staleButton))
+		return
+	}
+	if b.cfg.Observer != nil {
+		b.cfg.Observer.ObserveFeedback(vote == "+")
+	}
+	b.out.request(ctx, 0, false, tgbotapi.NewCallback(q.ID, "谢谢你的反馈!"))
 }
 
 // sectionHTML is a section's full text as messages.

@@ -41,6 +41,7 @@ type Telegram struct {
 	WebhookURL    string
 	Listen        string
 	WebhookSecret Secret
+	Admins        []int64 // Telegram user IDs that may use /stats
 }
 
 // Memory configures what is remembered between questions, and where.
@@ -143,6 +144,13 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 		WebhookURL: getenv("TELEGRAM_WEBHOOK_URL"), Listen: ":8080", WebhookSecret: Secret(getenv("TELEGRAM_WEBHOOK_SECRET"))}
 	if v := getenv("REPORTBOT_LISTEN"); v != "" {
 		c.Telegram.Listen = v
+	}
+	for _, id := range strings.FieldsFunc(getenv("REPORTBOT_ADMINS"), func(r rune) bool { return r == ',' || r == ' ' }) {
+		n, err := strconv.ParseInt(id, 10, 64)
+		if err != nil {
+			return c, nil, fmt.Errorf("REPORTBOT_ADMINS: %q is not a Telegram user ID; expected numbers separated by commas", id)
+		}
+		c.Telegram.Admins = append(c.Telegram.Admins, n)
 	}
 	if cmd == "serve" || cmd == "config" {
 		// A bot's users are limited unless the operator says otherwise.

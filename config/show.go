@@ -39,6 +39,7 @@ func (c Config) Settings() []Setting {
 		{"TELEGRAM_WEBHOOK_URL", orDefault(c.Telegram.WebhookURL, "(long polling)")},
 		{"TELEGRAM_WEBHOOK_SECRET", c.Telegram.WebhookSecret.String()},
 		{"REPORTBOT_LISTEN", c.Telegram.Listen},
+		{"REPORTBOT_ADMINS", d(c.Telegram.Admins)},
 		{"--workers", d(c.Telegram.Workers)},
 		{"--shutdown-timeout", d(c.Telegram.ShutdownTimeout)},
 	}

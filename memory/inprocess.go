@@ -2,11 +2,14 @@ package memory
 
 import (
 	"context"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
 	"reportbot/answer"
+	"reportbot/bot"
 )
 
 // InProcess keeps memory in this process, with the same bounds, lifetimes
@@ -16,7 +19,10 @@ type InProcess struct {
 	mu    sync.Mutex
 	convs map[string]entry[[]answer.Turn]
 	cache map[string]entry[answer.Answer]
-	count map[string]entry[int64] // rate-limit and model-call counters
+	count map[string]entry[int64] // rate-limit, model-call and statistics counters
+	refs  map[string]entry[answered]
+	votes []Vote
+	asked map[string]int // questions, for the most asked
 	saves int
 }
 
@@ -32,6 +38,8 @@ func NewInProcess(opt Options) *InProcess {
 		convs: map[string]entry[[]answer.Turn]{},
 		cache: map[string]entry[answer.Answer]{},
 		count: map[string]entry[int64]{},
+		refs:  map[string]entry[answered]{},
+		asked: map[string]int{},
 	}
 }
 
@@ -84,6 +92,21 @@ func (m *InProcess) Save(_ context.Context, k answer.Key, r answer.Record) error
 	if r.ModelCalls > 0 {
 		m.incr("llm:"+day(now), int64(r.ModelCalls), now, now.Add(dayTTL))
 	}
+	if r.Ref != "" {
+		m.refs[r.Ref] = entry[answered]{answered{Question: r.Turn.Question, Sections: r.Turn.Sections}, now.Add(refTTL)}
+		m.incr("stats:answers", 1, now, now.Add(statsTTL))
+		if r.Fallback != "" {
+			m.incr("stats:fallbacks", 1, now, now.Add(statsTTL))
+		}
+		m.asked[r.Turn.Question]++
+		if len(m.asked) > 2*feedbackKept { // keep the most asked
+			for q, n := range m.asked {
+				if n <= 1 {
+					delete(m.asked, q)
+				}
+			}
+		}
+	}
 	if m.saves++; m.saves%1000 == 0 {
 		m.sweep(now)
 	}
@@ -117,6 +140,54 @@ func (m *InProcess) sweep(now time.Time) {
 			delete(m.count, k)
 		}
 	}
+	for k, e := range m.refs {
+		if !now.Before(e.expires) {
+			delete(m.refs, k)
+		}
+	}
+}
+
+// Vote records a 👍 or 👎 on the answer ref names; false when no answer has
+// that name.
+func (m *InProcess) Vote(_ context.Context, ref string, up bool) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.opt.Now()
+	e, ok := m.refs[ref]
+	if !ok || !now.Before(e.expires) {
+		return false, nil
+	}
+	m.votes = append(m.votes, Vote{Up: up, Question: e.v.Question, Sections: e.v.Sections, At: now})
+	if len(m.votes) > feedbackKept {
+		m.votes = append([]Vote(nil), m.votes[len(m.votes)-feedbackKept:]...)
+	}
+	m.incr("stats:"+voteName(up), 1, now, now.Add(statsTTL))
+	return true, nil
+}
+
+// Summary reads the statistics.
+func (m *InProcess) Summary(context.Context) (bot.Summary, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.opt.Now()
+	get := func(k string) int {
+		if e, ok := m.count["stats:"+k]; ok && now.Before(e.expires) {
+			return int(e.v)
+		}
+		return 0
+	}
+	s := bot.Summary{Answers: get("answers"), Fallbacks: get("fallbacks"), Up: get("up"), Down: get("down")}
+	for q, n := range m.asked {
+		s.Top = append(s.Top, bot.QuestionCount{Question: q, Count: n})
+	}
+	slices.SortFunc(s.Top, func(a, b bot.QuestionCount) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return strings.Compare(a.Question, b.Question)
+	})
+	s.Top = s.Top[:min(5, len(s.Top))]
+	return s, nil
 }
 
 // seenTTL is how long a handled update is remembered: Telegram sends an

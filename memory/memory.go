@@ -102,9 +102,32 @@ func midnightAfter(now time.Time) time.Time {
 // dayTTL keeps a day's counters until the day is surely over everywhere.
 const dayTTL = 48 * time.Hour
 
+// Lifetimes of what feedback and statistics keep.
+const (
+	refTTL       = 7 * 24 * time.Hour  // an answer can be rated for a week
+	statsTTL     = 30 * 24 * time.Hour // statistics cover the last month of activity
+	feedbackKept = 1000                // votes kept with their question
+)
+
+// Vote is one 👍 or 👎 on an answer, with what the answer was about.
+type Vote struct {
+	Up       bool      `json:"up"`
+	Question string    `json:"question"`
+	Sections []string  `json:"sections"`
+	At       time.Time `json:"at"`
+}
+
+// answered is what an answer's Ref names.
+type answered struct {
+	Question string   `json:"question"`
+	Sections []string `json:"sections"`
+}
+
 var (
 	_ answer.Memory = (*InProcess)(nil)
 	_ answer.Memory = (*Redis)(nil)
 	_ bot.Memory    = (*InProcess)(nil)
 	_ bot.Memory    = (*Redis)(nil)
+	_ bot.Feedback  = (*InProcess)(nil)
+	_ bot.Feedback  = (*Redis)(nil)
 )

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"reportbot/answer"
+	"reportbot/bot"
 	"reportbot/internal/redistest"
 )
 
@@ -223,6 +224,39 @@ func TestUpdatesAndForget(t *testing.T) {
 		}
 		if s, _ := m.Load(ctx, answer.Key{Conv: "c"}); len(s.Turns) != 0 {
 			t.Errorf("forgotten conversation has %d turns", len(s.Turns))
+		}
+	})
+}
+
+func TestFeedback(t *testing.T) {
+	ctx := context.Background()
+	eachStore(t, Options{}, func(t *testing.T, m answer.Memory, _ *clock) {
+		fb := m.(bot.Feedback)
+		for i, q := range []string{"行政复议收到多少件申请?", "法律咨询多少人次?", "行政复议收到多少件申请?"} {
+			rec := turn(q)
+			rec.Ref = fmt.Sprintf("%016d", i)
+			if i == 1 {
+				rec.Fallback = answer.FallbackFigureCheck
+			}
+			if err := m.Save(ctx, answer.Key{Conv: fmt.Sprint("c", i)}, rec); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, v := range []struct {
+			ref   string
+			up    bool
+			known bool
+		}{{"0000000000000000", true, true}, {"0000000000000001", false, true}, {"0000000000000002", true, true}, {"ffffffffffffffff", true, false}} {
+			if known, err := fb.Vote(ctx, v.ref, v.up); err != nil || known != v.known {
+				t.Errorf("Vote(%s) = %v, %v; want %v", v.ref, known, err, v.known)
+			}
+		}
+		s, err := fb.Summary(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Answers != 3 || s.Fallbacks != 1 || s.Up != 2 || s.Down != 1 || len(s.Top) != 2 || s.Top[0] != (bot.QuestionCount{Question: "行政复议收到多少件申请?", Count: 2}) {
+			t.Errorf("summary %+v", s)
 		}
 	})
 }

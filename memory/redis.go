@@ -15,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"reportbot/answer"
+	"reportbot/bot"
 )
 
 // ErrUnavailable is returned while the store cannot be reached: the bot
@@ -232,8 +233,90 @@ func (r *Redis) Save(ctx context.Context, k answer.Key, rec answer.Record) error
 		pipe.IncrBy(ctx, key, int64(rec.ModelCalls))
 		pipe.Expire(ctx, key, dayTTL)
 	}
+	if rec.Ref != "" {
+		ref, _ := json.Marshal(answered{Question: rec.Turn.Question, Sections: rec.Turn.Sections})
+		pipe.Set(ctx, r.key("ref", rec.Ref), ref, refTTL)
+		r.count(ctx, pipe, "answers", 1)
+		if rec.Fallback != "" {
+			r.count(ctx, pipe, "fallbacks", 1)
+		}
+		top := r.key("stats", "questions")
+		pipe.ZIncrBy(ctx, top, 1, rec.Turn.Question)
+		pipe.ZRemRangeByRank(ctx, top, 0, -1001) // keep the thousand most asked
+		pipe.Expire(ctx, top, statsTTL)
+	}
 	_, err = pipe.Exec(ctx)
 	return r.observe(err)
+}
+
+func (r *Redis) key(kind, name string) string { return r.opt.Prefix + ":" + kind + ":" + name }
+
+// count adds n to a statistic, kept for statsTTL after its last change.
+func (r *Redis) count(ctx context.Context, pipe redis.Pipeliner, name string, n int64) {
+	k := r.key("stats", name)
+	pipe.IncrBy(ctx, k, n)
+	pipe.Expire(ctx, k, statsTTL)
+}
+
+// Vote records a 👍 or 👎 on the answer ref names, with its question and
+// sections; false when no answer has that name.
+func (r *Redis) Vote(ctx context.Context, ref string, up bool) (bool, error) {
+	if err := r.available(); err != nil {
+		return false, err
+	}
+	raw, err := r.client.Get(ctx, r.key("ref", ref)).Result()
+	if errors.Is(err, redis.Nil) {
+		return false, nil
+	}
+	if err := r.observe(err); err != nil {
+		return false, err
+	}
+	var a answered
+	if err := json.Unmarshal([]byte(raw), &a); err != nil {
+		return false, nil
+	}
+	v, _ := json.Marshal(Vote{Up: up, Question: a.Question, Sections: a.Sections, At: r.opt.Now()})
+	pipe := r.client.Pipeline()
+	list := r.key("stats", "feedback")
+	pipe.RPush(ctx, list, v)
+	pipe.LTrim(ctx, list, -feedbackKept, -1)
+	pipe.Expire(ctx, list, statsTTL)
+	r.count(ctx, pipe, voteName(up), 1)
+	_, err = pipe.Exec(ctx)
+	return true, r.observe(err)
+}
+
+func voteName(up bool) string {
+	if up {
+		return "up"
+	}
+	return "down"
+}
+
+// Summary reads the statistics of the last month's activity.
+func (r *Redis) Summary(ctx context.Context) (bot.Summary, error) {
+	if err := r.available(); err != nil {
+		return bot.Summary{}, err
+	}
+	pipe := r.client.Pipeline()
+	names := []string{"answers", "fallbacks", "up", "down"}
+	gets := make([]*redis.StringCmd, len(names))
+	for i, n := range names {
+		gets[i] = pipe.Get(ctx, r.key("stats", n))
+	}
+	top := pipe.ZRevRangeWithScores(ctx, r.key("stats", "questions"), 0, 4)
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		return bot.Summary{}, r.observe(err)
+	}
+	var n [4]int
+	for i, g := range gets {
+		n[i], _ = g.Int()
+	}
+	s := bot.Summary{Answers: n[0], Fallbacks: n[1], Up: n[2], Down: n[3]}
+	for _, z := range top.Val() {
+		s.Top = append(s.Top, bot.QuestionCount{Question: fmt.Sprint(z.Member), Count: int(z.Score)})
+	}
+	return s, nil
 }
 
 // available fails fast while Redis is down and not yet due another try.

@@ -111,7 +111,7 @@ func TestKeys(t *testing.T) {
 		ttl := r.client.TTL(ctx, k).Val()
 		kind := strings.SplitN(k, ":", 3)[1]
 		kinds[kind] = true
-		bound := map[string]time.Duration{"conv": opt.TTL, "cache": opt.CacheTTL, "rate": dayTTL, "llm": dayTTL, "seen": seenTTL}[kind]
+		bound := map[string]time.Duration{"conv": opt.TTL, "cache": opt.CacheTTL, "rate": dayTTL, "llm": dayTTL, "seen": seenTTL, "ref": refTTL, "stats": statsTTL}[kind]
 		if ttl <= 0 || ttl > bound {
 			t.Errorf("key %q expires in %v, want within %v", k, ttl, bound)
 		}

@@ -29,6 +29,7 @@ type Metrics struct {
 	llmLatency prometheus.Histogram
 	llmErrors  prometheus.Counter
 	redisErrs  prometheus.Counter
+	feedback   *prometheus.CounterVec
 }
 
 // New registers the metrics, and Go's and the process's own.
@@ -55,9 +56,11 @@ func New() *Metrics {
 			Help: "Language model requests that failed."}),
 		redisErrs: prometheus.NewCounter(prometheus.CounterOpts{Name: "reportbot_redis_errors_total",
 			Help: "Redis calls that failed."}),
+		feedback: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "reportbot_feedback_total",
+			Help: "Votes on answers, up or down."}, []string{"vote"}),
 	}
 	m.reg.MustRegister(m.updates, m.answers, m.fallbacks, m.rejections, m.cacheHits, m.limited, m.retrieval,
-		m.llmLatency, m.llmErrors, m.redisErrs, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		m.llmLatency, m.llmErrors, m.redisErrs, m.feedback, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 
@@ -104,3 +107,12 @@ func (m *Metrics) ObserveRedisError() { m.redisErrs.Inc() }
 
 // ObserveUpdate counts a Telegram update by kind.
 func (m *Metrics) ObserveUpdate(kind string) { m.updates.WithLabelValues(kind).Inc() }
+
+// ObserveFeedback counts a vote on an answer.
+func (m *Metrics) ObserveFeedback(up bool) {
+	vote := "down"
+	if up {
+		vote = "up"
+	}
+	m.feedback.WithLabelValues(vote).Inc()
+}

@@ -25,6 +25,9 @@ func TestMetrics(t *testing.T) {
 	m.ObserveLLM(300*time.Millisecond, nil)
 	m.ObserveLLM(time.Second, errors.New("500"))
 	m.ObserveRedisError()
+	m.ObserveFeedback(true)
+	m.ObserveFeedback(false)
+	m.ObserveFeedback(true)
 	rec := httptest.NewRecorder()
 	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	body, _ := io.ReadAll(rec.Body)
@@ -41,6 +44,8 @@ func TestMetrics(t *testing.T) {
 		"reportbot_llm_request_seconds_count 2",
 		"reportbot_llm_errors_total 1",
 		"reportbot_redis_errors_total 1",
+		`reportbot_feedback_total{vote="up"} 2`,
+		`reportbot_feedback_total{vote="down"} 1`,
 	} {
 		if !strings.Contains(string(body), want+"\n") {
 			t.Errorf("metrics lack %q", want)

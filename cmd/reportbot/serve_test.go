@@ -128,7 +128,7 @@ func TestServeAnswers(t *testing.T) {
 	if !strings.Contains(sent[1].Text, "收到84件行政复议申请") || !strings.Contains(sent[1].Text, "<i>来源:一(六)1 持续深化行政复议改革成果</i>") || sent[1].ReplyTo != 12 {
 		t.Errorf("answer: %+v", sent[1])
 	}
-	if len(sent[1].Keyboard) != 1 || sent[1].Keyboard[0][0].CallbackData != "src:0:一(六)1" {
+	if len(sent[1].Keyboard) != 2 || sent[1].Keyboard[0][0].CallbackData != "src:0:一(六)1" {
 		t.Errorf("no 查看原文 button: %+v", sent[1].Keyboard)
 	}
 	if !strings.Contains(sent[2].Text, "受理68件") || sent[2].ReplyTo != 13 {
@@ -463,5 +463,46 @@ func TestServeReload(t *testing.T) {
 	logs := s.stderr.String()
 	if !strings.Contains(logs, "reports reloaded") || !strings.Contains(logs, "reports not reloaded") || !strings.Contains(logs, file+":3") {
 		t.Errorf("reload logs:\n%s", logs)
+	}
+}
+
+// TestServeFeedback: 👍/👎 under an answer are stored with its question
+// and counted; /stats shows them to an admin and politely refuses others.
+func TestServeFeedback(t *testing.T) {
+	s := startServe(t, map[string]string{"REPORTBOT_ADMINS": "100"})
+	s.api.Push(1, private(11, 100, "行政复议收到多少件申请?"))
+	sent := s.api.WaitSent(1, 10*time.Second)
+	if len(sent) != 1 || len(sent[0].Keyboard) != 2 || len(sent[0].Keyboard[1]) != 2 {
+		t.Fatalf("no 👍/👎 under the answer: %+v", sent)
+	}
+	up := sent[0].Keyboard[1][0]
+	if up.Text != "👍" || !strings.HasPrefix(up.CallbackData, "fb:+:") {
+		t.Fatalf("👍 button %+v", up)
+	}
+	cb := func(n int, id, data string, from int64) map[string]any {
+		return map[string]any{"callback_query": map[string]any{"id": id, "from": map[string]any{"id": from, "is_bot": false, "first_name": "u"},
+			"message": map[string]any{"message_id": sent[0].MessageID, "date": 1, "chat": map[string]any{"id": 100, "type": "private"}}, "data": data}}
+	}
+	s.api.Push(2, cb(2, "v1", up.CallbackData, 100))
+	s.api.Push(3, cb(3, "v2", "fb:+:0123456789abcdef", 100))
+	s.api.Push(4, private(14, 100, "/stats"))
+	s.api.Push(5, private(15, 200, "/stats"))
+	got := s.api.WaitSent(3, 15*time.Second)
+	if len(got) != 3 {
+		t.Fatalf("%d messages: %+v", len(got), got)
+	}
+	stats, refusal := sentTo(got, 100)[1].Text, sentTo(got, 200)[0].Text
+	if !strings.Contains(stats, "回答 1 次") || !strings.Contains(stats, "👍 1,👎 0") || !strings.Contains(stats, "行政复议收到多少件申请?(1 次)") {
+		t.Errorf("/stats for the admin: %q", stats)
+	}
+	if !strings.Contains(refusal, "只对管理员开放") {
+		t.Errorf("/stats for another user: %q", refusal)
+	}
+	cbs := s.api.Calls("answerCallbackQuery")
+	if len(cbs) != 2 || cbs[0].Values["text"] != "谢谢你的反馈!" || cbs[1].Values["text"] != "这个按钮已失效,请重新提问。" {
+		t.Errorf("callback answers: %+v", cbs)
+	}
+	if _, m := get(t, "http://"+s.addr+"/metrics"); !strings.Contains(m, `reportbot_feedback_total{vote="up"} 1`) {
+		t.Error("the vote is not counted in /metrics")
 	}
 }
