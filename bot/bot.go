@@ -73,6 +73,8 @@ type Config struct {
 	}
 	// Admins are the Telegram user IDs that may use /stats.
 	Admins []int64
+	// LogQuestions puts the question's text in each answer's log line.
+	LogQuestions bool
 }
 
 // DefaultWorkers is how many updates are handled at once by default: more

@@ -141,8 +141,12 @@ func (b *Bot) onMessage(ctx context.Context, m *tgbotapi.Message) {
 	for _, c := range ans.Citations {
 		cited = append(cited, c.Section)
 	}
-	b.log.Info("answered", "conv_hash", hashString(conv), "latency", time.Since(start), "mode", ans.Mode,
-		"verified", ans.Verified, "fallback", ans.Fallback, "found", ans.Found, "cached", ans.Cached, "sections", cited)
+	attrs := []any{"conv_hash", hashString(conv), "latency", time.Since(start), "mode", ans.Mode,
+		"verified", ans.Verified, "fallback", ans.Fallback, "found", ans.Found, "cached", ans.Cached, "sections", cited}
+	if b.cfg.LogQuestions {
+		attrs = append(attrs, "question", text)
+	}
+	b.log.Info("answered", attrs...)
 	b.sendHTML(ctx, m.Chat.ID, group, m.MessageID, FormatHTML(ans), b.keyboard(lib.docs, ans))
 }
 

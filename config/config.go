@@ -21,6 +21,7 @@ type Config struct {
 	GoldSet          string     // question set for eval
 	LogLevel         slog.Level // log level
 	LogJSON          bool       // logs as JSON lines instead of text
+	LogQuestions     bool       // logs carry the question's text (off: citizens' words stay out of logs)
 	MaxQuestionRunes int        // longest question answered
 	Conversation     string     // conversation ask and chat continue
 	LLM              LLM
@@ -179,6 +180,13 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 	}
 	if cmd == "serve" {
 		c.LogLevel = slog.LevelInfo // a server says what it does
+	}
+	switch v := getenv("REPORTBOT_LOG_QUESTIONS"); v {
+	case "", "false", "0":
+	case "true", "1":
+		c.LogQuestions = true
+	default:
+		return c, nil, fmt.Errorf("REPORTBOT_LOG_QUESTIONS: %q; expected true or false", v)
 	}
 	switch v := getenv("LOG_FORMAT"); v {
 	case "", "text":

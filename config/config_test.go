@@ -51,6 +51,8 @@ func TestLoadErrors(t *testing.T) {
 		{"chat", []string{"--conversation", " "}, nil, "--conversation: empty; expected an ID such as cli or alice"},
 		{"serve", nil, nil, "TELEGRAM_BOT_TOKEN is not set; get a token from @BotFather and set it"},
 		{"ask", nil, map[string]string{"LOG_FORMAT": "xml"}, `LOG_FORMAT: "xml" is not a format; expected text or json`},
+		{"ask", nil, map[string]string{"REPORTBOT_LOG_QUESTIONS": "yes"}, `REPORTBOT_LOG_QUESTIONS: "yes"; expected true or false`},
+		{"serve", nil, map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "REPORTBOT_ADMINS": "42,alice"}, `REPORTBOT_ADMINS: "alice" is not a Telegram user ID; expected numbers separated by commas`},
 		{"serve", nil, map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_API_ENDPOINT": "http://localhost:8081"}, `TELEGRAM_API_ENDPOINT: "http://localhost:8081"; expected the Bot API's format, e.g. http://localhost:8081/bot%s/%s`},
 		{"serve", nil, map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_WEBHOOK_URL": "bot.example.org/hook"}, `TELEGRAM_WEBHOOK_URL: "bot.example.org/hook"; expected the public https:// URL Telegram posts to`},
 		{"serve", nil, map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_WEBHOOK_URL": "https://b.example/h", "TELEGRAM_WEBHOOK_SECRET": "short"}, "TELEGRAM_WEBHOOK_SECRET: expected 16 to 256 characters of A-Z, a-z, 0-9, _ and -, as Telegram's secret_token takes"},

@@ -20,6 +20,7 @@ func (c Config) Settings() []Setting {
 		{"REPORTBOT_REPORTS", orDefault(strings.Join(c.Reports, ","), "(embedded report)")},
 		{"LOG_LEVEL", c.LogLevel.String()},
 		{"LOG_FORMAT", map[bool]string{false: "text", true: "json"}[c.LogJSON]},
+		{"REPORTBOT_LOG_QUESTIONS", d(c.LogQuestions)},
 		{"REPORTBOT_MAX_QUESTION", d(c.MaxQuestionRunes)},
 		{"OPENAI_API_KEY", c.LLM.APIKey.String()},
 		{"OPENAI_BASE_URL", orDefault(c.LLM.BaseURL, "(OpenAI)")},

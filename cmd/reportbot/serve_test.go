@@ -134,6 +134,11 @@ func TestServeAnswers(t *testing.T) {
 	if !strings.Contains(sent[2].Text, "受理68件") || sent[2].ReplyTo != 13 {
 		t.Errorf("follow-up: %+v", sent[2])
 	}
+	logs := s.stderr.String()
+	if !strings.Contains(logs, "msg=answered") || !strings.Contains(logs, "conv_hash=") || !strings.Contains(logs, "mode=extractive") ||
+		!strings.Contains(logs, "sections=[一(六)1]") || strings.Contains(logs, "行政复议收到多少件申请") {
+		t.Errorf("answer log lines (with the question's text kept out):\n%s", logs)
+	}
 	if len(s.api.Calls("setMyCommands")) != 1 || len(s.api.Calls("sendChatAction")) < 2 {
 		t.Errorf("setMyCommands %d, typing %d", len(s.api.Calls("setMyCommands")), len(s.api.Calls("sendChatAction")))
 	}
