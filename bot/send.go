@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -87,6 +88,7 @@ func (s *sender) request(ctx context.Context, chatID int64, group bool, c tgbota
 }
 
 func (s *sender) retry(ctx context.Context, chatID int64, group bool, do func() error) error {
+	failures := 0
 	for {
 		if chatID != 0 {
 			if err := s.wait(ctx, chatID, group); err != nil {
@@ -95,12 +97,36 @@ func (s *sender) retry(ctx context.Context, chatID int64, group bool, do func() 
 		}
 		err := do()
 		wait, limited := retryAfter(err)
-		if !limited {
+		switch {
+		case limited:
+			s.log.Info("telegram asked to slow down", "chat_hash", hashID(chatID), "retry_after", wait)
+		case transient(err) && failures < maxFailures:
+			// Telegram's own trouble (5xx, a reply that is not its JSON,
+			// the network): try again shortly rather than drop the answer.
+			wait = time.Duration(1<<failures) * 500 * time.Millisecond
+			failures++
+			s.log.Warn("telegram request failed; retrying", "chat_hash", hashID(chatID), "err", err, "wait", wait)
+		default:
 			return err
 		}
-		s.log.Info("telegram asked to slow down", "chat_hash", hashID(chatID), "retry_after", wait)
 		if err := sleep(ctx, wait); err != nil {
 			return err
 		}
 	}
+}
+
+// maxFailures bounds the tries after Telegram's own failures.
+const maxFailures = 3
+
+// transient reports whether err is Telegram's or the network's passing
+// trouble, worth another try: not a refusal of the request itself.
+func transient(err error) bool {
+	if err == nil {
+		return false
+	}
+	var te *tgbotapi.Error
+	if errors.As(err, &te) {
+		return te.Code >= 500
+	}
+	return true // a reply that did not decode, or no reply at all
 }

@@ -265,6 +265,18 @@ func TestServeFlood(t *testing.T) {
 	}
 }
 
+// TestServeTelegramDown: a 502 from in front of Telegram is retried; the
+// answer is sent once it passes.
+func TestServeTelegramDown(t *testing.T) {
+	s := startServe(t, nil)
+	s.api.Fail(2)
+	s.api.Push(1, private(11, 100, "行政复议收到多少件申请?"))
+	sent := s.api.WaitSent(1, 10*time.Second)
+	if len(sent) != 1 || !strings.Contains(sent[0].Text, "84件") {
+		t.Errorf("sent %+v", sent)
+	}
+}
+
 // TestServeShutdown: stopped while a slow model is still answering, the
 // bot finishes every answer and confirms every update to Telegram.
 func TestServeShutdown(t *testing.T) {

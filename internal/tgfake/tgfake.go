@@ -62,6 +62,7 @@ type Server struct {
 	offsets   []int
 	wake      chan struct{}
 	changed   chan struct{} // closed, and replaced, at every message sent
+	failing   int           // sendMessage requests still to fail with a 502
 }
 
 // Start serves the fake API for the test.
@@ -99,6 +100,14 @@ func (s *Server) Push(id int, update map[string]any) {
 	case s.wake <- struct{}{}:
 	default:
 	}
+}
+
+// Fail makes the next n sendMessage requests fail with a 502 page that is
+// not the API's JSON, as a proxy in front of Telegram does.
+func (s *Server) Fail(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failing = n
 }
 
 // Force429 makes the next sendMessage to chat fail with retry_after.
@@ -326,6 +335,12 @@ func (s *Server) sendMessage(w http.ResponseWriter, v map[string]string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := time.Now()
+	if s.failing > 0 {
+		s.failing--
+		w.WriteHeader(http.StatusBadGateway)
+		fmt.Fprint(w, "<html><body>502 Bad Gateway</body></html>")
+		return
+	}
 	if sec, forced := s.force429[chat]; forced {
 		delete(s.force429, chat)
 		fail(w, 429, fmt.Sprintf("Too Many Requests: retry after %d", sec), sec)
