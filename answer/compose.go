@@ -10,6 +10,9 @@ import (
 // SourcePrefix opens the line of an answer that names its sources.
 const SourcePrefix = "来源:"
 
+// quotePrefix opens the full quote after a lead.
+const quotePrefix = "原文:"
+
 // composeFound writes the text of an answer from its citations: the lead
 // (the clauses that give the asked-for figures), the quotes, then one line
 // naming the sections.
@@ -20,7 +23,7 @@ func composeFound(cits []Citation, lead string, noNumber bool) string {
 		b.WriteString("报告没有给出具体数字,原文是这样说的:\n")
 	case lead != "":
 		b.WriteString(lead)
-		b.WriteString("。\n原文:")
+		b.WriteString("。\n" + quotePrefix)
 	}
 	var labels []string
 	for i, c := range cits {

@@ -332,6 +332,14 @@ func (a *Answerer) check(text, question string, secs []section, lang language, e
 		}
 		return Answer{}, &rejection{FallbackFigureCheck, fmt.Sprintf("数字“%s”不在%s中", bad.Raw, where)}
 	}
+	// The report's own answer knows which figures answer the question: a
+	// reply must give them, not another figure of the same section (受理68件
+	// for 收到多少件).
+	for _, w := range askedFigures(ext) {
+		if !slices.ContainsFunc(figs, func(f knowledge.Figure) bool { return f.Matches(w) }) {
+			return Answer{}, &rejection{FallbackFigureCheck, fmt.Sprintf("回答没有给出问题所问的数字“%s”", w.Raw)}
+		}
+	}
 	if len(cited) == 0 {
 		for _, s := range secs {
 			if holding[s.sec] {
@@ -359,6 +367,22 @@ func (a *Answerer) check(text, question string, secs []section, lang language, e
 	}
 	ans.Text = r.Answer + "\n" + lang.source + strings.Join(labels, ";")
 	return ans, nil
+}
+
+// askedFigures are the figures the extractive answer says first, as those
+// that answer the question; none when it quotes whole sentences.
+func askedFigures(ext Answer) []knowledge.Figure {
+	lead, _, ok := strings.Cut(ext.Text, "\n"+quotePrefix)
+	if !ok {
+		return nil
+	}
+	var out []knowledge.Figure
+	for _, f := range knowledge.ExtractFigures(lead) {
+		if f.Kind == knowledge.KindNumber || f.Kind == knowledge.KindPercent || f.Kind == knowledge.KindDate {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // checkFigures is the figure check: every figure of text, in any script,

@@ -199,6 +199,7 @@ func TestRejected(t *testing.T) {
 		{"made-up section", q84, `{"found":true,"answer":"收到84件行政复议申请。","sections":["一(九)9"]}`, "一(九)9", "一(九)9"},
 		{"sum the model made", q84, `{"found":true,"answer":"受理和不予受理共84件,审结加起诉共89件。","sections":["一(六)1"]}`, "89件", "89件"},
 		{"garbage", q84, `I think the answer is 86`, "86", "JSON"},
+		{"another figure of the section", q84, `{"found":true,"answer":"2023年受理了68件行政复议申请。","sections":["一(六)1"]}`, "受理了68件", "84件"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
