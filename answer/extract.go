@@ -81,6 +81,18 @@ var unitCues = []struct {
 	{regexp.MustCompile(`什么时候|哪天|哪一天|日期|几月几[日号]`), "", knowledge.KindDate},
 }
 
+// answeredBy reports whether figures can answer what is asked: a date for
+// "什么时候", a count or share for "多少": 2023年11月6日 is no answer to
+// 多少.
+func (k ask) answeredBy(fs []knowledge.Figure) bool {
+	return slices.ContainsFunc(fs, func(f knowledge.Figure) bool {
+		if k.hasUnit && k.kind == knowledge.KindDate {
+			return f.Kind == knowledge.KindDate
+		}
+		return f.Kind == knowledge.KindNumber || f.Kind == knowledge.KindPercent
+	})
+}
+
 func readAsk(texts ...string) ask {
 	var k ask
 	for _, t := range texts {
@@ -180,10 +192,10 @@ func (a *Answerer) answer(question string, history []Turn) Answer {
 	// sentences answer it, in the unit it asks for: not by 4727人次 for the
 	// whole county when it asks about one town, nor by a sum of money from
 	// another sentence when it asks 多少钱.
-	if k.quantity && !byTopic && slices.ContainsFunc(picked, func(c candidate) bool { return hasNumber(c.figures) }) {
+	if k.quantity && !byTopic && slices.ContainsFunc(picked, func(c candidate) bool { return k.answeredBy(c.figures) }) {
 		byFigures := make([]bool, len(spans))
 		for _, c := range picked {
-			if hasNumber(c.figures) && (!k.hasUnit || hasFigure(c.figures, k.unit, k.kind)) {
+			if k.answeredBy(c.figures) && (!k.hasUnit || hasFigure(c.figures, k.unit, k.kind)) {
 				cover(spans, byFigures, c)
 			}
 		}
@@ -204,7 +216,7 @@ func (a *Answerer) answer(question string, history []Turn) Answer {
 		}
 		ans.Citations = append(ans.Citations, cit)
 	}
-	noNumber := k.quantity && !slices.ContainsFunc(picked, func(c candidate) bool { return hasNumber(c.figures) })
+	noNumber := k.quantity && !slices.ContainsFunc(picked, func(c candidate) bool { return k.answeredBy(c.figures) })
 	// "The report gives no number" claims the report speaks of exactly
 	// this: it needs the question covered nearly in full.
 	if noNumber && coverage(spans, covered) < noNumberCoverage {

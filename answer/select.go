@@ -143,7 +143,7 @@ func (a *Answerer) candidates(q query, k ask) []candidate {
 		c.score += rankCredit * total * c.hit.Score / hits[0].Score
 		// A figure counts for as much of the question as its sentence
 		// covers: 出庭应诉率达100% is no answer to 败诉率.
-		if k.quantity && hasNumber(c.figures) {
+		if k.quantity && k.answeredBy(c.figures) {
 			c.score += figureCredit * own
 			if k.hasUnit && hasFigure(c.figures, k.unit, k.kind) {
 				c.score += unitCredit * own
@@ -420,7 +420,7 @@ func leadClauses(ix *knowledge.Index, picked []candidate, focus []string, k ask)
 		for _, cl := range clauseSpans(c.sentence) {
 			text := c.sentence[cl[0]:cl[1]]
 			fs := knowledge.ExtractFigures(text)
-			x := clause{start: cl[0], end: cl[1], number: hasNumber(fs), unit: k.hasUnit && hasFigure(fs, k.unit, k.kind)}
+			x := clause{start: cl[0], end: cl[1], number: k.answeredBy(fs), unit: k.hasUnit && hasFigure(fs, k.unit, k.kind)}
 			rest := text
 			for _, f := range fs {
 				rest = strings.Replace(rest, f.Raw, "", 1)

@@ -284,7 +284,9 @@ func (ix *Index) Analyze(question string) Query {
 				continue
 			}
 			add(Fold(e.Term), nil)
-			if ix.own[e.Word] {
+			// A word's first term is its synonym (金额 → 资金); the others
+			// are only related (律师 → 法律咨询) and help the search.
+			if ix.own[e.Word] && (len(q.Synonyms[e.Word]) == 0 && ix.lexicon.first(e.Word) == e.Term) {
 				if q.Synonyms == nil {
 					q.Synonyms = map[string][]string{}
 				}

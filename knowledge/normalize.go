@@ -119,6 +119,14 @@ func longestAt(s string, offs []int, i, maxLen int, ok func(w string, n int) boo
 	return 0
 }
 
+// first is the first report term of a thesaurus word.
+func (lx *Lexicon) first(w string) string {
+	if t := lx.synonyms[w]; len(t) > 0 {
+		return t[0]
+	}
+	return ""
+}
+
 // Expansion is a report term that stands for a colloquial word of a
 // question. Main marks the entry's first term: the one an answer must
 // contain; the others only help the search.

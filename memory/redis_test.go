@@ -241,11 +241,12 @@ func TestModelBudget(t *testing.T) {
 	}
 	a, b := mk(), mk()
 	ctx := context.Background()
-	a.Ask(ctx, "1", q84)
-	b.Ask(ctx, "2", "法律咨询多少人次?")
+	a.Ask(ctx, "1", q84)         // one call, accepted
+	b.Ask(ctx, "2", "法律咨询多少人次?") // the reply lacks 4727人次: a call and a retry
+	spent := model.calls.Load()
 	ans, _ := a.Ask(ctx, "3", "免罚金额是多少?")
-	if model.calls.Load() != 2 || ans.Fallback != answer.FallbackBudget || !strings.Contains(ans.Text, "185.351万元") {
-		t.Errorf("%d model calls; third answer fallback %q:\n%s", model.calls.Load(), ans.Fallback, ans.Text)
+	if spent < 2 || model.calls.Load() != spent || ans.Fallback != answer.FallbackBudget || !strings.Contains(ans.Text, "185.351万元") {
+		t.Errorf("%d model calls, then %d; third answer fallback %q:\n%s", spent, model.calls.Load(), ans.Fallback, ans.Text)
 	}
 }
 
