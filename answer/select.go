@@ -38,18 +38,6 @@ type candidate struct {
 
 func (c candidate) has(t string) bool { return c.inText[t] || c.inHead[t] }
 
-// terms are the terms of the sentence and its headings.
-func (c candidate) terms() map[string]bool {
-	m := make(map[string]bool, len(c.inText)+len(c.inHead))
-	for t := range c.inText {
-		m[t] = true
-	}
-	for t := range c.inHead {
-		m[t] = true
-	}
-	return m
-}
-
 // parsedSection is a section split into sentences with their terms and
 // figures, and the terms of its headings: what answering reads of it.
 type parsedSection struct {

@@ -127,7 +127,8 @@ func (c *Client) complete(ctx context.Context, msgs []answer.Message) (string, e
 		return "", fmt.Errorf("%w: waited for a turn: %v", answer.ErrModelTimeout, ctx.Err())
 	}
 	req := openai.ChatCompletionRequest{
-		Model:       c.cfg.Model,
+		Model: c.cfg.Model,
+		//lint:ignore SA1019 max_tokens is what OpenAI-compatible servers (DeepSeek, Qwen, Ollama, vLLM) read
 		MaxTokens:   c.cfg.MaxTokens,
 		Temperature: 0,
 		Messages:    make([]openai.ChatCompletionMessage, len(msgs)),
