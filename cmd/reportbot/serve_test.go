@@ -33,6 +33,30 @@ type served struct {
 	stderr *logtest.Buffer
 }
 
+// hookSecret is the webhook secret of the tests run in webhook mode.
+const hookSecret = "tests_webhook_secret_0123"
+
+// eachMode runs a test against serve by long polling, then by webhook.
+func eachMode(t *testing.T, env map[string]string, f func(t *testing.T, s *served)) {
+	for _, mode := range []string{"polling", "webhook"} {
+		t.Run(mode, func(t *testing.T) {
+			e := map[string]string{}
+			for k, v := range env {
+				e[k] = v
+			}
+			if mode == "webhook" {
+				e["TELEGRAM_WEBHOOK_URL"] = "https://bot.example.org/telegram"
+				e["TELEGRAM_WEBHOOK_SECRET"] = hookSecret
+			}
+			s := startServe(t, e)
+			if mode == "webhook" {
+				s.api.DeliverTo("http://"+s.addr+"/telegram", hookSecret)
+			}
+			f(t, s)
+		})
+	}
+}
+
 func startServe(t *testing.T, extraEnv map[string]string) *served {
 	t.Helper()
 	api := tgfake.Start(t, botToken)
@@ -114,142 +138,148 @@ func sentTo(sent []tgfake.Sent, chat int64) []tgfake.Sent {
 }
 
 func TestServeAnswers(t *testing.T) {
-	s := startServe(t, nil)
-	s.api.Push(1, private(11, 100, "/start"))
-	s.api.Push(2, private(12, 100, "行政复议收到多少件申请?"))
-	s.api.Push(3, private(13, 100, "那受理了几件?"))
-	sent := sentTo(s.api.WaitSent(3, 10*time.Second), 100)
-	if len(sent) != 3 {
-		t.Fatalf("%d messages sent, want 3: %+v", len(sent), sent)
-	}
-	if !strings.Contains(sent[0].Text, "行政复议收到多少件申请?") || sent[0].ReplyTo != 11 {
-		t.Errorf("/start reply: %+v", sent[0])
-	}
-	if !strings.Contains(sent[1].Text, "收到84件行政复议申请") || !strings.Contains(sent[1].Text, "<i>来源:一(六)1 持续深化行政复议改革成果</i>") || sent[1].ReplyTo != 12 {
-		t.Errorf("answer: %+v", sent[1])
-	}
-	if len(sent[1].Keyboard) != 2 || sent[1].Keyboard[0][0].CallbackData != "src:0:一(六)1" {
-		t.Errorf("no 查看原文 button: %+v", sent[1].Keyboard)
-	}
-	if !strings.Contains(sent[2].Text, "受理68件") || sent[2].ReplyTo != 13 {
-		t.Errorf("follow-up: %+v", sent[2])
-	}
-	logs := s.stderr.String()
-	if !strings.Contains(logs, "msg=answered") || !strings.Contains(logs, "conv_hash=") || !strings.Contains(logs, "mode=extractive") ||
-		!strings.Contains(logs, "sections=[一(六)1]") || strings.Contains(logs, "行政复议收到多少件申请") {
-		t.Errorf("answer log lines (with the question's text kept out):\n%s", logs)
-	}
-	if len(s.api.Calls("setMyCommands")) != 1 || len(s.api.Calls("sendChatAction")) < 2 {
-		t.Errorf("setMyCommands %d, typing %d", len(s.api.Calls("setMyCommands")), len(s.api.Calls("sendChatAction")))
-	}
+	eachMode(t, nil, func(t *testing.T, s *served) {
+		s.api.Push(1, private(11, 100, "/start"))
+		s.api.Push(2, private(12, 100, "行政复议收到多少件申请?"))
+		s.api.Push(3, private(13, 100, "那受理了几件?"))
+		sent := sentTo(s.api.WaitSent(3, 10*time.Second), 100)
+		if len(sent) != 3 {
+			t.Fatalf("%d messages sent, want 3: %+v", len(sent), sent)
+		}
+		if !strings.Contains(sent[0].Text, "行政复议收到多少件申请?") || sent[0].ReplyTo != 11 {
+			t.Errorf("/start reply: %+v", sent[0])
+		}
+		if !strings.Contains(sent[1].Text, "收到84件行政复议申请") || !strings.Contains(sent[1].Text, "<i>来源:一(六)1 持续深化行政复议改革成果</i>") || sent[1].ReplyTo != 12 {
+			t.Errorf("answer: %+v", sent[1])
+		}
+		if len(sent[1].Keyboard) != 2 || sent[1].Keyboard[0][0].CallbackData != "src:0:一(六)1" {
+			t.Errorf("no 查看原文 button: %+v", sent[1].Keyboard)
+		}
+		if !strings.Contains(sent[2].Text, "受理68件") || sent[2].ReplyTo != 13 {
+			t.Errorf("follow-up: %+v", sent[2])
+		}
+		logs := s.stderr.String()
+		if !strings.Contains(logs, "msg=answered") || !strings.Contains(logs, "conv_hash=") || !strings.Contains(logs, "mode=extractive") ||
+			!strings.Contains(logs, "sections=[一(六)1]") || strings.Contains(logs, "行政复议收到多少件申请") {
+			t.Errorf("answer log lines (with the question's text kept out):\n%s", logs)
+		}
+		if len(s.api.Calls("setMyCommands")) != 1 || len(s.api.Calls("sendChatAction")) < 2 {
+			t.Errorf("setMyCommands %d, typing %d", len(s.api.Calls("setMyCommands")), len(s.api.Calls("sendChatAction")))
+		}
+	})
 }
 
 // TestServeOnce: an update Telegram sends again (not yet confirmed, or
 // after a restart) is answered once.
 func TestServeOnce(t *testing.T) {
-	s := startServe(t, nil)
-	s.api.Push(1, private(11, 100, "行政复议收到多少件申请?"))
-	s.api.WaitSent(1, 10*time.Second)
-	s.api.Push(1, private(11, 100, "行政复议收到多少件申请?"))
-	s.api.Push(2, private(12, 100, "法律咨询多少人次?"))
-	s.api.WaitSent(2, 10*time.Second)
-	time.Sleep(700 * time.Millisecond) // time for a second answer to the redelivered update, were there one
-	if sent := s.api.Sent(); len(sent) != 2 || !strings.Contains(sent[1].Text, "4727人次") {
-		t.Errorf("%d messages for 2 questions: %+v", len(sent), sent)
-	}
+	eachMode(t, nil, func(t *testing.T, s *served) {
+		s.api.Push(1, private(11, 100, "行政复议收到多少件申请?"))
+		s.api.WaitSent(1, 10*time.Second)
+		s.api.Push(1, private(11, 100, "行政复议收到多少件申请?"))
+		s.api.Push(2, private(12, 100, "法律咨询多少人次?"))
+		s.api.WaitSent(2, 10*time.Second)
+		time.Sleep(700 * time.Millisecond) // time for a second answer to the redelivered update, were there one
+		if sent := s.api.Sent(); len(sent) != 2 || !strings.Contains(sent[1].Text, "4727人次") {
+			t.Errorf("%d messages for 2 questions: %+v", len(sent), sent)
+		}
+	})
 }
 
 // TestServeOrder: one chat's questions, arriving at once, are answered in
 // order while other chats go on in parallel.
 func TestServeOrder(t *testing.T) {
-	s := startServe(t, nil)
-	qs := []string{"行政复议收到多少件申请?", "法律咨询多少人次?", "免罚金额是多少?"}
-	for i, q := range qs {
-		s.api.Push(i+1, private(20+i, 200, q))
-		s.api.Push(10+i, private(30+i, 300+int64(i), q))
-	}
-	sent := s.api.WaitSent(6, 15*time.Second)
-	mine := sentTo(sent, 200)
-	if len(mine) != 3 {
-		t.Fatalf("%d answers in chat 200", len(mine))
-	}
-	for i, m := range mine {
-		if m.ReplyTo != 20+i {
-			t.Errorf("answer %d replies to %d, want %d (order lost)", i, m.ReplyTo, 20+i)
+	eachMode(t, nil, func(t *testing.T, s *served) {
+		qs := []string{"行政复议收到多少件申请?", "法律咨询多少人次?", "免罚金额是多少?"}
+		for i, q := range qs {
+			s.api.Push(i+1, private(20+i, 200, q))
+			s.api.Push(10+i, private(30+i, 300+int64(i), q))
 		}
-	}
+		sent := s.api.WaitSent(6, 15*time.Second)
+		mine := sentTo(sent, 200)
+		if len(mine) != 3 {
+			t.Fatalf("%d answers in chat 200", len(mine))
+		}
+		for i, m := range mine {
+			if m.ReplyTo != 20+i {
+				t.Errorf("answer %d replies to %d, want %d (order lost)", i, m.ReplyTo, 20+i)
+			}
+		}
+	})
 }
 
 func TestServeBadInput(t *testing.T) {
-	s := startServe(t, nil)
-	sticker := private(11, 100, "")
-	delete(sticker["message"].(map[string]any), "text")
-	sticker["message"].(map[string]any)["sticker"] = map[string]any{"file_id": "x", "width": 1, "height": 1}
-	s.api.Push(1, sticker)
-	s.api.Push(2, private(12, 100, strings.Repeat("长", 600)))
-	s.api.Push(3, map[string]any{"edited_message": private(13, 100, "行政复议收到多少件?")["message"]})
-	s.api.Push(4, map[string]any{"channel_post": message(14, -1001, "channel", 1, "行政复议收到多少件?")["message"]})
-	s.api.Push(5, private(15, 100, "/fly"))
-	s.api.Push(6, map[string]any{"callback_query": map[string]any{"id": "cb1", "from": map[string]any{"id": 100, "is_bot": false, "first_name": "u"},
-		"message": map[string]any{"message_id": 16, "date": 1, "chat": map[string]any{"id": 100, "type": "private"}}, "data": "src:9:一(九)9"}})
-	s.api.Push(7, map[string]any{"callback_query": map[string]any{"id": "cb2", "from": map[string]any{"id": 100, "is_bot": false, "first_name": "u"},
-		"message": map[string]any{"message_id": 16, "date": 1, "chat": map[string]any{"id": 100, "type": "private"}}, "data": "src:0:一(六)1"}})
-	s.api.WaitSent(4, 15*time.Second)
-	time.Sleep(700 * time.Millisecond) // time for replies to the updates that must get none
-	sent := sentTo(s.api.Sent(), 100)
-	want := []string{"请用文字提问", "问题太长", "/sections", "分宜县人民政府行政复议委员会"}
-	if len(sent) != len(want) {
-		t.Fatalf("%d messages, want %d: %+v", len(sent), len(want), sent)
-	}
-	for i, w := range want {
-		if !strings.Contains(sent[i].Text, w) {
-			t.Errorf("message %d = %q, want it to say %q", i, sent[i].Text, w)
+	eachMode(t, nil, func(t *testing.T, s *served) {
+		sticker := private(11, 100, "")
+		delete(sticker["message"].(map[string]any), "text")
+		sticker["message"].(map[string]any)["sticker"] = map[string]any{"file_id": "x", "width": 1, "height": 1}
+		s.api.Push(1, sticker)
+		s.api.Push(2, private(12, 100, strings.Repeat("长", 600)))
+		s.api.Push(3, map[string]any{"edited_message": private(13, 100, "行政复议收到多少件?")["message"]})
+		s.api.Push(4, map[string]any{"channel_post": message(14, -1001, "channel", 1, "行政复议收到多少件?")["message"]})
+		s.api.Push(5, private(15, 100, "/fly"))
+		s.api.Push(6, map[string]any{"callback_query": map[string]any{"id": "cb1", "from": map[string]any{"id": 100, "is_bot": false, "first_name": "u"},
+			"message": map[string]any{"message_id": 16, "date": 1, "chat": map[string]any{"id": 100, "type": "private"}}, "data": "src:9:一(九)9"}})
+		s.api.Push(7, map[string]any{"callback_query": map[string]any{"id": "cb2", "from": map[string]any{"id": 100, "is_bot": false, "first_name": "u"},
+			"message": map[string]any{"message_id": 16, "date": 1, "chat": map[string]any{"id": 100, "type": "private"}}, "data": "src:0:一(六)1"}})
+		s.api.WaitSent(4, 15*time.Second)
+		time.Sleep(700 * time.Millisecond) // time for replies to the updates that must get none
+		sent := sentTo(s.api.Sent(), 100)
+		want := []string{"请用文字提问", "问题太长", "/sections", "分宜县人民政府行政复议委员会"}
+		if len(sent) != len(want) {
+			t.Fatalf("%d messages, want %d: %+v", len(sent), len(want), sent)
 		}
-	}
-	cbs := s.api.Calls("answerCallbackQuery")
-	if len(cbs) != 2 || cbs[0].Values["text"] != "这个按钮已失效,请重新提问。" {
-		t.Errorf("callback answers: %+v", cbs)
-	}
+		for i, w := range want {
+			if !strings.Contains(sent[i].Text, w) {
+				t.Errorf("message %d = %q, want it to say %q", i, sent[i].Text, w)
+			}
+		}
+		cbs := s.api.Calls("answerCallbackQuery")
+		if len(cbs) != 2 || cbs[0].Values["text"] != "这个按钮已失效,请重新提问。" {
+			t.Errorf("callback answers: %+v", cbs)
+		}
+	})
 }
 
 func TestServeGroup(t *testing.T) {
-	s := startServe(t, nil)
-	const group = -500
-	s.api.Push(1, message(11, group, "supergroup", 1, "行政复议收到多少件申请?"))
-	s.api.Push(2, message(12, group, "supergroup", 1, "@report_bot 行政复议收到多少件申请?"))
-	s.api.Push(3, message(13, group, "supergroup", 2, "@report_bot 那受理了几件?"))
-	s.api.Push(4, message(14, group, "supergroup", 1, "@report_bot 那受理了几件?"))
-	s.api.Push(5, message(15, group, "supergroup", 2, "/help@other_bot"))
-	s.api.WaitSent(3, 15*time.Second)
-	time.Sleep(700 * time.Millisecond) // time for replies to the messages that must get none
-	sent := sentTo(s.api.Sent(), group)
-	if len(sent) != 3 {
-		t.Fatalf("%d messages in the group, want 3 (a mention each): %+v", len(sent), sent)
-	}
-	byReply := map[int]string{}
-	for _, m := range sent {
-		byReply[m.ReplyTo] = m.Text
-	}
-	if !strings.Contains(byReply[12], "84件") || !strings.Contains(byReply[14], "68件") || byReply[13] == "" {
-		t.Errorf("replies by question: %v", byReply)
-	}
+	eachMode(t, nil, func(t *testing.T, s *served) {
+		const group = -500
+		s.api.Push(1, message(11, group, "supergroup", 1, "行政复议收到多少件申请?"))
+		s.api.Push(2, message(12, group, "supergroup", 1, "@report_bot 行政复议收到多少件申请?"))
+		s.api.Push(3, message(13, group, "supergroup", 2, "@report_bot 那受理了几件?"))
+		s.api.Push(4, message(14, group, "supergroup", 1, "@report_bot 那受理了几件?"))
+		s.api.Push(5, message(15, group, "supergroup", 2, "/help@other_bot"))
+		s.api.WaitSent(3, 15*time.Second)
+		time.Sleep(700 * time.Millisecond) // time for replies to the messages that must get none
+		sent := sentTo(s.api.Sent(), group)
+		if len(sent) != 3 {
+			t.Fatalf("%d messages in the group, want 3 (a mention each): %+v", len(sent), sent)
+		}
+		byReply := map[int]string{}
+		for _, m := range sent {
+			byReply[m.ReplyTo] = m.Text
+		}
+		if !strings.Contains(byReply[12], "84件") || !strings.Contains(byReply[14], "68件") || byReply[13] == "" {
+			t.Errorf("replies by question: %v", byReply)
+		}
+	})
 }
 
 func TestServeCommands(t *testing.T) {
-	s := startServe(t, nil)
-	for i, c := range []string{"/sections", "/source 一(六)1", "/source 九", "/about", "/reset", "/help"} {
-		s.api.Push(i+1, private(10+i, 100, c))
-	}
-	sent := sentTo(s.api.WaitSent(6, 15*time.Second), 100)
-	want := []string{"一(六)5三是 提升普法针对性", "实质性化解率87.3%", "没有找到章节“九”", "2025-06-25 15:27", "已清空", "/source"}
-	if len(sent) != len(want) {
-		t.Fatalf("%d messages: %+v", len(sent), sent)
-	}
-	for i, w := range want {
-		if !strings.Contains(sent[i].Text, w) {
-			t.Errorf("reply %d = %q, want %q", i, sent[i].Text, w)
+	eachMode(t, nil, func(t *testing.T, s *served) {
+		for i, c := range []string{"/sections", "/source 一(六)1", "/source 九", "/about", "/reset", "/help"} {
+			s.api.Push(i+1, private(10+i, 100, c))
 		}
-	}
+		sent := sentTo(s.api.WaitSent(6, 15*time.Second), 100)
+		want := []string{"一(六)5三是 提升普法针对性", "实质性化解率87.3%", "没有找到章节“九”", "2025-06-25 15:27", "已清空", "/source"}
+		if len(sent) != len(want) {
+			t.Fatalf("%d messages: %+v", len(sent), sent)
+		}
+		for i, w := range want {
+			if !strings.Contains(sent[i].Text, w) {
+				t.Errorf("reply %d = %q, want %q", i, sent[i].Text, w)
+			}
+		}
+	})
 }
 
 // TestServeFlood: a 429 with retry_after is waited out and the message is
@@ -486,40 +516,41 @@ func TestServeReload(t *testing.T) {
 // TestServeFeedback: 👍/👎 under an answer are stored with its question
 // and counted; /stats shows them to an admin and politely refuses others.
 func TestServeFeedback(t *testing.T) {
-	s := startServe(t, map[string]string{"REPORTBOT_ADMINS": "100"})
-	s.api.Push(1, private(11, 100, "行政复议收到多少件申请?"))
-	sent := s.api.WaitSent(1, 10*time.Second)
-	if len(sent) != 1 || len(sent[0].Keyboard) != 2 || len(sent[0].Keyboard[1]) != 2 {
-		t.Fatalf("no 👍/👎 under the answer: %+v", sent)
-	}
-	up := sent[0].Keyboard[1][0]
-	if up.Text != "👍" || !strings.HasPrefix(up.CallbackData, "fb:+:") {
-		t.Fatalf("👍 button %+v", up)
-	}
-	cb := func(n int, id, data string, from int64) map[string]any {
-		return map[string]any{"callback_query": map[string]any{"id": id, "from": map[string]any{"id": from, "is_bot": false, "first_name": "u"},
-			"message": map[string]any{"message_id": sent[0].MessageID, "date": 1, "chat": map[string]any{"id": 100, "type": "private"}}, "data": data}}
-	}
-	s.api.Push(2, cb(2, "v1", up.CallbackData, 100))
-	s.api.Push(3, cb(3, "v2", "fb:+:0123456789abcdef", 100))
-	s.api.Push(4, private(14, 100, "/stats"))
-	s.api.Push(5, private(15, 200, "/stats"))
-	got := s.api.WaitSent(3, 15*time.Second)
-	if len(got) != 3 {
-		t.Fatalf("%d messages: %+v", len(got), got)
-	}
-	stats, refusal := sentTo(got, 100)[1].Text, sentTo(got, 200)[0].Text
-	if !strings.Contains(stats, "回答 1 次") || !strings.Contains(stats, "👍 1,👎 0") || !strings.Contains(stats, "行政复议收到多少件申请?(1 次)") {
-		t.Errorf("/stats for the admin: %q", stats)
-	}
-	if !strings.Contains(refusal, "只对管理员开放") {
-		t.Errorf("/stats for another user: %q", refusal)
-	}
-	cbs := s.api.Calls("answerCallbackQuery")
-	if len(cbs) != 2 || cbs[0].Values["text"] != "谢谢你的反馈!" || cbs[1].Values["text"] != "这个按钮已失效,请重新提问。" {
-		t.Errorf("callback answers: %+v", cbs)
-	}
-	if _, m := get(t, "http://"+s.addr+"/metrics"); !strings.Contains(m, `reportbot_feedback_total{vote="up"} 1`) {
-		t.Error("the vote is not counted in /metrics")
-	}
+	eachMode(t, map[string]string{"REPORTBOT_ADMINS": "100"}, func(t *testing.T, s *served) {
+		s.api.Push(1, private(11, 100, "行政复议收到多少件申请?"))
+		sent := s.api.WaitSent(1, 10*time.Second)
+		if len(sent) != 1 || len(sent[0].Keyboard) != 2 || len(sent[0].Keyboard[1]) != 2 {
+			t.Fatalf("no 👍/👎 under the answer: %+v", sent)
+		}
+		up := sent[0].Keyboard[1][0]
+		if up.Text != "👍" || !strings.HasPrefix(up.CallbackData, "fb:+:") {
+			t.Fatalf("👍 button %+v", up)
+		}
+		cb := func(n int, id, data string, from int64) map[string]any {
+			return map[string]any{"callback_query": map[string]any{"id": id, "from": map[string]any{"id": from, "is_bot": false, "first_name": "u"},
+				"message": map[string]any{"message_id": sent[0].MessageID, "date": 1, "chat": map[string]any{"id": 100, "type": "private"}}, "data": data}}
+		}
+		s.api.Push(2, cb(2, "v1", up.CallbackData, 100))
+		s.api.Push(3, cb(3, "v2", "fb:+:0123456789abcdef", 100))
+		s.api.Push(4, private(14, 100, "/stats"))
+		s.api.Push(5, private(15, 200, "/stats"))
+		got := s.api.WaitSent(3, 15*time.Second)
+		if len(got) != 3 {
+			t.Fatalf("%d messages: %+v", len(got), got)
+		}
+		stats, refusal := sentTo(got, 100)[1].Text, sentTo(got, 200)[0].Text
+		if !strings.Contains(stats, "回答 1 次") || !strings.Contains(stats, "👍 1,👎 0") || !strings.Contains(stats, "行政复议收到多少件申请?(1 次)") {
+			t.Errorf("/stats for the admin: %q", stats)
+		}
+		if !strings.Contains(refusal, "只对管理员开放") {
+			t.Errorf("/stats for another user: %q", refusal)
+		}
+		cbs := s.api.Calls("answerCallbackQuery")
+		if len(cbs) != 2 || cbs[0].Values["text"] != "谢谢你的反馈!" || cbs[1].Values["text"] != "这个按钮已失效,请重新提问。" {
+			t.Errorf("callback answers: %+v", cbs)
+		}
+		if _, m := get(t, "http://"+s.addr+"/metrics"); !strings.Contains(m, `reportbot_feedback_total{vote="up"} 1`) {
+			t.Error("the vote is not counted in /metrics")
+		}
+	})
 }

@@ -5,6 +5,7 @@
 package tgfake
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -50,19 +51,21 @@ type Server struct {
 	// Delay answers getUpdates long polls after at most this long.
 	PollWait time.Duration
 
-	mu        sync.Mutex
-	updates   []json.RawMessage // pending, by update_id
-	ids       []int
-	nextMsgID int
-	sent      []Sent
-	calls     []Call
-	lastSent  map[int64]time.Time
-	known     map[int64]map[int]bool // message IDs that exist, per chat
-	force429  map[int64]int          // chat → seconds, for its next sendMessage
-	offsets   []int
-	wake      chan struct{}
-	changed   chan struct{} // closed, and replaced, at every message sent
-	failing   int           // sendMessage requests still to fail with a 502
+	mu         sync.Mutex
+	updates    []json.RawMessage // pending, by update_id
+	ids        []int
+	nextMsgID  int
+	sent       []Sent
+	calls      []Call
+	lastSent   map[int64]time.Time
+	known      map[int64]map[int]bool // message IDs that exist, per chat
+	force429   map[int64]int          // chat → seconds, for its next sendMessage
+	offsets    []int
+	wake       chan struct{}
+	changed    chan struct{} // closed, and replaced, at every message sent
+	failing    int           // sendMessage requests still to fail with a 502
+	hookURL    string        // where Push posts updates, once set
+	hookSecret string
 }
 
 // Start serves the fake API for the test.
@@ -78,8 +81,17 @@ func Start(t testing.TB, token string) *Server {
 // Endpoint is the API's URL format for TELEGRAM_API_ENDPOINT.
 func (s *Server) Endpoint() string { return s.srv.URL + "/bot%s/%s" }
 
-// Push queues an update; its message, if any, becomes a message the bot
-// may reply to.
+// DeliverTo makes Push post updates to a webhook, with its secret, as
+// Telegram does once a webhook is set, instead of queuing them for
+// getUpdates.
+func (s *Server) DeliverTo(url, secret string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hookURL, s.hookSecret = url, secret
+}
+
+// Push sends an update: queued for getUpdates, or posted to the webhook.
+// Its message, if any, becomes a message the bot may reply to.
 func (s *Server) Push(id int, update map[string]any) {
 	update["update_id"] = id
 	raw, err := json.Marshal(update)
@@ -87,19 +99,45 @@ func (s *Server) Push(id int, update map[string]any) {
 		s.t.Fatal(err)
 	}
 	s.mu.Lock()
-	s.updates = append(s.updates, raw)
-	s.ids = append(s.ids, id)
 	for _, k := range []string{"message", "edited_message", "channel_post"} {
 		if m, ok := update[k].(map[string]any); ok {
 			chat := m["chat"].(map[string]any)["id"].(int64)
 			s.remember(chat, m["message_id"].(int))
 		}
 	}
+	hook, secret := s.hookURL, s.hookSecret
+	if hook == "" {
+		s.updates = append(s.updates, raw)
+		s.ids = append(s.ids, id)
+	}
 	s.mu.Unlock()
+	if hook != "" {
+		s.post(hook, secret, raw)
+		return
+	}
 	select {
 	case s.wake <- struct{}{}:
 	default:
 	}
+}
+
+// post delivers an update to the webhook, waiting for it to listen.
+func (s *Server) post(url, secret string, raw []byte) {
+	for range 100 {
+		req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(raw))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				s.t.Errorf("webhook answered %s", resp.Status)
+			}
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	s.t.Errorf("webhook %s not listening", url)
 }
 
 // Fail makes the next n sendMessage requests fail with a 502 page that is
