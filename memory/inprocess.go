@@ -2,6 +2,7 @@ package memory
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -125,26 +126,15 @@ func (m *InProcess) incr(key string, n int64, now, expires time.Time) int64 {
 
 // sweep drops what has expired, so that memory stays bounded.
 func (m *InProcess) sweep(now time.Time) {
-	for k, e := range m.convs {
-		if !now.Before(e.expires) {
-			delete(m.convs, k)
-		}
-	}
-	for k, e := range m.cache {
-		if !now.Before(e.expires) {
-			delete(m.cache, k)
-		}
-	}
-	for k, e := range m.count {
-		if !now.Before(e.expires) {
-			delete(m.count, k)
-		}
-	}
-	for k, e := range m.refs {
-		if !now.Before(e.expires) {
-			delete(m.refs, k)
-		}
-	}
+	expire(m.convs, now)
+	expire(m.cache, now)
+	expire(m.count, now)
+	expire(m.refs, now)
+}
+
+// expire drops the entries of m that have expired by now.
+func expire[T any](m map[string]entry[T], now time.Time) {
+	maps.DeleteFunc(m, func(_ string, e entry[T]) bool { return !now.Before(e.expires) })
 }
 
 // Vote records a 👍 or 👎 on the answer ref names; false when no answer has
