@@ -389,7 +389,13 @@ func askedFigures(ext Answer) []knowledge.Figure {
 // must be one of the figures of the allowed sections. It returns the text's
 // figures and the sections that hold them, or the first figure none holds.
 func checkFigures(text string, allowed []section) ([]knowledge.Figure, map[*knowledge.Section]bool, *knowledge.Figure) {
-	figs := knowledge.ExtractFigures(knowledge.FoldRunes(text))
+	// Section IDs written in the text ("见一(六)1") are no figures.
+	for _, s := range allowed {
+		if utf8.RuneCountInString(s.sec.ID) > 1 {
+			text = strings.ReplaceAll(text, s.sec.ID, " ")
+		}
+	}
+	figs := knowledge.ExtractFiguresStrict(knowledge.FoldRunes(text))
 	holding := map[*knowledge.Section]bool{}
 	for i := range figs {
 		found := false

@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -57,6 +58,34 @@ func TestExtractFigures(t *testing.T) {
 				t.Errorf("ExtractFigures(%q)[%d] = %+v, want %+v", tt.text, i, g, w)
 			}
 		}
+	}
+}
+
+func TestExtractFiguresStrict(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string // raw figures
+	}{
+		{"收到八十四,实质性化解率百分之八十七点三", []string{"八十四", "百分之八十七点三"}},
+		{"一是深化学习,二是抓好宣讲", nil},
+		{"共十期培训", []string{"十期"}},
+		{"收到九十四", []string{"九十四"}},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, f := range ExtractFiguresStrict(tt.text) {
+			got = append(got, f.Raw)
+		}
+		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("ExtractFiguresStrict(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+	pct := ExtractFiguresStrict("百分之八十七点三")[0]
+	if pct.Kind != KindPercent || pct.Value != 87.3 || !pct.Equal(ExtractFigures("87.3%")[0]) {
+		t.Errorf("百分之八十七点三 = %+v, want 87.3%%", pct)
+	}
+	if n := ExtractFiguresStrict("八十四")[0]; !n.Matches(ExtractFigures("84件")[0]) {
+		t.Errorf("八十四 does not match 84件")
 	}
 }
 

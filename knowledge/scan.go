@@ -12,7 +12,15 @@ import (
 // to fill in. It is a hand-written scanner: answers are checked with it on
 // every reply of a language model, where a regular expression of all the
 // forms cost ten times as much.
-func ExtractFigures(text string) []Figure {
+func ExtractFigures(text string) []Figure { return extract(text, false) }
+
+// ExtractFiguresStrict also finds numbers written in Chinese without a
+// measure word (八十四, 百分之八十七点三): what checking a model's words
+// needs, where a number must not slip through for want of its unit. Report
+// text is read with ExtractFigures, where 二十大 and 一是 are no figures.
+func ExtractFiguresStrict(text string) []Figure { return extract(text, true) }
+
+func extract(text string, strict bool) []Figure {
 	var out []Figure
 	docs := hasDocBracket(text)
 	for i := 0; i < len(text); {
@@ -21,7 +29,11 @@ func ExtractFigures(text string) []Figure {
 			i += n
 			continue
 		}
-		if f, end, ok := scanFigure(text, i, docs); ok {
+		f, end, ok := scanFigure(text, i, docs)
+		if !ok && strict {
+			f, end, ok = scanBareHan(text[i:], i)
+		}
+		if ok {
 			if a, ok := unitAlias[f.Unit]; ok {
 				f.Unit = a
 			}
@@ -34,6 +46,51 @@ func ExtractFigures(text string) []Figure {
 		i += n
 	}
 	return out
+}
+
+// scanBareHan reads a Chinese number with no measure word after it: a run of
+// two or more numeral characters, or 十, with a decimal part after 点; after
+// 百分之 it is a percentage. A lone 一 or 二 is a word (一是, 二是), not a
+// number.
+func scanBareHan(s string, i int) (Figure, int, bool) {
+	p, kind, unit := 0, KindNumber, ""
+	if strings.HasPrefix(s, "百分之") {
+		p, kind, unit = len("百分之"), KindPercent, "%"
+	}
+	start := p
+	runes := 0
+	for p < len(s) {
+		r, n := utf8.DecodeRuneInString(s[p:])
+		if !isHanNumeral(r) {
+			break
+		}
+		p += n
+		runes++
+	}
+	if runes == 0 || runes == 1 && kind == KindNumber && !strings.HasPrefix(s[start:], "十") {
+		return Figure{}, 0, false
+	}
+	v, ok := parseHanNumber(s[start:p])
+	if !ok {
+		return Figure{}, 0, false
+	}
+	if rest, ok := strings.CutPrefix(s[p:], "点"); ok {
+		frac, n := "", 0
+		for _, r := range rest {
+			d, isDigit := hanDigits[r]
+			if !isDigit {
+				break
+			}
+			frac += strconv.Itoa(d)
+			n += utf8.RuneLen(r)
+		}
+		if frac != "" {
+			f, _ := strconv.ParseFloat("0."+frac, 64)
+			v += f
+			p += len("点") + n
+		}
+	}
+	return Figure{Kind: kind, Unit: unit, Value: v}, i + p, true
 }
 
 // docOpen are the brackets that open a document number's year.

@@ -203,6 +203,8 @@ func TestRejected(t *testing.T) {
 		{"made-up section", q84, `{"found":true,"answer":"收到84件行政复议申请。","sections":["一(九)9"]}`, "一(九)9", "一(九)9"},
 		{"sum the model made", q84, `{"found":true,"answer":"受理和不予受理共84件,审结加起诉共89件。","sections":["一(六)1"]}`, "89件", "89件"},
 		{"garbage", q84, `I think the answer is 86`, "86", "JSON"},
+		{"a number without its unit", q84, `{"found":true,"answer":"2023年收到84件行政复议申请,实质性化解率百分之九十。","sections":["一(六)1"]}`, "百分之九十", "百分之九十"},
+		{"Chinese numerals without a unit", q84, `{"found":true,"answer":"收到84件,受理了六十九。","sections":["一(六)1"]}`, "六十九", "六十九"},
 		{"another figure of the section", q84, `{"found":true,"answer":"2023年受理了68件行政复议申请。","sections":["一(六)1"]}`, "受理了68件", "84件"},
 	}
 	for _, tt := range tests {
@@ -233,6 +235,16 @@ func TestRejected(t *testing.T) {
 				t.Errorf("stats: %d rejected, fallbacks %v", rejected, fb)
 			}
 		})
+	}
+}
+
+// TestSectionIDInText: a section ID written in the answer is no figure.
+func TestSectionIDInText(t *testing.T) {
+	api := &fakeAPI{reply: replies(`{"found":true,"answer":"收到84件行政复议申请(见一(六)1)。","sections":["一(六)1"]}`)}
+	a := setup(t, api, 5*time.Second, 2)
+	ans, _ := a.Ask(context.Background(), "c", q84)
+	if ans.Mode != answer.ModeLLM || len(api.requests()) != 1 {
+		t.Errorf("%d requests, answer (%s, %s):\n%s", len(api.requests()), ans.Mode, ans.Fallback, ans.Text)
 	}
 }
 
