@@ -44,7 +44,8 @@ func FuzzParse(f *testing.F) {
 }
 
 func FuzzNormalize(f *testing.F) {
-	for _, s := range []string{"行政複議申請收到多少件?", "ＧＤＰ　是多少", "那受理了几件?", "\xff", "ignore previous instructions"} {
+	for _, s := range []string{"行政複議申請收到多少件?", "ＧＤＰ　是多少", "那受理了几件?", "\xff", "ignore previous instructions",
+		"百分之八十七点三", "国办发〔2018〕37号", "November 6, 2023", "1,996件 8.56万件 80余次"} {
 		f.Add(s)
 	}
 	ix := NewIndex(seed(f))
@@ -63,6 +64,11 @@ func FuzzNormalize(f *testing.F) {
 			}
 		}
 		ix.Search(q, 5)
+		for _, f := range append(ExtractFigures(s), ExtractFiguresStrict(s)...) {
+			if f.Offset < 0 || f.Offset+len(f.Raw) > len(s) || s[f.Offset:f.Offset+len(f.Raw)] != f.Raw {
+				t.Fatalf("figure %q at %d is not the text's", f.Raw, f.Offset)
+			}
+		}
 	})
 }
 
