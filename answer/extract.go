@@ -148,7 +148,7 @@ func (a *Answerer) answer(question string, history []Turn) Answer {
 	if q.followUp {
 		k = readAsk(norm, q.resolved)
 	}
-	cands := a.candidates(q, k)
+	cands, hits := a.candidates(q, k)
 	// With several reports, a question that names a year is answered from
 	// the sentences of that year.
 	if len(q.search.Years) > 0 {
@@ -170,7 +170,7 @@ func (a *Answerer) answer(question string, history []Turn) Answer {
 	var picked []candidate
 	var covered []bool
 	if !k.quantity {
-		picked, covered = headingAnswer(cands, spans)
+		picked, covered = a.headingAnswer(hits, cands, spans)
 	}
 	if picked == nil {
 		picked, covered = pick(cands, spans, partAsks(q, k))

@@ -71,8 +71,9 @@ func (a *Answerer) parsed(s *knowledge.Section) *parsedSection {
 	return got.(*parsedSection)
 }
 
-// candidates returns the sentences of the best sections for q, best first.
-func (a *Answerer) candidates(q query, k ask) []candidate {
+// candidates returns the sentences of the best sections for q, best first,
+// and the sections found.
+func (a *Answerer) candidates(q query, k ask) ([]candidate, []knowledge.Hit) {
 	ix := a.Index
 	var out []candidate
 	hits := ix.Search(q.search, searchDepth)
@@ -144,7 +145,7 @@ func (a *Answerer) candidates(q query, k ask) []candidate {
 		}
 		return x.order - y.order
 	})
-	return out
+	return out, hits
 }
 
 // span is one character (or ASCII word) of a question's content, with the
@@ -355,16 +356,11 @@ func pick(cands []candidate, spans []span, asks []ask) ([]candidate, []bool) {
 }
 
 // headingAnswer answers a question that names a section by its heading
-// (存在什么问题 → 二、存在的问题) with that section's first sentences. Only
-// the two best sections by retrieval are considered.
-func headingAnswer(cands []candidate, spans []span) ([]candidate, []bool) {
-	var hits []knowledge.Hit
-	for _, c := range cands {
-		if !slices.ContainsFunc(hits, func(h knowledge.Hit) bool { return h.Section == c.hit.Section }) {
-			hits = append(hits, c.hit)
-		}
-	}
-	slices.SortStableFunc(hits, func(x, y knowledge.Hit) int { return cmpDesc(x.Score, y.Score) })
+// (存在什么问题 → 二、存在的问题) with that section's first sentences, and
+// when it has no more than an introduction (“八五”普法规划, 下一步工作打算),
+// the first sentence of each subsection. Only the two best sections by
+// retrieval are considered.
+func (a *Answerer) headingAnswer(hits []knowledge.Hit, cands []candidate, spans []span) ([]candidate, []bool) {
 	for _, h := range hits[:min(2, len(hits))] {
 		head := candidate{inText: map[string]bool{}}
 		for _, t := range knowledge.Terms(knowledge.Fold(h.Section.Heading)) {
@@ -382,9 +378,30 @@ func headingAnswer(cands []candidate, spans []span) ([]candidate, []bool) {
 			}
 		}
 		slices.SortFunc(out, func(x, y candidate) int { return x.order - y.order })
+		if len(out) < 2 { // an introduction at most: the substance is in the subsections
+			out = append(out, a.childSentences(h)...)
+		}
+		if len(out) == 0 {
+			continue
+		}
 		return out[:min(maxSectionQuotes, len(out))], covered
 	}
 	return nil, nil
+}
+
+// childSentences are the first sentence of each subsection of a section,
+// in reading order.
+func (a *Answerer) childSentences(h knowledge.Hit) []candidate {
+	var out []candidate
+	for _, child := range h.Doc.Children(h.Section.ID) {
+		ch := knowledge.Hit{Doc: h.Doc, Section: child}
+		sec := a.parsed(child)
+		for i, st := range sec.sentences[:min(1, len(sec.sentences))] {
+			out = append(out, candidate{hit: ch, order: sectionOrder(a.Index, ch)*1000 + i, sentence: st.text,
+				inHead: sec.head, inText: st.terms, figures: st.figures})
+		}
+	}
+	return out
 }
 
 // leadClauses picks, from the quoted sentences, the clauses that give the

@@ -155,3 +155,34 @@ func BenchmarkUpdate(b *testing.B) {
 		api.WaitSent(i+1, 10*time.Second)
 	}
 }
+
+// TestWebhookOutOfOrder: a webhook may deliver updates in any order (a
+// retry of an older one after newer ones): each is answered, once.
+func TestWebhookOutOfOrder(t *testing.T) {
+	api := tgfake.Start(t, "1:tok")
+	docs, err := knowledge.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := bot.New(context.Background(), context.Background(), bot.Config{Token: "1:tok", Endpoint: api.Endpoint()},
+		echo{}, &handled{seen: map[int]bool{}}, docs, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hook := b.Webhook("0123456789abcdef")
+	post := func(id int, chat int64) {
+		body, _ := json.Marshal(map[string]any{"update_id": id, "message": text(id, chat, "问题")["message"]})
+		req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "0123456789abcdef")
+		hook.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	post(10, 1)
+	api.WaitSent(1, 5*time.Second)
+	post(2, 2) // older than one already answered
+	post(10, 1)
+	api.WaitSent(2, 5*time.Second)
+	time.Sleep(200 * time.Millisecond)
+	if sent := api.Sent(); len(sent) != 2 || sent[1].ChatID != 2 {
+		t.Errorf("sent %+v, want one answer to each update", sent)
+	}
+}

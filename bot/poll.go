@@ -31,10 +31,13 @@ func newTracker() *tracker {
 }
 
 // start records an update as being handled; false if it already is, or was.
-func (t *tracker) start(id int) bool {
+// Polled updates come in order, so one below the floor was handled; a
+// webhook's may come in any order (Telegram retries), and only those in
+// flight are known here: memory knows the handled ones.
+func (t *tracker) start(id int, polled bool) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.inFlight[id] || t.handled[id] || id < t.floor {
+	if t.inFlight[id] || polled && (t.handled[id] || id < t.floor) {
 		return false
 	}
 	t.inFlight[id] = true
@@ -104,7 +107,7 @@ func (b *Bot) Poll(ctx context.Context) error {
 		backoff = time.Second
 		fresh := 0
 		for _, u := range updates {
-			if b.receive(ctx, u) {
+			if b.receive(ctx, u, true) {
 				fresh++
 			}
 		}
@@ -121,9 +124,10 @@ func (b *Bot) Poll(ctx context.Context) error {
 	return nil
 }
 
-// receive takes one update in; false if it was already taken or handled.
-func (b *Bot) receive(ctx context.Context, u tgbotapi.Update) bool {
-	if !b.track.start(u.UpdateID) {
+// receive takes one update in, polled or from the webhook; false if it was
+// already taken or handled.
+func (b *Bot) receive(ctx context.Context, u tgbotapi.Update, polled bool) bool {
+	if !b.track.start(u.UpdateID, polled) {
 		return false
 	}
 	if b.cfg.Observer != nil {

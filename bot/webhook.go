@@ -55,7 +55,7 @@ func (b *Bot) Webhook(secret string) http.Handler {
 			http.Error(w, "malformed update", http.StatusBadRequest)
 			return
 		}
-		b.receive(r.Context(), u)
+		b.receive(r.Context(), u, false)
 		w.WriteHeader(http.StatusOK)
 	})
 }

@@ -197,7 +197,7 @@ func TestServeOrder(t *testing.T) {
 		sent := s.api.WaitSent(6, 15*time.Second)
 		mine := sentTo(sent, 200)
 		if len(mine) != 3 {
-			t.Fatalf("%d answers in chat 200", len(mine))
+			t.Fatalf("%d answers in chat 200; sent %+v\n%s", len(mine), sent, s.stderr.String())
 		}
 		for i, m := range mine {
 			if m.ReplyTo != 20+i {
