@@ -135,7 +135,6 @@ type Answerer struct {
 	// ModelBudget caps the model calls of the whole bot a day (0: no cap);
 	// past it answers are the report's own sentences.
 	ModelBudget int
-	Stats       *Stats   // counts of the model's answers and fallbacks; may be nil
 	Observer    Observer // told of answers, rejections and limits; may be nil
 	Log         *slog.Logger
 	// MaxQuestionRunes bounds a question's length; 0 means the default.
@@ -149,7 +148,7 @@ type Answerer struct {
 // limits and logs: what a reload of the reports swaps in.
 func (a *Answerer) With(ix *knowledge.Index) *Answerer {
 	return &Answerer{Index: ix, Memory: a.Memory, Model: a.Model, ModelID: a.ModelID, ModelBudget: a.ModelBudget,
-		Stats: a.Stats, Observer: a.Observer, Log: a.Log, MaxQuestionRunes: a.MaxQuestionRunes, Now: a.Now}
+		Observer: a.Observer, Log: a.Log, MaxQuestionRunes: a.MaxQuestionRunes, Now: a.Now}
 }
 
 // Ask answers question in conversation conv, asked by the conversation's
@@ -249,7 +248,7 @@ func (a *Answerer) compose(ctx context.Context, question string, lang language, 
 	case counted != nil && ans.Found && ans.Verified:
 		ans = a.withModel(ctx, counted, question, sess.Turns, ans)
 	case budgetSpent && ans.Found:
-		ans = a.fallback(ctx, ans, FallbackBudget, 0, errors.New("the day's language model budget is spent"))
+		ans = a.fallback(ctx, ans, FallbackBudget, errors.New("the day's language model budget is spent"))
 	}
 	if !ans.Found && lang == english {
 		ans.Text = "The report does not say. " + a.coverageEnglish()

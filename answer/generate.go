@@ -8,7 +8,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -38,39 +37,6 @@ const (
 	FallbackDeclined    = "llm_declined"     // the model found no answer where the report has one
 	FallbackBudget      = "llm_budget"       // the day's budget of model calls is spent
 )
-
-// Stats counts what the model did; safe for concurrent use.
-type Stats struct {
-	mu        sync.Mutex
-	answers   int // answers in the model's words, checked
-	rejected  int // replies the figure check rejected
-	fallbacks map[string]int
-}
-
-// Counts returns the model answers, the replies rejected by the figure check
-// and the fallbacks by reason.
-func (s *Stats) Counts() (answers, rejected int, fallbacks map[string]int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	fallbacks = map[string]int{}
-	for k, v := range s.fallbacks {
-		fallbacks[k] = v
-	}
-	return s.answers, s.rejected, fallbacks
-}
-
-func (s *Stats) add(answers, rejected int, fallback string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.answers += answers
-	s.rejected += rejected
-	if fallback != "" {
-		if s.fallbacks == nil {
-			s.fallbacks = map[string]int{}
-		}
-		s.fallbacks[fallback]++
-	}
-}
 
 // language is how a question is written, and so how it is answered.
 type language struct {
@@ -225,22 +191,19 @@ func (a *Answerer) withModel(ctx context.Context, m Model, question string, hist
 	secs := a.sectionsFor(ext)
 	lang := detectLanguage(question)
 	msgs := a.prompt(question, history, secs, lang)
-	rejected := 0
 	var last rejection
 	for try := 0; try < modelTries; try++ {
 		text, err := m.Complete(ctx, msgs)
 		if err != nil {
-			return a.fallback(ctx, ext, reasonFor(err), rejected, err)
+			return a.fallback(ctx, ext, reasonFor(err), err)
 		}
 		ans, rej := a.check(text, question, secs, lang, ext)
 		if rej == nil {
-			a.stats().add(1, rejected, "")
 			return ans
 		}
 		if rej.reason == FallbackDeclined {
-			return a.fallback(ctx, ext, rej.reason, rejected, errors.New(rej.problem))
+			return a.fallback(ctx, ext, rej.reason, errors.New(rej.problem))
 		}
-		rejected++
 		last = *rej
 		if a.Observer != nil {
 			a.Observer.ObserveRejection()
@@ -250,21 +213,13 @@ func (a *Answerer) withModel(ctx context.Context, m Model, question string, hist
 			Message{Role: "assistant", Content: text},
 			Message{Role: "user", Content: "你的回复未通过核对:" + rej.problem + "。请只使用<资料>中的数字并原样照抄(含单位),只引用<资料>中的章节编号,重新输出要求的 JSON。"})
 	}
-	return a.fallback(ctx, ext, last.reason, rejected, errors.New(last.problem))
+	return a.fallback(ctx, ext, last.reason, errors.New(last.problem))
 }
 
-func (a *Answerer) fallback(ctx context.Context, ext Answer, reason string, rejected int, err error) Answer {
-	a.stats().add(0, rejected, reason)
+func (a *Answerer) fallback(ctx context.Context, ext Answer, reason string, err error) Answer {
 	a.logger().WarnContext(ctx, "answer fell back to the report's own sentences", "reason", reason, "err", err)
 	ext.Fallback = reason
 	return ext
-}
-
-func (a *Answerer) stats() *Stats {
-	if a.Stats == nil {
-		return &Stats{}
-	}
-	return a.Stats
 }
 
 func reasonFor(err error) string {

@@ -91,8 +91,9 @@ func (a *Answerer) candidates(q query, k ask) ([]candidate, []knowledge.Hit) {
 	}
 	for _, h := range hits {
 		sec := a.parsed(h.Section)
+		order := sectionOrder(ix, h) * 1000
 		for i, st := range sec.sentences {
-			out = append(out, candidate{hit: h, order: sectionOrder(ix, h)*1000 + i, sentence: st.text,
+			out = append(out, candidate{hit: h, order: order + i, sentence: st.text,
 				inHead: sec.head, inText: st.terms, figures: st.figures})
 		}
 	}

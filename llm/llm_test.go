@@ -130,7 +130,7 @@ func setup(t testing.TB, api *fakeAPI, timeout time.Duration, retries int) *answ
 	t.Cleanup(srv.Close)
 	log := slog.New(slog.NewTextHandler(lockedWriter{}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c := llm.New(llm.Config{BaseURL: srv.URL + "/v1", APIKey: apiKey, Model: model, Timeout: timeout, Retries: retries}, log)
-	return &answer.Answerer{Index: index(t), Model: c, Stats: &answer.Stats{}, Log: log, Memory: memory.NewInProcess(memory.Options{})}
+	return &answer.Answerer{Index: index(t), Model: c, Observer: &answer.Stats{}, Log: log, Memory: memory.NewInProcess(memory.Options{})}
 }
 
 // extractive is what the report's own sentences answer.
@@ -231,7 +231,7 @@ func TestRejected(t *testing.T) {
 			if last := retry[len(retry)-1].Content; !strings.Contains(last, tt.feedback) {
 				t.Errorf("retry does not say what was wrong: %q", last)
 			}
-			if _, rejected, fb := a.Stats.Counts(); rejected != 2 || fb[ans.Fallback] != 1 {
+			if _, rejected, fb := a.Observer.(*answer.Stats).Counts(); rejected != 2 || fb[ans.Fallback] != 1 {
 				t.Errorf("stats: %d rejected, fallbacks %v", rejected, fb)
 			}
 		})
@@ -257,7 +257,7 @@ func TestRetryFixes(t *testing.T) {
 	if ans.Text != "收到84件行政复议申请。\n来源:一(六)1 持续深化行政复议改革成果" || ans.Mode != answer.ModeLLM {
 		t.Errorf("answer:\n%s", ans.Text)
 	}
-	if answers, rejected, _ := a.Stats.Counts(); answers != 1 || rejected != 1 {
+	if answers, rejected, _ := a.Observer.(*answer.Stats).Counts(); answers != 1 || rejected != 1 {
 		t.Errorf("stats: %d answers, %d rejected", answers, rejected)
 	}
 }

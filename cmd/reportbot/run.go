@@ -102,13 +102,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		defer c.Close()
 	}
 	ans := &answer.Answerer{Index: ix, Memory: mem, Log: log, MaxQuestionRunes: cfg.MaxQuestionRunes, ModelBudget: cfg.Memory.ModelBudget, Observer: stats}
+	var modelStats *answer.Stats // what eval prints of the model
 	if cfg.LLM.Enabled() {
 		client := llm.New(llm.Config{
 			BaseURL: cfg.LLM.BaseURL, APIKey: cfg.LLM.APIKey.Reveal(), Model: cfg.LLM.Model, Timeout: cfg.LLM.Timeout, Parallel: cfg.LLM.Parallel,
 			Observer: stats,
 		}, log)
 		ans.Model, ans.ModelID = client, cfg.LLM.BaseURL+"|"+client.Model()
-		ans.Stats = &answer.Stats{}
+		modelStats = &answer.Stats{}
+		ans.Observer = answer.Observers{stats, modelStats}
 	}
 	switch cmd {
 	case "ask":
@@ -125,7 +127,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "serve":
 		return serve(ctx, cfg, ans, mem, docs, stats, log, stderr)
 	default: // eval
-		return runEval(ctx, ans, ix, cfg.GoldSet, stdout, stderr)
+		return runEval(ctx, ans, modelStats, ix, cfg.GoldSet, stdout, stderr)
 	}
 }
 
@@ -251,7 +253,7 @@ func printSections(w io.Writer, docs []*knowledge.Document) {
 	}
 }
 
-func runEval(ctx context.Context, a *answer.Answerer, ix *knowledge.Index, set string, stdout, stderr io.Writer) int {
+func runEval(ctx context.Context, a *answer.Answerer, modelStats *answer.Stats, ix *knowledge.Index, set string, stdout, stderr io.Writer) int {
 	f, err := os.Open(set)
 	if err != nil {
 		fmt.Fprintf(stderr, "reportbot eval: %v; name a question set with --set FILE\n", err)
@@ -269,8 +271,8 @@ func runEval(ctx context.Context, a *answer.Answerer, ix *knowledge.Index, set s
 		return exitError
 	}
 	rep.Print(stdout)
-	if a.Stats != nil {
-		answers, rejected, fallbacks := a.Stats.Counts()
+	if modelStats != nil {
+		answers, rejected, fallbacks := modelStats.Counts()
 		total := 0
 		for _, n := range fallbacks {
 			total += n

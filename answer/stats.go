@@ -1,0 +1,78 @@
+package answer
+
+import (
+	"maps"
+	"sync"
+	"time"
+)
+
+// Stats is an Observer that counts what the model did, for eval to print;
+// safe for concurrent use.
+type Stats struct {
+	mu        sync.Mutex
+	answers   int // answers in the model's words, checked
+	rejected  int // replies the figure check rejected
+	fallbacks map[string]int
+}
+
+var _ Observer = (*Stats)(nil)
+
+// Counts returns the model answers, the replies rejected by the figure check
+// and the fallbacks by reason.
+func (s *Stats) Counts() (answers, rejected int, fallbacks map[string]int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.answers, s.rejected, maps.Clone(s.fallbacks)
+}
+
+// ObserveAnswer counts a checked answer of the model, or a fallback.
+func (s *Stats) ObserveAnswer(a Answer, _ time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case a.Cached:
+	case a.Mode == ModeLLM:
+		s.answers++
+	case a.Fallback != "":
+		if s.fallbacks == nil {
+			s.fallbacks = map[string]int{}
+		}
+		s.fallbacks[a.Fallback]++
+	}
+}
+
+// ObserveRejection counts a reply the figure check rejected.
+func (s *Stats) ObserveRejection() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rejected++
+}
+
+// ObserveLimited is nothing to Stats.
+func (s *Stats) ObserveLimited() {}
+
+// Observers tells each of obs, in turn.
+type Observers []Observer
+
+var _ Observer = Observers(nil)
+
+// ObserveAnswer tells each observer of an answer.
+func (o Observers) ObserveAnswer(a Answer, d time.Duration) {
+	for _, x := range o {
+		x.ObserveAnswer(a, d)
+	}
+}
+
+// ObserveRejection tells each observer of a rejection.
+func (o Observers) ObserveRejection() {
+	for _, x := range o {
+		x.ObserveRejection()
+	}
+}
+
+// ObserveLimited tells each observer of a rate-limited question.
+func (o Observers) ObserveLimited() {
+	for _, x := range o {
+		x.ObserveLimited()
+	}
+}
