@@ -33,6 +33,9 @@ type Answer struct {
 	Found     bool       `json:"found"`  // false when the report does not answer
 	Mode      Mode       `json:"mode"`
 	Citations []Citation `json:"citations"`
+	// Lead are the facts that answer what was asked, said first: 受理68件
+	// for 受理了几件, not the 收到84件 of the same sentence.
+	Lead []knowledge.Fact `json:"lead,omitempty"`
 	// Verified is true when every figure of the text was found in the cited
 	// sections: always for the report's own sentences, and for a model's
 	// words once checked.

@@ -28,7 +28,6 @@ const (
 	sectionCredit    = 0.2  // bonus for a section the earlier turn cited, for a follow-up
 	maxResolved      = 120  // runes of conversation a follow-up is searched with
 	headingShare     = 0.7  // share of a question a heading must name to answer with its section
-	leadShare        = 0.5  // a clause said first must score this share of the best
 	ownCredit        = 5    // weight of a one-word follow-up's own word: it is what is asked
 )
 
@@ -55,7 +54,7 @@ type ask struct {
 
 // quantityRE matches questions that ask for a number, and unitCues what unit
 // the number should have.
-var quantityRE = regexp.MustCompile(`多少|几|比例|比率|占比|率|金额|数量|总数|数据|数字|统计|多大|多高|多长|how many|how much|什么时候|哪天|哪一天|日期`)
+var quantityRE = regexp.MustCompile(`多少|几|比例|比率|占比|比重|率|金额|数量|总数|数据|数字|统计|多大|多高|多长|how many|how much|什么时候|哪天|哪一天|日期`)
 
 // interrogativeRE matches the words that make a question of a sentence. A
 // question with none ("去年的满意度") names a topic and wants its figures.
@@ -77,7 +76,7 @@ var unitCues = []struct {
 	{regexp.MustCompile(`(多少|几)期`), "期", knowledge.KindNumber},
 	{regexp.MustCompile(`(多少|几)个`), "个", knowledge.KindNumber},
 	{regexp.MustCompile(`钱|金额|资金|元|补贴|补助|罚款|经费|预算`), "元", knowledge.KindNumber},
-	{regexp.MustCompile(`率|比例|比率|占比|百分`), "%", knowledge.KindPercent},
+	{regexp.MustCompile(`率|比例|比率|占比|比重|百分|(满意|知晓|认可|信任|参与)度`), "%", knowledge.KindPercent},
 	{regexp.MustCompile(`什么时候|哪天|哪一天|日期|几月几[日号]`), "", knowledge.KindDate},
 }
 
@@ -106,9 +105,18 @@ func readAsk(texts ...string) ask {
 				break
 			}
 		}
+		// Any other measure word after 多少 or 几: 多少部, 几批.
+		for _, m := range howManyRE.FindAllStringIndex(t, -1) {
+			if u := knowledge.MeasureAt(t[m[1]:]); !k.hasUnit && u != "" && u != "年" && u != "月" && u != "日" {
+				k.unit, k.kind, k.hasUnit = u, knowledge.KindNumber, true
+			}
+		}
 	}
 	return k
 }
+
+// howManyRE is the question word before a measure word.
+var howManyRE = regexp.MustCompile(`多少|几`)
 
 // partAsks reads what each part of the question asks for; a part that does
 // not say takes what the whole question asks.
@@ -179,14 +187,13 @@ func (a *Answerer) answer(question string, history []Turn) Answer {
 		picked, covered = picked[:1], make([]bool, len(spans))
 		cover(spans, covered, picked[0])
 	}
-	leadTerms := q.focus
 	byTopic := false // answered on the conversation's topic, not the question's words
 	if coverage(spans, covered) < minCoverage || !coversWord(spans, covered) {
 		c, ok := a.onTopic(q, k, cands)
 		if !ok {
 			return a.notFound(question, q.resolved)
 		}
-		picked, leadTerms, byTopic = []candidate{c}, nil, true
+		picked, byTopic = []candidate{c}, true
 	}
 	// A question that asks for a number is answered by figures whose own
 	// sentences answer it, in the unit it asks for: not by 4727人次 for the
@@ -222,11 +229,15 @@ func (a *Answerer) answer(question string, history []Turn) Answer {
 	if noNumber && coverage(spans, covered) < noNumberCoverage {
 		return a.notFound(question, q.resolved)
 	}
-	leadText := ""
+	lead := ""
 	if k.quantity && !noNumber {
-		leadText = leadClauses(ix, picked, leadTerms, k)
+		ans.Lead = leadFacts(picked, a.wants(q, k, norm))
+		lead = leadText(picked, ans.Lead)
+		if len(picked) == 1 && strings.TrimRight(picked[0].sentence, "。;;!!??") == lead {
+			lead = "" // the lead would be the whole quote
+		}
 	}
-	ans.Text = composeFound(ans.Citations, leadText, noNumber)
+	ans.Text = composeFound(ans.Citations, lead, noNumber)
 	return ans
 }
 

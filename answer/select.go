@@ -33,6 +33,7 @@ type candidate struct {
 	inText   map[string]bool // terms of the sentence
 	inHead   map[string]bool // terms of its section's headings
 	figures  []knowledge.Figure
+	facts    []knowledge.Fact // the facts the sentence states, in reading order
 	score    float64
 }
 
@@ -49,6 +50,7 @@ type parsedSentence struct {
 	text    string
 	terms   map[string]bool
 	figures []knowledge.Figure
+	facts   []knowledge.Fact
 }
 
 // parsed returns s split for answering, once per section and Answerer.
@@ -64,6 +66,11 @@ func (a *Answerer) parsed(s *knowledge.Section) *parsedSection {
 		st := parsedSentence{text: text, terms: map[string]bool{}, figures: knowledge.ExtractFigures(text)}
 		for _, t := range knowledge.Terms(knowledge.Fold(text)) {
 			st.terms[t] = true
+		}
+		for _, f := range s.Facts {
+			if strings.TrimSpace(s.Text[f.Sentence[0]:f.Sentence[1]]) == text {
+				st.facts = append(st.facts, f)
+			}
 		}
 		p.sentences = append(p.sentences, st)
 	}
@@ -94,7 +101,7 @@ func (a *Answerer) candidates(q query, k ask) ([]candidate, []knowledge.Hit) {
 		order := sectionOrder(ix, h) * 1000
 		for i, st := range sec.sentences {
 			out = append(out, candidate{hit: h, order: order + i, sentence: st.text,
-				inHead: sec.head, inText: st.terms, figures: st.figures})
+				inHead: sec.head, inText: st.terms, figures: st.figures, facts: st.facts})
 		}
 	}
 	total := 0.0
@@ -399,76 +406,10 @@ func (a *Answerer) childSentences(h knowledge.Hit) []candidate {
 		sec := a.parsed(child)
 		for i, st := range sec.sentences[:min(1, len(sec.sentences))] {
 			out = append(out, candidate{hit: ch, order: sectionOrder(a.Index, ch)*1000 + i, sentence: st.text,
-				inHead: sec.head, inText: st.terms, figures: st.figures})
+				inHead: sec.head, inText: st.terms, figures: st.figures, facts: st.facts})
 		}
 	}
 	return out
-}
-
-// leadClauses picks, from the quoted sentences, the clauses that give the
-// asked-for figures ("其中受理68件"), to say first: a clause with a figure
-// that names the question's terms, or one in the asked unit right after a
-// clause that names them ("骨干,共165名"). Each span is exact report text.
-// It returns "" when the lead would be the whole quote.
-func leadClauses(ix *knowledge.Index, picked []candidate, focus []string, k ask) string {
-	type clause struct {
-		start, end int
-		score      float64
-		unit       bool // has a figure in the asked unit
-		number     bool // has a number
-		bare       bool // little but the figure: 共165名
-	}
-	var spans []string
-	whole := true
-	for _, c := range picked {
-		var cls []clause
-		best := 0.0
-		for _, cl := range clauseSpans(c.sentence) {
-			text := c.sentence[cl[0]:cl[1]]
-			fs := knowledge.ExtractFigures(text)
-			x := clause{start: cl[0], end: cl[1], number: k.answeredBy(fs), unit: k.hasUnit && hasFigure(fs, k.unit, k.kind)}
-			rest := text
-			for _, f := range fs {
-				rest = strings.Replace(rest, f.Raw, "", 1)
-			}
-			x.bare = utf8.RuneCountInString(rest) <= 2
-			for _, t := range knowledge.Terms(knowledge.Fold(text)) {
-				if slices.Contains(focus, t) {
-					x.score += ix.Weight(t)
-				}
-			}
-			best = max(best, x.score)
-			cls = append(cls, x)
-		}
-		// When some clause gives the asked unit, only such clauses lead.
-		unitOnly := slices.ContainsFunc(cls, func(x clause) bool { return x.unit })
-		var in []bool
-		for i, x := range cls {
-			named := x.score > 0 && x.score >= leadShare*best && (x.unit || !unitOnly)
-			follows := i > 0 && cls[i-1].score > 0 && x.unit && x.bare
-			in = append(in, x.number && (named || follows || (len(focus) == 0 && x.unit)))
-			// Keep the clause that names the thing with the figure after it.
-			if follows && !in[i-1] {
-				in[i-1] = true
-			}
-		}
-		for i := 0; i < len(cls); i++ {
-			if !in[i] {
-				whole = false
-				continue
-			}
-			j := i
-			for j+1 < len(cls) && in[j+1] {
-				j++
-			}
-			spans = append(spans, c.sentence[cls[i].start:cls[j].end])
-			i = j
-		}
-	}
-	if len(spans) == 0 || whole {
-		return ""
-	}
-	return strings.Join(spans, " … ")
 }
 
 // clauseSpans returns the byte spans of a sentence's clauses: the text

@@ -17,8 +17,10 @@ import (
 // Config is the effective configuration of one run.
 type Config struct {
 	Reports          []string   // report files to load instead of the embedded report
-	JSON             bool       // print answers as JSON
+	JSON             bool       // print answers (or facts) as JSON
+	CSV              bool       // print facts as CSV
 	GoldSet          string     // question set for eval
+	Strict           bool       // eval lists the answers whose figures are only in the quote as failures too
 	LogLevel         slog.Level // log level
 	LogJSON          bool       // logs as JSON lines instead of text
 	LogQuestions     bool       // logs carry the question's text (off: citizens' words stay out of logs)
@@ -217,6 +219,10 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 		fs.StringVar(&c.Conversation, "conversation", c.Conversation, "conversation `ID` to continue (kept across runs with REDIS_URL)")
 	case "eval":
 		fs.StringVar(&c.GoldSet, "set", c.GoldSet, "question set `file` (JSON lines)")
+		fs.BoolVar(&c.Strict, "strict", false, "list as failures the answers whose expected figures are not in their first line")
+	case "facts":
+		fs.BoolVar(&c.JSON, "json", false, "print each fact as one JSON object")
+		fs.BoolVar(&c.CSV, "csv", false, "print the facts as CSV, for a spreadsheet")
 	}
 	if cmd == "serve" || cmd == "config" {
 		fs.IntVar(&c.Telegram.Workers, "workers", c.Telegram.Workers, "updates handled at once")
@@ -224,7 +230,7 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 		fs.StringVar(&c.Telegram.WebhookURL, "webhook-url", c.Telegram.WebhookURL, "public `URL` for Telegram's webhook (TELEGRAM_WEBHOOK_URL); none polls")
 		fs.StringVar(&c.Telegram.Listen, "listen", c.Telegram.Listen, "local `address` the webhook is served on (REPORTBOT_LISTEN)")
 	}
-	if cmd != "sections" {
+	if cmd != "sections" && cmd != "facts" && cmd != "reports" {
 		fs.Func("openai-api-key", "API `key` of the language model (prefer OPENAI_API_KEY: flags show in process lists)", func(v string) error {
 			c.LLM.APIKey = Secret(v)
 			return nil
@@ -248,6 +254,9 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 		if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return c, nil, fmt.Errorf("OPENAI_BASE_URL: %q is not an http(s) URL; expected e.g. https://api.openai.com/v1", c.LLM.BaseURL)
 		}
+	}
+	if c.JSON && c.CSV {
+		return c, nil, errors.New("--json and --csv: choose one")
 	}
 	if strings.TrimSpace(c.Conversation) == "" {
 		return c, nil, errors.New("--conversation: empty; expected an ID such as cli or alice")

@@ -86,7 +86,8 @@ type Asker interface {
 // Score counts the results of one category, or of all.
 type Score struct {
 	Turns       int
-	Correct     int
+	Correct     int // correct when the figures may stand anywhere in the answer
+	Strict      int // correct with the asked-for figures in the answer's first line
 	Retrieval   int // turns with expected sections, over which hits are counted
 	Hit1, Hit3  int
 	RR          float64 // sum of reciprocal ranks
@@ -95,6 +96,11 @@ type Score struct {
 
 // Accuracy is the share of turns answered correctly.
 func (s Score) Accuracy() float64 { return ratio(float64(s.Correct), s.Turns) }
+
+// StrictAccuracy is the share of turns answered correctly with the
+// asked-for figures in the answer's first line, which is what a citizen
+// reads.
+func (s Score) StrictAccuracy() float64 { return ratio(float64(s.Strict), s.Turns) }
 
 // MRR is the mean reciprocal rank of the first expected section.
 func (s Score) MRR() float64 { return ratio(s.RR, s.Retrieval) }
@@ -109,6 +115,7 @@ func ratio(a float64, n int) float64 {
 // Failure describes one turn answered wrongly.
 type Failure struct {
 	Case, Question, Why, Answer string
+	Lead                        bool // wrong only in the strict reading: the figures are not in the first line
 }
 
 // Report is the outcome of a run over a gold set.
@@ -134,7 +141,11 @@ func Run(ctx context.Context, ask Asker, ix *knowledge.Index, cases []Case) (Rep
 			if err != nil {
 				return r, fmt.Errorf("case %s: ask %q: %w", c.ID, t.Q, err)
 			}
-			why := judge(t, ans)
+			why := judge(t, ans, false)
+			strictWhy := why
+			if why == "" {
+				strictWhy = judge(t, ans, true)
+			}
 			unsupported := answer.Unsupported(ix, ans)
 			if len(unsupported) > 0 {
 				why = strings.TrimSpace(why + fmt.Sprintf(" figure %q not in the cited text", unsupported[0].Raw))
@@ -144,12 +155,18 @@ func Run(ctx context.Context, ask Asker, ix *knowledge.Index, cases []Case) (Rep
 				if why == "" {
 					s.Correct++
 				}
+				if why == "" && strictWhy == "" {
+					s.Strict++
+				}
 				if len(unsupported) > 0 {
 					s.Unsupported++
 				}
 			}
-			if why != "" {
+			switch {
+			case why != "":
 				r.Failures = append(r.Failures, Failure{Case: c.ID, Question: t.Q, Why: why, Answer: ans.Text})
+			case strictWhy != "":
+				r.Failures = append(r.Failures, Failure{Case: c.ID, Question: t.Q, Why: strictWhy, Answer: ans.Text, Lead: true})
 			}
 			if len(t.Sections) > 0 {
 				rank := retrievalRank(ix, ans.Resolved, t.Sections)
@@ -171,9 +188,16 @@ func Run(ctx context.Context, ask Asker, ix *knowledge.Index, cases []Case) (Rep
 	return r, nil
 }
 
-// judge says why ans does not answer t correctly, or "" when it does.
-func judge(t Turn, ans answer.Answer) string {
+// judge says why ans does not answer t correctly, or "" when it does. With
+// lead, the expected figures must stand in the answer's first line: a
+// figure found only in the quote under it does not count.
+func judge(t Turn, ans answer.Answer, lead bool) string {
 	body := knowledge.ExtractFigures(answer.Body(ans.Text))
+	given := body
+	if lead {
+		first, _, _ := strings.Cut(ans.Text, "\n")
+		given = knowledge.ExtractFigures(first)
+	}
 	if !t.wantFound() {
 		if ans.Found {
 			return "answered a question the report does not answer"
@@ -189,8 +213,11 @@ func judge(t Turn, ans answer.Answer) string {
 	var why []string
 	for _, want := range t.Figures {
 		w := knowledge.ExtractFigures(want)[0]
-		if !slices.ContainsFunc(body, w.Equal) {
+		switch {
+		case !slices.ContainsFunc(body, w.Equal):
 			why = append(why, fmt.Sprintf("missing figure %s", want))
+		case !slices.ContainsFunc(given, w.Equal):
+			why = append(why, fmt.Sprintf("figure %s not in the first line", want))
 		}
 	}
 	for _, s := range t.Sections {
@@ -221,9 +248,11 @@ func retrievalRank(ix *knowledge.Index, resolved string, want []string) int {
 	return 0
 }
 
-// Print writes the report as a table, then the failures.
-func (r Report) Print(w io.Writer) {
-	fmt.Fprintf(w, "%-14s %6s %9s %7s %7s %7s %12s\n", "category", "turns", "accuracy", "hit@1", "hit@3", "MRR", "unsupported")
+// Print writes the report as a table, then the failures. Both readings are
+// scored; with strict, the failures listed include the answers whose
+// expected figures are only in the quote, not in the first line.
+func (r Report) Print(w io.Writer, strict bool) {
+	fmt.Fprintf(w, "%-14s %6s %8s %8s %7s %7s %7s %12s\n", "category", "turns", "strict", "lenient", "hit@1", "hit@3", "MRR", "unsupported")
 	names := make([]string, 0, len(r.Categories))
 	for n := range r.Categories {
 		names = append(names, n)
@@ -231,10 +260,10 @@ func (r Report) Print(w io.Writer) {
 	sort.Strings(names)
 	row := func(name string, s Score) {
 		if s.Retrieval == 0 { // declined questions have no section to find
-			fmt.Fprintf(w, "%-14s %6d %8.1f%% %7s %7s %7s %12d\n", name, s.Turns, 100*s.Accuracy(), "-", "-", "-", s.Unsupported)
+			fmt.Fprintf(w, "%-14s %6d %7.1f%% %7.1f%% %7s %7s %7s %12d\n", name, s.Turns, 100*s.StrictAccuracy(), 100*s.Accuracy(), "-", "-", "-", s.Unsupported)
 			return
 		}
-		fmt.Fprintf(w, "%-14s %6d %8.1f%% %6.1f%% %6.1f%% %7.3f %12d\n", name, s.Turns, 100*s.Accuracy(),
+		fmt.Fprintf(w, "%-14s %6d %7.1f%% %7.1f%% %6.1f%% %6.1f%% %7.3f %12d\n", name, s.Turns, 100*s.StrictAccuracy(), 100*s.Accuracy(),
 			100*ratio(float64(s.Hit1), s.Retrieval), 100*ratio(float64(s.Hit3), s.Retrieval), s.MRR(), s.Unsupported)
 	}
 	for _, n := range names {
@@ -242,6 +271,9 @@ func (r Report) Print(w io.Writer) {
 	}
 	row("overall", r.Overall)
 	for _, f := range r.Failures {
+		if f.Lead && !strict {
+			continue
+		}
 		fmt.Fprintf(w, "\nFAIL %s %q: %s\n  %s\n", f.Case, f.Question, f.Why, strings.ReplaceAll(f.Answer, "\n", "\n  "))
 	}
 }

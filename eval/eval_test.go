@@ -58,7 +58,7 @@ func TestQuestionSets(t *testing.T) {
 				t.Fatal(err)
 			}
 			var out strings.Builder
-			rep.Print(&out)
+			rep.Print(&out, true)
 			t.Log("\n" + out.String())
 			if set == "gold.jsonl" && rep.Overall.Turns < 100 {
 				t.Errorf("gold set has %d questions, want at least 100", rep.Overall.Turns)
@@ -129,7 +129,7 @@ func TestJudge(t *testing.T) {
 		{"number where none", Turn{NoNumber: true}, found, "gave a number"},
 	}
 	for _, tt := range tests {
-		got := judge(tt.turn, tt.ans)
+		got := judge(tt.turn, tt.ans, false)
 		if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
 			t.Errorf("%s: judge = %q, want %q", tt.name, got, tt.want)
 		}

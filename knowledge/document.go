@@ -11,7 +11,6 @@
 package knowledge
 
 import (
-	"strconv"
 	"strings"
 )
 
@@ -19,12 +18,16 @@ import (
 // chapter heading.
 const PreambleID = "前言"
 
-// Meta describes where a report comes from, as its page header says.
+// Meta describes a report: where it comes from, as its page header says,
+// and whose and when it is, as its title says.
 type Meta struct {
 	Title     string `json:"title"`
 	Published string `json:"published,omitempty"` // as printed, e.g. 2025-06-25 15:27
-	Source    string `json:"source,omitempty"`
-	File      string `json:"file"` // the file it was loaded from
+	Source    string `json:"source,omitempty"`    // the publisher, as the header's 来源 names it
+	File      string `json:"file"`                // the file it was loaded from
+	Place     string `json:"place,omitempty"`     // the government it is of: 分宜县
+	Level     string `json:"level,omitempty"`     // the place's level: 省, 市, 县, 区…
+	Year      int    `json:"year,omitempty"`      // the year it covers
 }
 
 // Section is one numbered part of a report.
@@ -37,6 +40,7 @@ type Section struct {
 	Level   int      `json:"level"` // 1 for 一、 … 5 for inline 一是; 0 for the preamble
 	Line    int      `json:"line"`  // line of the file where it starts
 	Figures []Figure `json:"figures,omitempty"`
+	Facts   []Fact   `json:"-"` // its figures as facts, in reading order
 }
 
 // Label is the section's ID and heading, as a citation shows them.
@@ -52,17 +56,15 @@ type Document struct {
 	Meta     Meta
 	Sections []*Section // in reading order
 	byID     map[string]*Section
+	facts    []Fact
 }
 
 // Year is the year the report is about, the first year in its title, or 0.
-func (d *Document) Year() int {
-	m := yearRE.FindString(d.Meta.Title)
-	if m == "" {
-		return 0
-	}
-	y, _ := strconv.Atoi(m)
-	return y
-}
+func (d *Document) Year() int { return d.Meta.Year }
+
+// Facts returns the report's fact table: every figure with what it counts,
+// in reading order.
+func (d *Document) Facts() []Fact { return d.facts }
 
 // Section returns the section with the given ID, or nil.
 func (d *Document) Section(id string) *Section {

@@ -60,20 +60,22 @@ var blockElements = map[atom.Atom]bool{
 
 // htmlLines reads a web page saved from a government site: the text of its
 // block elements, one paragraph each, outside scripts, styles and navigation.
-// The page's <title> is used only when the body has no text before the report.
+// The text of its first <h1> is marked as the title.
 func htmlLines(data []byte) []line {
 	z := html.NewTokenizer(bytes.NewReader(data))
 	var (
-		out   []line
-		b     strings.Builder
-		start = 1
-		no    = 1
-		skip  int
+		out     []line
+		b       strings.Builder
+		start   = 1
+		no      = 1
+		skip    int
+		inTitle bool // in the first <h1>
+		titled  bool
 	)
 	flush := func() {
 		for _, t := range strings.Split(b.String(), "\n") {
 			if t = strings.TrimFunc(t, isSpace); t != "" {
-				out = append(out, line{no: start, text: strings.Join(strings.FieldsFunc(t, isSpace), " ")})
+				out = append(out, line{no: start, text: strings.Join(strings.FieldsFunc(t, isSpace), " "), title: inTitle})
 			}
 		}
 		b.Reset()
@@ -98,6 +100,10 @@ func htmlLines(data []byte) []line {
 			}
 			if blockElements[a] {
 				flush()
+			}
+			if a == atom.H1 && skip == 0 {
+				inTitle = tt == html.StartTagToken && !titled
+				titled = true
 			}
 		case html.TextToken:
 			if skip == 0 {

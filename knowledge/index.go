@@ -104,7 +104,9 @@ func NewIndex(docs ...*Document) *Index {
 			ix.avgLen += length
 			for _, f := range s.Figures {
 				if f.Kind == KindYear || f.Kind == KindDate || f.Kind == KindMonth {
-					ix.years[yearOf(f)] = true
+					if y := yearOf(f); y >= 1000 { // 9月30日 names no year
+						ix.years[y] = true
+					}
 				}
 			}
 		}

@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"bytes"
+	"slices"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -37,8 +38,9 @@ func (e *ParseError) Unwrap() error { return ErrMalformed }
 
 // line is one paragraph of a report with the line of the file it starts on.
 type line struct {
-	no   int
-	text string
+	no    int
+	text  string
+	title bool // marked up as the page's title (<h1>)
 }
 
 // Parse reads a report from data. name is the file name, used in errors and
@@ -97,7 +99,8 @@ var furniture = []*regexp.Regexp{
 	regexp.MustCompile(`^(回到|返回)顶部$`),
 	regexp.MustCompile(`^分享到`),
 	regexp.MustCompile(`^(上一篇|下一篇):`),
-	regexp.MustCompile(`^当前位置:`),
+	regexp.MustCompile(`^(您|你)?(当前|现在)(的)?(位置|所在位置):`),
+	regexp.MustCompile(`^首页\s*[>›»/]`),
 	regexp.MustCompile(`^访问量:\s*\d*$`),
 }
 
@@ -160,6 +163,14 @@ func parseMarker(s string) (marker, bool) {
 // parseLines turns a report's paragraphs into a Document.
 func parseLines(name string, lines []line) (*Document, error) {
 	doc := &Document{Meta: Meta{File: name}, byID: map[string]*Section{}}
+	// A page's <h1> is its title: what comes before it is the site's
+	// header and breadcrumbs.
+	for i, l := range lines {
+		if l.title {
+			lines = lines[i:]
+			break
+		}
+	}
 	var body []line
 	for _, l := range lines {
 		folded := width.Fold.String(l.text)
@@ -232,6 +243,7 @@ func parseLines(name string, lines []line) (*Document, error) {
 		doc.add(cur)
 		stack = append(stack, cur)
 	}
+	doc.Meta.Year, doc.Meta.Place, doc.Meta.Level = titleFacts(doc.Meta.Title, doc.Meta.Source)
 	doc.splitInline()
 	for _, s := range doc.Sections {
 		s.Figures = sectionFigures(s.ID, s.Text)
@@ -239,7 +251,47 @@ func parseLines(name string, lines []line) (*Document, error) {
 			s.Figures = append(sectionFigures(s.ID, s.Heading), s.Figures...)
 		}
 	}
+	doc.facts = doc.buildFacts()
 	return doc, nil
+}
+
+// placeRE finds a government's place in a title: 分宜县, 新余市, 浙江省,
+// 临湘市, 渝水区; consecutive places (新余市分宜县) make one.
+var placeRE = regexp.MustCompile(`\p{Han}{1,8}?(?:自治区|自治州|自治县|特别行政区|省|市|县|区|旗|州|盟|镇|乡|街道)`)
+
+// notPlaceWords end a match of placeRE that is no place (法治政府建设示范县).
+var notPlaceWords = []string{"示范", "建设", "关于", "年度", "报告", "法治", "政府"}
+
+// titleFacts reads from a report's title the year it covers and the place
+// and level of its government; a title that names no place takes it from
+// the publisher (分宜县人民政府).
+func titleFacts(title, source string) (year int, place, level string) {
+	t := width.Fold.String(title)
+	if m := yearRE.FindStringIndex(t); m != nil {
+		year, _ = strconv.Atoi(t[m[0]:m[1]])
+		t = t[:m[0]] + " " + t[m[1]:]
+	}
+	for _, text := range []string{t, source} {
+		end := -1
+		for _, m := range placeRE.FindAllStringIndex(text, -1) {
+			if slices.ContainsFunc(notPlaceWords, func(w string) bool { return strings.Contains(text[m[0]:m[1]], w) }) {
+				break
+			}
+			if end >= 0 && m[0] != end {
+				break
+			}
+			place += text[m[0]:m[1]]
+			end = m[1]
+		}
+		if place != "" {
+			for _, suf := range []string{"自治区", "自治州", "自治县", "特别行政区", "街道", "省", "市", "县", "区", "旗", "州", "盟", "镇", "乡"} {
+				if strings.HasSuffix(place, suf) {
+					return year, place, suf
+				}
+			}
+		}
+	}
+	return year, "", ""
 }
 
 func sectionFigures(id, text string) []Figure {

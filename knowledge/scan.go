@@ -239,6 +239,17 @@ func scanArabic(s string, i int) (Figure, int, bool) {
 			return Figure{Kind: KindYear, Unit: "年", Value: atof(lead)}, i + ln + len("版"), true
 		}
 	}
+	if ln <= 2 && strings.HasPrefix(s[ln:], "月") {
+		// 9月30日: a date of the year the text is about.
+		after := s[ln+len("月"):]
+		if d, dn := readDigits(after); dn >= 1 && dn <= 2 && (strings.HasPrefix(after[dn:], "日") || strings.HasPrefix(after[dn:], "号")) {
+			return Figure{Kind: KindDate, Value: dateValue("0", lead, d)}, i + ln + len("月") + dn + len("日"), true
+		}
+		// 12月底: a month; a number of months is 12个月.
+		if m := atof(lead); m >= 1 && m <= 12 {
+			return Figure{Kind: KindMonth, Value: dateValue("0", lead, "0")}, i + ln + len("月"), true
+		}
+	}
 	num, n := readNumber(s)
 	v, err := strconv.ParseFloat(strings.ReplaceAll(num, ",", ""), 64)
 	if err != nil {
@@ -411,6 +422,16 @@ func prefixFold(s string, words ...string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// MeasureAt returns the measure word s starts with (件, 人次, 部), the
+// longest if several, folded as figures fold it (名 is 人); "" for none.
+func MeasureAt(s string) string {
+	m := measureAt(s)
+	if a, ok := unitAlias[m]; ok {
+		return a
+	}
+	return m
 }
 
 // measureAt returns the measure word s starts with, the longest if several.

@@ -37,6 +37,8 @@ Usage:
   reportbot ask [--json] QUESTION     answer one question
   reportbot chat [--json]             answer one question a line from stdin, as one conversation
   reportbot sections                  print the report's outline with section IDs
+  reportbot facts [--json|--csv]      print every figure of the reports as a fact: what it counts, where, when
+  reportbot reports                   list the loaded reports: title, place, year, publisher, date
   reportbot eval [--set FILE]         score a question set (default testdata/gold.jsonl)
   reportbot serve                     answer in Telegram
   reportbot config                    print the effective configuration, secrets as ***
@@ -59,7 +61,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return health(ctx, args, getenv, stdout, stderr)
 	}
 	switch cmd {
-	case "ask", "chat", "sections", "eval", "serve", "config":
+	case "ask", "chat", "sections", "facts", "reports", "eval", "serve", "config":
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -124,10 +126,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "sections":
 		printSections(stdout, docs)
 		return exitOK
+	case "facts":
+		return printFacts(stdout, stderr, docs, cfg.JSON, cfg.CSV)
+	case "reports":
+		printReports(stdout, docs)
+		return exitOK
 	case "serve":
 		return serve(ctx, cfg, ans, mem, docs, stats, log, stderr)
 	default: // eval
-		return runEval(ctx, ans, modelStats, ix, cfg.GoldSet, stdout, stderr)
+		return runEval(ctx, ans, modelStats, ix, cfg.GoldSet, cfg.Strict, stdout, stderr)
 	}
 }
 
@@ -253,7 +260,7 @@ func printSections(w io.Writer, docs []*knowledge.Document) {
 	}
 }
 
-func runEval(ctx context.Context, a *answer.Answerer, modelStats *answer.Stats, ix *knowledge.Index, set string, stdout, stderr io.Writer) int {
+func runEval(ctx context.Context, a *answer.Answerer, modelStats *answer.Stats, ix *knowledge.Index, set string, strict bool, stdout, stderr io.Writer) int {
 	f, err := os.Open(set)
 	if err != nil {
 		fmt.Fprintf(stderr, "reportbot eval: %v; name a question set with --set FILE\n", err)
@@ -270,7 +277,7 @@ func runEval(ctx context.Context, a *answer.Answerer, modelStats *answer.Stats, 
 		fmt.Fprintf(stderr, "reportbot eval: %v\n", err)
 		return exitError
 	}
-	rep.Print(stdout)
+	rep.Print(stdout, strict)
 	if modelStats != nil {
 		answers, rejected, fallbacks := modelStats.Counts()
 		total := 0

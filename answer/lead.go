@@ -1,0 +1,412 @@
+package answer
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"reportbot/knowledge"
+)
+
+// want is one thing a question asks for a figure of: the content it names,
+// the part of it that the question word is about, and the figure it wants.
+type want struct {
+	spans   []span
+	focus   []span // what is asked about: 专职执法人员 in 乡镇执法人员里专职执法人员有多少
+	ask     ask
+	negated bool // 不予受理几件: it asks for a count under a negation
+	total   bool // 一共多少名: it asks for a total (共165名, not 至少5名)
+}
+
+// totalRE finds the words of a total, in a question or a report's clause.
+var totalRE = regexp.MustCompile(`一共|总共|共计|合计|总计|总数|共`)
+
+// conjunctionRE separates the things one clause asks about together;
+// conjunctionWords are words that hold its characters without joining
+// things (涉及, 参与).
+var (
+	conjunctionRE    = regexp.MustCompile(`以及|和|与|及|、`)
+	conjunctionWords = []string{"涉及", "普及", "及时", "来得及", "参与", "给与", "和谐", "平和", "共和", "与其"}
+)
+
+// splitConjuncts splits a clause at its conjunctions.
+func splitConjuncts(clause string) []string {
+	var out []string
+	start := 0
+	for _, m := range conjunctionRE.FindAllStringIndex(clause, -1) {
+		if slices.ContainsFunc(conjunctionWords, func(w string) bool {
+			i := strings.Index(clause, w)
+			for i >= 0 {
+				if i <= m[0] && m[1] <= i+len(w) {
+					return true
+				}
+				j := strings.Index(clause[i+1:], w)
+				if j < 0 {
+					break
+				}
+				i += 1 + j
+			}
+			return false
+		}) {
+			continue
+		}
+		out = append(out, clause[start:m[0]])
+		start = m[1]
+	}
+	return append(out, clause[start:])
+}
+
+// thingBoundaryRE ends the words before the first of several things asked
+// about (下放给|乡镇、街道), and the words after the last (经济发达镇|的行政处罚事项).
+var thingBoundaryRE = regexp.MustCompile(`给|向|对|在|把|将|的|里|中|是|有|涉及`)
+
+// separateRE marks a question that asks for each of several things.
+var separateRE = regexp.MustCompile(`分别|各是|各有|各自|各多少`)
+
+// negationRE finds a negation in a question; interrogativeNegRE the
+// question words that hold one without negating (是不是, 有没有).
+var (
+	negationRE         = regexp.MustCompile(`不予|未|没有|没|不`)
+	interrogativeNegRE = regexp.MustCompile(`是不是|能不能|可不可以|有没有|对不对|是否|不少|不断|多不多|要不要|会不会`)
+)
+
+func negated(text string) bool {
+	return negationRE.MatchString(interrogativeNegRE.ReplaceAllString(text, ""))
+}
+
+// wants reads what a question asks figures of: one want for each part of
+// the question that asks for a number, or for each of several things one
+// part joins with 和 or 、 when it asks for them 分别 or each with its own
+// 多少; a one-word follow-up wants its word on the earlier topic.
+func (a *Answerer) wants(q query, k ask, norm string) []want {
+	ix := a.Index
+	total := totalRE.MatchString(norm)
+	if q.continues {
+		sp := contentSpans(ix, q.own, q.synonyms)
+		own := readAsk(norm)
+		own.quantity = k.quantity
+		return []want{{spans: sp, focus: sp, ask: own, negated: negated(norm), total: total}}
+	}
+	asks := partAsks(q, k)
+	if q.followUp { // the earlier turn's unit is no reason to pass over a fact
+		for i := range asks {
+			if own := readAsk(norm); !own.hasUnit {
+				asks[i].hasUnit, asks[i].unit = false, ""
+			}
+		}
+	}
+	// A part that asks for nothing ("乡镇搞综合执法的,全职的有几个人?")
+	// names the topic of the parts that do.
+	asking := func(i int) bool { return i < len(q.clauses) && quantityRE.MatchString(q.clauses[i]) }
+	var topic []string
+	anyAsks := false
+	for i, runs := range q.parts {
+		if asking(i) {
+			anyAsks = true
+		} else {
+			topic = append(topic, runs...)
+		}
+	}
+	var out []want
+	add := func(text string, runs []string, syn map[string][]string, focus []string, k ask) {
+		if anyAsks {
+			runs = append(slices.Clone(topic), runs...)
+		}
+		out = append(out, want{spans: contentSpans(ix, [][]string{runs}, syn), focus: contentSpans(ix, [][]string{focus}, syn),
+			ask: k, negated: negated(text), total: total})
+	}
+	for i, runs := range q.parts {
+		clause := ""
+		if i < len(q.clauses) {
+			clause = q.clauses[i]
+		}
+		if anyAsks && !asking(i) {
+			continue
+		}
+		if items := a.conjuncts(clause, norm); len(items) > 1 {
+			for _, it := range items {
+				sk := readAsk(it.text)
+				if !sk.hasUnit {
+					sk = asks[i]
+				}
+				add(it.text, it.runs, it.synonyms, it.focus, sk)
+			}
+			continue
+		}
+		add(clause, runs, q.synonyms, focusRuns(clause, runs), asks[i])
+	}
+	return out
+}
+
+// focusRuns are the runs of a clause that its question word is about: the
+// run right before it (专职执法人员有多少) and any after it (有多少件复议申请
+// 被受理了). Without a question word, all are.
+func focusRuns(clause string, runs []string) []string {
+	qpos := quantityRE.FindStringIndex(clause)
+	if qpos == nil {
+		return runs
+	}
+	var out []string
+	nearest, at := -1, -1
+	for i, r := range runs {
+		switch idx := strings.Index(clause, r); {
+		case idx < 0 || idx >= qpos[0]: // a thesaurus term, or after the question word
+			out = append(out, r)
+		case idx > at:
+			nearest, at = i, idx
+		}
+	}
+	if nearest >= 0 {
+		out = append(out, runs[nearest])
+	}
+	return out
+}
+
+// conjunct is one of several things a clause asks about together, with the
+// words they share.
+type conjunct struct {
+	text     string
+	runs     []string
+	focus    []string
+	synonyms map[string][]string
+}
+
+// conjuncts splits a clause that asks about several things at once: with
+// 分别 ("案件数和免罚金额分别是多少", "乡镇、街道、经济发达镇的…分别"),
+// each thing with the words the clause has besides the things; when each
+// has its own question word ("多少部法律依据、多少个法律条款"), each on its
+// own. It returns nil for a clause that asks about one thing.
+func (a *Answerer) conjuncts(clause, norm string) []conjunct {
+	items := splitConjuncts(clause)
+	if len(items) < 2 || slices.Contains(items, "") {
+		return nil
+	}
+	asking := 0
+	for _, it := range items {
+		if quantityRE.MatchString(it) {
+			asking++
+		}
+	}
+	ix := a.Index
+	var out []conjunct
+	if asking == len(items) {
+		for _, it := range items {
+			q := ix.Analyze(it)
+			runs := slices.Concat(q.Parts...)
+			out = append(out, conjunct{text: it, runs: runs, focus: focusRuns(it, runs), synonyms: q.Synonyms})
+		}
+		return out
+	}
+	if !separateRE.MatchString(norm) {
+		return nil
+	}
+	// Each thing is the words of its item next to a conjunction: the end
+	// of the first item, the start of the last, the whole of those between.
+	things := make([]string, len(items))
+	for i, it := range items {
+		it = separateRE.ReplaceAllString(it, " ")
+		switch i {
+		case 0:
+			if m := thingBoundaryRE.FindAllStringIndex(it, -1); m != nil {
+				it = it[m[len(m)-1][1]:]
+			}
+		case len(items) - 1:
+			if m := thingBoundaryRE.FindStringIndex(it); m != nil {
+				it = it[:m[0]]
+			}
+		}
+		runs := slices.Concat(ix.Analyze(it).Parts...)
+		if len(runs) == 0 {
+			return nil
+		}
+		switch i {
+		case 0:
+			things[i] = runs[len(runs)-1]
+		case len(items) - 1:
+			things[i] = runs[0]
+		default:
+			things[i] = strings.Join(runs, "")
+		}
+	}
+	common := clause
+	for _, t := range things {
+		common = strings.Replace(common, t, " ", 1)
+	}
+	for _, t := range things {
+		q := ix.Analyze(t + "," + common)
+		focus := slices.Concat(ix.Analyze(t).Parts...)
+		out = append(out, conjunct{text: t + common, runs: slices.Concat(q.Parts...), focus: focus, synonyms: q.Synonyms})
+	}
+	return out
+}
+
+// factTerms are the terms a fact is known by: those of its own clause, and
+// those of its context: its actor, and what it counts when its clause is
+// elliptical (已回复 of 提出检察意见).
+type factTerms struct {
+	fact     knowledge.Fact
+	own, ctx map[string]bool
+	order    int
+}
+
+func termsOf(c candidate, f knowledge.Fact, order int) factTerms {
+	ft := factTerms{fact: f, own: map[string]bool{}, ctx: map[string]bool{}, order: order}
+	for _, t := range knowledge.Terms(knowledge.Fold(f.Clause)) {
+		ft.own[t] = true
+	}
+	near := f.Of + " " + f.Actor
+	if !strings.Contains(f.Clause, strings.ReplaceAll(f.Measure, "…", "")) {
+		near += " " + f.Measure // 共165名 counts the 骨干 of the clause before
+	}
+	for _, t := range knowledge.Terms(knowledge.Fold(near)) {
+		ft.ctx[t] = true
+	}
+	return ft
+}
+
+// leadFacts picks, for each thing the question asks, the fact of the quoted
+// sentences that answers it: the one whose clause, with its context, covers
+// most of what is asked, under the same polarity, then the one that covers
+// most in its own clause. 受理 picks 其中受理68件, not 收到84件 (its topic)
+// nor 不予受理16件 (its negation).
+func leadFacts(picked []candidate, wants []want) []knowledge.Fact {
+	var all []factTerms
+	for _, c := range picked {
+		for _, f := range c.facts {
+			all = append(all, termsOf(c, f, len(all)))
+		}
+	}
+	var out []knowledge.Fact
+	for _, w := range wants {
+		var cands []factTerms
+		for _, ft := range all {
+			if w.ask.answeredBy([]knowledge.Figure{ft.fact.Figure()}) {
+				cands = append(cands, ft)
+			}
+		}
+		if w.ask.hasUnit && slices.ContainsFunc(cands, func(ft factTerms) bool { return hasFigure([]knowledge.Figure{ft.fact.Figure()}, w.ask.unit, w.ask.kind) }) {
+			cands = slices.DeleteFunc(cands, func(ft factTerms) bool { return !hasFigure([]knowledge.Figure{ft.fact.Figure()}, w.ask.unit, w.ask.kind) })
+		}
+		best, bestKey := -1, leadKey{}
+		for i, ft := range cands {
+			var key leadKey
+			key[0], _ = ft.covers(w.focus)
+			if w.ask.hasUnit && ft.fact.Unit == w.ask.unit {
+				key[1] = 1
+			}
+			key[2], key[6] = ft.covers(w.spans)
+			if ft.fact.Negative() == w.negated {
+				key[3] = 1
+			}
+			if w.total && totalRE.MatchString(ft.fact.Clause) {
+				key[4] = 1
+			}
+			if ft.fact.Approx == "" {
+				key[5] = 1
+			}
+			cov := key[2]
+			if cov > 0 && (best < 0 || cmpKey(key, bestKey) > 0) {
+				best, bestKey = i, key
+			}
+		}
+		// Nothing asked is named (多少人参加? on the earlier topic): the
+		// first figure in the asked unit answers.
+		if best < 0 && w.ask.hasUnit && len(cands) > 0 && hasFigure([]knowledge.Figure{cands[0].fact.Figure()}, w.ask.unit, w.ask.kind) {
+			best = 0
+		}
+		if best >= 0 && !slices.ContainsFunc(out, func(f knowledge.Fact) bool { return sameFact(f, cands[best].fact) }) {
+			out = append(out, cands[best].fact)
+		}
+	}
+	return out
+}
+
+// leadKey ranks the facts that may answer a want, most telling first: the
+// focus covered, the unit asked for exactly, all that is asked covered,
+// the same polarity, a total for a total, an exact figure (165名 over
+// 至少5名), and what the fact's own clause covers.
+type leadKey [7]float64
+
+// covers is the weight of spans that a fact's clause and context cover,
+// and of those its own clause covers.
+func (ft factTerms) covers(spans []span) (all, own float64) {
+	for _, s := range spans {
+		switch {
+		case s.coveredBy(func(t string) bool { return ft.own[t] }):
+			all += s.weight
+			own += s.weight
+		case s.coveredBy(func(t string) bool { return ft.ctx[t] }):
+			all += s.weight
+		}
+	}
+	return all, own
+}
+
+func cmpKey(x, y leadKey) int {
+	for i := range x {
+		if c := cmpDesc(y[i], x[i]); c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+func sameFact(f, g knowledge.Fact) bool {
+	return f.Report == g.Report && f.Section == g.Section && f.Start == g.Start && f.Text == g.Text
+}
+
+// leadConnectives open a clause without saying what it counts; a lead
+// drops them (其中受理68件 → 受理68件).
+var leadConnectives = []string{"其中", "另外", "另", "并且", "并", "同时", "此外"}
+
+// leadText says the lead facts in the report's own words: each fact's
+// clause, or, when the clause is little but the figure (共165名), the
+// clause before it too. Clauses are exact report text.
+func leadText(picked []candidate, facts []knowledge.Fact) string {
+	var parts []string
+	for _, f := range facts {
+		text := f.Clause
+		for _, w := range leadConnectives {
+			if t, ok := strings.CutPrefix(text, w); ok && t != "" {
+				text = t
+				break
+			}
+		}
+		if bare(text, f.Text) {
+			if with := withClauseBefore(picked, f); with != "" {
+				text = with
+			}
+		}
+		switch {
+		case len(parts) > 0 && strings.Contains(parts[len(parts)-1], text):
+		case len(parts) > 0 && strings.Contains(text, parts[len(parts)-1]):
+			parts[len(parts)-1] = text
+		default:
+			parts = append(parts, text)
+		}
+	}
+	return strings.Join(parts, " … ")
+}
+
+// bare reports whether a clause holds little but its figure: 共165名.
+func bare(clause, figure string) bool {
+	return utf8.RuneCountInString(strings.Replace(clause, figure, "", 1)) <= 2
+}
+
+// withClauseBefore is f's clause with the clause before it in its
+// sentence, as printed, or "" when it has none.
+func withClauseBefore(picked []candidate, f knowledge.Fact) string {
+	for _, c := range picked {
+		i := strings.Index(c.sentence, f.Clause)
+		if i <= 0 || !slices.ContainsFunc(c.facts, func(g knowledge.Fact) bool { return sameFact(f, g) }) {
+			continue
+		}
+		spans := clauseSpans(c.sentence[:i])
+		if len(spans) == 0 {
+			return ""
+		}
+		return c.sentence[spans[len(spans)-1][0] : i+len(f.Clause)]
+	}
+	return ""
+}
