@@ -285,8 +285,12 @@ func leadFacts(picked []candidate, wants []want) []knowledge.Fact {
 				cands = append(cands, ft)
 			}
 		}
-		if w.ask.hasUnit && slices.ContainsFunc(cands, func(ft factTerms) bool { return hasFigure([]knowledge.Figure{ft.fact.Figure()}, w.ask.unit, w.ask.kind) }) {
-			cands = slices.DeleteFunc(cands, func(ft factTerms) bool { return !hasFigure([]knowledge.Figure{ft.fact.Figure()}, w.ask.unit, w.ask.kind) })
+		if w.ask.hasUnit && slices.ContainsFunc(cands, func(ft factTerms) bool {
+			return hasFigure([]knowledge.Figure{ft.fact.Figure()}, w.ask.unit, w.ask.kind)
+		}) {
+			cands = slices.DeleteFunc(cands, func(ft factTerms) bool {
+				return !hasFigure([]knowledge.Figure{ft.fact.Figure()}, w.ask.unit, w.ask.kind)
+			})
 		}
 		best, bestKey := -1, leadKey{}
 		for i, ft := range cands {

@@ -2,11 +2,11 @@ package knowledge
 
 import (
 	"bytes"
-	"slices"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
