@@ -36,6 +36,9 @@ type Answer struct {
 	// Lead are the facts that answer what was asked, said first: 受理68件
 	// for 受理了几件, not the 收到84件 of the same sentence.
 	Lead []knowledge.Fact `json:"lead,omitempty"`
+	// Computed is a figure worked out from the lead facts (a rate, a sum,
+	// a difference), labelled as such in the text with its working.
+	Computed *Computed `json:"computed,omitempty"`
 	// Verified is true when every figure of the text was found in the cited
 	// sections: always for the report's own sentences, and for a model's
 	// words once checked.

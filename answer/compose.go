@@ -117,7 +117,8 @@ func IsSourceLine(l string) bool {
 }
 
 // Unsupported returns the figures of an answer's body that no cited section
-// of ix contains: for a correct answer, none.
+// of ix contains, and that are not the answer's computed figure worked out
+// from cited figures: for a correct answer, none.
 func Unsupported(ix *knowledge.Index, a Answer) []knowledge.Figure {
 	var allowed []knowledge.Figure
 	for _, c := range a.Citations {
@@ -125,10 +126,20 @@ func Unsupported(ix *knowledge.Index, a Answer) []knowledge.Figure {
 			if c.Report != "" && c.Report != d.Meta.Title {
 				continue
 			}
+			if c.Section == knowledge.HeaderID {
+				allowed = append(allowed, knowledge.ExtractFigures(d.Meta.Title+" "+d.Meta.Published+" "+d.Meta.Source)...)
+			}
 			if s := d.Section(c.Section); s != nil {
 				allowed = append(allowed, s.Figures...)
 			}
 		}
+	}
+	// A computed figure is allowed as such when every input is a figure of
+	// the cited text.
+	if c := a.Computed; c != nil && !slices.ContainsFunc(c.Inputs, func(f knowledge.Fact) bool {
+		return !slices.ContainsFunc(allowed, f.Figure().Equal)
+	}) {
+		allowed = append(allowed, c.Figure())
 	}
 	var out []knowledge.Figure
 	for _, f := range knowledge.ExtractFigures(knowledge.FoldRunes(Body(a.Text))) {

@@ -134,13 +134,33 @@ func partAsks(q query, whole ask) []ask {
 }
 
 // answer finds the report sentences that answer question in its
-// conversation, or says the report does not.
+// conversation, or says the report does not. Questions about the report
+// itself are answered from its header, a citizen's claim is checked
+// against the report, and rates, sums and differences the report does not
+// state are computed from its facts.
 func (a *Answerer) answer(question string, history []Turn) Answer {
-	ix := a.Index
 	norm := knowledge.Normalize(question)
 	if injectionRE.MatchString(norm) {
 		return a.notFound(question, "")
 	}
+	if ans, ok := a.aboutReport(question, norm); ok {
+		return ans
+	}
+	if c, ok := readClaim(norm); ok {
+		ans := a.answer(c.question, history)
+		return c.verdict(ans, question)
+	}
+	if ans, ok := a.computeRate(question, norm, history); ok {
+		return ans
+	}
+	return combine(a.extract(question, history), norm)
+}
+
+// extract answers a question with the report's sentences, the facts it
+// asks for said first.
+func (a *Answerer) extract(question string, history []Turn) Answer {
+	ix := a.Index
+	norm := knowledge.Normalize(question)
 	q := a.resolve(question, history)
 	for _, y := range q.search.Years {
 		if !ix.HasYear(y) {

@@ -4,7 +4,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"reportbot/knowledge"
 )
@@ -179,6 +178,10 @@ type conjunct struct {
 // own. It returns nil for a clause that asks about one thing.
 func (a *Answerer) conjuncts(clause, norm string) []conjunct {
 	items := splitConjuncts(clause)
+	op := asksOp(norm)
+	if op == opDifference && len(items) < 2 { // 新办执法证比注销执法证多了多少人
+		items = strings.SplitN(clause, "比", 2)
+	}
 	if len(items) < 2 || slices.Contains(items, "") {
 		return nil
 	}
@@ -198,7 +201,7 @@ func (a *Answerer) conjuncts(clause, norm string) []conjunct {
 		}
 		return out
 	}
-	if !separateRE.MatchString(norm) {
+	if !separateRE.MatchString(norm) && op == "" {
 		return nil
 	}
 	// Each thing is the words of its item next to a conjunction: the end
@@ -206,6 +209,7 @@ func (a *Answerer) conjuncts(clause, norm string) []conjunct {
 	things := make([]string, len(items))
 	for i, it := range items {
 		it = separateRE.ReplaceAllString(it, " ")
+		it = sumRE.ReplaceAllString(differenceRE.ReplaceAllString(it, " "), " ")
 		switch i {
 		case 0:
 			if m := thingBoundaryRE.FindAllStringIndex(it, -1); m != nil {
@@ -377,7 +381,7 @@ func leadText(picked []candidate, facts []knowledge.Fact) string {
 				break
 			}
 		}
-		if bare(text, f.Text) {
+		if !measuredInClause(f) {
 			if with := withClauseBefore(picked, f); with != "" {
 				text = with
 			}
@@ -393,9 +397,15 @@ func leadText(picked []candidate, facts []knowledge.Fact) string {
 	return strings.Join(parts, " … ")
 }
 
-// bare reports whether a clause holds little but its figure: 共165名.
-func bare(clause, figure string) bool {
-	return utf8.RuneCountInString(strings.Replace(clause, figure, "", 1)) <= 2
+// measuredInClause reports whether a fact's clause names what it counts
+// (受理68件), unlike 共165名, whose measure is the clause before.
+func measuredInClause(f knowledge.Fact) bool {
+	for _, p := range strings.Split(f.Measure, "…") {
+		if !strings.Contains(f.Clause, p) {
+			return false
+		}
+	}
+	return true
 }
 
 // withClauseBefore is f's clause with the clause before it in its

@@ -18,6 +18,11 @@ import (
 // chapter heading.
 const PreambleID = "前言"
 
+// HeaderID names a report's title and page header (its date and source)
+// where an answer cites them: who published a report, and when, is said
+// there, not in a section.
+const HeaderID = "页头"
+
 // Meta describes a report: where it comes from, as its page header says,
 // and whose and when it is, as its title says.
 type Meta struct {

@@ -1,0 +1,249 @@
+package answer
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"reportbot/knowledge"
+)
+
+// Computed is a figure the program worked out from the report's facts,
+// because a citizen asked for it and the report does not state it: a rate,
+// a sum or a difference. It is never presented as the report's own.
+type Computed struct {
+	Op       string           `json:"op"` // rate, sum or difference
+	Value    float64          `json:"value"`
+	Unit     string           `json:"unit"`
+	Text     string           `json:"text"`    // as shown: 约81.0%
+	Working  string           `json:"working"` // 受理68件 ÷ 收到84件行政复议申请
+	Rounding string           `json:"rounding,omitempty"`
+	Inputs   []knowledge.Fact `json:"inputs"` // the report's facts it is computed from, all cited
+}
+
+// Figure is the computed figure, for checking an answer's figures.
+func (c Computed) Figure() knowledge.Figure {
+	kind := knowledge.KindNumber
+	if c.Unit == "%" {
+		kind = knowledge.KindPercent
+	}
+	return knowledge.Figure{Value: c.Value, Unit: c.Unit, Kind: kind, Raw: c.Text}
+}
+
+// Operations a question can ask of several figures.
+const (
+	opRate       = "rate"
+	opSum        = "sum"
+	opDifference = "difference"
+)
+
+var (
+	// rateRE finds a rate or share asked for: 受理率, 占比, 比例.
+	rateRE = regexp.MustCompile(`率|占比|比例|比重`)
+	// sumRE asks for figures added up; differenceRE for one less another.
+	sumRE        = regexp.MustCompile(`加起来|加在一起|一共|总共|合计|共计|总计|总和|之和`)
+	differenceRE = regexp.MustCompile(`多了多少|少了多少|多多少|少多少|多出|少了|相差|差多少|差了多少|差距|之差`)
+)
+
+// rateAsked finds the rate a question asks for: the word (受理率), its stem
+// (受理: up to four characters before it, after any 的), and the byte span
+// of the word in norm; "" when it asks for none.
+func rateAsked(norm string) (word, stem string, at, end int) {
+	m := rateRE.FindStringIndex(norm)
+	if m == nil {
+		return "", "", 0, 0
+	}
+	at = m[0]
+	for n := 0; n < 4 && at > 0; n++ {
+		r, size := utf8.DecodeLastRuneInString(norm[:at])
+		if !unicode.Is(unicode.Han, r) || strings.ContainsRune("的之是有在了", r) {
+			break
+		}
+		at -= size
+	}
+	return norm[at:m[1]], norm[at:m[0]], at, m[1]
+}
+
+// asksOp says which operation a question asks of its figures, if any.
+func asksOp(norm string) string {
+	switch {
+	case differenceRE.MatchString(norm):
+		return opDifference
+	case sumRE.MatchString(norm):
+		return opSum
+	}
+	return ""
+}
+
+// computeRate answers a question for a rate the report does not state
+// (行政复议申请的受理率?) from the facts it does: the count named (受理68件)
+// over the whole it is part of (收到84件), which its sentence names first.
+// It returns false when the report states such a rate, or when no fact
+// has a whole to divide by.
+func (a *Answerer) computeRate(question, norm string, history []Turn) (Answer, bool) {
+	word, stem, at, end := rateAsked(norm) // 受理率, 受理
+	if word == "" {
+		return Answer{}, false
+	}
+	plain := a.extract(question, history)
+	if plain.Found && slices.ContainsFunc(plain.Lead, func(f knowledge.Fact) bool {
+		return f.Unit == "%" && (stem == "" || strings.Contains(f.Clause, stem))
+	}) {
+		return plain, true // the report gives the rate itself
+	}
+	if stem == "" {
+		return Answer{}, false
+	}
+	// The count named by the stem: the question with its rate asked as a
+	// number (受理率 → 受理了多少).
+	counted := a.extract(norm[:at]+stem+"了多少"+norm[end:], history)
+	if !counted.Found || len(counted.Lead) == 0 {
+		return Answer{}, false
+	}
+	part := counted.Lead[0]
+	whole, ok := a.wholeOf(part)
+	if !ok {
+		return Answer{}, false
+	}
+	ans := counted
+	ans.Question = question
+	c := Computed{Op: opRate, Value: round1(100 * part.Value / whole.Value), Unit: "%", Inputs: []knowledge.Fact{part, whole},
+		Working: name(part) + " ÷ " + name(whole), Rounding: "四舍五入保留一位小数"}
+	c.Text = approxWord(c.Inputs) + strconv.FormatFloat(c.Value, 'f', 1, 64) + "%"
+	ans.Computed = &c
+	ans.Lead = c.Inputs
+	lead := fmt.Sprintf("%s%s(按报告数字计算:%s,%s%s;报告本身没有给出这个比率)", word, c.Text, c.Working, c.Rounding, approxNote(c.Inputs))
+	ans.Text = composeFound(ans.Citations, lead, false)
+	return ans, true
+}
+
+// wholeOf finds the whole that a fact is a part of: the fact before it in
+// its sentence whose measure it is counted of (受理68件 of 收到84件行政复议
+// 申请), in the same unit and period, and no smaller.
+func (a *Answerer) wholeOf(part knowledge.Fact) (knowledge.Fact, bool) {
+	if part.Of == "" {
+		return knowledge.Fact{}, false
+	}
+	for _, d := range a.Index.Docs() {
+		if d.Meta.Title != part.Report {
+			continue
+		}
+		s := d.Section(part.Section)
+		if s == nil {
+			continue
+		}
+		for i := len(s.Facts) - 1; i >= 0; i-- {
+			f := s.Facts[i]
+			if f.Sentence == part.Sentence && f.Start < part.Start && f.Measure == part.Of &&
+				f.Unit == part.Unit && f.Kind == part.Kind && f.Period == part.Period && f.Value >= part.Value && f.Value > 0 {
+				return f, true
+			}
+		}
+	}
+	return knowledge.Fact{}, false
+}
+
+// combine works out a sum or a difference of an answer's lead facts when
+// the question asks for one, or says why they cannot be combined. It
+// changes nothing when the question asks for neither, or the lead has
+// fewer than two facts.
+func combine(ans Answer, norm string) Answer {
+	op := asksOp(norm)
+	if op == "" || len(ans.Lead) < 2 {
+		return ans
+	}
+	facts := ans.Lead
+	if op == opDifference {
+		facts = facts[:2]
+	}
+	if why := unfit(facts); why != "" {
+		verb := map[string]string{opSum: "相加", opDifference: "相减"}[op]
+		ans.Text = composeFound(ans.Citations, fmt.Sprintf("报告给出的是%s;%s,不能直接%s", names(facts, "、"), why, verb), false)
+		return ans
+	}
+	c := Computed{Op: op, Unit: facts[0].Unit, Inputs: facts}
+	switch op {
+	case opSum:
+		for _, f := range facts {
+			c.Value += f.Value
+		}
+		c.Working = names(facts, " + ")
+	case opDifference:
+		c.Value = math.Abs(facts[0].Value - facts[1].Value)
+		hi, lo := facts[0], facts[1]
+		if lo.Value > hi.Value {
+			hi, lo = lo, hi
+		}
+		c.Working = name(hi) + " − " + name(lo)
+	}
+	c.Value = round1(c.Value)
+	c.Text = approxWord(facts) + strconv.FormatFloat(c.Value, 'f', -1, 64) + c.Unit
+	label := map[string]string{opSum: "合计", opDifference: "相差"}[op]
+	ans.Computed = &c
+	ans.Text = composeFound(ans.Citations, fmt.Sprintf("%s%s(按报告数字计算:%s%s;报告本身没有给出这个数)", label, c.Text, c.Working, approxNote(facts)), false)
+	return ans
+}
+
+// unfit says why facts cannot be added or compared, or "" when they can:
+// each in the same unit and kind, of the same report and year.
+func unfit(facts []knowledge.Fact) string {
+	for _, f := range facts[1:] {
+		g := facts[0]
+		switch {
+		case f.Unit != g.Unit || f.Kind != g.Kind:
+			return "它们的单位不同"
+		case f.Report != g.Report:
+			return "它们出自不同的报告"
+		case f.Period != g.Period:
+			return "它们不是同一年的数字"
+		case f.Unit == "%":
+			return "百分比不能这样相加减"
+		}
+	}
+	return ""
+}
+
+// approxWord is 约 when an input is approximate (80余次): the result is
+// then approximate too.
+func approxWord(facts []knowledge.Fact) string {
+	if slices.ContainsFunc(facts, func(f knowledge.Fact) bool { return f.Approx != "" }) {
+		return "约"
+	}
+	return ""
+}
+
+// approxNote says that a result is approximate because an input is.
+func approxNote(facts []knowledge.Fact) string {
+	if approxWord(facts) == "" {
+		return ""
+	}
+	return ",其中有约数,结果也是约数"
+}
+
+// name says a fact in a few of the report's words: 收到84件行政复议申请,
+// 受理68件.
+func name(f knowledge.Fact) string {
+	m := f.Measure
+	if strings.Contains(m, "…") {
+		return strings.Replace(m, "…", f.Text, 1)
+	}
+	if strings.Contains(f.Clause, m) {
+		return m + f.Text
+	}
+	return f.Text
+}
+
+func names(facts []knowledge.Fact, sep string) string {
+	var out []string
+	for _, f := range facts {
+		out = append(out, name(f))
+	}
+	return strings.Join(out, sep)
+}
+
+func round1(v float64) float64 { return math.Round(v*10) / 10 }

@@ -1,0 +1,165 @@
+package answer
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"reportbot/knowledge"
+)
+
+// Questions about the report itself, answered from its title and header.
+var (
+	aboutReportRE = regexp.MustCompile(`报告|这份|这篇|本文|这个文件|该文`)
+	publisherRE   = regexp.MustCompile(`谁(发布|发的|出的|写的|编|公布|印发|制作)|哪个(单位|部门|机关|政府)|发布(单位|机关|部门|者|方)|来源|出处`)
+	publishedRE   = regexp.MustCompile(`(哪天|哪一天|什么时候|何时|几号|日期|时间|几月).{0,6}(发布|公布|发的|印发|出的|上网|挂网)|(发布|公布|印发)(的)?(时间|日期|于)|(发布|公布|发)(的)?(时候|那天)`)
+	reportYearRE  = regexp.MustCompile(`哪一?年(的|度)?(报告)?|报告.{0,6}哪一?年|什么年份|年度是`)
+	titleRE       = regexp.MustCompile(`标题|题目|叫什么|名称|全称|名字`)
+	placeAskRE    = regexp.MustCompile(`哪个(县|市|区|省|地方)|哪里的|什么地方的`)
+)
+
+// aboutReport answers a question whose subject is the report itself: who
+// published it, when, which year it covers, its title, its place. The
+// answer cites the report's header, where these come from.
+func (a *Answerer) aboutReport(question, norm string) (Answer, bool) {
+	if !aboutReportRE.MatchString(norm) {
+		return Answer{}, false
+	}
+	say := func(d *knowledge.Document) string { return "" }
+	switch {
+	case publisherRE.MatchString(norm):
+		say = func(d *knowledge.Document) string {
+			if d.Meta.Source == "" {
+				return ""
+			}
+			return "由" + d.Meta.Source + "发布"
+		}
+	case publishedRE.MatchString(norm):
+		say = func(d *knowledge.Document) string {
+			if d.Meta.Published == "" {
+				return ""
+			}
+			return "发布于" + d.Meta.Published
+		}
+	case reportYearRE.MatchString(norm) && !strings.Contains(norm, "多少"):
+		say = func(d *knowledge.Document) string {
+			if d.Meta.Year == 0 {
+				return ""
+			}
+			return "是" + d.Meta.Place + strconv.Itoa(d.Meta.Year) + "年的报告"
+		}
+	case titleRE.MatchString(norm):
+		say = func(d *knowledge.Document) string { return "的标题是《" + d.Meta.Title + "》" }
+	case placeAskRE.MatchString(norm):
+		say = func(d *knowledge.Document) string {
+			if d.Meta.Place == "" {
+				return ""
+			}
+			return "是" + d.Meta.Place + "的报告"
+		}
+	default:
+		return Answer{}, false
+	}
+	ans := Answer{Question: question, Found: true, Mode: ModeExtractive}
+	var lines []string
+	docs := a.Index.Docs()
+	for _, d := range docs {
+		s := say(d)
+		if s == "" {
+			continue
+		}
+		subject := "这份报告"
+		if len(docs) > 1 {
+			subject = "《" + d.Meta.Title + "》"
+		}
+		lines = append(lines, subject+s+"。")
+		c := Citation{Section: knowledge.HeaderID, Quote: header(d)}
+		if len(docs) > 1 {
+			c.Report = d.Meta.Title
+		}
+		ans.Citations = append(ans.Citations, c)
+	}
+	if len(lines) == 0 {
+		return a.notFound(question, ""), true
+	}
+	ans.Text = composeFound(ans.Citations, strings.Join(lines, ""), false)
+	ans.Text = strings.Replace(ans.Text, "。。", "。", 1)
+	return ans, true
+}
+
+// header is the report's title and header as quoted: its title line, then
+// its date and source as the page gives them.
+func header(d *knowledge.Document) string {
+	parts := []string{d.Meta.Title}
+	if d.Meta.Published != "" {
+		parts = append(parts, "日期:"+d.Meta.Published)
+	}
+	if d.Meta.Source != "" {
+		parts = append(parts, "来源:"+d.Meta.Source)
+	}
+	return strings.Join(parts, " ")
+}
+
+// claim is a citizen's statement of a figure, asked to be checked.
+type claim struct {
+	question string             // the statement asked as a question: 行政复议收到多少件
+	figures  []knowledge.Figure // the figures claimed
+}
+
+var (
+	claimOpenRE  = regexp.MustCompile(`^(报告(里|上|中)?(说|讲|写|称)(的是|了)?|听说|据说|有人说|网上说|我听说|我看到)`)
+	claimCheckRE = regexp.MustCompile(`[,,]?\s*(这是)?(对吗|对不对|是吗|是不是真的|是真的吗|真的吗|属实吗|是否属实|没错吧|对吧|是这样吗|是不是这样)[??!!。.]*$`)
+)
+
+// readClaim reads a question that states a figure and asks whether it is
+// right (报告说行政复议收到999件,对吗?). It returns the statement asked
+// as a question, with each claimed figure asked for instead.
+func readClaim(norm string) (claim, bool) {
+	if !claimCheckRE.MatchString(norm) && !claimOpenRE.MatchString(norm) {
+		return claim{}, false
+	}
+	var c claim
+	q := claimCheckRE.ReplaceAllString(norm, "")
+	q = claimOpenRE.ReplaceAllString(q, "")
+	for _, f := range knowledge.ExtractFigures(q) {
+		if f.Kind != knowledge.KindNumber && f.Kind != knowledge.KindPercent {
+			continue
+		}
+		c.figures = append(c.figures, f)
+		asked := "多少" + f.Unit
+		if f.Unit == "%" {
+			asked = "多少"
+		}
+		q = strings.Replace(q, f.Raw, asked, 1)
+	}
+	if len(c.figures) == 0 {
+		return claim{}, false
+	}
+	c.question = q + "?"
+	return c, true
+}
+
+// verdict answers a claim with what the report says: right or wrong, then
+// the report's own figure. The claimed figure is not repeated.
+func (c claim) verdict(ans Answer, question string) Answer {
+	ans.Question = question
+	if !ans.Found {
+		return ans
+	}
+	said := func(f knowledge.Figure) bool {
+		return slices.ContainsFunc(c.figures, func(g knowledge.Figure) bool { return g.Equal(f) })
+	}
+	right := slices.ContainsFunc(ans.Lead, func(f knowledge.Fact) bool { return said(f.Figure()) })
+	if len(ans.Lead) == 0 { // the whole quote answers: is the figure in it?
+		for _, cit := range ans.Citations {
+			right = right || slices.ContainsFunc(knowledge.ExtractFigures(cit.Quote), said)
+		}
+	}
+	if right {
+		ans.Text = "对,报告说的正是这个数:" + ans.Text
+	} else {
+		ans.Text = "不对,报告说的是:" + ans.Text
+	}
+	return ans
+}
