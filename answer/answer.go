@@ -31,6 +31,9 @@ type Answer struct {
 	Question  string     `json:"question"`
 	Text      string     `json:"answer"` // the plain text shown, its citation line last
 	Found     bool       `json:"found"`  // false when the report does not answer
+	// NoFigure is true when the report speaks of what was asked but gives
+	// no number for it (败诉率偏高): the text says so and quotes it.
+	NoFigure bool `json:"no_figure,omitempty"`
 	Mode      Mode       `json:"mode"`
 	Citations []Citation `json:"citations"`
 	// Lead are the facts that answer what was asked, said first: 受理68件

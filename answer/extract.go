@@ -200,6 +200,7 @@ func (a *Answerer) extract(question string, history []Turn) Answer {
 	if !k.quantity {
 		picked, covered = a.headingAnswer(hits, cands, spans)
 	}
+	headed := picked != nil
 	if picked == nil {
 		picked, covered = pick(cands, spans, partAsks(q, k))
 	}
@@ -243,12 +244,18 @@ func (a *Answerer) extract(question string, history []Turn) Answer {
 		}
 		ans.Citations = append(ans.Citations, cit)
 	}
+	if !k.quantity && len(picked) == 1 && !headed {
+		// 凤阳镇…有什么成绩? is answered by the clause on 凤阳镇, not by the
+		// county's figures around it.
+		ans.Citations[0].Quote = focusedQuote(picked[0], spans)
+	}
 	noNumber := k.quantity && !slices.ContainsFunc(picked, func(c candidate) bool { return k.answeredBy(c.figures) })
 	// "The report gives no number" claims the report speaks of exactly
 	// this: it needs the question covered nearly in full.
 	if noNumber && coverage(spans, covered) < noNumberCoverage {
 		return a.notFound(question, q.resolved)
 	}
+	ans.NoFigure = noNumber
 	lead := ""
 	if k.quantity && !noNumber {
 		ans.Lead = leadFacts(picked, a.wants(q, k, norm))
@@ -259,6 +266,29 @@ func (a *Answerer) extract(question string, history []Turn) Answer {
 	}
 	ans.Text = composeFound(ans.Citations, lead, noNumber)
 	return ans
+}
+
+// focusedQuote is the part of a sentence that answers a question that
+// asks for no number: from the last clause after which the sentence still
+// covers as much of the question as it does whole, to its end.
+func focusedQuote(c candidate, spans []span) string {
+	whole := make([]bool, len(spans))
+	cover(spans, whole, c)
+	want := coverage(spans, whole)
+	from := 0
+	for _, cl := range clauseSpans(c.sentence) {
+		part := candidate{inText: map[string]bool{}}
+		for _, t := range knowledge.Terms(knowledge.Fold(c.sentence[cl[0]:])) {
+			part.inText[t] = true
+		}
+		got := make([]bool, len(spans))
+		cover(spans, got, part)
+		if coverage(spans, got) < want {
+			break
+		}
+		from = cl[0]
+	}
+	return c.sentence[from:]
 }
 
 // onTopic finds, for a follow-up that its own words do not answer, the

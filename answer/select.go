@@ -63,13 +63,16 @@ func (a *Answerer) parsed(s *knowledge.Section) *parsedSection {
 		p.head[t] = true
 	}
 	for _, text := range Sentences(s.Text) {
-		st := parsedSentence{text: text, terms: map[string]bool{}, figures: knowledge.ExtractFigures(text)}
+		st := parsedSentence{text: text, terms: map[string]bool{}}
 		for _, t := range knowledge.Terms(knowledge.Fold(text)) {
 			st.terms[t] = true
 		}
+		// The sentence's figures are its facts': 一件 in “一件事一次办”
+		// is part of a name, and answers no question.
 		for _, f := range s.Facts {
 			if strings.TrimSpace(s.Text[f.Sentence[0]:f.Sentence[1]]) == text {
 				st.facts = append(st.facts, f)
+				st.figures = append(st.figures, f.Figure())
 			}
 		}
 		p.sentences = append(p.sentences, st)

@@ -199,8 +199,13 @@ func judge(t Turn, ans answer.Answer, lead bool) string {
 		given = knowledge.ExtractFigures(first)
 	}
 	if !t.wantFound() {
-		if ans.Found {
+		// "The report gives no number for it", with no count or share
+		// given, declines as plainly as "the report does not say".
+		if ans.Found && !(ans.NoFigure && !hasCount(body)) {
 			return "answered a question the report does not answer"
+		}
+		if ans.Found {
+			return ""
 		}
 		if len(body) > 0 {
 			return fmt.Sprintf("declined but quoted the figure %q", body[0].Raw)
@@ -225,12 +230,17 @@ func judge(t Turn, ans answer.Answer, lead bool) string {
 			why = append(why, fmt.Sprintf("section %s not cited", s))
 		}
 	}
-	if t.NoNumber && slices.ContainsFunc(body, func(f knowledge.Figure) bool {
-		return f.Kind == knowledge.KindNumber || f.Kind == knowledge.KindPercent
-	}) {
+	if t.NoNumber && hasCount(body) {
 		why = append(why, "gave a number where the report gives none")
 	}
 	return strings.Join(why, "; ")
+}
+
+// hasCount reports whether figures hold a count or a share.
+func hasCount(fs []knowledge.Figure) bool {
+	return slices.ContainsFunc(fs, func(f knowledge.Figure) bool {
+		return f.Kind == knowledge.KindNumber || f.Kind == knowledge.KindPercent
+	})
 }
 
 // retrievalRank is the 1-based rank of the first expected section among the
