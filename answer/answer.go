@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -28,12 +29,12 @@ const ModeExtractive Mode = "extractive"
 // Answer is what a user is shown for one question. The CLI's --json output
 // is this value, so scripts see exactly what a chat user sees.
 type Answer struct {
-	Question  string     `json:"question"`
-	Text      string     `json:"answer"` // the plain text shown, its citation line last
-	Found     bool       `json:"found"`  // false when the report does not answer
+	Question string `json:"question"`
+	Text     string `json:"answer"` // the plain text shown, its citation line last
+	Found    bool   `json:"found"`  // false when the report does not answer
 	// NoFigure is true when the report speaks of what was asked but gives
 	// no number for it (败诉率偏高): the text says so and quotes it.
-	NoFigure bool `json:"no_figure,omitempty"`
+	NoFigure  bool       `json:"no_figure,omitempty"`
 	Mode      Mode       `json:"mode"`
 	Citations []Citation `json:"citations"`
 	// Lead are the facts that answer what was asked, said first: 受理68件
@@ -253,8 +254,11 @@ func (a *Answerer) compose(ctx context.Context, question string, lang language, 
 	}()
 	ans.Question = question
 	ans.Verified = len(Unsupported(a.Index, ans)) == 0
+	// A computed figure, or the report's header, is said by the program:
+	// a model could only restate it.
+	own := ans.Computed != nil || slices.ContainsFunc(ans.Citations, func(c Citation) bool { return c.Section == knowledge.HeaderID })
 	switch {
-	case counted != nil && ans.Found && ans.Verified:
+	case counted != nil && ans.Found && ans.Verified && !own:
 		ans = a.withModel(ctx, counted, question, sess.Turns, ans)
 	case budgetSpent && ans.Found:
 		ans = a.fallback(ctx, ans, FallbackBudget, errors.New("the day's language model budget is spent"))

@@ -141,8 +141,12 @@ func Unsupported(ix *knowledge.Index, a Answer) []knowledge.Figure {
 	}) {
 		allowed = append(allowed, c.Figure())
 	}
+	body := Body(a.Text)
+	if a.Computed != nil && a.Computed.Rounding != "" { // 保留一位小数 counts nothing
+		body = strings.ReplaceAll(body, a.Computed.Rounding, "")
+	}
 	var out []knowledge.Figure
-	for _, f := range knowledge.ExtractFigures(knowledge.FoldRunes(Body(a.Text))) {
+	for _, f := range knowledge.ExtractFigures(knowledge.FoldRunes(body)) {
 		ok := false
 		for _, g := range allowed {
 			if f.Matches(g) {

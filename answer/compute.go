@@ -51,14 +51,19 @@ var (
 )
 
 // rateAsked finds the rate a question asks for: the word (受理率), its stem
-// (受理: up to four characters before it, after any 的), and the byte span
-// of the word in norm; "" when it asks for none.
+// (受理, 不予受理 of 不予受理的比例: up to four characters before it), and
+// the byte span of both in norm; "" when it asks for none.
 func rateAsked(norm string) (word, stem string, at, end int) {
 	m := rateRE.FindStringIndex(norm)
 	if m == nil {
 		return "", "", 0, 0
 	}
 	at = m[0]
+	end = at
+	if strings.HasSuffix(norm[:at], "的") { // 不予受理的比例
+		at -= len("的")
+		end = at
+	}
 	for n := 0; n < 4 && at > 0; n++ {
 		r, size := utf8.DecodeLastRuneInString(norm[:at])
 		if !unicode.Is(unicode.Han, r) || strings.ContainsRune("的之是有在了", r) {
@@ -66,7 +71,7 @@ func rateAsked(norm string) (word, stem string, at, end int) {
 		}
 		at -= size
 	}
-	return norm[at:m[1]], norm[at:m[0]], at, m[1]
+	return norm[at:m[1]], norm[at:end], at, m[1]
 }
 
 // asksOp says which operation a question asks of its figures, if any.

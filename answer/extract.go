@@ -221,9 +221,12 @@ func (a *Answerer) extract(question string, history []Turn) Answer {
 	// whole county when it asks about one town, nor by a sum of money from
 	// another sentence when it asks 多少钱.
 	if k.quantity && !byTopic && slices.ContainsFunc(picked, func(c candidate) bool { return k.answeredBy(c.figures) }) {
+		// A question that asks for several things at once (…和…加起来,
+		// 分别) may ask each in its own unit.
+		anyUnit := !k.hasUnit || asksOp(norm) != "" || separateRE.MatchString(norm)
 		byFigures := make([]bool, len(spans))
 		for _, c := range picked {
-			if k.answeredBy(c.figures) && (!k.hasUnit || hasFigure(c.figures, k.unit, k.kind)) {
+			if k.answeredBy(c.figures) && (anyUnit || hasFigure(c.figures, k.unit, k.kind)) {
 				cover(spans, byFigures, c)
 			}
 		}

@@ -324,18 +324,12 @@ func (a *Answerer) check(text, question string, secs []section, lang language, e
 	return ans, nil
 }
 
-// askedFigures are the figures the extractive answer says first, as those
-// that answer the question; none when it quotes whole sentences.
+// askedFigures are the figures of the facts the extractive answer leads
+// with: those that answer the question.
 func askedFigures(ext Answer) []knowledge.Figure {
-	lead, _, ok := strings.Cut(ext.Text, "\n"+quotePrefix)
-	if !ok {
-		return nil
-	}
 	var out []knowledge.Figure
-	for _, f := range knowledge.ExtractFigures(lead) {
-		if f.Kind == knowledge.KindNumber || f.Kind == knowledge.KindPercent || f.Kind == knowledge.KindDate {
-			out = append(out, f)
-		}
+	for _, f := range ext.Lead {
+		out = append(out, f.Figure())
 	}
 	return out
 }

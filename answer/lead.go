@@ -56,9 +56,13 @@ func splitConjuncts(clause string) []string {
 	return append(out, clause[start:])
 }
 
-// thingBoundaryRE ends the words before the first of several things asked
-// about (下放给|乡镇、街道), and the words after the last (经济发达镇|的行政处罚事项).
-var thingBoundaryRE = regexp.MustCompile(`给|向|对|在|把|将|的|里|中|是|有|涉及`)
+// firstThingRE ends the words before the first of several things asked
+// about (下放给|乡镇、街道); lastThingRE the words after the last
+// (经济发达镇|的行政处罚事项).
+var (
+	firstThingRE = regexp.MustCompile(`给|向|对|在|把|将|里|中|是|有|涉及`)
+	lastThingRE  = regexp.MustCompile(`给|向|对|在|把|将|的|里|中|是|有|涉及`)
+)
 
 // separateRE marks a question that asks for each of several things.
 var separateRE = regexp.MustCompile(`分别|各是|各有|各自|各多少`)
@@ -124,11 +128,15 @@ func (a *Answerer) wants(q query, k ask, norm string) []want {
 			continue
 		}
 		if items := a.conjuncts(clause, norm); len(items) > 1 {
+			// A thing asked without a unit takes the clause's, unless
+			// another thing has one of its own (人数和…申请).
+			own := slices.ContainsFunc(items, func(it conjunct) bool { return readAsk(it.text).hasUnit })
 			for _, it := range items {
 				sk := readAsk(it.text)
-				if !sk.hasUnit {
+				if !sk.hasUnit && !own {
 					sk = asks[i]
 				}
+				sk.quantity = true
 				add(it.text, it.runs, it.synonyms, it.focus, sk)
 			}
 			continue
@@ -161,6 +169,9 @@ func focusRuns(clause string, runs []string) []string {
 	}
 	return out
 }
+
+// opRE finds the words that ask to add or compare what comes before them.
+var opRE = regexp.MustCompile(sumRE.String() + "|" + differenceRE.String())
 
 // conjunct is one of several things a clause asks about together, with the
 // words they share.
@@ -208,31 +219,27 @@ func (a *Answerer) conjuncts(clause, norm string) []conjunct {
 	// of the first item, the start of the last, the whole of those between.
 	things := make([]string, len(items))
 	for i, it := range items {
-		it = separateRE.ReplaceAllString(it, " ")
-		it = sumRE.ReplaceAllString(differenceRE.ReplaceAllString(it, " "), " ")
-		switch i {
-		case 0:
-			if m := thingBoundaryRE.FindAllStringIndex(it, -1); m != nil {
+		switch {
+		case i == 0:
+			if m := firstThingRE.FindAllStringIndex(it, -1); m != nil {
 				it = it[m[len(m)-1][1]:]
 			}
-		case len(items) - 1:
-			if m := thingBoundaryRE.FindStringIndex(it); m != nil {
+		case i < len(items)-1:
+		case op != "": // 收到的行政复议申请|加起来是多少
+			if m := opRE.FindStringIndex(it); m != nil {
+				it = it[:m[0]]
+			}
+		default: // 经济发达镇|的行政处罚事项分别确认了多少项
+			if m := lastThingRE.FindStringIndex(it); m != nil {
 				it = it[:m[0]]
 			}
 		}
-		runs := slices.Concat(ix.Analyze(it).Parts...)
-		if len(runs) == 0 {
+		things[i] = strings.TrimSpace(separateRE.ReplaceAllString(it, " "))
+		if len(ix.Analyze(things[i]).Parts) == 0 {
 			return nil
 		}
-		switch i {
-		case 0:
-			things[i] = runs[len(runs)-1]
-		case len(items) - 1:
-			things[i] = runs[0]
-		default:
-			things[i] = strings.Join(runs, "")
-		}
 	}
+	units := slices.ContainsFunc(things, func(t string) bool { return readAsk(t).hasUnit })
 	common := clause
 	for _, t := range things {
 		common = strings.Replace(common, t, " ", 1)
@@ -240,7 +247,11 @@ func (a *Answerer) conjuncts(clause, norm string) []conjunct {
 	for _, t := range things {
 		q := ix.Analyze(t + "," + common)
 		focus := slices.Concat(ix.Analyze(t).Parts...)
-		out = append(out, conjunct{text: t + common, runs: slices.Concat(q.Parts...), focus: focus, synonyms: q.Synonyms})
+		c := conjunct{text: t + common, runs: slices.Concat(q.Parts...), focus: focus, synonyms: q.Synonyms}
+		if units { // each thing in its own unit: 人数 is not asked of the 申请
+			c.text = t
+		}
+		out = append(out, c)
 	}
 	return out
 }

@@ -32,6 +32,7 @@ type Turn struct {
 	Sections []string `json:"sections"`  // sections the answer must cite
 	Found    *bool    `json:"found"`     // false: the report does not answer
 	NoNumber bool     `json:"no_number"` // the report gives no number: the answer must not either
+	Says     []string `json:"says"`      // words the answer's first line must hold: 分宜县人民政府 for 谁发布的
 }
 
 func (t Turn) wantFound() bool { return t.Found == nil || *t.Found }
@@ -168,7 +169,8 @@ func Run(ctx context.Context, ask Asker, ix *knowledge.Index, cases []Case) (Rep
 			case strictWhy != "":
 				r.Failures = append(r.Failures, Failure{Case: c.ID, Question: t.Q, Why: strictWhy, Answer: ans.Text, Lead: true})
 			}
-			if len(t.Sections) > 0 {
+			// The header is no section to search for.
+			if len(t.Sections) > 0 && !slices.Contains(t.Sections, knowledge.HeaderID) {
 				rank := retrievalRank(ix, ans.Resolved, t.Sections)
 				for _, s := range []*Score{sc, &r.Overall} {
 					s.Retrieval++
@@ -228,6 +230,12 @@ func judge(t Turn, ans answer.Answer, lead bool) string {
 	for _, s := range t.Sections {
 		if !slices.ContainsFunc(ans.Citations, func(c answer.Citation) bool { return c.Section == s }) {
 			why = append(why, fmt.Sprintf("section %s not cited", s))
+		}
+	}
+	first, _, _ := strings.Cut(ans.Text, "\n")
+	for _, w := range t.Says {
+		if !strings.Contains(first, w) {
+			why = append(why, fmt.Sprintf("first line does not say %q", w))
 		}
 	}
 	if t.NoNumber && hasCount(body) {
