@@ -197,6 +197,11 @@ func combine(ans Answer, norm string) Answer {
 // unfit says why facts cannot be added or compared, or "" when they can:
 // each in the same unit and kind, of the same report and year.
 func unfit(facts []knowledge.Fact) string {
+	for _, f := range facts {
+		if f.Per != "" {
+			return "其中" + name(f) + "是每一个的数,不是总数"
+		}
+	}
 	for _, f := range facts[1:] {
 		g := facts[0]
 		switch {
@@ -230,17 +235,15 @@ func approxNote(facts []knowledge.Fact) string {
 	return ",其中有约数,结果也是约数"
 }
 
-// name says a fact in a few of the report's words: 收到84件行政复议申请,
-// 受理68件.
+// name says a fact in the report's own words: its clause, less a
+// connective that opens it (其中受理68件 → 受理68件).
 func name(f knowledge.Fact) string {
-	m := f.Measure
-	if strings.Contains(m, "…") {
-		return strings.Replace(m, "…", f.Text, 1)
+	for _, w := range leadConnectives {
+		if t, ok := strings.CutPrefix(f.Clause, w); ok && t != "" {
+			return t
+		}
 	}
-	if strings.Contains(f.Clause, m) {
-		return m + f.Text
-	}
-	return f.Text
+	return f.Clause
 }
 
 func names(facts []knowledge.Fact, sep string) string {

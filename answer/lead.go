@@ -321,7 +321,7 @@ func leadFacts(picked []candidate, wants []want) []knowledge.Fact {
 			if w.total && totalRE.MatchString(ft.fact.Clause) {
 				key[4] = 1
 			}
-			if ft.fact.Approx == "" {
+			if ft.fact.Approx == "" && ft.fact.Per == "" {
 				key[5] = 1
 			}
 			cov := key[2]
@@ -343,8 +343,8 @@ func leadFacts(picked []candidate, wants []want) []knowledge.Fact {
 
 // leadKey ranks the facts that may answer a want, most telling first: the
 // focus covered, the unit asked for exactly, all that is asked covered,
-// the same polarity, a total for a total, an exact figure (165名 over
-// 至少5名), and what the fact's own clause covers.
+// the same polarity, a total for a total, an exact figure for all (165名
+// over 至少5名 a community), and what the fact's own clause covers.
 type leadKey [7]float64
 
 // covers is the weight of spans that a fact's clause and context cover,
@@ -385,13 +385,7 @@ var leadConnectives = []string{"其中", "另外", "另", "并且", "并", "同�
 func leadText(picked []candidate, facts []knowledge.Fact) string {
 	var parts []string
 	for _, f := range facts {
-		text := f.Clause
-		for _, w := range leadConnectives {
-			if t, ok := strings.CutPrefix(text, w); ok && t != "" {
-				text = t
-				break
-			}
-		}
+		text := name(f)
 		if !measuredInClause(f) {
 			if with := withClauseBefore(picked, f); with != "" {
 				text = with

@@ -35,6 +35,9 @@ type Fact struct {
 	Marks    []string `json:"marks,omitempty"`
 	Polarity string   `json:"polarity,omitempty"` // the negation it is counted under: 不予, 未, 没有
 	Approx   string   `json:"approx,omitempty"`   // how it is approximate: 余, 多, 近, 超过, 至少, 以上
+	// Per is the word that makes the figure a count for each of several
+	// (27个社区皆培养了至少5名: 5名 a community, not in all): 皆, 每, 各.
+	Per string `json:"per,omitempty"`
 	Sentence [2]int   `json:"-"`                  // byte span of its sentence in the section's text
 }
 
@@ -111,6 +114,7 @@ func sectionFacts(report string, year int, s *Section) []Fact {
 				Clause: clause, Start: start, End: end, Sentence: sent}
 			before, after := text[start:g.Offset], text[g.Offset+len(g.Raw):end]
 			f.Approx = approxOf(g, before, after)
+			f.Per = perOf(before)
 			f.Measure = measure(before, after)
 			f.Polarity = polarity(f.Measure)
 			f.Marks = marks(text[sent[0]:end])
@@ -215,6 +219,22 @@ func approxOf(g Figure, before, after string) string {
 		if strings.HasPrefix(after, w) {
 			return w
 		}
+	}
+	return ""
+}
+
+// perOf finds the word before a figure, in its clause, that makes it a
+// count for each of several: 皆 or 每 anywhere before it (27个社区皆培养了
+// 至少5名), 各 right before it (听证会、磋商会各一次).
+func perOf(before string) string {
+	for _, w := range []string{"皆", "每"} {
+		if strings.Contains(unquoted(before), w) {
+			return w
+		}
+	}
+	b := strings.TrimRight(before, "至少超过近约")
+	if strings.HasSuffix(b, "各") {
+		return "各"
 	}
 	return ""
 }
