@@ -256,17 +256,18 @@ func (a *Answerer) conjuncts(clause, norm string) []conjunct {
 	return out
 }
 
-// factTerms are the terms a fact is known by: those of its own clause, and
-// those of its context: its actor, and what it counts when its clause is
-// elliptical (已回复 of 提出检察意见).
+// factTerms are the terms a fact is known by: those of its own clause, of
+// its context (its actor, and what it counts when its clause is
+// elliptical: 已回复 of 提出检察意见), and of its section's headings.
 type factTerms struct {
 	fact     knowledge.Fact
 	own, ctx map[string]bool
+	far      map[string]bool // the terms of its section's headings, shared by every fact there
 	order    int
 }
 
 func termsOf(c candidate, f knowledge.Fact, order int) factTerms {
-	ft := factTerms{fact: f, own: map[string]bool{}, ctx: map[string]bool{}, order: order}
+	ft := factTerms{fact: f, own: map[string]bool{}, ctx: map[string]bool{}, far: c.inHead, order: order}
 	for _, t := range knowledge.Terms(knowledge.Fold(f.Clause)) {
 		ft.own[t] = true
 	}
@@ -347,8 +348,12 @@ func leadFacts(picked []candidate, wants []want) []knowledge.Fact {
 // over 至少5名 a community), and what the fact's own clause covers.
 type leadKey [7]float64
 
-// covers is the weight of spans that a fact's clause and context cover,
-// and of those its own clause covers.
+// farCredit is what a question's word found only in a fact's headings
+// counts: they say the topic of every fact of the section alike.
+const farCredit = 0.5
+
+// covers is the weight of spans that a fact's clause and context cover
+// (its headings for farCredit), and of those its own clause covers.
 func (ft factTerms) covers(spans []span) (all, own float64) {
 	for _, s := range spans {
 		switch {
@@ -357,6 +362,8 @@ func (ft factTerms) covers(spans []span) (all, own float64) {
 			own += s.weight
 		case s.coveredBy(func(t string) bool { return ft.ctx[t] }):
 			all += s.weight
+		case s.coveredBy(func(t string) bool { return ft.far[t] }):
+			all += farCredit * s.weight
 		}
 	}
 	return all, own

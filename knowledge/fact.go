@@ -37,8 +37,8 @@ type Fact struct {
 	Approx   string   `json:"approx,omitempty"`   // how it is approximate: 余, 多, 近, 超过, 至少, 以上
 	// Per is the word that makes the figure a count for each of several
 	// (27个社区皆培养了至少5名: 5名 a community, not in all): 皆, 每, 各.
-	Per string `json:"per,omitempty"`
-	Sentence [2]int   `json:"-"`                  // byte span of its sentence in the section's text
+	Per      string `json:"per,omitempty"`
+	Sentence [2]int `json:"-"` // byte span of its sentence in the section's text
 }
 
 // Figure is the fact's figure, for comparing it with others.
@@ -88,13 +88,13 @@ func (d *Document) buildFacts() []Fact {
 	var out []Fact
 	year := d.Year()
 	for _, s := range d.Sections {
-		s.Facts = sectionFacts(d.Meta.Title, year, s)
+		s.Facts = sectionFacts(d.Meta.Title, d.Meta.Place, year, s)
 		out = append(out, s.Facts...)
 	}
 	return out
 }
 
-func sectionFacts(report string, year int, s *Section) []Fact {
+func sectionFacts(report, place string, year int, s *Section) []Fact {
 	var out []Fact
 	text := s.Text
 	figs := ExtractFigures(text)
@@ -117,17 +117,19 @@ func sectionFacts(report string, year int, s *Section) []Fact {
 			f.Per = perOf(before)
 			f.Measure = measure(before, after)
 			f.Polarity = polarity(f.Measure)
-			f.Marks = marks(text[sent[0]:end])
+			f.Marks = marks(text[sent[0]:start], clause)
 			f.Period = periodOf(text[:g.Offset], year)
-			f.Actor = actorIn(st[:g.Offset-sent[0]])
-			if f.Actor == "" { // 县检察院积极主动履行职责…。2023年办理…8件
-				f.Actor = actorIn(paragraphBefore(text, sent[0]))
+			f.Actor = actorIn(before, place)
+			if f.Actor == "" && actorIn(text[sent[0]:start], place) == "" {
+				// 县检察院积极主动履行职责…。2023年办理…8件: the subject of
+				// the paragraph, when the sentence names none.
+				f.Actor = subjectBefore(paragraphBefore(text, sent[0]), place)
 			}
 			switch {
 			case f.Measure == "": // 共165名: it counts what the clause before names
-				f.Measure = ofPrevious(prev)
+				f.Measure = ofPrevious(prev, "")
 			case elliptical(f.Measure):
-				f.Of = ofPrevious(prev)
+				f.Of = ofPrevious(prev, f.Unit)
 			}
 			prev = append(prev, f)
 			out = append(out, f)
@@ -348,16 +350,21 @@ func quotedAt(s string, i int) bool {
 	return depth > 0 || straight
 }
 
-// marks are the period words of a sentence up to the end of a figure's
-// clause.
-func marks(s string) []string {
+// sentenceMarks bound the period of all that follows them in a sentence
+// (截至2023年12月底,…); the other marks qualify their own clause only
+// (累计办理, 同比增长).
+var sentenceMarks = []string{"截至", "截止", "以来"}
+
+// marks are the period words of a figure: those of its clause, and those
+// of its sentence before it that bound the whole sentence.
+func marks(before, clause string) []string {
 	var out []string
 	for _, w := range markWords {
-		if strings.Contains(s, w) {
+		if strings.Contains(clause, w) || slices.Contains(sentenceMarks, w) && strings.Contains(before, w) {
 			out = append(out, w)
 		}
 	}
-	if strings.Contains(s, "较上年") || strings.Contains(s, "比上年") || strings.Contains(s, "较去年") {
+	if strings.Contains(clause, "较上年") || strings.Contains(clause, "比上年") || strings.Contains(clause, "较去年") {
 		out = removeWord(out, "同比")
 	}
 	return out
@@ -394,10 +401,11 @@ func periodOf(s string, year int) int {
 	return year
 }
 
-// actorIn finds the organisation a sentence names before a figure: the
-// last name ending in 局, 院, 政府 and the like, read back to a word that
-// cannot be part of it.
-func actorIn(s string) string {
+// actorIn finds the organisation a clause names before a figure: the
+// first name ending in 局, 院, 政府 and the like, read back to a word that
+// cannot be part of it, with the report's place when it opens the name
+// (分宜县人民政府).
+func actorIn(s, place string) string {
 	s = unquoted(s)
 	best, bestAt := "", -1
 	for _, suf := range actorSuffixes {
@@ -417,6 +425,9 @@ func actorIn(s string) string {
 			}
 			name, at := actorName(s[start:end])
 			start += at
+			if p := strings.TrimSuffix(place, "县"); place != "" && strings.HasSuffix(s[:start], p) && strings.HasPrefix(name, strings.TrimPrefix(place, p)) {
+				name, start = p+name, start-len(p)
+			}
 			if utf8.RuneCountInString(name) >= 3 && (bestAt < 0 || start < bestAt || start == bestAt && len(name) > len(best)) {
 				best, bestAt = name, start
 			}
@@ -424,6 +435,26 @@ func actorIn(s string) string {
 		}
 	}
 	return best
+}
+
+// subjectBefore is the organisation that the last sentence of a
+// paragraph's text opening with one names as its subject (县检察院积极
+// 主动履行职责…), or "". A list of them (县市场监管局、人社局…) is no one
+// subject.
+func subjectBefore(para, place string) string {
+	spans := sentenceSpans(para)
+	for k := len(spans) - 1; k >= 0; k-- {
+		st := strings.TrimSpace(para[spans[k][0]:spans[k][1]])
+		if y := yearRE.FindStringIndex(st); y != nil && y[0] == 0 {
+			st = strings.TrimPrefix(strings.TrimPrefix(st[y[1]:], "年"), ",")
+		}
+		head, _, _ := strings.Cut(st, ",")
+		a := actorIn(head, place)
+		if a != "" && (strings.HasPrefix(head, a) || strings.HasPrefix(head, "全"+a)) && !strings.HasPrefix(head[strings.Index(head, a)+len(a):], "、") {
+			return a
+		}
+	}
+	return ""
 }
 
 // actorVerbs are words that an organisation's name does not hold: 公布县政府
@@ -461,15 +492,23 @@ func paragraphBefore(text string, i int) string {
 }
 
 // ofPrevious is what an elliptical clause counts: the measure of the
-// nearest fact before it in its sentence that names more than a verb.
-func ofPrevious(prev []Fact) string {
-	for k := len(prev) - 1; k >= 0; k-- {
-		if m := prev[k].Measure; utf8.RuneCountInString(strings.ReplaceAll(m, "…", "")) > 2 {
+// nearest fact before it in its sentence, in the same unit when unit is
+// given (街道45项 counts the 行政处罚事项 of 70项; 法律依据62部 counts its
+// own), that names more than a verb.
+func ofPrevious(prev []Fact, unit string) string {
+	var same []Fact
+	for _, f := range prev {
+		if unit == "" || f.Unit == unit {
+			same = append(same, f)
+		}
+	}
+	for k := len(same) - 1; k >= 0; k-- {
+		if m := same[k].Measure; utf8.RuneCountInString(strings.ReplaceAll(m, "…", "")) > 2 {
 			return m
 		}
 	}
-	if len(prev) > 0 {
-		return prev[len(prev)-1].Measure
+	if len(same) > 0 {
+		return same[len(same)-1].Measure
 	}
 	return ""
 }
