@@ -199,7 +199,7 @@ func combine(ans Answer, norm string) Answer {
 func unfit(facts []knowledge.Fact) string {
 	for _, f := range facts {
 		if f.Per != "" {
-			return "其中" + name(f) + "是每一个的数,不是总数"
+			return "其中" + name(f) + "是按每个单位计的数,不是总数"
 		}
 	}
 	for _, f := range facts[1:] {
@@ -210,7 +210,7 @@ func unfit(facts []knowledge.Fact) string {
 		case f.Report != g.Report:
 			return "它们出自不同的报告"
 		case f.Period != g.Period:
-			return "它们不是同一年的数字"
+			return "它们的年份不同"
 		case f.Unit == "%":
 			return "百分比不能这样相加减"
 		}

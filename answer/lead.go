@@ -394,7 +394,7 @@ func leadText(picked []candidate, facts []knowledge.Fact) string {
 	for _, f := range facts {
 		text := name(f)
 		if !measuredInClause(f) {
-			if with := withClauseBefore(picked, f); with != "" {
+			if with := withMeasure(picked, f); with != "" {
 				text = with
 			}
 		}
@@ -420,9 +420,11 @@ func measuredInClause(f knowledge.Fact) bool {
 	return true
 }
 
-// withClauseBefore is f's clause with the clause before it in its
-// sentence, as printed, or "" when it has none.
-func withClauseBefore(picked []candidate, f knowledge.Fact) string {
+// withMeasure is f's clause with the words before it in its sentence that
+// say what it counts (“法律明白人”骨干,共165名), as printed: the end of its
+// measure when that stands right before the clause, else the whole clause
+// before it; "" when there is none.
+func withMeasure(picked []candidate, f knowledge.Fact) string {
 	for _, c := range picked {
 		i := strings.Index(c.sentence, f.Clause)
 		if i <= 0 || !slices.ContainsFunc(c.facts, func(g knowledge.Fact) bool { return sameFact(f, g) }) {
@@ -432,7 +434,12 @@ func withClauseBefore(picked []candidate, f knowledge.Fact) string {
 		if len(spans) == 0 {
 			return ""
 		}
-		return c.sentence[spans[len(spans)-1][0] : i+len(f.Clause)]
+		last := spans[len(spans)-1]
+		pieces := strings.Split(f.Measure, "…")
+		if tail := pieces[len(pieces)-1]; len(pieces) > 1 && tail != "" && strings.HasSuffix(c.sentence[:last[1]], tail) {
+			return c.sentence[last[1]-len(tail) : i+len(f.Clause)]
+		}
+		return c.sentence[last[0] : i+len(f.Clause)]
 	}
 	return ""
 }
