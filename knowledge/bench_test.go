@@ -60,3 +60,15 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFacts measures building the fact table of the parsed seed
+// report: what parsing adds for it (BenchmarkParse includes it).
+func BenchmarkFacts(b *testing.B) {
+	doc := seed(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if len(doc.buildFacts()) == 0 {
+			b.Fatal("no facts")
+		}
+	}
+}

@@ -319,16 +319,29 @@ func polarity(measure string) string {
 
 // unquoted is s without the text inside quotation marks and 《》.
 func unquoted(s string) string {
+	if !strings.ContainsAny(s, "“《「\"") {
+		return s
+	}
 	var b strings.Builder
-	for i, r := range s {
-		if !quotedAt(s, i) && !isQuoteMark(r) {
-			b.WriteRune(r)
+	depth, straight := 0, false
+	for _, r := range s {
+		switch r {
+		case '“', '《', '「':
+			depth++
+		case '”', '》', '」':
+			if depth > 0 {
+				depth--
+			}
+		case '"':
+			straight = !straight
+		default:
+			if depth == 0 && !straight {
+				b.WriteRune(r)
+			}
 		}
 	}
 	return b.String()
 }
-
-func isQuoteMark(r rune) bool { return strings.ContainsRune("“”《》「」\"", r) }
 
 // quotedAt reports whether byte i of s is inside quotation marks or 《》
 // that open before it: a figure there is part of a name (“一件事”,
