@@ -293,7 +293,7 @@ func (f modelFunc) Complete(ctx context.Context, msgs []Message) (string, error)
 
 // answerVersion changes when answering changes, so that answers cached by
 // an older version are not served.
-const answerVersion = "answer/1"
+const answerVersion = "answer/2"
 
 // cacheKey is a question's key in the answer cache: the normalized question,
 // the script it is answered in, and the version of everything an answer
