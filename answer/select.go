@@ -436,23 +436,14 @@ func clauseSpans(sentence string) [][2]int {
 }
 
 // Sentences splits report text into sentences, each exactly as printed with
-// its closing punctuation. Semicolons end a sentence too: Chinese reports
-// join independent statements with them.
+// its closing punctuation (knowledge.SentenceSpans), without surrounding
+// space.
 func Sentences(text string) []string {
 	var out []string
-	start := 0
-	for i, r := range text {
-		switch r {
-		case '。', '!', '?', ';', '\uff01', '\uff1f', '\uff1b', '\n':
-			end := i + utf8.RuneLen(r)
-			if s := strings.TrimSpace(text[start:end]); s != "" {
-				out = append(out, s)
-			}
-			start = end
+	for _, sp := range knowledge.SentenceSpans(text) {
+		if s := strings.TrimSpace(text[sp[0]:sp[1]]); s != "" {
+			out = append(out, s)
 		}
-	}
-	if s := strings.TrimSpace(text[start:]); s != "" {
-		out = append(out, s)
 	}
 	return out
 }

@@ -98,7 +98,7 @@ func sectionFacts(report, place string, year int, s *Section) []Fact {
 	var out []Fact
 	text := s.Text
 	figs := ExtractFigures(text)
-	for _, sent := range sentenceSpans(text) {
+	for _, sent := range SentenceSpans(text) {
 		st := text[sent[0]:sent[1]]
 		var prev []Fact // facts of this sentence so far
 		for _, g := range figs {
@@ -138,9 +138,10 @@ func sectionFacts(report, place string, year int, s *Section) []Fact {
 	return out
 }
 
-// sentenceSpans returns the byte spans of the sentences of text, as
-// answers quote them: ended by 。!?; or a line break.
-func sentenceSpans(text string) [][2]int {
+// SentenceSpans returns the byte spans of the sentences of text, as
+// answers quote them: ended by 。!?; or a line break. Semicolons end a
+// sentence too: Chinese reports join independent statements with them.
+func SentenceSpans(text string) [][2]int {
 	var out [][2]int
 	start := 0
 	for i, r := range text {
@@ -317,50 +318,54 @@ func polarity(measure string) string {
 	return ""
 }
 
+// quotes follows quotation marks and 《》 through a text, a rune at a time:
+// the text inside them is a name (“一件事”, 《…三年行动方案》), not words
+// of the sentence.
+type quotes struct {
+	depth    int
+	straight bool
+}
+
+// step takes the next rune and reports whether it is a quotation mark.
+func (q *quotes) step(r rune) bool {
+	switch r {
+	case '“', '《', '「':
+		q.depth++
+	case '”', '》', '」':
+		q.depth = max(0, q.depth-1)
+	case '"':
+		q.straight = !q.straight
+	default:
+		return false
+	}
+	return true
+}
+
+func (q *quotes) inside() bool { return q.depth > 0 || q.straight }
+
 // unquoted is s without the text inside quotation marks and 《》.
 func unquoted(s string) string {
 	if !strings.ContainsAny(s, "“《「\"") {
 		return s
 	}
 	var b strings.Builder
-	depth, straight := 0, false
+	var q quotes
 	for _, r := range s {
-		switch r {
-		case '“', '《', '「':
-			depth++
-		case '”', '》', '」':
-			if depth > 0 {
-				depth--
-			}
-		case '"':
-			straight = !straight
-		default:
-			if depth == 0 && !straight {
-				b.WriteRune(r)
-			}
+		if !q.step(r) && !q.inside() {
+			b.WriteRune(r)
 		}
 	}
 	return b.String()
 }
 
 // quotedAt reports whether byte i of s is inside quotation marks or 《》
-// that open before it: a figure there is part of a name (“一件事”,
-// 《…三年行动方案》), not a fact.
+// that open before it: a figure there is part of a name, not a fact.
 func quotedAt(s string, i int) bool {
-	depth, straight := 0, false
+	var q quotes
 	for _, r := range s[:i] {
-		switch r {
-		case '“', '《', '「':
-			depth++
-		case '”', '》', '」':
-			if depth > 0 {
-				depth--
-			}
-		case '"':
-			straight = !straight
-		}
+		q.step(r)
 	}
-	return depth > 0 || straight
+	return q.inside()
 }
 
 // sentenceMarks bound the period of all that follows them in a sentence
@@ -455,7 +460,7 @@ func actorIn(s, place string) string {
 // 主动履行职责…), or "". A list of them (县市场监管局、人社局…) is no one
 // subject.
 func subjectBefore(para, place string) string {
-	spans := sentenceSpans(para)
+	spans := SentenceSpans(para)
 	for k := len(spans) - 1; k >= 0; k-- {
 		st := strings.TrimSpace(para[spans[k][0]:spans[k][1]])
 		if y := yearRE.FindStringIndex(st); y != nil && y[0] == 0 {

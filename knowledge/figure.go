@@ -4,7 +4,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // FigureKind says what sort of quantity a figure is, so that a year is never
@@ -153,23 +152,8 @@ func parseHanNumber(s string) (float64, bool) {
 // clauseAround returns the clause of text that contains [start,end): the text
 // between the nearest clause punctuation on either side.
 func clauseAround(text string, start, end int) string {
-	i := start
-	for i > 0 {
-		r, n := utf8.DecodeLastRuneInString(text[:i])
-		if isClauseBreak(r) {
-			break
-		}
-		i -= n
-	}
-	j := end
-	for j < len(text) {
-		r, n := utf8.DecodeRuneInString(text[j:])
-		if isClauseBreak(r) {
-			break
-		}
-		j += n
-	}
-	return strings.TrimSpace(text[i:j])
+	i, j := clauseBounds(text, start, end)
+	return text[i:j]
 }
 
 func isClauseBreak(r rune) bool {
