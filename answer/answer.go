@@ -112,7 +112,7 @@ type Memory interface {
 // Observer is told what answering does, for metrics.
 type Observer interface {
 	ObserveAnswer(a Answer, retrieval time.Duration)
-	ObserveRejection()
+	ObserveRejection(kind string) // a model reply refused, and what was wrong with it
 	ObserveLimited()
 }
 

@@ -11,18 +11,18 @@ import (
 type Stats struct {
 	mu        sync.Mutex
 	answers   int // answers in the model's words, checked
-	rejected  int // replies the figure check rejected
+	rejected  map[string]int // replies the claim check rejected, by kind
 	fallbacks map[string]int
 }
 
 var _ Observer = (*Stats)(nil)
 
-// Counts returns the model answers, the replies rejected by the figure check
-// and the fallbacks by reason.
-func (s *Stats) Counts() (answers, rejected int, fallbacks map[string]int) {
+// Counts returns the model answers, the replies rejected by the claim
+// check by kind, and the fallbacks by reason.
+func (s *Stats) Counts() (answers int, rejected, fallbacks map[string]int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.answers, s.rejected, maps.Clone(s.fallbacks)
+	return s.answers, maps.Clone(s.rejected), maps.Clone(s.fallbacks)
 }
 
 // ObserveAnswer counts a checked answer of the model, or a fallback.
@@ -41,11 +41,14 @@ func (s *Stats) ObserveAnswer(a Answer, _ time.Duration) {
 	}
 }
 
-// ObserveRejection counts a reply the figure check rejected.
-func (s *Stats) ObserveRejection() {
+// ObserveRejection counts a reply the claim check rejected, by its kind.
+func (s *Stats) ObserveRejection(kind string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.rejected++
+	if s.rejected == nil {
+		s.rejected = map[string]int{}
+	}
+	s.rejected[kind]++
 }
 
 // ObserveLimited is nothing to Stats.
@@ -64,9 +67,9 @@ func (o Observers) ObserveAnswer(a Answer, d time.Duration) {
 }
 
 // ObserveRejection tells each observer of a rejection.
-func (o Observers) ObserveRejection() {
+func (o Observers) ObserveRejection(kind string) {
 	for _, x := range o {
-		x.ObserveRejection()
+		x.ObserveRejection(kind)
 	}
 }
 

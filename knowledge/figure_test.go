@@ -146,3 +146,33 @@ func TestFigureEqual(t *testing.T) {
 		}
 	}
 }
+
+// TestExtractRatios: the words comparisons are said in are figures to a
+// model check, never to the report's own text.
+func TestExtractRatios(t *testing.T) {
+	tests := []struct {
+		text string
+		want []Figure
+	}{
+		{"比上年提高两成", []Figure{{Raw: "两成", Value: 20, Unit: "%", Kind: KindPercent}}},
+		{"三分之二的案件", []Figure{{Raw: "三分之二", Value: 66.67, Unit: "%", Kind: KindPercent}}},
+		{"一半以上,翻一番", []Figure{{Raw: "一半", Value: 50, Unit: "%", Kind: KindPercent}, {Raw: "翻一番", Value: 2, Unit: "倍", Kind: KindNumber}}},
+		{"完成建设", nil},
+	}
+	for _, tt := range tests {
+		got := ExtractFiguresStrict(tt.text)
+		if len(got) != len(tt.want) {
+			t.Errorf("ExtractFiguresStrict(%q) = %+v, want %+v", tt.text, got, tt.want)
+			continue
+		}
+		for i, w := range tt.want {
+			g := got[i]
+			if g.Raw != w.Raw || g.Value != w.Value || g.Unit != w.Unit || g.Kind != w.Kind {
+				t.Errorf("ExtractFiguresStrict(%q)[%d] = %+v, want %+v", tt.text, i, g, w)
+			}
+		}
+		if len(ExtractFigures(tt.text)) != 0 && tt.text != "一半以上,翻一番" {
+			t.Errorf("ExtractFigures(%q) reads a ratio in report text", tt.text)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"unicode"
@@ -25,6 +26,15 @@ func extract(text string, strict bool) []Figure {
 	docs := hasDocBracket(text)
 	for i := 0; i < len(text); {
 		r, n := utf8.DecodeRuneInString(text[i:])
+		if strict && (r == '半' || r == '过' || r == '翻') || strict && isHanNumeral(r) {
+			if f, end, ok := scanRatio(text[i:], i); ok {
+				f.Raw, f.Offset = text[i:end], i
+				f.Context = clauseAround(text, i, end)
+				out = append(out, f)
+				i = end
+				continue
+			}
+		}
 		if !mayStart(r, docs) {
 			i += n
 			continue
@@ -46,6 +56,63 @@ func extract(text string, strict bool) []Figure {
 		i += n
 	}
 	return out
+}
+
+// scanRatio reads the words a comparison is said in: 两成 (20%), 三分之二,
+// 一半 and 过半 (50%), 翻一番 (2倍). Checking a model's words needs them:
+// "比上年提高两成" states a figure as much as "20%" does.
+func scanRatio(s string, i int) (Figure, int, bool) {
+	for _, w := range []string{"一半", "过半", "半数"} {
+		if strings.HasPrefix(s, w) {
+			return Figure{Kind: KindPercent, Unit: "%", Value: 50}, i + len(w), true
+		}
+	}
+	if rest, ok := strings.CutPrefix(s, "翻"); ok {
+		p := 0
+		for p < len(rest) {
+			r, n := utf8.DecodeRuneInString(rest[p:])
+			if !isHanNumeral(r) {
+				break
+			}
+			p += n
+		}
+		if v, ok := parseHanNumber(rest[:p]); ok && strings.HasPrefix(rest[p:], "番") {
+			return Figure{Kind: KindNumber, Unit: "倍", Value: math.Pow(2, v)}, i + len("翻") + p + len("番"), true
+		}
+		return Figure{}, 0, false
+	}
+	p := 0
+	for p < len(s) {
+		r, n := utf8.DecodeRuneInString(s[p:])
+		if !isHanNumeral(r) {
+			break
+		}
+		p += n
+	}
+	if p == 0 {
+		return Figure{}, 0, false
+	}
+	v, ok := parseHanNumber(s[:p])
+	if !ok {
+		return Figure{}, 0, false
+	}
+	if strings.HasPrefix(s[p:], "成") && v >= 1 && v <= 10 {
+		return Figure{Kind: KindPercent, Unit: "%", Value: v * 10}, i + p + len("成"), true
+	}
+	if rest, ok := strings.CutPrefix(s[p:], "分之"); ok {
+		q := 0
+		for q < len(rest) {
+			r, n := utf8.DecodeRuneInString(rest[q:])
+			if !isHanNumeral(r) {
+				break
+			}
+			q += n
+		}
+		if m, ok := parseHanNumber(rest[:q]); ok && v > 0 {
+			return Figure{Kind: KindPercent, Unit: "%", Value: math.Round(m/v*10000) / 100}, i + p + len("分之") + q, true
+		}
+	}
+	return Figure{}, 0, false
 }
 
 // scanBareHan reads a Chinese number with no measure word after it: a run of

@@ -1,5 +1,5 @@
 // Package metrics counts what the bot does for Prometheus: updates, answers
-// by mode, figure-check rejections, fallbacks, cache hits, rate-limited
+// by mode, claim-check rejections by kind, fallbacks, cache hits, rate-limited
 // users, retrieval and language model latency, model and Redis errors. Each
 // package that is counted declares the observer it needs; Metrics is all of
 // them.
@@ -22,7 +22,7 @@ type Metrics struct {
 	updates    *prometheus.CounterVec
 	answers    *prometheus.CounterVec
 	fallbacks  *prometheus.CounterVec
-	rejections prometheus.Counter
+	rejections *prometheus.CounterVec
 	cacheHits  prometheus.Counter
 	limited    prometheus.Counter
 	retrieval  prometheus.Histogram
@@ -42,8 +42,8 @@ func New() *Metrics {
 			Help: "Answers given, by mode (extractive, llm) and whether the report answered."}, []string{"mode", "found"}),
 		fallbacks: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "reportbot_fallbacks_total",
 			Help: "Answers that fell back from the language model to the report's sentences, by reason."}, []string{"reason"}),
-		rejections: prometheus.NewCounter(prometheus.CounterOpts{Name: "reportbot_figure_check_rejections_total",
-			Help: "Language model replies the figure check rejected."}),
+		rejections: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "reportbot_claim_check_rejections_total",
+			Help: "Language model replies the claim check rejected, by what was wrong: figure, unit, measure, polarity, period, approx, name, unfounded, quote, section, missing, malformed."}, []string{"kind"}),
 		cacheHits: prometheus.NewCounter(prometheus.CounterOpts{Name: "reportbot_cache_hits_total",
 			Help: "Answers served from the answer cache."}),
 		limited: prometheus.NewCounter(prometheus.CounterOpts{Name: "reportbot_rate_limited_total",
@@ -58,6 +58,9 @@ func New() *Metrics {
 			Help: "Redis calls that failed."}),
 		feedback: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "reportbot_feedback_total",
 			Help: "Votes on answers, up or down."}, []string{"vote"}),
+	}
+	for _, k := range answer.RejectKinds {
+		m.rejections.WithLabelValues(k)
 	}
 	m.reg.MustRegister(m.updates, m.answers, m.fallbacks, m.rejections, m.cacheHits, m.limited, m.retrieval,
 		m.llmLatency, m.llmErrors, m.redisErrs, m.feedback, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -88,8 +91,8 @@ func (m *Metrics) ObserveAnswer(a answer.Answer, retrieval time.Duration) {
 	m.retrieval.Observe(retrieval.Seconds())
 }
 
-// ObserveRejection counts a model reply the figure check rejected.
-func (m *Metrics) ObserveRejection() { m.rejections.Inc() }
+// ObserveRejection counts a model reply the claim check rejected, by kind.
+func (m *Metrics) ObserveRejection(kind string) { m.rejections.WithLabelValues(kind).Inc() }
 
 // ObserveLimited counts a question refused by a rate limit.
 func (m *Metrics) ObserveLimited() { m.limited.Inc() }

@@ -19,8 +19,8 @@ func TestMetrics(t *testing.T) {
 	m.ObserveAnswer(answer.Answer{Mode: answer.ModeLLM, Found: true}, 30*time.Microsecond)
 	m.ObserveAnswer(answer.Answer{Mode: answer.ModeExtractive, Found: true, Fallback: answer.FallbackFigureCheck}, 40*time.Microsecond)
 	m.ObserveAnswer(answer.Answer{Mode: answer.ModeExtractive, Found: true, Cached: true}, 0)
-	m.ObserveRejection()
-	m.ObserveRejection()
+	m.ObserveRejection("measure")
+	m.ObserveRejection("measure")
 	m.ObserveLimited()
 	m.ObserveLLM(300*time.Millisecond, nil)
 	m.ObserveLLM(time.Second, errors.New("500"))
@@ -37,7 +37,7 @@ func TestMetrics(t *testing.T) {
 		`reportbot_answers_total{found="true",mode="llm"} 1`,
 		`reportbot_answers_total{found="true",mode="extractive"} 2`,
 		`reportbot_fallbacks_total{reason="figure_check"} 1`,
-		"reportbot_figure_check_rejections_total 2",
+		`reportbot_claim_check_rejections_total{kind="measure"} 2`,
 		"reportbot_cache_hits_total 1",
 		"reportbot_rate_limited_total 1",
 		"reportbot_retrieval_seconds_count 2",

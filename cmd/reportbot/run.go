@@ -280,12 +280,15 @@ func runEval(ctx context.Context, a *answer.Answerer, modelStats *answer.Stats, 
 	rep.Print(stdout, strict)
 	if modelStats != nil {
 		answers, rejected, fallbacks := modelStats.Counts()
-		total := 0
+		total, refused := 0, 0
 		for _, n := range fallbacks {
 			total += n
 		}
-		fmt.Fprintf(stdout, "\nlanguage model: %d answers in its words, %d replies rejected by the figure check, %d fell back to the report's sentences %v\n",
-			answers, rejected, total, fallbacks)
+		for _, n := range rejected {
+			refused += n
+		}
+		fmt.Fprintf(stdout, "\nlanguage model: %d answers in its words, %d replies rejected by the claim check %v, %d fell back to the report's sentences %v\n",
+			answers, refused, rejected, total, fallbacks)
 	}
 	return exitOK
 }

@@ -449,7 +449,7 @@ func TestServeHealth(t *testing.T) {
 	s.api.WaitSent(1, 10*time.Second)
 	code, metricsText := get(t, "http://"+s.addr+"/metrics")
 	for _, want := range []string{`reportbot_updates_total{kind="message"} 1`, `reportbot_answers_total{found="true",mode="extractive"} 1`,
-		"reportbot_redis_errors_total", "reportbot_retrieval_seconds_count 1", "reportbot_figure_check_rejections_total 0",
+		"reportbot_redis_errors_total", "reportbot_retrieval_seconds_count 1", `reportbot_claim_check_rejections_total{kind="measure"} 0`,
 		"reportbot_cache_hits_total 0", "reportbot_rate_limited_total 0", "reportbot_llm_request_seconds_count 0", "go_goroutines"} {
 		if code != 200 || !strings.Contains(metricsText, want) {
 			t.Errorf("/metrics lacks %q", want)
