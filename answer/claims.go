@@ -13,19 +13,19 @@ import (
 
 // Kinds of a claim the check refuses, as /metrics and eval count them.
 const (
-	RejectFigure     = "figure"     // a figure no clause it may come from holds
-	RejectUnit       = "unit"       // the figure with another unit, or none (4727人 for 4727人次)
-	RejectMeasure    = "measure"    // the figure said of another thing (收到68件 for 受理68件)
-	RejectPolarity   = "polarity"   // a negation added or dropped (受理16件 for 不予受理16件)
-	RejectPeriod     = "period"     // another year, or a period the clause does not say (2022年, 累计)
-	RejectApprox     = "approx"     // an exact figure made approximate, or the reverse
-	RejectName       = "name"       // a place, organisation or title the cited text does not name
-	RejectUnfounded  = "unfounded"  // words the cited text does not support: a trend, a comparison, a judgement
-	RejectQuote      = "quote"      // a quote that is not the section's text
-	RejectSection    = "section"    // a section the model was not shown
-	RejectMissing    = "missing"    // the figure asked for is not given
-	RejectMalformed  = "malformed"  // not the JSON asked for
-	unfoundedCeiling = 0.3          // share of a claim's own words the cited text may lack
+	RejectFigure     = "figure"    // a figure no clause it may come from holds
+	RejectUnit       = "unit"      // the figure with another unit, or none (4727人 for 4727人次)
+	RejectMeasure    = "measure"   // the figure said of another thing (收到68件 for 受理68件)
+	RejectPolarity   = "polarity"  // a negation added or dropped (受理16件 for 不予受理16件)
+	RejectPeriod     = "period"    // another year, or a period the clause does not say (2022年, 累计)
+	RejectApprox     = "approx"    // an exact figure made approximate, or the reverse
+	RejectName       = "name"      // a place, organisation or title the cited text does not name
+	RejectUnfounded  = "unfounded" // words the cited text does not support: a trend, a comparison, a judgement
+	RejectQuote      = "quote"     // a quote that is not the section's text
+	RejectSection    = "section"   // a section the model was not shown
+	RejectMissing    = "missing"   // the figure asked for is not given
+	RejectMalformed  = "malformed" // not the JSON asked for
+	unfoundedCeiling = 0.3         // share of a claim's own words the cited text may lack
 )
 
 // RejectKinds are all the kinds of a refused claim, for counters that

@@ -10,7 +10,7 @@ import (
 // safe for concurrent use.
 type Stats struct {
 	mu        sync.Mutex
-	answers   int // answers in the model's words, checked
+	answers   int            // answers in the model's words, checked
 	rejected  map[string]int // replies the claim check rejected, by kind
 	fallbacks map[string]int
 }
