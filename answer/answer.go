@@ -152,6 +152,7 @@ type Answerer struct {
 	Now              func() time.Time
 
 	sections sync.Map // *knowledge.Section → *parsedSection
+	terms    sync.Map // report words (a fact's measure) → their terms, for the claim check
 }
 
 // With returns an Answerer that answers from ix with a's memory, model,

@@ -35,7 +35,9 @@ type instantModel string
 
 func (m instantModel) Complete(context.Context, []Message) (string, error) { return string(m), nil }
 
-const benchReply = `{"found":true,"answer":"2023年共收到84件行政复议申请,其中受理68件,不予受理16件,实质性化解率87.3%。","sections":["一(六)1"]}`
+const benchReply = `{"found":true,"claims":[` +
+	`{"text":"2023年共收到84件行政复议申请,其中受理68件,不予受理16件。","quote":"2023年,收到84件行政复议申请,其中受理68件,不予受理16件;","section":"一(六)1"},` +
+	`{"text":"实质性化解率为87.3%。","quote":"审结79件,复议后起诉的10件,实质性化解率87.3%,有效化解了行政争议。","section":"一(六)1"}]}`
 
 // BenchmarkAskWithModel measures the non-model time of an answer through a
 // language model that answers instantly.
@@ -61,19 +63,28 @@ func checkSetup(b *testing.B) (*Answerer, Answer, []section) {
 	return a, ext, a.sectionsFor(ext)
 }
 
-// BenchmarkFigureCheck measures the figure check of that reply's answer
-// alone: extracting its figures, in any script, and finding each in the
-// sections the model was given.
-func BenchmarkFigureCheck(b *testing.B) {
-	_, _, secs := checkSetup(b)
+// BenchmarkClaimCheck measures the claim check of that reply alone: each
+// claim's scope (its section and quote), and each clause against the
+// facts of its quote: figures, units, measure words, polarity, period,
+// names and unfounded words.
+func BenchmarkClaimCheck(b *testing.B) {
+	a, ext, secs := checkSetup(b)
 	var r reply
 	if err := json.Unmarshal([]byte(benchReply), &r); err != nil {
 		b.Fatal(err)
 	}
+	shown := a.shown(secs)
+	allowed := a.allowedWords("行政复议收到多少件申请?")
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, _, bad := checkFigures(r.Answer, secs); bad != nil {
-			b.Fatal(bad.Raw)
+		for _, c := range r.Claims {
+			sc, kind, why := a.claimScope(c, shown)
+			if kind == "" {
+				_, kind, why = a.checkClaim(c.Text, sc, simplified, ext, allowed)
+			}
+			if kind != "" {
+				b.Fatal(why)
+			}
 		}
 	}
 }

@@ -82,29 +82,25 @@ func (a *Answerer) claimScope(c claimText, shown []section) (scope, string, stri
 		}
 	}
 	var sc scope
-	var text strings.Builder
-	for _, s := range secs {
-		text.WriteString(s.sec.Heading + "\n" + s.sec.Text + "\n")
-	}
-	full := compact(knowledge.FoldRunes(text.String()))
 	quote := compact(knowledge.FoldRunes(c.Quote))
-	if quote != "" && !strings.Contains(full, quote) {
-		return scope{}, RejectQuote, "quote 不是所引章节的原文,请逐字照抄"
-	}
+	var full []string
 	for _, s := range secs {
-		for _, f := range s.sec.Facts {
-			if quote == "" || overlaps(quote, compact(knowledge.FoldRunes(f.Clause))) {
+		p := a.parsed(s.sec)
+		full = append(full, p.folded)
+		if quote != "" && !strings.Contains(p.folded, quote) {
+			continue
+		}
+		for i, f := range s.sec.Facts {
+			if quote == "" || overlaps(quote, p.clauses[i]) {
 				sc.facts = append(sc.facts, f)
 			}
 		}
-		if quote == "" || strings.Contains(compact(knowledge.FoldRunes(s.sec.Text)), quote) {
-			sc.secs = append(sc.secs, s)
-		}
+		sc.secs = append(sc.secs, s)
 	}
-	if len(sc.secs) == 0 { // the quote spans a heading: cite the section named
-		sc.secs = secs[:1]
+	if quote != "" && len(sc.secs) == 0 {
+		return scope{}, RejectQuote, "quote 不是所引章节的原文,请逐字照抄"
 	}
-	sc.text = full
+	sc.text = strings.Join(full, "\n")
 	if quote != "" {
 		sc.text = quote
 	}
@@ -131,7 +127,7 @@ func compact(s string) string {
 // for the same time and as exactly; the words without a figure must be the
 // scope's; names must be the scope's. It returns the facts that support
 // the claim, or the kind and words of what is wrong.
-func checkClaim(text string, sc scope, lang language, ext Answer, allowed map[string]bool) ([]knowledge.Fact, string, string) {
+func (a *Answerer) checkClaim(text string, sc scope, lang language, ext Answer, allowed map[string]bool) ([]knowledge.Fact, string, string) {
 	// Section IDs written in a claim ("见一(六)1") are no figures.
 	for _, s := range sc.secs {
 		if utf8.RuneCountInString(s.sec.ID) > 1 {
@@ -168,7 +164,7 @@ func checkClaim(text string, sc scope, lang language, ext Answer, allowed map[st
 				}
 				continue
 			}
-			f, kind, why := supporting(cl, g, sc.facts)
+			f, kind, why := a.supporting(cl, g, sc.facts)
 			if kind != "" {
 				return nil, kind, why
 			}
@@ -192,7 +188,7 @@ func claimClauses(text string) []string {
 // supporting finds the fact that a figure of a claim's clause states: one
 // with the same figure whose clause agrees with the claim's. It returns the
 // kind and words of the nearest miss when none does.
-func supporting(cl string, g knowledge.Figure, facts []knowledge.Fact) (knowledge.Fact, string, string) {
+func (a *Answerer) supporting(cl string, g knowledge.Figure, facts []knowledge.Fact) (knowledge.Fact, string, string) {
 	kind, why := RejectFigure, fmt.Sprintf("数字“%s”不在所引原文中", g.Raw)
 	for _, f := range facts {
 		fg := f.Figure()
@@ -207,7 +203,7 @@ func supporting(cl string, g knowledge.Figure, facts []knowledge.Fact) (knowledg
 			kind, why = RejectApprox, fmt.Sprintf("“%s”的约数说法与原文不同", g.Raw)
 			continue
 		}
-		if k, w := agrees(cl, g, f, facts); k != "" {
+		if k, w := a.agrees(cl, f, facts); k != "" {
 			if rank(k) > rank(kind) {
 				kind, why = k, w
 			}
@@ -262,7 +258,7 @@ var claimMarks = []string{"上年", "去年同期", "同比", "环比", "较上"
 // clause says: the same thing counted (its measure words, and none of
 // another figure's of the same sentence), the same polarity, the same
 // year and period words. It returns the kind and words of a disagreement.
-func agrees(cl string, g knowledge.Figure, f knowledge.Fact, facts []knowledge.Fact) (string, string) {
+func (a *Answerer) agrees(cl string, f knowledge.Fact, facts []knowledge.Fact) (string, string) {
 	plain := notNegationRE.ReplaceAllString(unquotedClaim(cl), "")
 	if claimNegationRE.MatchString(plain) != f.Negative() {
 		return RejectPolarity, fmt.Sprintf("“%s”的肯定或否定与原文相反", clipFront(cl, 30))
@@ -279,20 +275,20 @@ func agrees(cl string, g knowledge.Figure, f knowledge.Fact, facts []knowledge.F
 		}
 	}
 	terms := termSet(cl)
-	if measureShare(f, terms) < measureCover {
+	if a.measureShare(f, terms) < measureCover {
 		return RejectMeasure, fmt.Sprintf("“%s”所说的事项与原文中这个数字所计的不同", clipFront(cl, 30))
 	}
 	// The clause must not also say what another figure of the same
 	// sentence counts (收到并受理84件).
-	own := termSet(f.Measure + " " + f.Of)
+	own, of := a.termsOf(f.Measure), a.termsOf(f.Of)
 	for _, o := range facts {
 		if o.Sentence != f.Sentence || o.Section != f.Section || o.Value == f.Value || o.Start == f.Start {
 			continue
 		}
 		distinct := 0
 		said := 0
-		for t := range termSet(o.Measure) {
-			if utf8.RuneCountInString(t) < 2 || own[t] || !isHan(t) {
+		for t := range a.termsOf(o.Measure) {
+			if utf8.RuneCountInString(t) < 2 || own[t] || of[t] || !isHan(t) {
 				continue
 			}
 			distinct++
@@ -320,9 +316,9 @@ const measureCover = 0.5
 // measureShare is the share of a fact's measure words (its bigrams; all of
 // them for a measure of one word) that terms hold; an elliptical measure
 // may be said with what it counts of (行政复议申请受理68件).
-func measureShare(f knowledge.Fact, terms map[string]bool) float64 {
+func (a *Answerer) measureShare(f knowledge.Fact, terms map[string]bool) float64 {
 	var have, total float64
-	for t := range termSet(f.Measure) {
+	for t := range a.termsOf(f.Measure) {
 		if utf8.RuneCountInString(t) < 2 {
 			continue
 		}
@@ -338,6 +334,16 @@ func measureShare(f knowledge.Fact, terms map[string]bool) float64 {
 		return 0
 	}
 	return have / total
+}
+
+// termsOf is termSet of a report's words (a measure), kept once made: the
+// same measures are checked for every reply.
+func (a *Answerer) termsOf(s string) map[string]bool {
+	if m, ok := a.terms.Load(s); ok {
+		return m.(map[string]bool)
+	}
+	m, _ := a.terms.LoadOrStore(s, termSet(s))
+	return m.(map[string]bool)
 }
 
 // termSet is the set of terms of a text.
@@ -374,6 +380,9 @@ var nameRE = regexp.MustCompile(`《[^》]{1,60}》|\p{Han}{1,6}?(?:镇|乡|村|
 // checkNames refuses a claim that names a title, place or organisation
 // its cited text does not: 杨桥镇 where the report says 凤阳镇.
 func checkNames(claim, text string, allowed map[string]bool) (string, string) {
+	if !strings.ContainsAny(claim, "《镇乡村街社院局府会委") {
+		return "", ""
+	}
 	for _, m := range nameRE.FindAllString(claim, -1) {
 		name := strings.TrimLeft(m, "在对由从向将把了和与及的是")
 		if utf8.RuneCountInString(name) < 2 || allowed[name] {

@@ -313,7 +313,7 @@ func (a *Answerer) check(text, question string, secs []section, lang language, e
 		sc, kind, why := a.claimScope(c, shown)
 		if kind == "" {
 			var facts []knowledge.Fact
-			facts, kind, why = checkClaim(c.Text, sc, lang, ext, allowed)
+			facts, kind, why = a.checkClaim(c.Text, sc, lang, ext, allowed)
 			used = append(used, facts...)
 		}
 		if kind != "" {
@@ -384,43 +384,6 @@ func (a *Answerer) allowedWords(question string) map[string]bool {
 		m[d.Meta.Place] = true
 	}
 	return m
-}
-
-// askedFigures are the figures of the facts the extractive answer leads
-// with: those that answer the question.
-func askedFigures(ext Answer) []knowledge.Figure {
-	var out []knowledge.Figure
-	for _, f := range ext.Lead {
-		out = append(out, f.Figure())
-	}
-	return out
-}
-
-// checkFigures is the figure check: every figure of text, in any script,
-// must be one of the figures of the allowed sections. It returns the text's
-// figures and the sections that hold them, or the first figure none holds.
-func checkFigures(text string, allowed []section) ([]knowledge.Figure, map[*knowledge.Section]bool, *knowledge.Figure) {
-	// Section IDs written in the text ("见一(六)1") are no figures.
-	for _, s := range allowed {
-		if utf8.RuneCountInString(s.sec.ID) > 1 {
-			text = strings.ReplaceAll(text, s.sec.ID, " ")
-		}
-	}
-	figs := knowledge.ExtractFiguresStrict(knowledge.FoldRunes(text))
-	holding := map[*knowledge.Section]bool{}
-	for i := range figs {
-		found := false
-		for _, s := range allowed {
-			if holds(s.sec.Figures, &figs[i]) {
-				found = true
-				holding[s.sec] = true
-			}
-		}
-		if !found {
-			return nil, nil, &figs[i]
-		}
-	}
-	return figs, holding, nil
 }
 
 // holds reports whether one of figs is f. Values are compared first: most
