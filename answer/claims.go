@@ -13,19 +13,26 @@ import (
 
 // Kinds of a claim the check refuses, as /metrics and eval count them.
 const (
-	RejectFigure     = "figure"    // a figure no clause it may come from holds
-	RejectUnit       = "unit"      // the figure with another unit, or none (4727人 for 4727人次)
-	RejectMeasure    = "measure"   // the figure said of another thing (收到68件 for 受理68件)
-	RejectPolarity   = "polarity"  // a negation added or dropped (受理16件 for 不予受理16件)
-	RejectPeriod     = "period"    // another year, or a period the clause does not say (2022年, 累计)
-	RejectApprox     = "approx"    // an exact figure made approximate, or the reverse
-	RejectName       = "name"      // a place, organisation or title the cited text does not name
-	RejectUnfounded  = "unfounded" // words the cited text does not support: a trend, a comparison, a judgement
-	RejectQuote      = "quote"     // a quote that is not the section's text
-	RejectSection    = "section"   // a section the model was not shown
-	RejectMissing    = "missing"   // the figure asked for is not given
-	RejectMalformed  = "malformed" // not the JSON asked for
-	unfoundedCeiling = 0.3         // share of a claim's own words the cited text may lack
+	RejectFigure    = "figure"    // a figure no clause it may come from holds
+	RejectUnit      = "unit"      // the figure with another unit, or none (4727人 for 4727人次)
+	RejectMeasure   = "measure"   // the figure said of another thing (收到68件 for 受理68件)
+	RejectPolarity  = "polarity"  // a negation added or dropped (受理16件 for 不予受理16件)
+	RejectPeriod    = "period"    // another year, or a period the clause does not say (2022年, 累计)
+	RejectApprox    = "approx"    // an exact figure made approximate, or the reverse
+	RejectName      = "name"      // a place, organisation or title the cited text does not name
+	RejectUnfounded = "unfounded" // words the cited text does not support: a trend, a comparison, a judgement
+	RejectQuote     = "quote"     // a quote that is not the section's text
+	RejectSection   = "section"   // a section the model was not shown
+	RejectMissing   = "missing"   // the figure asked for is not given
+	RejectMalformed = "malformed" // not the JSON asked for
+)
+
+// How much of a claim's wording its cited text may lack: a character is
+// lacking when no two-character word it is in is the text's, the
+// question's or a filler.
+const (
+	unfoundedCeiling = 0.3 // in a clause without a figure, against the cited text
+	figureCeiling    = 0.2 // in a clause with a figure, against its fact's sentence
 )
 
 // RejectKinds are all the kinds of a refused claim, for counters that
@@ -47,6 +54,16 @@ type scope struct {
 	facts []knowledge.Fact
 	text  string // folded, as the claim is
 	secs  []section
+}
+
+// sentence is the report sentence a fact of the scope stands in.
+func (sc scope) sentence(f knowledge.Fact) string {
+	for _, s := range sc.secs {
+		if s.sec.ID == f.Section && s.doc.Meta.Title == f.Report && f.Sentence[1] <= len(s.sec.Text) {
+			return s.sec.Text[f.Sentence[0]:f.Sentence[1]]
+		}
+	}
+	return f.Clause
 }
 
 // shown are the sections a model was given, each with its subsections:
@@ -127,7 +144,7 @@ func compact(s string) string {
 // for the same time and as exactly; the words without a figure must be the
 // scope's; names must be the scope's. It returns the facts that support
 // the claim, or the kind and words of what is wrong.
-func (a *Answerer) checkClaim(text string, sc scope, lang language, ext Answer, allowed map[string]bool) ([]knowledge.Fact, string, string) {
+func (a *Answerer) checkClaim(text string, sc scope, lang language, ext Answer, allowed allowed) ([]knowledge.Fact, string, string) {
 	// Section IDs written in a claim ("见一(六)1") are no figures.
 	for _, s := range sc.secs {
 		if utf8.RuneCountInString(s.sec.ID) > 1 {
@@ -138,21 +155,25 @@ func (a *Answerer) checkClaim(text string, sc scope, lang language, ext Answer, 
 	if lang == english {
 		return checkEnglish(folded, sc, ext)
 	}
-	if kind, why := checkNames(folded, sc.text, allowed); kind != "" {
+	if kind, why := checkNames(folded, sc.text, allowed.places); kind != "" {
 		return nil, kind, why
 	}
 	var used []knowledge.Fact
+	before := "" // the claim's words before the clause
 	for _, cl := range claimClauses(folded) {
-		figs := knowledge.ExtractFiguresStrict(cl)
-		if len(figs) == 0 {
-			if kind, why := unfounded(cl, sc.text, allowed); kind != "" {
-				return nil, kind, why
-			}
-			continue
-		}
-		for _, g := range figs {
+		before += cl + ","
+		counted := false // a count or share of the clause was checked against its fact
+		for _, g := range knowledge.ExtractFiguresStrict(cl) {
 			if c := ext.Computed; c != nil && g.Equal(c.Figure()) && strings.Contains(cl, "计算") {
 				continue // the program's own computation, labelled as such
+			}
+			if knowledge.QuotedAt(cl, g.Offset) {
+				// Part of a name (“一件事”, 《…三年行动方案》): the name must be
+				// the cited text's.
+				if !strings.Contains(sc.text, compact(g.Raw)) {
+					return nil, RejectName, fmt.Sprintf("名称中的“%s”不在所引原文中", g.Raw)
+				}
+				continue
 			}
 			if g.Kind != knowledge.KindNumber && g.Kind != knowledge.KindPercent && g.Kind != knowledge.KindDate {
 				// A year, month, ordinal or document number is the cited
@@ -164,11 +185,22 @@ func (a *Answerer) checkClaim(text string, sc scope, lang language, ext Answer, 
 				}
 				continue
 			}
-			f, kind, why := a.supporting(cl, g, sc.facts)
+			f, kind, why := a.supporting(cl, before, g, sc.facts)
+			if kind == "" {
+				// The clause's other words are its fact's sentence's too:
+				// 137个社区皆培养了 is no reading of 137个居民小组皆新增.
+				kind, why = a.unfoundedBy(cl, sc.sentence(f), allowed.places)
+			}
 			if kind != "" {
 				return nil, kind, why
 			}
 			used = append(used, f)
+			counted = true
+		}
+		if !counted {
+			if kind, why := unfounded(cl, sc.text, unfoundedCeiling, allowed.places, allowed.question); kind != "" {
+				return nil, kind, why
+			}
 		}
 	}
 	return used, "", ""
@@ -186,9 +218,10 @@ func claimClauses(text string) []string {
 }
 
 // supporting finds the fact that a figure of a claim's clause states: one
-// with the same figure whose clause agrees with the claim's. It returns the
+// with the same figure whose clause agrees with the claim's (before is the
+// claim up to and with the clause). It returns the
 // kind and words of the nearest miss when none does.
-func (a *Answerer) supporting(cl string, g knowledge.Figure, facts []knowledge.Fact) (knowledge.Fact, string, string) {
+func (a *Answerer) supporting(cl, before string, g knowledge.Figure, facts []knowledge.Fact) (knowledge.Fact, string, string) {
 	kind, why := RejectFigure, fmt.Sprintf("数字“%s”不在所引原文中", g.Raw)
 	for _, f := range facts {
 		fg := f.Figure()
@@ -203,7 +236,7 @@ func (a *Answerer) supporting(cl string, g knowledge.Figure, facts []knowledge.F
 			kind, why = RejectApprox, fmt.Sprintf("“%s”的约数说法与原文不同", g.Raw)
 			continue
 		}
-		if k, w := a.agrees(cl, f, facts); k != "" {
+		if k, w := a.agrees(cl, before, f, facts); k != "" {
 			if rank(k) > rank(kind) {
 				kind, why = k, w
 			}
@@ -258,7 +291,7 @@ var claimMarks = []string{"上年", "去年同期", "同比", "环比", "较上"
 // clause says: the same thing counted (its measure words, and none of
 // another figure's of the same sentence), the same polarity, the same
 // year and period words. It returns the kind and words of a disagreement.
-func (a *Answerer) agrees(cl string, f knowledge.Fact, facts []knowledge.Fact) (string, string) {
+func (a *Answerer) agrees(cl, before string, f knowledge.Fact, facts []knowledge.Fact) (string, string) {
 	plain := notNegationRE.ReplaceAllString(unquotedClaim(cl), "")
 	if claimNegationRE.MatchString(plain) != f.Negative() {
 		return RejectPolarity, fmt.Sprintf("“%s”的肯定或否定与原文相反", clipFront(cl, 30))
@@ -275,14 +308,20 @@ func (a *Answerer) agrees(cl string, f knowledge.Fact, facts []knowledge.Fact) (
 		}
 	}
 	terms := termSet(cl)
-	if a.measureShare(f, terms) < measureCover {
+	measured := terms
+	if !measuredInClause(f) { // 共165名 counts what the clause before it says: so may the claim
+		measured = termSet(before)
+	}
+	if a.measureShare(f, measured) < measureCover {
 		return RejectMeasure, fmt.Sprintf("“%s”所说的事项与原文中这个数字所计的不同", clipFront(cl, 30))
 	}
 	// The clause must not also say what another figure of the same
 	// sentence counts (收到并受理84件).
 	own, of := a.termsOf(f.Measure), a.termsOf(f.Of)
 	for _, o := range facts {
-		if o.Sentence != f.Sentence || o.Section != f.Section || o.Value == f.Value || o.Start == f.Start {
+		// A figure whose clause names nothing (共165名) counts what the
+		// clause before it names: no words of its own to say of another.
+		if o.Sentence != f.Sentence || o.Section != f.Section || o.Value == f.Value || o.Start == f.Start || !measuredInClause(o) {
 			continue
 		}
 		distinct := 0
@@ -396,29 +435,56 @@ func checkNames(claim, text string, allowed map[string]bool) (string, string) {
 }
 
 // fillers are words a faithful reply adds to the report's: they say
-// nothing the report must support.
-var fillers = termSet("根据报告显示报告中提到介绍指出表示此外另外其中共有一共总共分别以及同时方面情况数据该县我县全县县里去年今年当年这一年期间主要包括包含具体来说总体而言相关工作有关的是了在和与及为")
+// nothing the report must support. fillerRunes are such characters alone.
+var (
+	fillers     = termSet("根据报告显示报告中提到介绍指出表示此外另外其中共有一共总共分别以及同时方面情况数据该县我县全县县里去年今年当年这一年期间主要包括包含具体来说总体而言相关工作有关")
+	fillerRunes = "的是了在和与及为共有已均年全各其中并而且也都还"
+)
 
-// unfounded refuses a clause without a figure whose words the cited text
-// does not hold: a trend, comparison or judgement the report does not make.
-func unfounded(cl, text string, allowed map[string]bool) (string, string) {
-	var have, total int
-	src := termSet(text)
-	for t := range termSet(cl) {
-		if utf8.RuneCountInString(t) < 2 || fillers[t] || allowed[t] {
-			continue
-		}
-		total++
-		if src[t] {
-			have++
-		}
-	}
+// unfounded refuses a clause whose words the cited text does not hold: a
+// trend, comparison or judgement the report does not make. A character of
+// the clause is held when a two-character word it is in is the cited
+// text's, the question's, or a filler; the clause may lack a few.
+func unfounded(cl, text string, ceiling float64, allowed ...map[string]bool) (string, string) {
+	return unfoundedIn(cl, text, termSet(text), ceiling, allowed...)
+}
+
+// unfoundedBy is unfounded against the report sentence a figure's fact
+// stands in, whose folded text and terms are kept once made.
+func (a *Answerer) unfoundedBy(cl, sentence string, places map[string]bool) (string, string) {
+	text := compact(knowledge.FoldRunes(sentence))
+	return unfoundedIn(cl, text, a.termsOf(text), figureCeiling, places)
+}
+
+func unfoundedIn(cl, text string, src map[string]bool, ceiling float64, allowed ...map[string]bool) (string, string) {
 	for _, w := range claimMarks[:len(claimMarks)-1] {
 		if strings.Contains(cl, w) && !strings.Contains(text, w) {
 			return RejectUnfounded, fmt.Sprintf("“%s”说了原文没有的比较或趋势", clipFront(cl, 30))
 		}
 	}
-	if total > 0 && float64(total-have)/float64(total) > unfoundedCeiling {
+	held := func(t string) bool {
+		return src[t] || fillers[t] || slices.ContainsFunc(allowed, func(m map[string]bool) bool { return m[t] })
+	}
+	rs := []rune(knowledge.Fold(unquotedClaim(cl)))
+	// A character by a figure (月 of 12月底) is held when the text has it
+	// by a digit too.
+	byDigit := func(pair []rune) bool { return strings.Contains(text, string(pair)) }
+	var have, total int
+	for i, r := range rs {
+		if !unicode.Is(unicode.Han, r) {
+			continue
+		}
+		total++
+		ok := strings.ContainsRune(fillerRunes, r) ||
+			i > 0 && unicode.Is(unicode.Han, rs[i-1]) && held(string(rs[i-1:i+1])) ||
+			i+1 < len(rs) && unicode.Is(unicode.Han, rs[i+1]) && held(string(rs[i:i+2])) ||
+			i > 0 && unicode.IsDigit(rs[i-1]) && byDigit(rs[i-1:i+1]) ||
+			i+1 < len(rs) && unicode.IsDigit(rs[i+1]) && byDigit(rs[i:i+2])
+		if ok {
+			have++
+		}
+	}
+	if total > 0 && float64(total-have)/float64(total) > ceiling {
 		return RejectUnfounded, fmt.Sprintf("“%s”在所引原文中找不到依据", clipFront(cl, 30))
 	}
 	return "", ""
@@ -470,6 +536,7 @@ var englishWordRE = regexp.MustCompile(`[A-Za-z][A-Za-z'-]*`)
 // figure cannot be held against the Chinese text, save those of a trend.
 func checkEnglish(claim string, sc scope, ext Answer) ([]knowledge.Fact, string, string) {
 	var used []knowledge.Fact
+	unit := "" // of the claim's last figure: "84 applications, of which 68 were accepted"
 	for _, cl := range englishClauses(claim) {
 		lower := strings.ToLower(cl)
 		for _, w := range englishWordRE.FindAllString(lower, -1) {
@@ -501,6 +568,10 @@ func checkEnglish(claim string, sc scope, ext Answer) ([]knowledge.Fact, string,
 			if g.Kind == knowledge.KindNumber && g.Unit == "" {
 				g.Unit = englishUnitAfter(after)
 			}
+			if g.Kind == knowledge.KindNumber && g.Unit == "" {
+				g.Unit = unit
+			}
+			unit = g.Unit
 			f, kind, why := supportingEnglish(lower, g, sc.facts)
 			if kind != "" {
 				return nil, kind, why

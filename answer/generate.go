@@ -373,17 +373,26 @@ func (a *Answerer) check(text, question string, secs []section, lang language, e
 	return ans, nil
 }
 
-// allowedWords are words a reply may use besides the cited text's: the
-// question's own, and the loaded reports' places.
-func (a *Answerer) allowedWords(question string) map[string]bool {
-	m := termSet(knowledge.Normalize(question))
+// allowed are the words a reply may use besides its cited text's: the
+// loaded reports' places and titles anywhere, and the question's content
+// words where no figure is said (a figure's clause must be its fact's
+// sentence's, or a liar would pin the question's words on another figure).
+type allowed struct {
+	places, question map[string]bool
+}
+
+func (a *Answerer) allowedWords(question string) allowed {
+	w := allowed{places: map[string]bool{}, question: map[string]bool{}}
+	for _, t := range a.Index.Analyze(question).Content {
+		w.question[t] = true
+	}
 	for _, d := range a.Index.Docs() {
 		for t := range termSet(d.Meta.Place + " " + d.Meta.Title) {
-			m[t] = true
+			w.places[t] = true
 		}
-		m[d.Meta.Place] = true
+		w.places[d.Meta.Place] = true
 	}
-	return m
+	return w
 }
 
 // holds reports whether one of figs is f. Values are compared first: most

@@ -102,7 +102,7 @@ func sectionFacts(report, place string, year int, s *Section) []Fact {
 		st := text[sent[0]:sent[1]]
 		var prev []Fact // facts of this sentence so far
 		for _, g := range figs {
-			if g.Offset < sent[0] || g.Offset >= sent[1] || g.Kind == KindYear || quotedAt(st, g.Offset-sent[0]) {
+			if g.Offset < sent[0] || g.Offset >= sent[1] || g.Kind == KindYear || QuotedAt(st, g.Offset-sent[0]) {
 				continue
 			}
 			start, end := clauseBounds(text, g.Offset, g.Offset+len(g.Raw))
@@ -358,9 +358,10 @@ func unquoted(s string) string {
 	return b.String()
 }
 
-// quotedAt reports whether byte i of s is inside quotation marks or 《》
-// that open before it: a figure there is part of a name, not a fact.
-func quotedAt(s string, i int) bool {
+// QuotedAt reports whether byte i of s is inside quotation marks or 《》
+// that open before it: a figure there is part of a name (“一件事”), not a
+// fact.
+func QuotedAt(s string, i int) bool {
 	var q quotes
 	for _, r := range s[:i] {
 		q.step(r)

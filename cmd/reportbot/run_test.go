@@ -153,8 +153,9 @@ func TestUsage(t *testing.T) {
 }
 
 // TestEvalWithModel runs eval against a careless model: every reply it
-// gives is rejected by the figure check, so accuracy is what the report's
-// own sentences reach, and eval says how many replies were rejected.
+// gives is rejected by the claim check, so accuracy is what the report's
+// own sentences reach, and eval says how many replies were rejected, by
+// kind.
 func TestEvalWithModel(t *testing.T) {
 	var requests atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -182,7 +183,7 @@ func TestEvalWithModel(t *testing.T) {
 	if overall(out.String()) == "" || overall(out.String()) != overall(plain) {
 		t.Errorf("with the model: %q\nwithout: %q", overall(out.String()), overall(plain))
 	}
-	re := regexp.MustCompile(`language model: 0 answers in its words, (\d+) replies rejected by the figure check, (\d+) fell back`)
+	re := regexp.MustCompile(`language model: 0 answers in its words, (\d+) replies rejected by the claim check map\[[^\]]*figure:\d+[^\]]*\], (\d+) fell back`)
 	m := re.FindStringSubmatch(out.String())
 	if m == nil || m[1] == "0" || m[2] == "0" || strings.Contains(out.String(), "999") {
 		t.Errorf("eval output:\n%s", out.String())
