@@ -14,7 +14,7 @@ import (
 	"reportbot/knowledge"
 )
 
-// ModeLLM answers in a language model's words, every figure checked.
+// ModeLLM answers in a language model's words, every claim checked.
 const ModeLLM Mode = "llm"
 
 // Bounds of what a model is sent and may send back.

@@ -47,7 +47,7 @@ Usage:
 Every command takes --report FILE (repeatable) to load report files
 (.txt, .md, .html) instead of the embedded 2023 Fenyi County report.
 With OPENAI_API_KEY or OPENAI_BASE_URL set (OPENAI_MODEL too), ask, chat
-and eval answer through that language model, every figure checked.
+and eval answer through that language model, every claim checked.
 `
 
 // run is the whole program: main only wires the process to it.
