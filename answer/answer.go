@@ -57,6 +57,11 @@ type Answer struct {
 	// Resolved is the question as searched, with the earlier turn's topic
 	// added when the question was a follow-up.
 	Resolved string `json:"-"`
+	// Scope names the reports the answer is about, when several are loaded.
+	Scope []string `json:"-"`
+	// Choices are the places a question may be about, when it names none
+	// and too many are loaded to answer for each: the bot asks which.
+	Choices []string `json:"choices,omitempty"`
 }
 
 // Citation names a section an answer uses and the exact report text taken
@@ -75,6 +80,9 @@ type Turn struct {
 	Sections []string  `json:"sections"`
 	Found    bool      `json:"found"`
 	At       time.Time `json:"at"`
+	// Scope names the reports the answer was about, by title, when several
+	// are loaded: a follow-up that names no place keeps to them.
+	Scope []string `json:"scope,omitempty"`
 }
 
 // Key names what one question touches in memory.
@@ -152,6 +160,7 @@ type Answerer struct {
 	Now              func() time.Time
 
 	sections sync.Map // *knowledge.Section → *parsedSection
+	reports  sync.Map // *knowledge.Document → *Answerer of that report alone
 	terms    sync.Map // report words (a fact's measure) → their terms, for the claim check
 }
 
@@ -203,7 +212,7 @@ func (a *Answerer) AskAs(ctx context.Context, conv, user, question string) (Answ
 	ans, calls, cacheable := a.compose(ctx, question, lang, sess)
 	ans.Ref = answerRef(conv, question, a.now())
 	if a.Memory != nil {
-		rec := Record{Turn: Turn{Question: question, Resolved: ans.Resolved, Found: ans.Found, At: a.now()}, ModelCalls: calls,
+		rec := Record{Turn: Turn{Question: question, Resolved: ans.Resolved, Found: ans.Found, At: a.now(), Scope: ans.Scope}, ModelCalls: calls,
 			Ref: ans.Ref, Fallback: ans.Fallback}
 		for _, c := range ans.Citations {
 			rec.Turn.Sections = append(rec.Turn.Sections, c.Section)

@@ -83,17 +83,26 @@ func (a *Answerer) coverageEnglish() string {
 	return "It covers: " + strings.Join(topics, "; ") + "."
 }
 
+// topics are the reports' chapter and part headings that carry no figure;
+// with several reports, each report's few under its place and year.
 func (a *Answerer) topics() []string {
+	docs := a.Index.Docs()
 	var topics []string
-	for _, d := range a.Index.Docs() {
+	per := max(2, 8/len(docs))
+	for i, d := range docs {
+		var own []string
 		for _, s := range d.Sections {
-			if s.Level == 2 && len(s.Figures) == 0 && s.Heading != "" {
-				topics = append(topics, s.Heading)
+			if s.Level == 2 && len(s.Figures) == 0 && s.Heading != "" && len(own) < per {
+				own = append(own, s.Heading)
 			}
 		}
-	}
-	if len(topics) > 8 {
-		topics = topics[:8]
+		if len(docs) > 1 && len(own) > 0 {
+			own[0] = "【" + reportLabel(d) + "】" + own[0]
+		}
+		topics = append(topics, own...)
+		if len(topics) >= 8 || i >= 3 {
+			break
+		}
 	}
 	return topics
 }
@@ -144,6 +153,13 @@ func Unsupported(ix *knowledge.Index, a Answer) []knowledge.Figure {
 	body := Body(a.Text)
 	if a.Computed != nil && a.Computed.Rounding != "" { // 保留一位小数 counts nothing
 		body = strings.ReplaceAll(body, a.Computed.Rounding, "")
+	}
+	// With several reports, answers name each by its place and year
+	// (【分宜县2023年】): those years are labels, not the report's figures.
+	if len(ix.Docs()) > 1 {
+		for _, d := range ix.Docs() {
+			allowed = append(allowed, knowledge.Figure{Kind: knowledge.KindYear, Unit: "年", Value: float64(d.Meta.Year)})
+		}
 	}
 	var out []knowledge.Figure
 	for _, f := range knowledge.ExtractFigures(knowledge.FoldRunes(body)) {

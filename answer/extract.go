@@ -143,6 +143,9 @@ func (a *Answerer) answer(question string, history []Turn) Answer {
 	if injectionRE.MatchString(norm) {
 		return a.notFound(question, "")
 	}
+	if len(a.Index.Docs()) > 1 {
+		return a.routed(question, norm, history)
+	}
 	if ans, ok := a.aboutReport(question, norm); ok {
 		return ans
 	}

@@ -101,8 +101,16 @@ func (a *Answerer) sectionsFor(ext Answer) []section {
 			add(d, s)
 		}
 	}
-	for _, h := range a.Index.Search(a.Index.Analyze(ext.Resolved), promptSections) {
-		add(h.Doc, h.Section)
+	// With several reports, only the cited reports' sections: a figure of
+	// another report must not reach the model as this one's.
+	cited := map[*knowledge.Document]bool{}
+	for _, s := range out {
+		cited[s.doc] = true
+	}
+	for _, h := range a.Index.Search(a.Index.Analyze(ext.Resolved), promptSections*2) {
+		if len(a.Index.Docs()) == 1 || cited[h.Doc] {
+			add(h.Doc, h.Section)
+		}
 	}
 	return out
 }

@@ -1,0 +1,385 @@
+package answer
+
+import (
+	"cmp"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"reportbot/knowledge"
+)
+
+// maxSideBySide is how many reports an unscoped question is answered from
+// side by side; with more places loaded the bot asks which one.
+const maxSideBySide = 3
+
+// reportOf is one loaded report with the answerer of its own index: every
+// figure of an answer comes from one report, searched alone.
+type reportOf struct {
+	doc *knowledge.Document
+	a   *Answerer
+}
+
+// report returns the answerer of one report, built on first use.
+func (a *Answerer) report(d *knowledge.Document) *Answerer {
+	if r, ok := a.reports.Load(d); ok {
+		return r.(*Answerer)
+	}
+	r, _ := a.reports.LoadOrStore(d, &Answerer{Index: knowledge.NewIndex(d), Log: a.Log, Now: a.Now})
+	return r.(*Answerer)
+}
+
+// reportLabel names a report in an answer: its place and year.
+func reportLabel(d *knowledge.Document) string {
+	switch {
+	case d.Meta.Place != "" && d.Meta.Year > 0:
+		return d.Meta.Place + strconv.Itoa(d.Meta.Year) + "年"
+	case d.Meta.Place != "":
+		return d.Meta.Place
+	}
+	return d.Meta.Title
+}
+
+// aliases are the names a question may call a report's place by: 分宜县
+// and 分宜, 新余市渝水区 and 渝水区 and 渝水.
+func aliases(d *knowledge.Document) []string {
+	p := d.Meta.Place
+	if p == "" {
+		return nil
+	}
+	out := []string{p}
+	for _, m := range placePartRE.FindAllString(p, -1) {
+		out = append(out, m)
+	}
+	for _, n := range slices.Clone(out) {
+		for _, suf := range []string{"自治县", "自治州", "县", "市", "区", "省", "旗", "镇", "乡"} {
+			if short, ok := strings.CutSuffix(n, suf); ok && utf8.RuneCountInString(short) >= 2 {
+				out = append(out, short)
+				break
+			}
+		}
+	}
+	slices.SortFunc(out, func(x, y string) int { return cmp.Compare(len(y), len(x)) })
+	return slices.Compact(out)
+}
+
+// placePartRE splits a place of several levels (新余市渝水区) into each.
+var placePartRE = regexp.MustCompile(`\p{Han}{2,6}?(?:自治县|自治州|省|市|县|区|旗|镇|乡)`)
+
+// askedPlaceRE finds a place a question names (临湘市, 渝水区); genericPlace
+// holds the words before 县 and the like that name no place (我县, 全市).
+var (
+	askedPlaceRE = regexp.MustCompile(`(\p{Han}{2,3})(?:县|市|区|省)`)
+	rankRE       = regexp.MustCompile(`哪个(县|市|区|地方|地区|政府)?.{0,16}(最多|最少|最高|最低|最大|最小)|(最多|最少|最高|最低)的是哪|排名|排第几|谁最多|谁最少`)
+)
+
+// scope is what a question asks of the loaded reports: the reports it
+// names by place or year, and words that name no loaded report.
+type reportScope struct {
+	docs    []*knowledge.Document
+	named   bool     // the question, or its conversation, names a place or year
+	unknown []string // places named that no report is of
+}
+
+// scopeOf works out which reports a question is about. A place or year it
+// names picks the reports of that place or year; a follow-up that names
+// none keeps its conversation's; else every report is in scope.
+func (a *Answerer) scopeOf(norm string, years []int, history []Turn) reportScope {
+	docs := a.Index.Docs()
+	var sc reportScope
+	for _, d := range docs {
+		if slices.ContainsFunc(aliases(d), func(n string) bool { return strings.Contains(norm, n) }) {
+			sc.docs = append(sc.docs, d)
+		}
+	}
+	for _, m := range askedPlaceRE.FindAllStringSubmatch(norm, -1) {
+		if strings.ContainsAny(m[1], notPlace) || slices.ContainsFunc(docs, func(d *knowledge.Document) bool {
+			return slices.ContainsFunc(aliases(d), func(n string) bool { return strings.Contains(m[0], n) || strings.Contains(n, m[1]) })
+		}) {
+			continue
+		}
+		sc.unknown = append(sc.unknown, m[0])
+	}
+	placed := len(sc.docs) > 0
+	if !placed {
+		sc.docs = slices.Clone(docs)
+	}
+	// A year picks the reports of that year, when any is; else it may be a
+	// year a report speaks of, and each report checks it.
+	if byYear := slices.DeleteFunc(slices.Clone(sc.docs), func(d *knowledge.Document) bool {
+		return !slices.Contains(years, d.Meta.Year)
+	}); len(byYear) > 0 {
+		sc.docs = byYear
+		placed = true
+	}
+	if !placed && len(history) > 0 && len(history[len(history)-1].Scope) > 0 {
+		last := history[len(history)-1].Scope
+		if kept := slices.DeleteFunc(slices.Clone(docs), func(d *knowledge.Document) bool { return !slices.Contains(last, d.Meta.Title) }); len(kept) > 0 {
+			sc.docs, placed = kept, true
+		}
+	}
+	sc.named = placed
+	return sc
+}
+
+// places are the distinct places of docs, in order.
+func places(docs []*knowledge.Document) []string {
+	var out []string
+	for _, d := range docs {
+		p := cmp.Or(d.Meta.Place, d.Meta.Title)
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// routed answers a question when several reports are loaded: from the
+// reports it names, each searched alone, their answers side by side; a
+// ranking over the reports in scope; or, when it names none and many
+// places are loaded, a question back.
+func (a *Answerer) routed(question, norm string, history []Turn) Answer {
+	sc := a.scopeOf(norm, a.Index.Analyze(question).Years, history)
+	if len(sc.unknown) > 0 {
+		return a.notLoaded(question, sc.unknown[0])
+	}
+	if rankRE.MatchString(norm) {
+		if !sc.named {
+			sc.docs = latest(sc.docs)
+		}
+		return a.ranked(question, norm, sc.docs, history)
+	}
+	if !sc.named {
+		sc.docs = latest(sc.docs) // of a place whose reports of several years are loaded, the newest
+		if len(sc.docs) > maxSideBySide {
+			return a.whichPlace(question, sc.docs)
+		}
+	}
+	var answers []Answer
+	var found []*knowledge.Document
+	for _, d := range sc.docs {
+		ans := a.report(d).answer(stripPlaces(question, sc.docs), history)
+		if ans.Found {
+			for i := range ans.Citations {
+				ans.Citations[i].Report = d.Meta.Title
+			}
+			for i := range ans.Lead {
+				ans.Lead[i].Report = d.Meta.Title
+			}
+			answers = append(answers, ans)
+			found = append(found, d)
+		}
+	}
+	switch {
+	case len(answers) == 0:
+		return a.notFound(question, "")
+	case len(answers) > maxSideBySide:
+		return a.whichPlace(question, found)
+	}
+	out := answers[0]
+	if len(answers) == 2 && asksOp(norm) == opDifference {
+		labels := map[string]string{}
+		for _, d := range found {
+			labels[d.Meta.Title] = reportLabel(d)
+		}
+		if c, ok := acrossReports(answers[0], answers[1], labels); ok {
+			out = answers[0]
+			out.Citations = append(out.Citations, answers[1].Citations...)
+			out.Lead = c.Inputs
+			out.Computed = &c
+			out.Text = fmt.Sprintf("相差%s(按报告数字计算:%s;报告本身没有给出这个数)。\n", c.Text, c.Working) + sideBySide(answers, found)
+			return a.scoped(out, found, question)
+		}
+	}
+	for _, ans := range answers[1:] {
+		out.Citations = append(out.Citations, ans.Citations...)
+		out.Lead = append(out.Lead, ans.Lead...)
+	}
+	out.Computed = nil
+	if len(answers) == 1 {
+		out.Computed = answers[0].Computed
+	}
+	out.Text = sideBySide(answers, found)
+	return a.scoped(out, found, question)
+}
+
+// scoped finishes a routed answer: the question as asked, and the reports
+// it is about, which a follow-up keeps.
+func (a *Answerer) scoped(ans Answer, docs []*knowledge.Document, question string) Answer {
+	ans.Question = question
+	ans.Scope = nil
+	for _, d := range docs {
+		ans.Scope = append(ans.Scope, d.Meta.Title)
+	}
+	return ans
+}
+
+// sideBySide writes the answers of several reports one after another,
+// each under its place and year.
+func sideBySide(answers []Answer, docs []*knowledge.Document) string {
+	var parts []string
+	for i, ans := range answers {
+		parts = append(parts, "【"+reportLabel(docs[i])+"】"+ans.Text)
+	}
+	return strings.Join(parts, "\n")
+}
+
+// stripPlaces takes out of a question the names of the loaded reports'
+// places and the years they are of: they chose the reports, and are no
+// content to find in one.
+func stripPlaces(question string, docs []*knowledge.Document) string {
+	q := knowledge.Normalize(question)
+	for _, d := range docs {
+		for _, n := range aliases(d) {
+			q = strings.ReplaceAll(q, n, "")
+		}
+		if d.Meta.Year > 0 {
+			q = strings.ReplaceAll(q, strconv.Itoa(d.Meta.Year)+"年", "")
+		}
+	}
+	return q
+}
+
+// latest keeps the newest report of each place.
+func latest(docs []*knowledge.Document) []*knowledge.Document {
+	var out []*knowledge.Document
+	for _, d := range docs {
+		i := slices.IndexFunc(out, func(o *knowledge.Document) bool { return o.Meta.Place == d.Meta.Place && d.Meta.Place != "" })
+		switch {
+		case i < 0:
+			out = append(out, d)
+		case d.Meta.Year > out[i].Meta.Year:
+			out[i] = d
+		}
+	}
+	return out
+}
+
+// acrossReports computes the difference of the lead facts of two reports'
+// answers (2024年比2023年多了多少), when they are in one unit.
+func acrossReports(x, y Answer, labels map[string]string) (Computed, bool) {
+	if len(x.Lead) == 0 || len(y.Lead) == 0 {
+		return Computed{}, false
+	}
+	f, g := x.Lead[0], y.Lead[0]
+	if f.Unit != g.Unit || f.Kind != g.Kind || f.Per != "" || g.Per != "" || f.Unit == "%" {
+		return Computed{}, false
+	}
+	hi, lo := f, g
+	if lo.Value > hi.Value {
+		hi, lo = lo, hi
+	}
+	c := Computed{Op: opDifference, Unit: f.Unit, Inputs: []knowledge.Fact{f, g}, Value: round1(hi.Value - lo.Value),
+		Working: name(hi) + "(" + labels[hi.Report] + ") − " + name(lo) + "(" + labels[lo.Report] + ")"}
+	c.Text = approxWord(c.Inputs) + strconv.FormatFloat(c.Value, 'f', -1, 64) + c.Unit
+	return c, true
+}
+
+// ranked answers 哪个县最多: the asked figure of each report in scope, in
+// order, said to be over those reports.
+func (a *Answerer) ranked(question, norm string, docs []*knowledge.Document, history []Turn) Answer {
+	type entry struct {
+		doc *knowledge.Document
+		ans Answer
+	}
+	var got []entry
+	for _, d := range docs {
+		ans := a.report(d).answer(stripPlaces(asCount(norm), docs), history)
+		if ans.Found && len(ans.Lead) > 0 && ans.Computed == nil {
+			for i := range ans.Citations {
+				ans.Citations[i].Report = d.Meta.Title
+			}
+			ans.Lead[0].Report = d.Meta.Title
+			got = append(got, entry{d, ans})
+		}
+	}
+	if len(got) == 0 {
+		return a.notFound(question, "")
+	}
+	unit := got[0].ans.Lead[0].Unit
+	got = slices.DeleteFunc(got, func(e entry) bool { return e.ans.Lead[0].Unit != unit })
+	desc := !strings.ContainsAny(norm, "少低小")
+	slices.SortStableFunc(got, func(x, y entry) int {
+		c := cmp.Compare(x.ans.Lead[0].Value, y.ans.Lead[0].Value)
+		if desc {
+			return -c
+		}
+		return c
+	})
+	sep := " > "
+	if !desc {
+		sep = " < "
+	}
+	var order strings.Builder
+	out := Answer{Question: question, Found: true, Mode: ModeExtractive}
+	var docsIn []*knowledge.Document
+	for i, e := range got {
+		f := e.ans.Lead[0]
+		switch {
+		case i == 0:
+		case f.Value == got[i-1].ans.Lead[0].Value:
+			order.WriteString(" = ")
+		default:
+			order.WriteString(sep)
+		}
+		order.WriteString(reportLabel(e.doc) + " " + f.Text)
+		out.Lead = append(out.Lead, f)
+		out.Citations = append(out.Citations, e.ans.Citations...)
+		docsIn = append(docsIn, e.doc)
+	}
+	word := rankWordRE.FindString(norm)
+	if word == "" {
+		word = "最多"
+	}
+	leaders := []string{reportLabel(got[0].doc)}
+	for _, e := range got[1:] {
+		if e.ans.Lead[0].Value == got[0].ans.Lead[0].Value {
+			leaders = append(leaders, reportLabel(e.doc))
+		}
+	}
+	if len(leaders) > 1 {
+		word = "并列" + word
+	}
+	var answers []Answer
+	for _, e := range got {
+		answers = append(answers, e.ans)
+	}
+	out.Text = fmt.Sprintf("%s%s:%s(按已载入的报告比较:%s)。\n", strings.Join(leaders, "、"), word, got[0].ans.Lead[0].Text, order.String()) +
+		sideBySide(answers, docsIn)
+	return a.scoped(out, docsIn, question)
+}
+
+// rankWordRE is the word a ranking question ranks by.
+var rankWordRE = regexp.MustCompile(`最多|最少|最高|最低|最大|最小`)
+
+// rankWordsRE are the words of a ranking question, which each report is
+// asked without: 哪个县…最多 asks each county 多少.
+var rankWordsRE = regexp.MustCompile(`哪个(县|市|区|地方|地区|政府)?|谁|(的是哪|是哪)[个里]?|排名|排第几|最多|最少|最高|最低|最大|最小`)
+
+// asCount turns a ranking question into the question each report answers.
+func asCount(norm string) string {
+	return strings.TrimRight(rankWordsRE.ReplaceAllString(norm, ""), "??。") + "多少?"
+}
+
+// notLoaded declines a question about a place no loaded report is of,
+// naming the reports that are.
+func (a *Answerer) notLoaded(question, place string) Answer {
+	var titles []string
+	for _, d := range a.Index.Docs() {
+		titles = append(titles, "《"+d.Meta.Title+"》")
+	}
+	return Answer{Question: question, Mode: ModeExtractive,
+		Text: fmt.Sprintf("没有载入%s的报告,我不能替它回答。已载入的报告是:%s。", place, strings.Join(titles, ""))}
+}
+
+// whichPlace asks back which place a question is about, naming the loaded
+// places: many are loaded and it names none.
+func (a *Answerer) whichPlace(question string, docs []*knowledge.Document) Answer {
+	ps := places(docs)
+	return Answer{Question: question, Mode: ModeExtractive, Choices: ps,
+		Text: fmt.Sprintf("已载入这些地方的报告:%s。请问您问的是哪个地方?可以在问题里写上地名,比如“%s%s”。",
+			strings.Join(ps, "、"), ps[0], strings.TrimRight(question, "??"))}
+}

@@ -1,0 +1,165 @@
+package answer
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"reportbot/internal/synth"
+	"reportbot/knowledge"
+)
+
+// library loads the seed report, two synthetic counties, the seed's county
+// a year on, and a city's report of another shape.
+func library(t testing.TB) (*Answerer, map[string]*knowledge.Document) {
+	t.Helper()
+	seedText, err := os.ReadFile("../knowledge/reports/fenyi-2023-rule-of-law-report.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := map[string]*knowledge.Document{}
+	add := func(key, name, text string) {
+		d, err := knowledge.Parse(name, []byte(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs[key] = d
+	}
+	add("fenyi2023", "fenyi-2023.txt", string(seedText))
+	add("jia", "jia.txt", synth.Report(string(seedText), "甲一东县", 2023, 1.5))
+	add("yi", "yi.txt", synth.Report(string(seedText), "乙一东县", 2023, 0.5))
+	add("fenyi2024", "fenyi-2024.txt", synth.Report(string(seedText), "分宜县", 2024, 1.2))
+	linxiang, err := os.ReadFile("testdata/linxiang-2024.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	add("linxiang", "linxiang-2024.txt", string(linxiang))
+	order := []string{"fenyi2023", "jia", "yi", "fenyi2024", "linxiang"}
+	var all []*knowledge.Document
+	for _, k := range order {
+		all = append(all, docs[k])
+	}
+	return &Answerer{Index: knowledge.NewIndex(all...), Memory: turnsMemory{}}, docs
+}
+
+// reportsOf are the titles of the reports an answer cites.
+func reportsOf(ans Answer) []string {
+	var out []string
+	for _, c := range ans.Citations {
+		if !slices.Contains(out, c.Report) {
+			out = append(out, c.Report)
+		}
+	}
+	return out
+}
+
+// TestScopedAnswers: a question that names a place or year is answered
+// from that report alone, every figure its own.
+func TestScopedAnswers(t *testing.T) {
+	a, docs := library(t)
+	tests := []struct {
+		q      string
+		report string
+		first  string // the first line holds this
+	}{
+		{"分宜县2023年行政复议收到多少件申请?", "fenyi2023", "收到84件"},
+		{"分宜县2024年行政复议收到多少件申请?", "fenyi2024", "收到101件"},
+		{"甲一东县行政复议收到多少件申请?", "jia", "收到126件"},
+		{"乙一东县的群众满意度是多少?", "yi", "100%"},
+		{"临湘市全年开展集体学法多少次?", "linxiang", "12次"},
+		{"临湘市收到多少件行政复议申请?", "linxiang", "132件"},
+	}
+	for _, tt := range tests {
+		ans := askOne(t, a, tt.q)
+		want := docs[tt.report].Meta.Title
+		if got := reportsOf(ans); !ans.Found || len(got) != 1 || got[0] != want || !strings.Contains(firstLine(ans.Text), tt.first) {
+			t.Errorf("%q: from %q, want %q with %s first:\n%s", tt.q, got, want, tt.first, ans.Text)
+		}
+	}
+}
+
+// TestScopeDeclines: a place no report is of is declined naming the loaded
+// reports, and a report that lacks a figure does not borrow another's.
+func TestScopeDeclines(t *testing.T) {
+	a, _ := library(t)
+	for _, q := range []string{"临湘市行政机关负责人出庭应诉率是多少?", "临湘市2024年的GDP是多少?", "渝水区行政复议收到多少件申请?"} {
+		ans := askOne(t, a, q)
+		if ans.Found || hasCount(ans.Text) {
+			t.Errorf("%q: answered:\n%s", q, ans.Text)
+		}
+	}
+	if ans := askOne(t, a, "渝水区行政复议收到多少件申请?"); !strings.Contains(ans.Text, "没有载入渝水区的报告") || !strings.Contains(ans.Text, "《临湘市2024年法治政府建设工作情况报告》") {
+		t.Errorf("an unknown place is not declined with the loaded reports:\n%s", ans.Text)
+	}
+}
+
+// TestUnscoped: a question that names no place gets each place's newest
+// report side by side when few are loaded, and is asked back when many.
+func TestUnscoped(t *testing.T) {
+	a, docs := library(t)
+	// Four places are loaded: more than are answered side by side.
+	ans := askOne(t, a, "行政复议收到多少件申请?")
+	if len(ans.Choices) != 4 || !strings.Contains(ans.Text, "请问您问的是哪个地方") {
+		t.Errorf("with four places, want the question back with them as choices: %q\n%s", ans.Choices, ans.Text)
+	}
+	few := &Answerer{Index: knowledge.NewIndex(docs["fenyi2023"], docs["jia"], docs["fenyi2024"]), Memory: turnsMemory{}}
+	ans = askOne(t, few, "行政复议收到多少件申请?")
+	if got := reportsOf(ans); len(got) != 2 || got[0] != docs["jia"].Meta.Title && got[1] != docs["jia"].Meta.Title ||
+		!strings.Contains(ans.Text, "【分宜县2024年】收到101件") || !strings.Contains(ans.Text, "【甲一东县2023年】收到126件") || strings.Contains(ans.Text, "84件") {
+		t.Errorf("two places, one in two years: want each place's newest side by side:\n%s", ans.Text)
+	}
+	// The place chosen carries to the follow-up.
+	ans = askOne(t, few, "甲一东县行政复议收到多少件申请?", "那受理了几件?")
+	if got := reportsOf(ans); len(got) != 1 || got[0] != docs["jia"].Meta.Title || !strings.Contains(firstLine(ans.Text), "受理102件") {
+		t.Errorf("follow-up left its place: %q\n%s", got, ans.Text)
+	}
+}
+
+func TestCompareReports(t *testing.T) {
+	a, _ := library(t)
+	ans := askOne(t, a, "分宜县2024年比2023年行政复议申请多了多少件?")
+	if c := ans.Computed; c == nil || c.Value != 17 || c.Unit != "件" || len(c.Inputs) != 2 ||
+		!strings.Contains(firstLine(ans.Text), "相差17件(按报告数字计算:收到101件行政复议申请(分宜县2024年) − 收到84件行政复议申请(分宜县2023年)") {
+		t.Errorf("two years compared:\n%s", ans.Text)
+	}
+	if got := reportsOf(ans); len(got) != 2 {
+		t.Errorf("cites %q, want both years", got)
+	}
+	ans = askOne(t, a, "甲一东县和乙一东县各收到多少件行政复议申请?")
+	if !strings.Contains(ans.Text, "【甲一东县2023年】收到126件") || !strings.Contains(ans.Text, "【乙一东县2023年】收到42件") || len(reportsOf(ans)) != 2 {
+		t.Errorf("two places side by side:\n%s", ans.Text)
+	}
+	ans = askOne(t, a, "哪个县收到的行政复议申请最多?")
+	if !strings.HasPrefix(ans.Text, "临湘市2024年最多:132件(按已载入的报告比较:临湘市2024年 132件 > 甲一东县2023年 126件 > 分宜县2024年 101件 > 乙一东县2023年 42件)") {
+		t.Errorf("ranking:\n%s", ans.Text)
+	}
+}
+
+// TestNoCrossing: every answer among the loaded reports gives only figures
+// of the reports it cites, and every answer the seed report gives alone it
+// still gives among the others, from the seed report.
+func TestNoCrossing(t *testing.T) {
+	a, docs := library(t)
+	alone := &Answerer{Index: knowledge.NewIndex(docs["fenyi2023"]), Memory: turnsMemory{}}
+	for _, q := range []string{"行政复议收到多少件申请?", "有多少件复议申请被受理了?", "公共法律服务群众满意度是多少?", "新办了多少执法证,注销了多少?",
+		"检察院提出的检察意见回复了多少?", "全县各单位集中学习多少次?", "异地通办的事项有多少项?"} {
+		want := askOne(t, alone, q)
+		got := askOne(t, a, "分宜县2023年"+strings.TrimSuffix(q, "?")+"?")
+		for _, f := range want.Lead {
+			if !slices.ContainsFunc(got.Lead, func(g knowledge.Fact) bool { return g.Text == f.Text && g.Section == f.Section }) {
+				t.Errorf("%q: alone it gives %s (%s); among the others %q:\n%s", q, f.Text, f.Section, firstLine(got.Text), got.Text)
+			}
+		}
+		if r := reportsOf(got); len(r) != 1 || r[0] != docs["fenyi2023"].Meta.Title {
+			t.Errorf("%q: cites %q", q, r)
+		}
+	}
+}
+
+// hasCount reports whether a text gives a count or share.
+func hasCount(text string) bool {
+	return slices.ContainsFunc(knowledge.ExtractFigures(text), func(f knowledge.Figure) bool {
+		return f.Kind == knowledge.KindNumber || f.Kind == knowledge.KindPercent
+	})
+}
