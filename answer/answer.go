@@ -161,6 +161,7 @@ type Answerer struct {
 
 	sections sync.Map // *knowledge.Section → *parsedSection
 	reports  sync.Map // *knowledge.Document → *Answerer of that report alone
+	aliases  sync.Map // *knowledge.Document → the names of its place
 	terms    sync.Map // report words (a fact's measure) → their terms, for the claim check
 }
 
@@ -232,7 +233,7 @@ func (a *Answerer) AskAs(ctx context.Context, conv, user, question string) (Answ
 // when there is one and the day's budget allows. It returns the answer, the
 // model calls made, and whether the answer may be cached.
 func (a *Answerer) compose(ctx context.Context, question string, lang language, sess Session) (Answer, int, bool) {
-	standalone := len(sess.Turns) == 0 || !isFollowUp(question, a.Index.Analyze(question))
+	standalone := len(sess.Turns) == 0 || !isFollowUp(question, a.vocabulary().Analyze(question))
 	if sess.Cached != nil && standalone {
 		ans := *sess.Cached
 		ans.Question, ans.Cached = question, true

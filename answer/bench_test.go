@@ -3,9 +3,15 @@ package answer
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"os"
+	"runtime"
 	"testing"
+	"time"
 
 	"reportbot/internal/latency"
+	"reportbot/internal/synth"
+	"reportbot/knowledge"
 )
 
 // BenchmarkAsk measures a whole extractive answer: retrieval, sentence
@@ -98,5 +104,57 @@ func BenchmarkReplyCheck(b *testing.B) {
 		if _, rej := a.check(benchReply, "行政复议收到多少件申请?", secs, simplified, ext); rej != nil {
 			b.Fatal(rej.problem)
 		}
+	}
+}
+
+// BenchmarkLibrary measures many reports side by side: synthetic counties
+// (the seed's text with its place and figures varied), each question
+// naming one, so routed to that report's own index. It reports the load
+// (parse, fact tables and the index's identity; each report's terms are
+// indexed on its first question), the heap the loaded reports hold, and
+// each answer's median and 99th percentile over fifty places asked in turn.
+func BenchmarkLibrary(b *testing.B) {
+	seedText, err := os.ReadFile("../knowledge/reports/fenyi-2023-rule-of-law-report.txt")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range []int{10, 100, 1000} {
+		b.Run(fmt.Sprintf("reports=%d", n), func(b *testing.B) {
+			texts := make([][]byte, n)
+			for i := range texts {
+				texts[i] = []byte(synth.Report(string(seedText), synth.Place(i), 2023, 0.5+float64(i%10)/10))
+			}
+			runtime.GC()
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			start := time.Now()
+			docs, err := knowledge.ParseAll(texts, func(i int) string { return fmt.Sprintf("r%d.txt", i) })
+			if err != nil {
+				b.Fatal(err)
+			}
+			a := &Answerer{Index: knowledge.NewIndex(docs...)}
+			load := time.Since(start)
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			var rec latency.Recorder
+			b.ReportAllocs()
+			b.ResetTimer()
+			i := 0
+			for b.Loop() {
+				// Fifty places asked in turn: after the first round each
+				// is answered from its report's index, already built.
+				q := synth.Place(i%min(n, 50)) + "行政复议收到多少件申请?"
+				rec.Time(func() {
+					if ans, err := a.Ask(context.Background(), "c", q); err != nil || !ans.Found {
+						b.Fatalf("%q: %v\n%s", q, err, ans.Text)
+					}
+				})
+				i++
+			}
+			rec.Report(b)
+			b.ReportMetric(float64(load.Milliseconds()), "load-ms")
+			b.ReportMetric(float64(after.HeapInuse-before.HeapInuse)/(1<<20), "heap-MB")
+			runtime.KeepAlive(a)
+		})
 	}
 }

@@ -103,13 +103,22 @@ func (a *Answerer) sectionsFor(ext Answer) []section {
 	}
 	// With several reports, only the cited reports' sections: a figure of
 	// another report must not reach the model as this one's.
-	cited := map[*knowledge.Document]bool{}
-	for _, s := range out {
-		cited[s.doc] = true
-	}
-	for _, h := range a.Index.Search(a.Index.Analyze(ext.Resolved), promptSections*2) {
-		if len(a.Index.Docs()) == 1 || cited[h.Doc] {
+	if len(a.Index.Docs()) == 1 {
+		for _, h := range a.Index.Search(a.Index.Analyze(ext.Resolved), promptSections) {
 			add(h.Doc, h.Section)
+		}
+		return out
+	}
+	for _, d := range slices.Compact(slices.Collect(func(yield func(*knowledge.Document) bool) {
+		for _, s := range out {
+			if !yield(s.doc) {
+				return
+			}
+		}
+	})) {
+		ix := a.report(d).Index
+		for _, h := range ix.Search(ix.Analyze(ext.Resolved), promptSections) {
+			add(d, h.Section)
 		}
 	}
 	return out
@@ -391,7 +400,7 @@ type allowed struct {
 
 func (a *Answerer) allowedWords(question string) allowed {
 	w := allowed{places: map[string]bool{}, question: map[string]bool{}}
-	for _, t := range a.Index.Analyze(question).Content {
+	for _, t := range a.vocabulary().Analyze(question).Content {
 		w.question[t] = true
 	}
 	for _, d := range a.Index.Docs() {

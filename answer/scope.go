@@ -32,6 +32,16 @@ func (a *Answerer) report(d *knowledge.Document) *Answerer {
 	return r.(*Answerer)
 }
 
+// vocabulary is the index whose words a question is read with: the one
+// report's, or with several loaded, the first report's alone, so that a
+// library of many reports is never indexed as one.
+func (a *Answerer) vocabulary() *knowledge.Index {
+	if docs := a.Index.Docs(); len(docs) > 1 {
+		return a.report(docs[0]).Index
+	}
+	return a.Index
+}
+
 // reportLabel names a report in an answer: its place and year.
 func reportLabel(d *knowledge.Document) string {
 	switch {
@@ -41,6 +51,15 @@ func reportLabel(d *knowledge.Document) string {
 		return d.Meta.Place
 	}
 	return d.Meta.Title
+}
+
+// aliasesOf are the place names of each loaded report, made once.
+func (a *Answerer) aliasesOf(d *knowledge.Document) []string {
+	if n, ok := a.aliases.Load(d); ok {
+		return n.([]string)
+	}
+	n, _ := a.aliases.LoadOrStore(d, aliases(d))
+	return n.([]string)
 }
 
 // aliases are the names a question may call a report's place by: 分宜县
@@ -91,13 +110,13 @@ func (a *Answerer) scopeOf(norm string, years []int, history []Turn) reportScope
 	docs := a.Index.Docs()
 	var sc reportScope
 	for _, d := range docs {
-		if slices.ContainsFunc(aliases(d), func(n string) bool { return strings.Contains(norm, n) }) {
+		if slices.ContainsFunc(a.aliasesOf(d), func(n string) bool { return strings.Contains(norm, n) }) {
 			sc.docs = append(sc.docs, d)
 		}
 	}
 	for _, m := range askedPlaceRE.FindAllStringSubmatch(norm, -1) {
 		if strings.ContainsAny(m[1], notPlace) || slices.ContainsFunc(docs, func(d *knowledge.Document) bool {
-			return slices.ContainsFunc(aliases(d), func(n string) bool { return strings.Contains(m[0], n) || strings.Contains(n, m[1]) })
+			return slices.ContainsFunc(a.aliasesOf(d), func(n string) bool { return strings.Contains(m[0], n) || strings.Contains(n, m[1]) })
 		}) {
 			continue
 		}
@@ -142,7 +161,7 @@ func places(docs []*knowledge.Document) []string {
 // ranking over the reports in scope; or, when it names none and many
 // places are loaded, a question back.
 func (a *Answerer) routed(question, norm string, history []Turn) Answer {
-	sc := a.scopeOf(norm, a.Index.Analyze(question).Years, history)
+	sc := a.scopeOf(norm, a.vocabulary().Analyze(question).Years, history)
 	if len(sc.unknown) > 0 {
 		return a.notLoaded(question, sc.unknown[0])
 	}
@@ -161,7 +180,7 @@ func (a *Answerer) routed(question, norm string, history []Turn) Answer {
 	var answers []Answer
 	var found []*knowledge.Document
 	for _, d := range sc.docs {
-		ans := a.report(d).answer(stripPlaces(question, sc.docs), history)
+		ans := a.report(d).answer(a.stripPlaces(question, sc.docs), history)
 		if ans.Found {
 			for i := range ans.Citations {
 				ans.Citations[i].Report = d.Meta.Title
@@ -230,10 +249,10 @@ func sideBySide(answers []Answer, docs []*knowledge.Document) string {
 // stripPlaces takes out of a question the names of the loaded reports'
 // places and the years they are of: they chose the reports, and are no
 // content to find in one.
-func stripPlaces(question string, docs []*knowledge.Document) string {
+func (a *Answerer) stripPlaces(question string, docs []*knowledge.Document) string {
 	q := knowledge.Normalize(question)
 	for _, d := range docs {
-		for _, n := range aliases(d) {
+		for _, n := range a.aliasesOf(d) {
 			q = strings.ReplaceAll(q, n, "")
 		}
 		if d.Meta.Year > 0 {
@@ -287,7 +306,7 @@ func (a *Answerer) ranked(question, norm string, docs []*knowledge.Document, his
 	}
 	var got []entry
 	for _, d := range docs {
-		ans := a.report(d).answer(stripPlaces(asCount(norm), docs), history)
+		ans := a.report(d).answer(a.stripPlaces(asCount(norm), docs), history)
 		if ans.Found && len(ans.Lead) > 0 && ans.Computed == nil {
 			for i := range ans.Citations {
 				ans.Citations[i].Report = d.Meta.Title

@@ -2,9 +2,12 @@ package knowledge
 
 import (
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"runtime"
+	"sync"
 )
 
 //go:embed reports/*.txt
@@ -36,17 +39,43 @@ func Default() ([]*Document, error) {
 // the first file that cannot be read or parsed stops it with an error naming
 // that file.
 func LoadFiles(paths []string) ([]*Document, error) {
-	docs := make([]*Document, 0, len(paths))
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
+	data := make([][]byte, len(paths))
+	for i, p := range paths {
+		b, err := os.ReadFile(p)
 		if err != nil {
 			return nil, fmt.Errorf("read report: %w", err)
 		}
-		doc, err := Parse(p, data)
-		if err != nil {
-			return nil, err
+		data[i] = b
+	}
+	return ParseAll(data, func(i int) string { return paths[i] })
+}
+
+// ParseAll parses many reports at once, on every core, and returns them in
+// order; name gives the i-th report's file name. It returns the error of
+// the first report, in order, that does not parse, and no documents.
+func ParseAll(data [][]byte, name func(i int) string) ([]*Document, error) {
+	docs := make([]*Document, len(data))
+	errs := make([]error, len(data))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), len(data)) {
+		wg.Go(func() {
+			for i := range next {
+				docs[i], errs[i] = Parse(name(i), data[i])
+			}
+		})
+	}
+	for i := range data {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		for _, e := range errs {
+			if e != nil {
+				return nil, e
+			}
 		}
-		docs = append(docs, doc)
 	}
 	return docs, nil
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -55,15 +56,49 @@ type Index struct {
 	own      map[string]bool // thesaurus words the reports use themselves
 	text     string          // all folded section text, for whole-word look-ups
 	version  string
+	built    sync.Once // the terms, postings and weights, made on first use
 }
 
 // Version identifies what the index answers from: the reports' sections and
 // the lexicon. Two indexes of the same reports have the same version.
 func (ix *Index) Version() string { return ix.version }
 
-// NewIndex indexes the sections of docs with the default lexicon.
+// NewIndex indexes the sections of docs with the default lexicon. What
+// identifies the reports (Docs, Version, HasYear) is known at once; the
+// terms and their weights are built on the first search or analysis, so
+// that a library of many reports, each searched through an index of its
+// own, loads without indexing them all together.
 func NewIndex(docs ...*Document) *Index {
-	ix := &Index{docs: docs, terms: map[string]int{}, years: map[int]bool{}, lexicon: DefaultLexicon()}
+	ix := &Index{docs: docs, years: map[int]bool{}, lexicon: DefaultLexicon()}
+	h := sha256.New()
+	for _, d := range docs {
+		for _, s := range d.Sections {
+			fmt.Fprintf(h, "%s\x00%s\x00%s\x00", s.ID, s.Heading, s.Text)
+			for _, f := range s.Figures {
+				if f.Kind == KindYear || f.Kind == KindDate || f.Kind == KindMonth {
+					if y := yearOf(f); y >= 1000 { // 9月30日 names no year
+						ix.years[y] = true
+					}
+				}
+			}
+		}
+		for _, m := range yearRE.FindAllString(d.Meta.Title, -1) {
+			y, _ := strconv.Atoi(m)
+			ix.years[y] = true
+		}
+	}
+	h.Write([]byte(thesaurusData))
+	h.Write([]byte(stopwordData))
+	ix.version = hex.EncodeToString(h.Sum(nil)[:8])
+	return ix
+}
+
+// build makes the index's terms, postings and weights, once.
+func (ix *Index) build() { ix.built.Do(ix.index) }
+
+func (ix *Index) index() {
+	ix.terms = map[string]int{}
+	docs := ix.docs
 	var all strings.Builder
 	tf := map[int]float64{} // term frequencies of one section
 	for _, d := range docs {
@@ -102,33 +137,13 @@ func NewIndex(docs ...*Document) *Index {
 			}
 			ix.lens = append(ix.lens, length)
 			ix.avgLen += length
-			for _, f := range s.Figures {
-				if f.Kind == KindYear || f.Kind == KindDate || f.Kind == KindMonth {
-					if y := yearOf(f); y >= 1000 { // 9月30日 names no year
-						ix.years[y] = true
-					}
-				}
-			}
-		}
-		for _, m := range yearRE.FindAllString(d.Meta.Title, -1) {
-			y, _ := strconv.Atoi(m)
-			ix.years[y] = true
 		}
 	}
 	text := all.String()
 	ix.text = text
-	h := sha256.New()
-	for _, d := range docs {
-		for _, s := range d.Sections {
-			fmt.Fprintf(h, "%s\x00%s\x00%s\x00", s.ID, s.Heading, s.Text)
-		}
-	}
-	h.Write([]byte(thesaurusData))
-	h.Write([]byte(stopwordData))
-	ix.version = hex.EncodeToString(h.Sum(nil)[:8])
 	ix.own = map[string]bool{}
 	for w := range ix.lexicon.synonyms {
-		if offs := runeOffsets(w); len(offs) > 2 && !ix.Known(w[:offs[2]]) {
+		if offs := runeOffsets(w); len(offs) > 2 && !ix.known(w[:offs[2]]) {
 			continue // not even its first two characters are in the reports
 		}
 		if strings.Contains(text, w) {
@@ -145,7 +160,6 @@ func NewIndex(docs ...*Document) *Index {
 		ix.idf[id] = math.Log(1 + (total-df+0.5)/(df+0.5))
 	}
 	ix.maxIDF = math.Log(1 + (total+0.5)/0.5)
-	return ix
 }
 
 func yearOf(f Figure) int {
@@ -165,6 +179,7 @@ func (ix *Index) HasYear(y int) bool { return ix.years[y] }
 // Weight is a term's inverse document frequency; a term no section contains
 // weighs the most.
 func (ix *Index) Weight(term string) float64 {
+	ix.build()
 	if id, ok := ix.terms[term]; ok {
 		return ix.idf[id]
 	}
@@ -173,10 +188,18 @@ func (ix *Index) Weight(term string) float64 {
 
 // Mentions reports whether any section's text or heading contains the
 // folded word w.
-func (ix *Index) Mentions(w string) bool { return strings.Contains(ix.text, w) }
+func (ix *Index) Mentions(w string) bool {
+	ix.build()
+	return strings.Contains(ix.text, w)
+}
 
 // Known reports whether any section contains term.
 func (ix *Index) Known(term string) bool {
+	ix.build()
+	return ix.known(term)
+}
+
+func (ix *Index) known(term string) bool {
 	_, ok := ix.terms[term]
 	return ok
 }
@@ -184,6 +207,7 @@ func (ix *Index) Known(term string) bool {
 // Search returns the k best sections for q, best first. Sections that share
 // no term with q are not returned.
 func (ix *Index) Search(q Query, k int) []Hit {
+	ix.build()
 	scores := make([]float64, len(ix.sections))
 	for _, t := range q.Terms {
 		id, ok := ix.terms[t.Text]
@@ -241,6 +265,7 @@ var yearRE = regexp.MustCompile(`(?:19|20)\d{2}`)
 // Analyze normalizes a question, expands its colloquial words with the
 // thesaurus, and drops its filler words.
 func (ix *Index) Analyze(question string) Query {
+	ix.build()
 	q := Query{Text: Normalize(question)}
 	for _, m := range yearRE.FindAllStringIndex(q.Text, -1) {
 		if r, _ := utf8.DecodeRuneInString(q.Text[m[1]:]); r == '年' || r == '版' {
