@@ -17,6 +17,7 @@ import (
 // Config is the effective configuration of one run.
 type Config struct {
 	Reports          []string   // report files to load instead of the embedded report
+	ReportsDir       string     // a folder whose report files are loaded too
 	JSON             bool       // print answers (or facts) as JSON
 	CSV              bool       // print facts as CSV
 	GoldSet          string     // question set for eval
@@ -99,6 +100,7 @@ func (r *reportList) Set(v string) error {
 // flags. Flag errors and the help text go to output.
 //
 // Environment: REPORTBOT_REPORTS (report files, comma-separated),
+// REPORTBOT_REPORTS_DIR (a folder of report files),
 // LOG_LEVEL (debug, info, warn, error), REPORTBOT_MAX_QUESTION (runes),
 // OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL, REPORTBOT_LLM_TIMEOUT,
 // REDIS_URL, REPORTBOT_REDIS_PREFIX, REPORTBOT_MEMORY_TURNS,
@@ -172,6 +174,7 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 		}
 		c.LLM.Timeout = d
 	}
+	c.ReportsDir = strings.TrimSpace(getenv("REPORTBOT_REPORTS_DIR"))
 	var reports reportList
 	if v := getenv("REPORTBOT_REPORTS"); v != "" {
 		for _, p := range strings.Split(v, ",") {
@@ -213,6 +216,7 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 	fs.SetOutput(output)
 	var flagReports reportList
 	fs.Var(&flagReports, "report", "report `file` to load (.txt, .md or .html; repeatable); replaces the embedded report")
+	fs.StringVar(&c.ReportsDir, "reports", c.ReportsDir, "`folder` of report files to load, every .txt, .md and .html in it (REPORTBOT_REPORTS_DIR)")
 	switch cmd {
 	case "ask", "chat":
 		fs.BoolVar(&c.JSON, "json", false, "print each answer as one JSON object")

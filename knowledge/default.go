@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 )
 
@@ -78,4 +81,30 @@ func ParseAll(data [][]byte, name func(i int) string) ([]*Document, error) {
 		}
 	}
 	return docs, nil
+}
+
+// reportExts are the file names a folder's reports have.
+var reportExts = []string{".txt", ".md", ".markdown", ".html", ".htm"}
+
+// ReportFiles lists the report files of a folder, by name: every .txt,
+// .md and .html file in it. A folder with none is an error, since serving
+// no report is never what was meant.
+func ReportFiles(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("read the reports folder: %w", err)
+	}
+	var out []string
+	for _, e := range entries {
+		if !e.Type().IsRegular() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		if slices.Contains(reportExts, strings.ToLower(filepath.Ext(e.Name()))) {
+			out = append(out, filepath.Join(dir, e.Name()))
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("the reports folder %s has no .txt, .md or .html file", dir)
+	}
+	return out, nil
 }

@@ -60,7 +60,8 @@ var blockElements = map[atom.Atom]bool{
 
 // htmlLines reads a web page saved from a government site: the text of its
 // block elements, one paragraph each, outside scripts, styles and navigation.
-// The text of its first <h1> is marked as the title.
+// The text of its first <h1> is marked as the title; a page without one
+// takes it from <title>, never from the site's header or breadcrumbs.
 func htmlLines(data []byte) []line {
 	z := html.NewTokenizer(bytes.NewReader(data))
 	var (
@@ -71,6 +72,8 @@ func htmlLines(data []byte) []line {
 		skip    int
 		inTitle bool // in the first <h1>
 		titled  bool
+		inHead  bool            // in <title>
+		page    strings.Builder // the text of <title>
 	)
 	flush := func() {
 		for _, t := range strings.Split(b.String(), "\n") {
@@ -87,6 +90,9 @@ func htmlLines(data []byte) []line {
 		switch tt {
 		case html.ErrorToken:
 			flush()
+			if !titled {
+				out = titleFromPage(out, page.String())
+			}
 			return out
 		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
 			name, _ := z.TagName()
@@ -105,7 +111,13 @@ func htmlLines(data []byte) []line {
 				inTitle = tt == html.StartTagToken && !titled
 				titled = true
 			}
+			if a == atom.Title {
+				inHead = tt == html.StartTagToken
+			}
 		case html.TextToken:
+			if inHead {
+				page.WriteString(html.UnescapeString(string(raw)))
+			}
 			if skip == 0 {
 				b.WriteString(html.UnescapeString(string(raw)))
 			}
@@ -115,4 +127,36 @@ func htmlLines(data []byte) []line {
 			start = no
 		}
 	}
+}
+
+// pageTitleSep splits a page's <title> into the report's title and the
+// site's name: 临湘市2024年法治政府建设工作情况报告_临湘市人民政府.
+var pageTitleSep = regexp.MustCompile(`\s*[_|｜—–]\s*|\s+-\s+`)
+
+// titleFromPage marks the report's title in the lines of a page without an
+// <h1>: the part of its <title> that names a report, where the page prints
+// it, or else as a line of its own before the text. Lines before it (the
+// site's header, the date, breadcrumbs) are then not read as the report.
+func titleFromPage(lines []line, page string) []line {
+	var title string
+	for _, part := range pageTitleSep.Split(strings.TrimSpace(page), -1) {
+		if strings.Contains(part, "报告") {
+			title = strings.Join(strings.FieldsFunc(part, isSpace), " ")
+			break
+		}
+	}
+	if title == "" {
+		return lines
+	}
+	for i, l := range lines {
+		if l.text == title {
+			lines[i].title = true
+			return lines
+		}
+	}
+	no := 1
+	if len(lines) > 0 {
+		no = lines[0].no
+	}
+	return append([]line{{no: no, text: title, title: true}}, lines...)
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -61,5 +63,29 @@ func TestReportsCommand(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("reports lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestReportsFolder: --reports loads every report file of a folder, and a
+// folder without one is an error that says so.
+func TestReportsFolder(t *testing.T) {
+	dir := t.TempDir()
+	for name, src := range map[string]string{"a.txt": "../../knowledge/reports/fenyi-2023-rule-of-law-report.txt", "b.html": "../../knowledge/testdata/report.html"} {
+		data, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "notes.csv"), []byte("not a report"), 0o600)
+	code, out, errOut := runCLI(t, "", "reports", "--reports", dir)
+	if code != 0 || strings.Count(out, "\n") != 2 || !strings.Contains(out, "place=分宜县") || !strings.Contains(out, "place=示例县") {
+		t.Errorf("exit %d: %s%s", code, out, errOut)
+	}
+	empty := t.TempDir()
+	if code, _, errOut := runCLI(t, "", "reports", "--reports", empty); code != 1 || !strings.Contains(errOut, "has no .txt, .md or .html file") {
+		t.Errorf("empty folder: exit %d, %s", code, errOut)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -88,7 +89,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		handler = slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel})
 	}
 	log := slog.New(handler)
-	docs, err := loadReports(cfg.Reports)
+	docs, err := loadReports(cfg.Reports, cfg.ReportsDir)
 	if err != nil {
 		fmt.Fprintf(stderr, "reportbot: %v\n", err)
 		return exitError
@@ -187,7 +188,17 @@ func newMemory(cfg config.Memory, stats *metrics.Metrics, log *slog.Logger) (mem
 	return memory.NewRedis(cfg.RedisURL.Reveal(), opt, log)
 }
 
-func loadReports(paths []string) ([]*knowledge.Document, error) {
+// loadReports loads the report files named and those of the folder, or
+// the embedded report when neither is given. The folder is read anew each
+// time, so that a reload finds the files added or replaced.
+func loadReports(paths []string, dir string) ([]*knowledge.Document, error) {
+	if dir != "" {
+		files, err := knowledge.ReportFiles(dir)
+		if err != nil {
+			return nil, err
+		}
+		paths = append(slices.Clone(paths), files...)
+	}
 	if len(paths) == 0 {
 		return knowledge.Default()
 	}

@@ -24,17 +24,14 @@ import (
 // reloadOnHUP reloads the report files on SIGHUP, without a restart: all of
 // them parse, and the bot swaps to them at once; or one does not, and the
 // reports in use stay, with a log line that says why.
-func reloadOnHUP(ctx context.Context, paths []string, base *answer.Answerer, b *bot.Bot, log *slog.Logger) {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
+func reloadOnHUP(ctx context.Context, hup <-chan os.Signal, paths []string, dir string, base *answer.Answerer, b *bot.Bot, log *slog.Logger) {
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-hup:
 		}
-		docs, err := loadReports(paths)
+		docs, err := loadReports(paths, dir)
 		if err != nil {
 			log.Error("reports not reloaded; the current ones stay in use", "err", err)
 			continue
@@ -58,6 +55,11 @@ type pinger interface {
 // answers finish within the shutdown timeout. It serves /healthz, /readyz
 // and /metrics, and in webhook mode the webhook, on the listen address.
 func serve(ctx context.Context, cfg config.Config, a *answer.Answerer, mem memoryStore, docs []*knowledge.Document, stats *metrics.Metrics, log *slog.Logger, stderr io.Writer) int {
+	// Listen for SIGHUP before anything else: one sent while the bot starts
+	// must reload the reports once it runs, not end the process.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	// Answers in flight outlive intake by up to the shutdown timeout.
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
@@ -75,7 +77,7 @@ func serve(ctx context.Context, cfg config.Config, a *answer.Answerer, mem memor
 	if err := b.RegisterCommands(work); err != nil {
 		log.Warn("bot commands not registered", "err", err)
 	}
-	go reloadOnHUP(ctx, cfg.Reports, a, b, log)
+	go reloadOnHUP(ctx, hup, cfg.Reports, cfg.ReportsDir, a, b, log)
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", stats.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })

@@ -554,3 +554,37 @@ func TestServeFeedback(t *testing.T) {
 		}
 	})
 }
+
+// TestServeReloadFolder: with a folder of reports, a file added to it is
+// served after SIGHUP, answered for its own place.
+func TestServeReloadFolder(t *testing.T) {
+	dir := t.TempDir()
+	sample, err := os.ReadFile("../../knowledge/testdata/report.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "a.md"), sample, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := startServe(t, map[string]string{"REPORTBOT_REPORTS_DIR": dir})
+	get(t, "http://"+s.addr+"/healthz") // serve is up, listening for SIGHUP too
+	other := strings.ReplaceAll(strings.ReplaceAll(string(sample), "示例县", "样例县"), "120件", "77件")
+	if err := os.WriteFile(filepath.Join(dir, "b.md"), []byte(other), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(s.stderr.String(), "reports reloaded") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no reload logged:\n%s", s.stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	s.api.Push(1, private(10, 601, "样例县行政复议收到申请多少件?"))
+	sent := sentTo(s.api.WaitSent(1, 10*time.Second), 601)
+	if len(sent) == 0 || !strings.Contains(sent[0].Text, "77件") || strings.Contains(sent[0].Text, "120件") {
+		t.Errorf("the added report's place: %+v", sent)
+	}
+}
