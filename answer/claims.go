@@ -107,7 +107,7 @@ func (a *Answerer) claimScope(c claimText, shown []section) (scope, string, stri
 		if quote != "" && !strings.Contains(p.folded, quote) {
 			continue
 		}
-		for i, f := range s.sec.Facts {
+		for i, f := range s.sec.Facts() {
 			if quote == "" || overlaps(quote, p.clauses[i]) {
 				sc.facts = append(sc.facts, f)
 			}

@@ -142,8 +142,8 @@ func (a *Answerer) wholeOf(part knowledge.Fact) (knowledge.Fact, bool) {
 		if s == nil {
 			continue
 		}
-		for i := len(s.Facts) - 1; i >= 0; i-- {
-			f := s.Facts[i]
+		for i := len(s.Facts()) - 1; i >= 0; i-- {
+			f := s.Facts()[i]
 			if f.Sentence == part.Sentence && f.Start < part.Start && f.Measure == part.Of &&
 				f.Unit == part.Unit && f.Kind == part.Kind && f.Period == part.Period && f.Value >= part.Value && f.Value > 0 {
 				return f, true

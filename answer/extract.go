@@ -41,7 +41,7 @@ var placeRE = regexp.MustCompile(`(\p{Han}{2,3})(?:县|区|市|省)`)
 
 // notPlace holds characters that do not stand in a place name but do stand
 // before 县, 区, 市 in questions (几个社区, 我们县, 全市).
-const notPlace = "个几多少的了有在和与及各全本我你咱们该这那每些其园社辖城"
+const notPlace = "个几多少的了有在和与及各全本我你咱们该这那每些其园社辖城年"
 
 // ask is what a question asks for, read from its words: whether a number,
 // and in which unit.

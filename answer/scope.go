@@ -117,8 +117,8 @@ func (a *Answerer) scopeOf(norm string, years []int, history []Turn) reportScope
 	for _, m := range askedPlaceRE.FindAllStringSubmatch(norm, -1) {
 		if strings.ContainsAny(m[1], notPlace) || slices.ContainsFunc(docs, func(d *knowledge.Document) bool {
 			return slices.ContainsFunc(a.aliasesOf(d), func(n string) bool { return strings.Contains(m[0], n) || strings.Contains(n, m[1]) })
-		}) {
-			continue
+		}) || mentioned(docs, m[1]) {
+			continue // a loaded place, or words of the reports (代办专区, 低风险市场)
 		}
 		sc.unknown = append(sc.unknown, m[0])
 	}
@@ -142,6 +142,13 @@ func (a *Answerer) scopeOf(norm string, years []int, history []Turn) reportScope
 	}
 	sc.named = placed
 	return sc
+}
+
+// mentioned reports whether any report's text holds w.
+func mentioned(docs []*knowledge.Document, w string) bool {
+	return slices.ContainsFunc(docs, func(d *knowledge.Document) bool {
+		return slices.ContainsFunc(d.Sections, func(s *knowledge.Section) bool { return strings.Contains(s.Text, w) })
+	})
 }
 
 // places are the distinct places of docs, in order.

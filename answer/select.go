@@ -61,7 +61,7 @@ func (a *Answerer) parsed(s *knowledge.Section) *parsedSection {
 		return p.(*parsedSection)
 	}
 	p := &parsedSection{head: map[string]bool{}, folded: compact(knowledge.FoldRunes(s.Heading + "\n" + s.Text))}
-	for _, f := range s.Facts {
+	for _, f := range s.Facts() {
 		p.clauses = append(p.clauses, compact(knowledge.FoldRunes(f.Clause)))
 	}
 	for _, t := range knowledge.Terms(knowledge.Fold(s.Heading + " " + strings.Join(s.Path, " "))) {
@@ -74,7 +74,7 @@ func (a *Answerer) parsed(s *knowledge.Section) *parsedSection {
 		}
 		// The sentence's figures are its facts': 一件 in “一件事一次办”
 		// is part of a name, and answers no question.
-		for _, f := range s.Facts {
+		for _, f := range s.Facts() {
 			if strings.TrimSpace(s.Text[f.Sentence[0]:f.Sentence[1]]) == text {
 				st.facts = append(st.facts, f)
 				st.figures = append(st.figures, f.Figure())

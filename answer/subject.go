@@ -108,7 +108,7 @@ type claim struct {
 }
 
 var (
-	claimOpenRE  = regexp.MustCompile(`^(报告(里|上|中)?(说|讲|写|称)(的是|了)?|听说|据说|有人说|网上说|我听说|我看到)`)
+	claimOpenRE  = regexp.MustCompile(`(报告(里|上|中)?(说|讲|写|称)(的是|了)?|听说|据说|有人说|网上说|我看到)`)
 	claimCheckRE = regexp.MustCompile(`[,,]?\s*(这是)?(对吗|对不对|是吗|是不是真的|是真的吗|真的吗|属实吗|是否属实|没错吧|对吧|是这样吗|是不是这样)[??!!。.]*$`)
 )
 

@@ -12,6 +12,7 @@ package knowledge
 
 import (
 	"strings"
+	"sync"
 )
 
 // PreambleID is the ID of the text that comes before a report's first
@@ -45,7 +46,16 @@ type Section struct {
 	Level   int      `json:"level"` // 1 for 一、 … 5 for inline 一是; 0 for the preamble
 	Line    int      `json:"line"`  // line of the file where it starts
 	Figures []Figure `json:"figures,omitempty"`
-	Facts   []Fact   `json:"-"` // its figures as facts, in reading order
+	facts   []Fact    // its figures as facts, in reading order, once its document's are built
+	doc     *Document // the report it is part of
+}
+
+// Facts returns the section's figures as facts, in reading order.
+func (s *Section) Facts() []Fact {
+	if s.doc != nil {
+		s.doc.Facts()
+	}
+	return s.facts
 }
 
 // Label is the section's ID and heading, as a citation shows them.
@@ -62,14 +72,19 @@ type Document struct {
 	Sections []*Section // in reading order
 	byID     map[string]*Section
 	facts    []Fact
+	built    sync.Once // the fact table, made on first use
 }
 
 // Year is the year the report is about, the first year in its title, or 0.
 func (d *Document) Year() int { return d.Meta.Year }
 
 // Facts returns the report's fact table: every figure with what it counts,
-// in reading order.
-func (d *Document) Facts() []Fact { return d.facts }
+// in reading order. It is built on first use, so that a library of many
+// reports loads at the cost of their text alone.
+func (d *Document) Facts() []Fact {
+	d.built.Do(func() { d.facts = d.buildFacts() })
+	return d.facts
+}
 
 // Section returns the section with the given ID, or nil.
 func (d *Document) Section(id string) *Section {

@@ -88,8 +88,8 @@ func (d *Document) buildFacts() []Fact {
 	var out []Fact
 	year := d.Year()
 	for _, s := range d.Sections {
-		s.Facts = sectionFacts(d.Meta.Title, d.Meta.Place, year, s)
-		out = append(out, s.Facts...)
+		s.facts = sectionFacts(d.Meta.Title, d.Meta.Place, year, s)
+		out = append(out, s.facts...)
 	}
 	return out
 }

@@ -113,6 +113,7 @@ func (d *Document) splitInline() {
 				Parent:  s.ID,
 				Level:   inlineLevel,
 				Line:    s.Line + strings.Count(text[:start], "\n"),
+				doc:     d,
 			}
 			d.byID[sub.ID] = sub
 			out = append(out, sub)

@@ -251,7 +251,6 @@ func parseLines(name string, lines []line) (*Document, error) {
 			s.Figures = append(sectionFigures(s.ID, s.Heading), s.Figures...)
 		}
 	}
-	doc.facts = doc.buildFacts()
 	return doc, nil
 }
 
@@ -303,6 +302,7 @@ func sectionFigures(id, text string) []Figure {
 }
 
 func (d *Document) add(s *Section) {
+	s.doc = d
 	d.Sections = append(d.Sections, s)
 	d.byID[s.ID] = s
 }

@@ -1,0 +1,36 @@
+// Command gen writes synthetic reports to a folder, for measuring a
+// library of many: go run ./internal/synth/gen -n 1000 -out /tmp/reports.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+
+	"reportbot/internal/synth"
+)
+
+func main() {
+	n := flag.Int("n", 100, "how many reports")
+	out := flag.String("out", "", "folder to write them to")
+	seed := flag.String("seed", "knowledge/reports/fenyi-2023-rule-of-law-report.txt", "the report to vary")
+	flag.Parse()
+	if *out == "" {
+		log.Fatal("gen: -out FOLDER is required")
+	}
+	text, err := os.ReadFile(*seed)
+	if err != nil {
+		log.Fatalf("gen: %v", err)
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		log.Fatalf("gen: %v", err)
+	}
+	for i := range *n {
+		r := synth.Report(string(text), synth.Place(i), 2023, 0.5+float64(i%10)/10)
+		if err := os.WriteFile(filepath.Join(*out, fmt.Sprintf("r%04d.txt", i)), []byte(r), 0o644); err != nil {
+			log.Fatalf("gen: %v", err)
+		}
+	}
+}
