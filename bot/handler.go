@@ -23,7 +23,9 @@ const (
 	resetDone      = "好的,已清空本次对话,可以问新的问题了。"
 	sourcePrefix   = "src:"
 	feedbackPrefix = "fb:"
+	placePrefix    = "pl:"
 	maxButtons     = 3
+	maxPlaces      = 8 // place buttons under a question asked back
 )
 
 // examples are shown by /start.
@@ -171,7 +173,16 @@ func (b *Bot) keyboard(docs []*knowledge.Document, ans answer.Answer) *tgbotapi.
 	if row := sourceButtons(docs, ans); row != nil {
 		rows = append(rows, row)
 	}
-	if _, ok := b.mem.(Feedback); ok && ans.Ref != "" {
+	// Asked back which place: a button for each, two to a row.
+	for i, p := range ans.Choices[:min(len(ans.Choices), maxPlaces)] {
+		if data := placePrefix + p; len(data) <= 64 {
+			if i%2 == 0 {
+				rows = append(rows, nil)
+			}
+			rows[len(rows)-1] = append(rows[len(rows)-1], tgbotapi.NewInlineKeyboardButtonData(p, data))
+		}
+	}
+	if _, ok := b.mem.(Feedback); ok && ans.Ref != "" && len(ans.Choices) == 0 {
 		rows = append(rows, []tgbotapi.InlineKeyboardButton{
 			tgbotapi.NewInlineKeyboardButtonData("👍", feedbackPrefix+"+:"+ans.Ref),
 			tgbotapi.NewInlineKeyboardButtonData("👎", feedbackPrefix+"-:"+ans.Ref),
@@ -237,6 +248,10 @@ func (b *Bot) onCallback(ctx context.Context, q *tgbotapi.CallbackQuery) {
 		b.onVote(ctx, q)
 		return
 	}
+	if place, ok := strings.CutPrefix(q.Data, placePrefix); ok {
+		b.onPlace(ctx, q, place)
+		return
+	}
 	doc, sec, ok := b.parseSource(q.Data)
 	if !ok || q.Message == nil || q.Message.Chat == nil {
 		b.out.request(ctx, 0, false, tgbotapi.NewCallback(q.ID, staleButton))
@@ -244,6 +259,35 @@ func (b *Bot) onCallback(ctx context.Context, q *tgbotapi.CallbackQuery) {
 	}
 	b.out.request(ctx, 0, false, tgbotapi.NewCallback(q.ID, ""))
 	b.sendHTML(ctx, q.Message.Chat.ID, isGroup(q.Message.Chat), q.Message.MessageID, sectionHTML(doc, sec), nil)
+}
+
+// onPlace answers the question a place button was offered under, asked of
+// that place: the button's message replies to the question. The place then
+// stays the conversation's for its follow-ups.
+func (b *Bot) onPlace(ctx context.Context, q *tgbotapi.CallbackQuery, place string) {
+	lib := b.lib.Load()
+	m := q.Message
+	loaded := false
+	for _, d := range lib.docs {
+		loaded = loaded || d.Meta.Place == place
+	}
+	if !loaded || m == nil || m.Chat == nil || m.ReplyToMessage == nil || q.From == nil {
+		b.out.request(ctx, 0, false, tgbotapi.NewCallback(q.ID, staleButton))
+		return
+	}
+	b.out.request(ctx, 0, false, tgbotapi.NewCallback(q.ID, ""))
+	orig := m.ReplyToMessage
+	text := orig.Text
+	if isGroup(m.Chat) {
+		text, _ = b.addressed(orig)
+	}
+	conv := convKey(m.Chat, q.From.ID)
+	ans, err := lib.ans.AskAs(ctx, conv, userKey(q.From.ID), place+strings.TrimSpace(text))
+	if err != nil {
+		b.sendHTML(ctx, m.Chat.ID, isGroup(m.Chat), orig.MessageID, split([]string{html.EscapeString(answer.UserMessage(err))}, MaxMessageRunes), nil)
+		return
+	}
+	b.sendHTML(ctx, m.Chat.ID, isGroup(m.Chat), orig.MessageID, FormatHTML(ans), b.keyboard(lib.docs, ans))
 }
 
 // onVote records a 👍 or 👎; forged or stale data gets a polite answer.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 
 	"reportbot/internal/logtest"
 	"reportbot/internal/redistest"
+	"reportbot/internal/synth"
 	"reportbot/internal/tgfake"
 )
 
@@ -586,5 +588,46 @@ func TestServeReloadFolder(t *testing.T) {
 	sent := sentTo(s.api.WaitSent(1, 10*time.Second), 601)
 	if len(sent) == 0 || !strings.Contains(sent[0].Text, "77件") || strings.Contains(sent[0].Text, "120件") {
 		t.Errorf("the added report's place: %+v", sent)
+	}
+}
+
+// TestServePlaceChoice: with more places loaded than are answered side by
+// side, a question naming none is asked back with a button for each place;
+// pressing one answers the question for that place, and the conversation's
+// follow-ups keep to it.
+func TestServePlaceChoice(t *testing.T) {
+	dir := t.TempDir()
+	seed, err := os.ReadFile("../../knowledge/reports/fenyi-2023-rule-of-law-report.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 4 {
+		r := synth.Report(string(seed), synth.Place(i), 2023, 1+float64(i)/2)
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("r%d.txt", i)), []byte(r), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := startServe(t, map[string]string{"REPORTBOT_REPORTS_DIR": dir})
+	s.api.Push(1, private(11, 700, "行政复议收到多少件申请?"))
+	sent := s.api.WaitSent(1, 10*time.Second)
+	if len(sent) != 1 || !strings.Contains(sent[0].Text, "请问您问的是哪个地方") || len(sent[0].Keyboard) != 2 {
+		t.Fatalf("not asked back with places: %+v", sent)
+	}
+	choice := sent[0].Keyboard[0][1] // the second county
+	if choice.Text != synth.Place(1) || choice.CallbackData != "pl:"+synth.Place(1) {
+		t.Fatalf("place button %+v", choice)
+	}
+	question := message(11, 700, "private", 700, "行政复议收到多少件申请?")["message"]
+	s.api.Push(2, map[string]any{"callback_query": map[string]any{"id": "c1", "data": choice.CallbackData,
+		"from": map[string]any{"id": 700, "is_bot": false, "first_name": "u"},
+		"message": map[string]any{"message_id": sent[0].MessageID, "date": 1, "chat": map[string]any{"id": 700, "type": "private"},
+			"reply_to_message": question}}})
+	s.api.Push(3, private(13, 700, "那受理了几件?"))
+	got := sentTo(s.api.WaitSent(3, 10*time.Second), 700)
+	if len(got) != 3 || !strings.HasPrefix(got[1].Text, "【"+synth.Place(1)+"2023年】收到126件") || got[1].ReplyTo != 11 {
+		t.Fatalf("the chosen place's answer: %+v", got)
+	}
+	if !strings.HasPrefix(got[2].Text, "【"+synth.Place(1)+"2023年】受理102件") {
+		t.Errorf("the follow-up left the place chosen: %q", got[2].Text)
 	}
 }
