@@ -168,9 +168,15 @@ func places(docs []*knowledge.Document) []string {
 // ranking over the reports in scope; or, when it names none and many
 // places are loaded, a question back.
 func (a *Answerer) routed(question, norm string, history []Turn) Answer {
-	sc := a.scopeOf(norm, a.vocabulary().Analyze(question).Years, history)
+	years := a.vocabulary().Analyze(question).Years
+	sc := a.scopeOf(norm, years, history)
 	if len(sc.unknown) > 0 {
 		return a.notLoaded(question, sc.unknown[0])
+	}
+	for _, y := range years {
+		if !a.Index.HasYear(y) { // no report is of that year, nor speaks of it
+			return a.notLoaded(question, "这一年")
+		}
 	}
 	if rankRE.MatchString(norm) {
 		if !sc.named {
