@@ -175,7 +175,7 @@ func (a *Answerer) routed(question, norm string, history []Turn) Answer {
 	}
 	for _, y := range years {
 		if !a.Index.HasYear(y) { // no report is of that year, nor speaks of it
-			return a.notLoaded(question, "这一年")
+			return a.notLoaded(question, "所问年份")
 		}
 	}
 	if rankRE.MatchString(norm) {

@@ -91,7 +91,7 @@ func TestScopeDeclines(t *testing.T) {
 			t.Errorf("%q: answered:\n%s", q, ans.Text)
 		}
 	}
-	if ans := askOne(t, a, "2026年行政复议收到多少件申请?"); ans.Found || !strings.Contains(ans.Text, "没有载入这一年的报告") {
+	if ans := askOne(t, a, "2026年行政复议收到多少件申请?"); ans.Found || !strings.Contains(ans.Text, "没有载入所问年份的报告") {
 		t.Errorf("a year no report is of:\n%s", ans.Text)
 	}
 	if ans := askOne(t, a, "渝水区行政复议收到多少件申请?"); !strings.Contains(ans.Text, "没有载入渝水区的报告") || !strings.Contains(ans.Text, "《临湘市2024年法治政府建设工作情况报告》") {
