@@ -12,6 +12,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"reportbot/answer"
+	"reportbot/bot"
+	"reportbot/llm"
+	"reportbot/memory"
 )
 
 // Config is the effective configuration of one run.
@@ -63,21 +68,17 @@ type Memory struct {
 // LLM configures the language model; with neither a key nor a base URL
 // there is none, and answers are the report's own sentences.
 type LLM struct {
-	APIKey   Secret
-	BaseURL  string
-	Model    string
-	Timeout  time.Duration
-	Parallel int // requests in flight at once
+	APIKey    Secret
+	BaseURL   string
+	Model     string
+	Timeout   time.Duration
+	Parallel  int // requests in flight at once
+	Retries   int // further tries after a 429 or 5xx
+	MaxTokens int // of a reply
 }
 
 // Enabled reports whether a language model is configured.
 func (l LLM) Enabled() bool { return l.APIKey != "" || l.BaseURL != "" }
-
-// DefaultLLMTimeout bounds one answer's wait for the model, retries included.
-const DefaultLLMTimeout = 20 * time.Second
-
-// DefaultGoldSet is the question set eval scores when none is named.
-const DefaultGoldSet = "testdata/gold.jsonl"
 
 // ErrHelp is returned when the user asked for the flags' help text.
 var ErrHelp = flag.ErrHelp
@@ -95,127 +96,164 @@ func (r *reportList) Set(v string) error {
 	return nil
 }
 
-// Load parses the flags of command cmd from args, with defaults from
-// getenv, and returns the configuration and the arguments left after the
-// flags. Flag errors and the help text go to output.
-//
-// Environment: REPORTBOT_REPORTS (report files, comma-separated),
-// REPORTBOT_REPORTS_DIR (a folder of report files),
-// LOG_LEVEL (debug, info, warn, error), REPORTBOT_MAX_QUESTION (runes),
-// OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL, REPORTBOT_LLM_TIMEOUT,
-// REDIS_URL, REPORTBOT_REDIS_PREFIX, REPORTBOT_MEMORY_TURNS,
-// REPORTBOT_MEMORY_TTL, REPORTBOT_CACHE_TTL, REPORTBOT_RATE_PER_MINUTE,
-// REPORTBOT_RATE_PER_DAY, REPORTBOT_LLM_DAILY_BUDGET.
-func Load(cmd string, args []string, getenv func(string) string, output io.Writer) (Config, []string, error) {
-	c := Config{GoldSet: DefaultGoldSet, MaxQuestionRunes: 500, LogLevel: slog.LevelWarn, Conversation: "cli"}
-	c.Memory = Memory{RedisURL: Secret(getenv("REDIS_URL")), Prefix: "reportbot", Turns: 10, TTL: 24 * time.Hour, CacheTTL: 24 * time.Hour}
-	for _, v := range []struct {
-		name string
-		dst  *int
-	}{
-		{"REPORTBOT_MEMORY_TURNS", &c.Memory.Turns},
-		{"REPORTBOT_RATE_PER_MINUTE", &c.Memory.PerMinute},
-		{"REPORTBOT_RATE_PER_DAY", &c.Memory.PerDay},
-		{"REPORTBOT_LLM_DAILY_BUDGET", &c.Memory.ModelBudget},
-		{"REPORTBOT_LLM_PARALLEL", &c.LLM.Parallel},
-	} {
-		if s := getenv(v.name); s != "" {
-			n, err := strconv.Atoi(s)
-			if err != nil || n < 0 {
-				return c, nil, fmt.Errorf("%s: %q is not a whole number of zero or more", v.name, s)
-			}
-			*v.dst = n
-		}
-	}
-	for _, v := range []struct {
-		name string
-		dst  *time.Duration
-	}{
-		{"REPORTBOT_MEMORY_TTL", &c.Memory.TTL},
-		{"REPORTBOT_CACHE_TTL", &c.Memory.CacheTTL},
-	} {
-		if s := getenv(v.name); s != "" {
-			d, err := time.ParseDuration(s)
-			if err != nil || d <= 0 {
-				return c, nil, fmt.Errorf("%s: %q is not a duration; expected e.g. 24h", v.name, s)
-			}
-			*v.dst = d
-		}
-	}
-	if v := getenv("REPORTBOT_REDIS_PREFIX"); v != "" {
-		c.Memory.Prefix = v
-	}
-	c.Telegram = Telegram{Token: Secret(getenv("TELEGRAM_BOT_TOKEN")), Endpoint: getenv("TELEGRAM_API_ENDPOINT"), Workers: 64, ShutdownTimeout: 20 * time.Second,
-		WebhookURL: getenv("TELEGRAM_WEBHOOK_URL"), Listen: ":8080", WebhookSecret: Secret(getenv("TELEGRAM_WEBHOOK_SECRET"))}
-	if v := getenv("REPORTBOT_LISTEN"); v != "" {
-		c.Telegram.Listen = v
-	}
-	for _, id := range strings.FieldsFunc(getenv("REPORTBOT_ADMINS"), func(r rune) bool { return r == ',' || r == ' ' }) {
-		n, err := strconv.ParseInt(id, 10, 64)
-		if err != nil {
-			return c, nil, fmt.Errorf("REPORTBOT_ADMINS: %q is not a Telegram user ID; expected numbers separated by commas", id)
-		}
-		c.Telegram.Admins = append(c.Telegram.Admins, n)
+// Defaults of this package's own: what no other package decides.
+const (
+	DefaultGoldSet         = "testdata/gold.jsonl" // the question set eval scores when none is named
+	DefaultListen          = ":8080"               // where serve answers HTTP
+	DefaultShutdownTimeout = 20 * time.Second      // how long answers in flight may take after a stop signal
+	DefaultConversation    = "cli"                 // the conversation ask and chat continue
+	// A bot's users are limited unless the operator says otherwise.
+	DefaultServePerMinute = 10
+	DefaultServePerDay    = 200
+)
+
+// Default is the configuration of command cmd with nothing set: every
+// default in one place, each taken from the package it belongs to.
+func Default(cmd string) Config {
+	c := Config{
+		GoldSet: DefaultGoldSet, MaxQuestionRunes: answer.DefaultMaxQuestionRunes, LogLevel: slog.LevelWarn, Conversation: DefaultConversation,
+		Memory:   Memory{Prefix: memory.DefaultPrefix, Turns: memory.DefaultTurns, TTL: memory.DefaultTTL, CacheTTL: memory.DefaultCacheTTL},
+		Telegram: Telegram{Workers: bot.DefaultWorkers, ShutdownTimeout: DefaultShutdownTimeout, Listen: DefaultListen},
+		LLM: LLM{Model: llm.DefaultModel, Timeout: llm.DefaultTimeout, Parallel: llm.DefaultParallel, Retries: llm.DefaultRetries,
+			MaxTokens: llm.DefaultMaxTokens},
 	}
 	if cmd == "serve" || cmd == "config" {
-		// A bot's users are limited unless the operator says otherwise.
-		if getenv("REPORTBOT_RATE_PER_MINUTE") == "" {
-			c.Memory.PerMinute = 10
-		}
-		if getenv("REPORTBOT_RATE_PER_DAY") == "" {
-			c.Memory.PerDay = 200
-		}
-	}
-	c.LLM = LLM{APIKey: Secret(getenv("OPENAI_API_KEY")), BaseURL: getenv("OPENAI_BASE_URL"), Model: getenv("OPENAI_MODEL"), Timeout: DefaultLLMTimeout, Parallel: 16}
-	if v := getenv("REPORTBOT_LLM_TIMEOUT"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			return c, nil, fmt.Errorf("REPORTBOT_LLM_TIMEOUT: %q is not a duration; expected e.g. 20s", v)
-		}
-		c.LLM.Timeout = d
-	}
-	c.ReportsDir = strings.TrimSpace(getenv("REPORTBOT_REPORTS_DIR"))
-	var reports reportList
-	if v := getenv("REPORTBOT_REPORTS"); v != "" {
-		for _, p := range strings.Split(v, ",") {
-			if p = strings.TrimSpace(p); p != "" {
-				reports = append(reports, p)
-			}
-		}
+		c.Memory.PerMinute, c.Memory.PerDay = DefaultServePerMinute, DefaultServePerDay
 	}
 	if cmd == "serve" {
 		c.LogLevel = slog.LevelInfo // a server says what it does
 	}
-	switch v := getenv("REPORTBOT_LOG_QUESTIONS"); v {
-	case "", "false", "0":
-	case "true", "1":
-		c.LogQuestions = true
-	default:
-		return c, nil, fmt.Errorf("REPORTBOT_LOG_QUESTIONS: %q; expected true or false", v)
-	}
-	switch v := getenv("LOG_FORMAT"); v {
-	case "", "text":
-	case "json":
-		c.LogJSON = true
-	default:
-		return c, nil, fmt.Errorf("LOG_FORMAT: %q is not a format; expected text or json", v)
-	}
-	if v := getenv("LOG_LEVEL"); v != "" {
-		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
-			return c, nil, fmt.Errorf("LOG_LEVEL: %q is not a level; expected debug, info, warn or error", v)
+	return c
+}
+
+// Load parses the flags of command cmd from args, over the environment
+// (getenv) over the defaults, validates the result, and returns it with
+// the arguments left after the flags. Flag errors and the help text go to
+// output. envVars lists the environment variables.
+func Load(cmd string, args []string, getenv func(string) string, output io.Writer) (Config, []string, error) {
+	c := Default(cmd)
+	for _, v := range envVars {
+		if s := getenv(v.name); s != "" {
+			if err := v.set(&c, s); err != nil {
+				return c, nil, fmt.Errorf("%s: %w", v.name, err)
+			}
 		}
-	}
-	if v := getenv("REPORTBOT_MAX_QUESTION"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return c, nil, fmt.Errorf("REPORTBOT_MAX_QUESTION: %q is not a positive number of characters", v)
-		}
-		c.MaxQuestionRunes = n
 	}
 	fs := flag.NewFlagSet("reportbot "+cmd, flag.ContinueOnError)
 	fs.SetOutput(output)
-	var flagReports reportList
-	fs.Var(&flagReports, "report", "report `file` to load (.txt, .md or .html; repeatable); replaces the embedded report")
+	var files reportList
+	c.flags(cmd, fs, &files)
+	if err := fs.Parse(args); err != nil {
+		return c, nil, err
+	}
+	if len(files) > 0 {
+		c.Reports = files // the flags' reports replace the environment's
+	}
+	return c, fs.Args(), c.validate(cmd)
+}
+
+// envVar is one environment variable and how it sets the configuration.
+type envVar struct {
+	name string
+	set  func(c *Config, v string) error
+}
+
+// envVars are the environment variables Load reads, in the order they are
+// documented.
+var envVars = []envVar{
+	{"REPORTBOT_REPORTS", func(c *Config, v string) error {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				c.Reports = append(c.Reports, p)
+			}
+		}
+		return nil
+	}},
+	{"REPORTBOT_REPORTS_DIR", func(c *Config, v string) error { c.ReportsDir = strings.TrimSpace(v); return nil }},
+	{"LOG_LEVEL", func(c *Config, v string) error {
+		if c.LogLevel.UnmarshalText([]byte(v)) != nil {
+			return fmt.Errorf("%q is not a level; expected debug, info, warn or error", v)
+		}
+		return nil
+	}},
+	{"LOG_FORMAT", func(c *Config, v string) error {
+		if v != "text" && v != "json" {
+			return fmt.Errorf("%q is not a format; expected text or json", v)
+		}
+		c.LogJSON = v == "json"
+		return nil
+	}},
+	{"REPORTBOT_LOG_QUESTIONS", boolEnv(func(c *Config) *bool { return &c.LogQuestions })},
+	{"REPORTBOT_MAX_QUESTION", intEnv(1, func(c *Config) *int { return &c.MaxQuestionRunes })},
+	{"REPORTBOT_ADMINS", func(c *Config, v string) error {
+		for _, id := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
+			n, err := strconv.ParseInt(id, 10, 64)
+			if err != nil {
+				return fmt.Errorf("%q is not a Telegram user ID; expected numbers separated by commas", id)
+			}
+			c.Telegram.Admins = append(c.Telegram.Admins, n)
+		}
+		return nil
+	}},
+	{"OPENAI_API_KEY", func(c *Config, v string) error { c.LLM.APIKey = Secret(v); return nil }},
+	{"OPENAI_BASE_URL", func(c *Config, v string) error { c.LLM.BaseURL = v; return nil }},
+	{"OPENAI_MODEL", func(c *Config, v string) error { c.LLM.Model = v; return nil }},
+	{"REPORTBOT_LLM_TIMEOUT", durationEnv(func(c *Config) *time.Duration { return &c.LLM.Timeout })},
+	{"REPORTBOT_LLM_PARALLEL", intEnv(1, func(c *Config) *int { return &c.LLM.Parallel })},
+	{"REPORTBOT_LLM_DAILY_BUDGET", intEnv(0, func(c *Config) *int { return &c.Memory.ModelBudget })},
+	{"REDIS_URL", func(c *Config, v string) error { c.Memory.RedisURL = Secret(v); return nil }},
+	{"REPORTBOT_REDIS_PREFIX", func(c *Config, v string) error { c.Memory.Prefix = v; return nil }},
+	{"REPORTBOT_MEMORY_TURNS", intEnv(0, func(c *Config) *int { return &c.Memory.Turns })},
+	{"REPORTBOT_MEMORY_TTL", durationEnv(func(c *Config) *time.Duration { return &c.Memory.TTL })},
+	{"REPORTBOT_CACHE_TTL", durationEnv(func(c *Config) *time.Duration { return &c.Memory.CacheTTL })},
+	{"REPORTBOT_RATE_PER_MINUTE", intEnv(0, func(c *Config) *int { return &c.Memory.PerMinute })},
+	{"REPORTBOT_RATE_PER_DAY", intEnv(0, func(c *Config) *int { return &c.Memory.PerDay })},
+	{"TELEGRAM_BOT_TOKEN", func(c *Config, v string) error { c.Telegram.Token = Secret(v); return nil }},
+	{"TELEGRAM_API_ENDPOINT", func(c *Config, v string) error { c.Telegram.Endpoint = v; return nil }},
+	{"TELEGRAM_WEBHOOK_URL", func(c *Config, v string) error { c.Telegram.WebhookURL = v; return nil }},
+	{"TELEGRAM_WEBHOOK_SECRET", func(c *Config, v string) error { c.Telegram.WebhookSecret = Secret(v); return nil }},
+	{"REPORTBOT_LISTEN", func(c *Config, v string) error { c.Telegram.Listen = v; return nil }},
+}
+
+func intEnv(least int, field func(c *Config) *int) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < least {
+			return fmt.Errorf("%q is not a whole number of %d or more", v, least)
+		}
+		*field(c) = n
+		return nil
+	}
+}
+
+func durationEnv(field func(c *Config) *time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("%q is not a duration; expected e.g. 20s or 24h", v)
+		}
+		*field(c) = d
+		return nil
+	}
+}
+
+func boolEnv(field func(c *Config) *bool) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		switch v {
+		case "false", "0":
+			*field(c) = false
+		case "true", "1":
+			*field(c) = true
+		default:
+			return fmt.Errorf("%q; expected true or false", v)
+		}
+		return nil
+	}
+}
+
+// flags declares the flags of command cmd on fs, over c's values.
+func (c *Config) flags(cmd string, fs *flag.FlagSet, files *reportList) {
+	fs.Var(files, "report", "report `file` to load (.txt, .md or .html; repeatable); replaces the embedded report")
 	fs.StringVar(&c.ReportsDir, "reports", c.ReportsDir, "`folder` of report files to load, every .txt, .md and .html in it (REPORTBOT_REPORTS_DIR)")
 	switch cmd {
 	case "ask", "chat":
@@ -234,62 +272,61 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 		fs.StringVar(&c.Telegram.WebhookURL, "webhook-url", c.Telegram.WebhookURL, "public `URL` for Telegram's webhook (TELEGRAM_WEBHOOK_URL); none polls")
 		fs.StringVar(&c.Telegram.Listen, "listen", c.Telegram.Listen, "local `address` the webhook is served on (REPORTBOT_LISTEN)")
 	}
-	if cmd != "sections" && cmd != "facts" && cmd != "reports" {
-		fs.Func("openai-api-key", "API `key` of the language model (prefer OPENAI_API_KEY: flags show in process lists)", func(v string) error {
-			c.LLM.APIKey = Secret(v)
-			return nil
-		})
-		fs.StringVar(&c.LLM.BaseURL, "openai-base-url", c.LLM.BaseURL, "base `URL` of an OpenAI-compatible API (OPENAI_BASE_URL)")
-		fs.StringVar(&c.LLM.Model, "openai-model", c.LLM.Model, "model `name` (OPENAI_MODEL)")
-		fs.DurationVar(&c.LLM.Timeout, "llm-timeout", c.LLM.Timeout, "longest wait for the model per answer (REPORTBOT_LLM_TIMEOUT)")
-		fs.Func("redis-url", "Redis `URL` for memory, cache and limits (REDIS_URL); none keeps them in this process", func(v string) error {
-			c.Memory.RedisURL = Secret(v)
-			return nil
-		})
+	if cmd == "sections" || cmd == "facts" || cmd == "reports" {
+		return
 	}
-	if err := fs.Parse(args); err != nil {
-		return c, nil, err
-	}
+	fs.Func("openai-api-key", "API `key` of the language model (prefer OPENAI_API_KEY: flags show in process lists)", func(v string) error {
+		c.LLM.APIKey = Secret(v)
+		return nil
+	})
+	fs.StringVar(&c.LLM.BaseURL, "openai-base-url", c.LLM.BaseURL, "base `URL` of an OpenAI-compatible API (OPENAI_BASE_URL)")
+	fs.StringVar(&c.LLM.Model, "openai-model", c.LLM.Model, "model `name` (OPENAI_MODEL)")
+	fs.DurationVar(&c.LLM.Timeout, "llm-timeout", c.LLM.Timeout, "longest wait for the model per answer (REPORTBOT_LLM_TIMEOUT)")
+	fs.Func("redis-url", "Redis `URL` for memory, cache and limits (REDIS_URL); none keeps them in this process", func(v string) error {
+		c.Memory.RedisURL = Secret(v)
+		return nil
+	})
+}
+
+// webhookSecretChars are what Telegram's secret_token may hold.
+const webhookSecretChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
+
+// validate says what is wrong with the configuration of command cmd, in
+// words that say what to set.
+func (c Config) validate(cmd string) error {
 	if c.LLM.BaseURL != "" {
-		u, err := url.Parse(c.LLM.BaseURL)
-		if err != nil {
-			return c, nil, fmt.Errorf("OPENAI_BASE_URL: %w; expected e.g. https://api.openai.com/v1", err)
-		}
-		if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return c, nil, fmt.Errorf("OPENAI_BASE_URL: %q is not an http(s) URL; expected e.g. https://api.openai.com/v1", c.LLM.BaseURL)
+		if u, err := url.Parse(c.LLM.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("OPENAI_BASE_URL: %q is not an http(s) URL; expected e.g. https://api.openai.com/v1", c.LLM.BaseURL)
 		}
 	}
 	if c.JSON && c.CSV {
-		return c, nil, errors.New("--json and --csv: choose one")
+		return errors.New("--json and --csv: choose one")
 	}
 	if strings.TrimSpace(c.Conversation) == "" {
-		return c, nil, errors.New("--conversation: empty; expected an ID such as cli or alice")
-	}
-	if cmd == "serve" {
-		if c.Telegram.Token == "" {
-			return c, nil, errors.New("TELEGRAM_BOT_TOKEN is not set; get a token from @BotFather and set it")
-		}
-		if e := c.Telegram.Endpoint; e != "" && (strings.Count(e, "%s") != 2 || !strings.HasPrefix(e, "http")) {
-			return c, nil, fmt.Errorf("TELEGRAM_API_ENDPOINT: %q; expected the Bot API's format, e.g. http://localhost:8081/bot%%s/%%s", e)
-		}
-		if c.Telegram.WebhookURL != "" {
-			if u, err := url.Parse(c.Telegram.WebhookURL); err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
-				return c, nil, fmt.Errorf("TELEGRAM_WEBHOOK_URL: %q; expected the public https:// URL Telegram posts to", c.Telegram.WebhookURL)
-			}
-			if s := c.Telegram.WebhookSecret.Reveal(); len(s) < 16 || strings.Trim(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != "" {
-				return c, nil, errors.New("TELEGRAM_WEBHOOK_SECRET: expected 16 to 256 characters of A-Z, a-z, 0-9, _ and -, as Telegram's secret_token takes")
-			}
-		}
-		if c.Telegram.Workers < 1 {
-			return c, nil, fmt.Errorf("--workers: %d; expected 1 or more", c.Telegram.Workers)
-		}
+		return errors.New("--conversation: empty; expected an ID such as cli or alice")
 	}
 	if c.LLM.Timeout <= 0 {
-		return c, nil, fmt.Errorf("--llm-timeout: %v is not a positive duration", c.LLM.Timeout)
+		return fmt.Errorf("--llm-timeout: %v is not a positive duration", c.LLM.Timeout)
 	}
-	if len(flagReports) > 0 {
-		reports = flagReports
+	if cmd != "serve" {
+		return nil
 	}
-	c.Reports = reports
-	return c, fs.Args(), nil
+	t := c.Telegram
+	switch {
+	case t.Token == "":
+		return errors.New("TELEGRAM_BOT_TOKEN is not set; get a token from @BotFather and set it")
+	case t.Endpoint != "" && (strings.Count(t.Endpoint, "%s") != 2 || !strings.HasPrefix(t.Endpoint, "http")):
+		return fmt.Errorf("TELEGRAM_API_ENDPOINT: %q; expected the Bot API's format, e.g. http://localhost:8081/bot%%s/%%s", t.Endpoint)
+	case t.Workers < 1:
+		return fmt.Errorf("--workers: %d; expected 1 or more", t.Workers)
+	case t.WebhookURL == "":
+		return nil
+	}
+	if u, err := url.Parse(t.WebhookURL); err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
+		return fmt.Errorf("TELEGRAM_WEBHOOK_URL: %q; expected the public https:// URL Telegram posts to", t.WebhookURL)
+	}
+	if s := t.WebhookSecret.Reveal(); len(s) < 16 || len(s) > 256 || strings.Trim(s, webhookSecretChars) != "" {
+		return errors.New("TELEGRAM_WEBHOOK_SECRET: expected 16 to 256 characters of A-Z, a-z, 0-9, _ and -, as Telegram's secret_token takes")
+	}
+	return nil
 }

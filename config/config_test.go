@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"reportbot/llm"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -37,17 +39,17 @@ func TestLoadErrors(t *testing.T) {
 		want string
 	}{
 		{"ask", nil, map[string]string{"LOG_LEVEL": "loud"}, `LOG_LEVEL: "loud" is not a level; expected debug, info, warn or error`},
-		{"ask", nil, map[string]string{"REPORTBOT_MAX_QUESTION": "-3"}, `REPORTBOT_MAX_QUESTION: "-3" is not a positive number of characters`},
+		{"ask", nil, map[string]string{"REPORTBOT_MAX_QUESTION": "-3"}, `REPORTBOT_MAX_QUESTION: "-3" is not a whole number of 1 or more`},
 		{"ask", []string{"--report", " "}, nil, `invalid value " " for flag -report: empty path; expected a report file`},
 		{"sections", []string{"--json"}, nil, "flag provided but not defined: -json"},
 		{"eval", []string{"--set"}, nil, "flag needs an argument: -set"},
 		{"ask", nil, map[string]string{"OPENAI_BASE_URL": "api.deepseek.com/v1"}, `OPENAI_BASE_URL: "api.deepseek.com/v1" is not an http(s) URL; expected e.g. https://api.openai.com/v1`},
-		{"ask", nil, map[string]string{"OPENAI_BASE_URL": "http://[::1"}, `OPENAI_BASE_URL: parse "http://[::1": missing ']' in host; expected e.g. https://api.openai.com/v1`},
-		{"ask", nil, map[string]string{"REPORTBOT_LLM_TIMEOUT": "soon"}, `REPORTBOT_LLM_TIMEOUT: "soon" is not a duration; expected e.g. 20s`},
+		{"ask", nil, map[string]string{"OPENAI_BASE_URL": "http://[::1"}, `OPENAI_BASE_URL: "http://[::1" is not an http(s) URL; expected e.g. https://api.openai.com/v1`},
+		{"ask", nil, map[string]string{"REPORTBOT_LLM_TIMEOUT": "soon"}, `REPORTBOT_LLM_TIMEOUT: "soon" is not a duration; expected e.g. 20s or 24h`},
 		{"ask", []string{"--llm-timeout", "-1s"}, nil, "--llm-timeout: -1s is not a positive duration"},
-		{"ask", nil, map[string]string{"REPORTBOT_RATE_PER_MINUTE": "ten"}, `REPORTBOT_RATE_PER_MINUTE: "ten" is not a whole number of zero or more`},
-		{"ask", nil, map[string]string{"REPORTBOT_MEMORY_TURNS": "-1"}, `REPORTBOT_MEMORY_TURNS: "-1" is not a whole number of zero or more`},
-		{"ask", nil, map[string]string{"REPORTBOT_MEMORY_TTL": "1 day"}, `REPORTBOT_MEMORY_TTL: "1 day" is not a duration; expected e.g. 24h`},
+		{"ask", nil, map[string]string{"REPORTBOT_RATE_PER_MINUTE": "ten"}, `REPORTBOT_RATE_PER_MINUTE: "ten" is not a whole number of 0 or more`},
+		{"ask", nil, map[string]string{"REPORTBOT_MEMORY_TURNS": "-1"}, `REPORTBOT_MEMORY_TURNS: "-1" is not a whole number of 0 or more`},
+		{"ask", nil, map[string]string{"REPORTBOT_MEMORY_TTL": "1 day"}, `REPORTBOT_MEMORY_TTL: "1 day" is not a duration; expected e.g. 20s or 24h`},
 		{"chat", []string{"--conversation", " "}, nil, "--conversation: empty; expected an ID such as cli or alice"},
 		{"serve", nil, nil, "TELEGRAM_BOT_TOKEN is not set; get a token from @BotFather and set it"},
 		{"ask", nil, map[string]string{"LOG_FORMAT": "xml"}, `LOG_FORMAT: "xml" is not a format; expected text or json`},
@@ -57,6 +59,8 @@ func TestLoadErrors(t *testing.T) {
 		{"serve", nil, map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_WEBHOOK_URL": "bot.example.org/hook"}, `TELEGRAM_WEBHOOK_URL: "bot.example.org/hook"; expected the public https:// URL Telegram posts to`},
 		{"serve", nil, map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_WEBHOOK_URL": "https://b.example/h", "TELEGRAM_WEBHOOK_SECRET": "short"}, "TELEGRAM_WEBHOOK_SECRET: expected 16 to 256 characters of A-Z, a-z, 0-9, _ and -, as Telegram's secret_token takes"},
 		{"serve", []string{"--workers", "0"}, map[string]string{"TELEGRAM_BOT_TOKEN": "1:x"}, "--workers: 0; expected 1 or more"},
+		// Telegram takes a secret_token of 256 characters at most.
+		{"serve", nil, map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_WEBHOOK_URL": "https://b.example/h", "TELEGRAM_WEBHOOK_SECRET": strings.Repeat("a", 257)}, "TELEGRAM_WEBHOOK_SECRET: expected 16 to 256 characters of A-Z, a-z, 0-9, _ and -, as Telegram's secret_token takes"},
 	}
 	for _, tt := range tests {
 		_, _, err := Load(tt.cmd, tt.args, env(tt.env), io.Discard)
@@ -79,7 +83,7 @@ func TestLLM(t *testing.T) {
 	if !c.LLM.Enabled() || c.LLM.Model != "qwen-plus" || c.LLM.Timeout != 5*time.Second || c.LLM.APIKey.Reveal() != "sk-secret" {
 		t.Errorf("LLM = %+v", c.LLM)
 	}
-	if c, _, _ := Load("ask", nil, env(nil), io.Discard); c.LLM.Enabled() || c.LLM.Timeout != DefaultLLMTimeout {
+	if c, _, _ := Load("ask", nil, env(nil), io.Discard); c.LLM.Enabled() || c.LLM.Timeout != llm.DefaultTimeout {
 		t.Errorf("no LLM configured: %+v", c.LLM)
 	}
 }
@@ -156,5 +160,24 @@ func TestSettings(t *testing.T) {
 		if !strings.Contains(text, want+"\n") {
 			t.Errorf("missing %q in:\n%s", want, text)
 		}
+	}
+}
+
+// TestDefault: with nothing set, every setting is its package's default,
+// and a 256-character secret is still one Telegram takes.
+func TestDefault(t *testing.T) {
+	c, _, err := Load("serve", nil, env(map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_WEBHOOK_URL": "https://b.example/h",
+		"TELEGRAM_WEBHOOK_SECRET": strings.Repeat("a", 256)}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Default("serve")
+	want.Telegram.Token, want.Telegram.WebhookURL, want.Telegram.WebhookSecret = c.Telegram.Token, c.Telegram.WebhookURL, c.Telegram.WebhookSecret
+	if fmt.Sprint(c) != fmt.Sprint(want) {
+		t.Errorf("Load = %+v\nwant %+v", c, want)
+	}
+	if c.LLM.Retries != llm.DefaultRetries || c.LLM.MaxTokens != llm.DefaultMaxTokens || c.LLM.Model != llm.DefaultModel ||
+		c.Memory.PerMinute != DefaultServePerMinute || c.LogLevel != slog.LevelInfo {
+		t.Errorf("defaults: %+v", c)
 	}
 }

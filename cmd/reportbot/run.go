@@ -109,6 +109,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if cfg.LLM.Enabled() {
 		client := llm.New(llm.Config{
 			BaseURL: cfg.LLM.BaseURL, APIKey: cfg.LLM.APIKey.Reveal(), Model: cfg.LLM.Model, Timeout: cfg.LLM.Timeout, Parallel: cfg.LLM.Parallel,
+			Retries: cfg.LLM.Retries, MaxTokens: cfg.LLM.MaxTokens,
 			Observer: stats,
 		}, log)
 		ans.Model, ans.ModelID = client, cfg.LLM.BaseURL+"|"+client.Model()

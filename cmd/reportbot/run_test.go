@@ -249,3 +249,36 @@ func TestTwoYears(t *testing.T) {
 		}
 	}
 }
+
+// TestRunWiresDefaults: run builds its clients with every default, so a
+// model that answers 429 once is retried (llm.DefaultRetries) and its
+// answer given, with the default model and reply length asked for.
+func TestRunWiresDefaults(t *testing.T) {
+	var requests atomic.Int64
+	var body atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		body.Store(string(b))
+		if requests.Add(1) == 1 {
+			w.Header().Set("Retry-After", "0")
+			http.Error(w, `{"error":{"message":"slow down"}}`, http.StatusTooManyRequests)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":`+
+			`"{\"found\":true,\"claims\":[{\"text\":\"2023年收到84件行政复议申请。\",\"quote\":\"收到84件行政复议申请\",\"section\":\"一(六)1\"}]}"},"finish_reason":"stop"}]}`)
+	}))
+	defer srv.Close()
+	env := map[string]string{"OPENAI_BASE_URL": srv.URL + "/v1", "OPENAI_API_KEY": "k"}
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"ask", "--json", "行政复议收到多少件申请?"}, func(k string) string { return env[k] },
+		strings.NewReader(""), &out, &errOut)
+	var a jsonAnswer
+	json.Unmarshal(out.Bytes(), &a)
+	if code != 0 || a.Mode != "llm" || requests.Load() != 2 {
+		t.Errorf("exit %d, mode %s after %d requests; the 429 was not retried:\n%s%s", code, a.Mode, requests.Load(), out.String(), errOut.String())
+	}
+	if b, _ := body.Load().(string); !strings.Contains(b, `"model":"gpt-4o-mini"`) || !strings.Contains(b, `"max_tokens":600`) {
+		t.Errorf("request without the default model or reply length: %s", b)
+	}
+}
