@@ -87,7 +87,7 @@ type section struct {
 	sec *knowledge.Section
 }
 
-// promptSections are the sections the extractive answer cites, then the
+// sectionsFor returns the sections the extractive answer cites, then the
 // best of the rest for the question, at most promptSections.
 func (a *Answerer) sectionsFor(ext Answer) []section {
 	var out []section

@@ -46,7 +46,7 @@ func reloadOnHUP(ctx context.Context, hup <-chan os.Signal, paths []string, dir 
 	}
 }
 
-// readiness is what /readyz checks besides Telegram: Redis, when used.
+// pinger is what /readyz checks besides Telegram: Redis, when used.
 type pinger interface {
 	Ping(ctx context.Context) error
 }
