@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"log/slog"
 	"net/http"
+	"reportbot/feedback"
 	"sync/atomic"
 	"time"
 
@@ -35,23 +36,14 @@ type Feedback interface {
 	// Vote records a vote on the answer ref names; false when no answer
 	// has that name (forged, or older than a week).
 	Vote(ctx context.Context, ref string, up bool) (bool, error)
-	Summary(ctx context.Context) (Summary, error)
-}
-
-// Summary is what /stats tells an admin.
-type Summary struct {
-	Answers, Fallbacks, Up, Down int
-	Top                          []QuestionCount // most asked first
-}
-
-// QuestionCount is how often a question was asked.
-type QuestionCount struct {
-	Question string
-	Count    int
+	Summary(ctx context.Context) (feedback.Summary, error)
 }
 
 // Config sets up a Bot.
 type Config struct {
+	// Feedback keeps votes and statistics; nil offers no 👍/👎 and no
+	// /stats.
+	Feedback Feedback
 	Token    string
 	Endpoint string // the Bot API's URL format, http://host/bot%s/%s; empty for Telegram's
 	// Workers bounds the updates handled at once; the updates of one

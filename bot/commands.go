@@ -78,7 +78,8 @@ func (b *Bot) statsText(ctx context.Context, user int64) string {
 	if !slices.Contains(b.cfg.Admins, user) {
 		return "抱歉,这个命令只对管理员开放。"
 	}
-	fb, ok := b.mem.(Feedback)
+	fb := b.cfg.Feedback
+	ok := fb != nil
 	if !ok {
 		return "没有保存统计数据。"
 	}

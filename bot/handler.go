@@ -182,7 +182,7 @@ func (b *Bot) keyboard(docs []*knowledge.Document, ans answer.Answer) *tgbotapi.
 			rows[len(rows)-1] = append(rows[len(rows)-1], tgbotapi.NewInlineKeyboardButtonData(p, data))
 		}
 	}
-	if _, ok := b.mem.(Feedback); ok && ans.Ref != "" && len(ans.Choices) == 0 {
+	if b.cfg.Feedback != nil && ans.Ref != "" && len(ans.Choices) == 0 {
 		rows = append(rows, []tgbotapi.InlineKeyboardButton{
 			tgbotapi.NewInlineKeyboardButtonData("👍", feedbackPrefix+"+:"+ans.Ref),
 			tgbotapi.NewInlineKeyboardButtonData("👎", feedbackPrefix+"-:"+ans.Ref),
@@ -294,7 +294,8 @@ func (b *Bot) onPlace(ctx context.Context, q *tgbotapi.CallbackQuery, place stri
 func (b *Bot) onVote(ctx context.Context, q *tgbotapi.CallbackQuery) {
 	rest := strings.TrimPrefix(q.Data, feedbackPrefix)
 	vote, ref, _ := strings.Cut(rest, ":")
-	fb, ok := b.mem.(Feedback)
+	fb := b.cfg.Feedback
+	ok := fb != nil
 	known := false
 	if ok && (vote == "+" || vote == "-") && len(ref) == 16 {
 		var err error

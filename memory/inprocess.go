@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"reportbot/answer"
-	"reportbot/bot"
+	"reportbot/feedback"
 )
 
 // InProcess keeps memory in this process, with the same bounds, lifetimes
@@ -156,7 +156,7 @@ func (m *InProcess) Vote(_ context.Context, ref string, up bool) (bool, error) {
 }
 
 // Summary reads the statistics.
-func (m *InProcess) Summary(context.Context) (bot.Summary, error) {
+func (m *InProcess) Summary(context.Context) (feedback.Summary, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.opt.Now()
@@ -166,11 +166,11 @@ func (m *InProcess) Summary(context.Context) (bot.Summary, error) {
 		}
 		return 0
 	}
-	s := bot.Summary{Answers: get("answers"), Fallbacks: get("fallbacks"), Up: get("up"), Down: get("down")}
+	s := feedback.Summary{Answers: get("answers"), Fallbacks: get("fallbacks"), Up: get("up"), Down: get("down")}
 	for q, n := range m.asked {
-		s.Top = append(s.Top, bot.QuestionCount{Question: q, Count: n})
+		s.Top = append(s.Top, feedback.QuestionCount{Question: q, Count: n})
 	}
-	slices.SortFunc(s.Top, func(a, b bot.QuestionCount) int {
+	slices.SortFunc(s.Top, func(a, b feedback.QuestionCount) int {
 		if a.Count != b.Count {
 			return b.Count - a.Count
 		}

@@ -9,9 +9,6 @@ package memory
 import (
 	"fmt"
 	"time"
-
-	"reportbot/answer"
-	"reportbot/bot"
 )
 
 // Defaults for Options fields left zero.
@@ -122,12 +119,3 @@ type answered struct {
 	Question string   `json:"question"`
 	Sections []string `json:"sections"`
 }
-
-var (
-	_ answer.Memory = (*InProcess)(nil)
-	_ answer.Memory = (*Redis)(nil)
-	_ bot.Memory    = (*InProcess)(nil)
-	_ bot.Memory    = (*Redis)(nil)
-	_ bot.Feedback  = (*InProcess)(nil)
-	_ bot.Feedback  = (*Redis)(nil)
-)

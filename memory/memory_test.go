@@ -11,6 +11,7 @@ import (
 
 	"reportbot/answer"
 	"reportbot/bot"
+	"reportbot/feedback"
 	"reportbot/internal/redistest"
 )
 
@@ -255,7 +256,7 @@ func TestFeedback(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if s.Answers != 3 || s.Fallbacks != 1 || s.Up != 2 || s.Down != 1 || len(s.Top) != 2 || s.Top[0] != (bot.QuestionCount{Question: "行政复议收到多少件申请?", Count: 2}) {
+		if s.Answers != 3 || s.Fallbacks != 1 || s.Up != 2 || s.Down != 1 || len(s.Top) != 2 || s.Top[0] != (feedback.QuestionCount{Question: "行政复议收到多少件申请?", Count: 2}) {
 			t.Errorf("summary %+v", s)
 		}
 	})

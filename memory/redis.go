@@ -15,7 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"reportbot/answer"
-	"reportbot/bot"
+	"reportbot/feedback"
 )
 
 // ErrUnavailable is returned while the store cannot be reached: the bot
@@ -294,9 +294,9 @@ func voteName(up bool) string {
 }
 
 // Summary reads the statistics of the last month's activity.
-func (r *Redis) Summary(ctx context.Context) (bot.Summary, error) {
+func (r *Redis) Summary(ctx context.Context) (feedback.Summary, error) {
 	if err := r.available(); err != nil {
-		return bot.Summary{}, err
+		return feedback.Summary{}, err
 	}
 	pipe := r.client.Pipeline()
 	names := []string{"answers", "fallbacks", "up", "down"}
@@ -306,15 +306,15 @@ func (r *Redis) Summary(ctx context.Context) (bot.Summary, error) {
 	}
 	top := pipe.ZRevRangeWithScores(ctx, r.key("stats", "questions"), 0, 4)
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
-		return bot.Summary{}, r.observe(err)
+		return feedback.Summary{}, r.observe(err)
 	}
 	var n [4]int
 	for i, g := range gets {
 		n[i], _ = g.Int()
 	}
-	s := bot.Summary{Answers: n[0], Fallbacks: n[1], Up: n[2], Down: n[3]}
+	s := feedback.Summary{Answers: n[0], Fallbacks: n[1], Up: n[2], Down: n[3]}
 	for _, z := range top.Val() {
-		s.Top = append(s.Top, bot.QuestionCount{Question: fmt.Sprint(z.Member), Count: int(z.Score)})
+		s.Top = append(s.Top, feedback.QuestionCount{Question: fmt.Sprint(z.Member), Count: int(z.Score)})
 	}
 	return s, nil
 }

@@ -144,6 +144,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 type memoryStore interface {
 	answer.Memory
 	bot.Memory
+	bot.Feedback
 }
 
 // health checks a running serve's /healthz: exit 0 when it answers 200.

@@ -1,0 +1,16 @@
+package memory
+
+import (
+	"reportbot/answer"
+	"reportbot/bot"
+)
+
+// Both memories are what the answerer and the bot consume.
+var (
+	_ answer.Memory = (*InProcess)(nil)
+	_ answer.Memory = (*Redis)(nil)
+	_ bot.Memory    = (*InProcess)(nil)
+	_ bot.Memory    = (*Redis)(nil)
+	_ bot.Feedback  = (*InProcess)(nil)
+	_ bot.Feedback  = (*Redis)(nil)
+)
