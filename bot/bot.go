@@ -52,6 +52,9 @@ type Config struct {
 	// MessagesPerSecond bounds what the bot sends in all (Telegram's limit
 	// for a bot is 30; paid broadcasts allow more).
 	MessagesPerSecond float64
+	// ChatInterval and GroupInterval space the messages to one chat and to
+	// one group (Telegram's limits: 1 a second, 20 a minute); zero for those.
+	ChatInterval, GroupInterval time.Duration
 	// MaxQuestionRunes declines longer messages before any search.
 	MaxQuestionRunes int
 	// AnswerTimeout bounds the handling of one update.
@@ -101,6 +104,12 @@ func New(intake, work context.Context, cfg Config, ans Answerer, mem Memory, doc
 	if cfg.MessagesPerSecond <= 0 {
 		cfg.MessagesPerSecond = float64(overall)
 	}
+	if cfg.ChatInterval <= 0 {
+		cfg.ChatInterval = DefaultChatInterval
+	}
+	if cfg.GroupInterval <= 0 {
+		cfg.GroupInterval = DefaultGroupInterval
+	}
 	if cfg.MaxQuestionRunes <= 0 {
 		cfg.MaxQuestionRunes = answer.DefaultMaxQuestionRunes
 	}
@@ -116,7 +125,8 @@ func New(intake, work context.Context, cfg Config, ans Answerer, mem Memory, doc
 	}
 	b := &Bot{cfg: cfg, work: work, mem: mem, log: log, poll: api, self: api.Self, track: newTracker()}
 	b.Swap(ans, docs)
-	b.out = newSender(withContext(api, work, cfg.HTTPClient, 30*time.Second), rate.Limit(cfg.MessagesPerSecond), log)
+	b.out = newSender(withContext(api, work, cfg.HTTPClient, 30*time.Second), rate.Limit(cfg.MessagesPerSecond),
+		rate.Every(cfg.ChatInterval), rate.Every(cfg.GroupInterval), log)
 	b.queues = newDispatcher(cfg.Workers, b.handle)
 	return b, nil
 }

@@ -14,18 +14,19 @@ import (
 // Telegram's limits on what a bot sends: about one message a second to a
 // chat, twenty a minute to a group, thirty a second in all.
 const (
-	perChat  = rate.Limit(1)
-	perGroup = rate.Limit(20.0 / 60)
-	overall  = rate.Limit(30)
+	DefaultChatInterval  = time.Second
+	DefaultGroupInterval = 3 * time.Second
+	overall              = rate.Limit(30)
 )
 
 // sender sends within Telegram's limits, waiting its turn rather than being
 // refused, and sends again after each 429 once its retry_after has passed,
 // for as long as the answer's context lasts: nothing is dropped for a flood.
 type sender struct {
-	api    *tgbotapi.BotAPI
-	log    *slog.Logger
-	global *rate.Limiter
+	api               *tgbotapi.BotAPI
+	log               *slog.Logger
+	global            *rate.Limiter
+	perChat, perGroup rate.Limit
 
 	mu    sync.Mutex
 	chats map[int64]*chatLimiter
@@ -36,8 +37,9 @@ type chatLimiter struct {
 	used time.Time
 }
 
-func newSender(api *tgbotapi.BotAPI, overall rate.Limit, log *slog.Logger) *sender {
-	return &sender{api: api, log: log, global: rate.NewLimiter(overall, int(overall)), chats: map[int64]*chatLimiter{}}
+func newSender(api *tgbotapi.BotAPI, overall, perChat, perGroup rate.Limit, log *slog.Logger) *sender {
+	return &sender{api: api, log: log, global: rate.NewLimiter(overall, max(1, int(overall))), perChat: perChat, perGroup: perGroup,
+		chats: map[int64]*chatLimiter{}}
 }
 
 // wait takes a turn to send to a chat.
@@ -45,9 +47,9 @@ func (s *sender) wait(ctx context.Context, chatID int64, group bool) error {
 	s.mu.Lock()
 	l := s.chats[chatID]
 	if l == nil {
-		limit, burst := perChat, 1
+		limit, burst := s.perChat, 1
 		if group {
-			limit, burst = perGroup, 3
+			limit, burst = s.perGroup, 3
 		}
 		l = &chatLimiter{Limiter: rate.NewLimiter(limit, burst)}
 		s.chats[chatID] = l

@@ -46,6 +46,14 @@ func reloadOnHUP(ctx context.Context, hup <-chan os.Signal, paths []string, dir 
 	}
 }
 
+// sendLimits space what serve sends: Telegram's limits (zero: the bot's
+// defaults). Tests of the wiring send faster, not to wait on pacing that
+// the bot's own tests measure.
+var sendLimits struct {
+	chat, group time.Duration
+	overall     float64
+}
+
 // pinger is what /readyz checks besides Telegram: Redis, when used.
 type pinger interface {
 	Ping(ctx context.Context) error
@@ -66,7 +74,7 @@ func serve(ctx context.Context, cfg config.Config, a *answer.Answerer, mem memor
 	b, err := bot.New(ctx, work, bot.Config{
 		Token: cfg.Telegram.Token.Reveal(), Endpoint: cfg.Telegram.Endpoint, Workers: cfg.Telegram.Workers,
 		MaxQuestionRunes: cfg.MaxQuestionRunes, Observer: stats, Admins: cfg.Telegram.Admins, LogQuestions: cfg.LogQuestions,
-		Feedback: mem,
+		Feedback: mem, ChatInterval: sendLimits.chat, GroupInterval: sendLimits.group, MessagesPerSecond: sendLimits.overall,
 	}, a, mem, docs, log)
 	if err != nil {
 		fmt.Fprintf(stderr, "reportbot serve: %v\n", err)

@@ -42,6 +42,7 @@ const hookSecret = "tests_webhook_secret_0123"
 func eachMode(t *testing.T, env map[string]string, f func(t *testing.T, s *served)) {
 	for _, mode := range []string{"polling", "webhook"} {
 		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
 			e := map[string]string{}
 			for k, v := range env {
 				e[k] = v
@@ -62,6 +63,7 @@ func eachMode(t *testing.T, env map[string]string, f func(t *testing.T, s *serve
 func startServe(t *testing.T, extraEnv map[string]string) *served {
 	t.Helper()
 	api := tgfake.Start(t, botToken)
+	api.FloodGap = sendLimits.chat // the stand-in holds serve to the limits it is given (TestMain)
 	env := map[string]string{"TELEGRAM_BOT_TOKEN": botToken, "TELEGRAM_API_ENDPOINT": api.Endpoint(), "LOG_LEVEL": "debug",
 		"REPORTBOT_LISTEN": freeAddr(t)}
 	for k, v := range extraEnv {
@@ -140,6 +142,7 @@ func sentTo(sent []tgfake.Sent, chat int64) []tgfake.Sent {
 }
 
 func TestServeAnswers(t *testing.T) {
+	t.Parallel() // each serve has its own Bot API stand-in and port
 	eachMode(t, nil, func(t *testing.T, s *served) {
 		s.api.Push(1, private(11, 100, "/start"))
 		s.api.Push(2, private(12, 100, "行政复议收到多少件申请?"))
@@ -174,6 +177,7 @@ func TestServeAnswers(t *testing.T) {
 // TestServeOnce: an update Telegram sends again (not yet confirmed, or
 // after a restart) is answered once.
 func TestServeOnce(t *testing.T) {
+	t.Parallel() // each serve has its own Bot API stand-in and port
 	eachMode(t, nil, func(t *testing.T, s *served) {
 		s.api.Push(1, private(11, 100, "行政复议收到多少件申请?"))
 		s.api.WaitSent(1, 10*time.Second)
@@ -190,6 +194,7 @@ func TestServeOnce(t *testing.T) {
 // TestServeOrder: one chat's questions, arriving at once, are answered in
 // order while other chats go on in parallel.
 func TestServeOrder(t *testing.T) {
+	t.Parallel() // each serve has its own Bot API stand-in and port
 	eachMode(t, nil, func(t *testing.T, s *served) {
 		qs := []string{"行政复议收到多少件申请?", "法律咨询多少人次?", "免罚金额是多少?"}
 		for i, q := range qs {
@@ -210,6 +215,7 @@ func TestServeOrder(t *testing.T) {
 }
 
 func TestServeBadInput(t *testing.T) {
+	t.Parallel() // each serve has its own Bot API stand-in and port
 	eachMode(t, nil, func(t *testing.T, s *served) {
 		sticker := private(11, 100, "")
 		delete(sticker["message"].(map[string]any), "text")
@@ -243,6 +249,7 @@ func TestServeBadInput(t *testing.T) {
 }
 
 func TestServeGroup(t *testing.T) {
+	t.Parallel() // each serve has its own Bot API stand-in and port
 	eachMode(t, nil, func(t *testing.T, s *served) {
 		const group = -500
 		s.api.Push(1, message(11, group, "supergroup", 1, "行政复议收到多少件申请?"))
@@ -267,6 +274,7 @@ func TestServeGroup(t *testing.T) {
 }
 
 func TestServeCommands(t *testing.T) {
+	t.Parallel() // each serve has its own Bot API stand-in and port
 	eachMode(t, nil, func(t *testing.T, s *served) {
 		for i, c := range []string{"/sections", "/source 一(六)1", "/source 九", "/about", "/reset", "/help"} {
 			s.api.Push(i+1, private(10+i, 100, c))
@@ -287,6 +295,7 @@ func TestServeCommands(t *testing.T) {
 // TestServeFlood: a 429 with retry_after is waited out and the message is
 // sent once, nothing dropped.
 func TestServeFlood(t *testing.T) {
+	t.Parallel() // each serve has its own Bot API stand-in and port
 	s := startServe(t, nil)
 	s.api.Force429(100, 1)
 	start := time.Now()
@@ -300,6 +309,7 @@ func TestServeFlood(t *testing.T) {
 // TestServeTelegramDown: a 502 from in front of Telegram is retried; the
 // answer is sent once it passes.
 func TestServeTelegramDown(t *testing.T) {
+	t.Parallel() // each serve has its own Bot API stand-in and port
 	s := startServe(t, nil)
 	s.api.Fail(2)
 	s.api.Push(1, private(11, 100, "行政复议收到多少件申请?"))
@@ -312,6 +322,7 @@ func TestServeTelegramDown(t *testing.T) {
 // TestServeShutdown: stopped while a slow model is still answering, the
 // bot finishes every answer and confirms every update to Telegram.
 func TestServeShutdown(t *testing.T) {
+	t.Parallel() // each serve has its own Bot API stand-in and port
 	var asked atomic.Int64
 	model := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		asked.Add(1)
@@ -355,7 +366,9 @@ func TestServeShutdown(t *testing.T) {
 }
 
 func TestServeBadToken(t *testing.T) {
+	t.Parallel() // each serve has its own Bot API stand-in and port
 	api := tgfake.Start(t, botToken)
+	api.FloodGap = sendLimits.chat // the stand-in holds serve to the limits it is given (TestMain)
 	env := map[string]string{"TELEGRAM_BOT_TOKEN": "999:wrong", "TELEGRAM_API_ENDPOINT": api.Endpoint()}
 	var out, errOut bytes.Buffer
 	code := run(context.Background(), []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errOut)
@@ -371,6 +384,7 @@ func TestServeBadToken(t *testing.T) {
 // TestServeWebhook runs serve in webhook mode: it registers the webhook
 // with its secret, rejects requests without it, and answers the rest once.
 func TestServeWebhook(t *testing.T) {
+	t.Parallel() // each serve has its own Bot API stand-in and port
 	addr := freeAddr(t)
 	const secret = "s3cret_webhook-token-0123"
 	s := startServe(t, map[string]string{"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/telegram", "REPORTBOT_LISTEN": addr, "TELEGRAM_WEBHOOK_SECRET": secret})
@@ -432,6 +446,7 @@ func TestServeWebhook(t *testing.T) {
 }
 
 func TestServeHealth(t *testing.T) {
+	t.Parallel() // each serve has its own Bot API stand-in and port
 	srv := redistest.Start(t)
 	s := startServe(t, map[string]string{"REDIS_URL": srv.URL()})
 	if code, body := get(t, "http://"+s.addr+"/healthz"); code != 200 || body != "ok\n" {
@@ -470,6 +485,7 @@ func TestServeHealth(t *testing.T) {
 // TestServeReload: SIGHUP swaps in a good report file without a restart,
 // and keeps the reports in use when the new file does not parse.
 func TestServeReload(t *testing.T) {
+	t.Parallel() // each serve has its own Bot API stand-in and port
 	dir := t.TempDir()
 	file := filepath.Join(dir, "report.md")
 	sample, err := os.ReadFile("../../knowledge/testdata/report.md")
@@ -518,6 +534,7 @@ func TestServeReload(t *testing.T) {
 // TestServeFeedback: 👍/👎 under an answer are stored with its question
 // and counted; /stats shows them to an admin and politely refuses others.
 func TestServeFeedback(t *testing.T) {
+	t.Parallel() // each serve has its own Bot API stand-in and port
 	eachMode(t, map[string]string{"REPORTBOT_ADMINS": "100"}, func(t *testing.T, s *served) {
 		s.api.Push(1, private(11, 100, "行政复议收到多少件申请?"))
 		sent := s.api.WaitSent(1, 10*time.Second)
@@ -560,6 +577,7 @@ func TestServeFeedback(t *testing.T) {
 // TestServeReloadFolder: with a folder of reports, a file added to it is
 // served after SIGHUP, answered for its own place.
 func TestServeReloadFolder(t *testing.T) {
+	t.Parallel() // each serve has its own Bot API stand-in and port
 	dir := t.TempDir()
 	sample, err := os.ReadFile("../../knowledge/testdata/report.md")
 	if err != nil {
@@ -578,7 +596,7 @@ func TestServeReloadFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(s.stderr.String(), "reports reloaded") {
+	for !strings.Contains(s.stderr.String(), "样例县2024年法治政府建设年度报告") { // logged with the reports reloaded
 		if time.Now().After(deadline) {
 			t.Fatalf("no reload logged:\n%s", s.stderr.String())
 		}
@@ -596,6 +614,7 @@ func TestServeReloadFolder(t *testing.T) {
 // pressing one answers the question for that place, and the conversation's
 // follow-ups keep to it.
 func TestServePlaceChoice(t *testing.T) {
+	t.Parallel() // each serve has its own Bot API stand-in and port
 	dir := t.TempDir()
 	seed, err := os.ReadFile("../../knowledge/reports/fenyi-2023-rule-of-law-report.txt")
 	if err != nil {
@@ -630,4 +649,11 @@ func TestServePlaceChoice(t *testing.T) {
 	if !strings.HasPrefix(got[2].Text, "【"+synth.Place(1)+"2023年】受理102件") {
 		t.Errorf("the follow-up left the place chosen: %q", got[2].Text)
 	}
+}
+
+// TestMain runs the wiring's tests with fast sending: the pacing of what
+// the bot sends is the bot package's to test.
+func TestMain(m *testing.M) {
+	sendLimits.chat, sendLimits.group, sendLimits.overall = time.Millisecond, time.Millisecond, 1000
+	os.Exit(m.Run())
 }
