@@ -80,7 +80,6 @@ const DefaultWorkers = 64
 // Bot answers questions in Telegram.
 type Bot struct {
 	cfg    Config
-	work   context.Context // handling and sending: outlives intake
 	lib    atomic.Pointer[library]
 	mem    Memory
 	log    *slog.Logger
@@ -123,11 +122,12 @@ func New(intake, work context.Context, cfg Config, ans Answerer, mem Memory, doc
 	if err != nil {
 		return nil, err
 	}
-	b := &Bot{cfg: cfg, work: work, mem: mem, log: log, poll: api, self: api.Self, track: newTracker()}
+	b := &Bot{cfg: cfg, mem: mem, log: log, poll: api, self: api.Self, track: newTracker()}
 	b.Swap(ans, docs)
 	b.out = newSender(withContext(api, work, cfg.HTTPClient, 30*time.Second), rate.Limit(cfg.MessagesPerSecond),
 		rate.Every(cfg.ChatInterval), rate.Every(cfg.GroupInterval), log)
-	b.queues = newDispatcher(cfg.Workers, b.handle)
+	h := b.handler()
+	b.queues = newDispatcher(cfg.Workers, func(u tgbotapi.Update) { h(work, u) }) // the handling outlives intake
 	return b, nil
 }
 

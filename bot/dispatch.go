@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"context"
 	"sync"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -12,7 +11,7 @@ import (
 // with updates waiting has one goroutine draining its queue; a slow answer
 // holds one worker and its own conversation, never another's.
 type dispatcher struct {
-	handle func(context.Context, tgbotapi.Update)
+	handle func(tgbotapi.Update)
 	slots  chan struct{}
 
 	mu      sync.Mutex
@@ -20,23 +19,23 @@ type dispatcher struct {
 	running sync.WaitGroup
 }
 
-func newDispatcher(workers int, handle func(context.Context, tgbotapi.Update)) *dispatcher {
+func newDispatcher(workers int, handle func(tgbotapi.Update)) *dispatcher {
 	return &dispatcher{handle: handle, slots: make(chan struct{}, workers), queues: map[string][]tgbotapi.Update{}}
 }
 
 // dispatch queues u behind the updates of its conversation.
-func (d *dispatcher) dispatch(ctx context.Context, conv string, u tgbotapi.Update) {
+func (d *dispatcher) dispatch(conv string, u tgbotapi.Update) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	q, active := d.queues[conv]
 	d.queues[conv] = append(q, u)
 	if !active {
 		d.running.Add(1)
-		go d.drain(ctx, conv)
+		go d.drain(conv)
 	}
 }
 
-func (d *dispatcher) drain(ctx context.Context, conv string) {
+func (d *dispatcher) drain(conv string) {
 	defer d.running.Done()
 	for {
 		d.mu.Lock()
@@ -50,7 +49,7 @@ func (d *dispatcher) drain(ctx context.Context, conv string) {
 		d.queues[conv] = q[1:]
 		d.mu.Unlock()
 		d.slots <- struct{}{}
-		d.handle(ctx, u)
+		d.handle(u)
 		<-d.slots
 	}
 }

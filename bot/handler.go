@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"html"
 	"strconv"
@@ -70,74 +69,60 @@ func userKey(id int64) string { return fmt.Sprintf("tg:u%d", id) }
 
 func isGroup(c *tgbotapi.Chat) bool { return c != nil && (c.IsGroup() || c.IsSuperGroup()) }
 
-// handle answers one update. A panic is recovered and logged; whatever
-// happens, the update is recorded as handled so that it is not answered
-// twice.
-func (b *Bot) handle(ctx context.Context, u tgbotapi.Update) {
-	start := time.Now()
-	ctx, cancel := context.WithTimeout(ctx, b.cfg.AnswerTimeout)
-	defer cancel()
-	defer func() {
-		if r := recover(); r != nil {
-			b.log.Error("update handler panicked; update skipped", "update", u.UpdateID, "panic", fmt.Sprint(r))
-		}
-		mctx, mcancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
-		defer mcancel()
-		if err := b.mem.MarkHandled(mctx, u.UpdateID); err != nil {
-			b.log.Debug("update not recorded as handled", "update", u.UpdateID, "err", err)
-		}
-		b.track.finish(u.UpdateID)
-		b.log.Debug("update handled", "update", u.UpdateID, "latency", time.Since(start))
-	}()
-	switch {
-	case u.Message != nil:
-		b.onMessage(ctx, u.Message)
-	case u.CallbackQuery != nil:
-		b.onCallback(ctx, u.CallbackQuery)
-	case u.InlineQuery != nil:
-		b.onInline(ctx, u.InlineQuery)
-	}
+// handler is what each update goes through: the middleware every update
+// needs, around the handler of its kind.
+func (b *Bot) handler() Handler {
+	reply := func(ctx context.Context, to *tgbotapi.Message, text string) { b.reply(ctx, to, text, nil) }
+	return chain(b.route, logged(b.log), recovered(), handled(b.mem, b.track, b.log), deadline(b.cfg.AnswerTimeout), toUser(reply))
 }
 
-func (b *Bot) onMessage(ctx context.Context, m *tgbotapi.Message) {
+// route hands an update to the handler of its kind.
+func (b *Bot) route(ctx context.Context, u tgbotapi.Update) error {
+	switch {
+	case u.Message != nil:
+		return b.onMessage(ctx, u.Message)
+	case u.CallbackQuery != nil:
+		return b.onCallback(ctx, u.CallbackQuery)
+	case u.InlineQuery != nil:
+		return b.onInline(ctx, u.InlineQuery)
+	}
+	return nil
+}
+
+func (b *Bot) onMessage(ctx context.Context, m *tgbotapi.Message) error {
 	if m.From == nil || m.From.IsBot || m.Chat == nil {
-		return
+		return nil
 	}
 	group := isGroup(m.Chat)
 	conv, user := convKey(m.Chat, m.From.ID), userKey(m.From.ID)
 	if m.IsCommand() {
 		if at := strings.SplitN(m.CommandWithAt(), "@", 2); len(at) == 2 && !strings.EqualFold(at[1], b.self.UserName) {
-			return // a command for another bot in the group
+			return nil // a command for another bot in the group
 		}
 		b.command(ctx, m, conv)
-		return
+		return nil
 	}
 	text := m.Text
 	if group {
 		var addressed bool
 		if text, addressed = b.addressed(m); !addressed {
-			return
+			return nil
 		}
 	}
 	text = strings.TrimSpace(text)
 	if text == "" {
 		b.reply(ctx, m, textOnly, nil)
-		return
+		return nil
 	}
 	if utf8.RuneCountInString(text) > b.cfg.MaxQuestionRunes {
-		b.reply(ctx, m, answer.UserMessage(answer.ErrQuestionTooLong), nil)
-		return
+		return &replyError{m, answer.ErrQuestionTooLong}
 	}
 	b.out.request(ctx, 0, false, tgbotapi.NewChatAction(m.Chat.ID, tgbotapi.ChatTyping)) // not a message: no chat limit
 	start := time.Now()
 	lib := b.lib.Load() // one update, one set of reports
 	ans, err := lib.ans.AskAs(ctx, conv, user, text)
 	if err != nil {
-		if !errors.As(err, new(*answer.RateLimitError)) && !errors.Is(err, answer.ErrEmptyQuestion) && !errors.Is(err, answer.ErrQuestionTooLong) {
-			b.log.Error("answer failed", "conv_hash", hashString(conv), "err", err)
-		}
-		b.reply(ctx, m, answer.UserMessage(err), nil)
-		return
+		return &replyError{m, fmt.Errorf("answer for %s: %w", hashString(conv), err)}
 	}
 	var cited []string
 	for _, c := range ans.Citations {
@@ -150,6 +135,7 @@ func (b *Bot) onMessage(ctx context.Context, m *tgbotapi.Message) {
 	}
 	b.log.Info("answered", attrs...)
 	b.sendHTML(ctx, m.Chat.ID, group, m.MessageID, FormatHTML(ans), b.keyboard(lib.docs, ans))
+	return nil
 }
 
 // addressed reports whether a group message is for the bot: it mentions
@@ -243,28 +229,28 @@ func (b *Bot) parseSource(data string) (*knowledge.Document, *knowledge.Section,
 	return docs[n], s, s != nil
 }
 
-func (b *Bot) onCallback(ctx context.Context, q *tgbotapi.CallbackQuery) {
+func (b *Bot) onCallback(ctx context.Context, q *tgbotapi.CallbackQuery) error {
 	if strings.HasPrefix(q.Data, feedbackPrefix) {
 		b.onVote(ctx, q)
-		return
+		return nil
 	}
 	if place, ok := strings.CutPrefix(q.Data, placePrefix); ok {
-		b.onPlace(ctx, q, place)
-		return
+		return b.onPlace(ctx, q, place)
 	}
 	doc, sec, ok := b.parseSource(q.Data)
 	if !ok || q.Message == nil || q.Message.Chat == nil {
 		b.out.request(ctx, 0, false, tgbotapi.NewCallback(q.ID, staleButton))
-		return
+		return nil
 	}
 	b.out.request(ctx, 0, false, tgbotapi.NewCallback(q.ID, ""))
 	b.sendHTML(ctx, q.Message.Chat.ID, isGroup(q.Message.Chat), q.Message.MessageID, sectionHTML(doc, sec), nil)
+	return nil
 }
 
 // onPlace answers the question a place button was offered under, asked of
 // that place: the button's message replies to the question. The place then
 // stays the conversation's for its follow-ups.
-func (b *Bot) onPlace(ctx context.Context, q *tgbotapi.CallbackQuery, place string) {
+func (b *Bot) onPlace(ctx context.Context, q *tgbotapi.CallbackQuery, place string) error {
 	lib := b.lib.Load()
 	m := q.Message
 	loaded := false
@@ -273,7 +259,7 @@ func (b *Bot) onPlace(ctx context.Context, q *tgbotapi.CallbackQuery, place stri
 	}
 	if !loaded || m == nil || m.Chat == nil || m.ReplyToMessage == nil || q.From == nil {
 		b.out.request(ctx, 0, false, tgbotapi.NewCallback(q.ID, staleButton))
-		return
+		return nil
 	}
 	b.out.request(ctx, 0, false, tgbotapi.NewCallback(q.ID, ""))
 	orig := m.ReplyToMessage
@@ -284,10 +270,10 @@ func (b *Bot) onPlace(ctx context.Context, q *tgbotapi.CallbackQuery, place stri
 	conv := convKey(m.Chat, q.From.ID)
 	ans, err := lib.ans.AskAs(ctx, conv, userKey(q.From.ID), place+strings.TrimSpace(text))
 	if err != nil {
-		b.sendHTML(ctx, m.Chat.ID, isGroup(m.Chat), orig.MessageID, split([]string{html.EscapeString(answer.UserMessage(err))}, MaxMessageRunes), nil)
-		return
+		return &replyError{orig, err}
 	}
 	b.sendHTML(ctx, m.Chat.ID, isGroup(m.Chat), orig.MessageID, FormatHTML(ans), b.keyboard(lib.docs, ans))
+	return nil
 }
 
 // onVote records a 👍 or 👎; forged or stale data gets a polite answer.
@@ -324,11 +310,11 @@ func sectionHTML(doc *knowledge.Document, s *knowledge.Section) []string {
 	return split(lines, MaxMessageRunes)
 }
 
-func (b *Bot) onInline(ctx context.Context, q *tgbotapi.InlineQuery) {
+func (b *Bot) onInline(ctx context.Context, q *tgbotapi.InlineQuery) error {
 	text := strings.TrimSpace(q.Query)
 	if text == "" || utf8.RuneCountInString(text) > b.cfg.MaxQuestionRunes {
 		b.out.request(ctx, 0, false, tgbotapi.InlineConfig{InlineQueryID: q.ID, Results: []interface{}{}})
-		return
+		return nil
 	}
 	ans, err := b.lib.Load().ans.AskAs(ctx, fmt.Sprintf("tg:inline:%d", q.From.ID), userKey(q.From.ID), text)
 	body := ""
@@ -341,6 +327,7 @@ func (b *Bot) onInline(ctx context.Context, q *tgbotapi.InlineQuery) {
 	article := tgbotapi.NewInlineQueryResultArticleHTML(strconv.Itoa(int(hashUint(text))), title, body)
 	article.Description = firstLine(ans.Text)
 	b.out.request(ctx, 0, false, tgbotapi.InlineConfig{InlineQueryID: q.ID, Results: []interface{}{article}, CacheTime: 60})
+	return nil
 }
 
 func firstLine(s string) string {

@@ -143,7 +143,7 @@ func (b *Bot) receive(ctx context.Context, u tgbotapi.Update, polled bool) bool 
 		b.mem.MarkHandled(ctx, u.UpdateID)
 		return false
 	}
-	b.queues.dispatch(b.work, conv, u)
+	b.queues.dispatch(conv, u)
 	return true
 }
 

@@ -1,0 +1,126 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"reportbot/answer"
+)
+
+// Handler handles one update. An error it returns that carries a message
+// to answer (*replyError) is told to the user by toUser; any other is
+// logged.
+type Handler func(ctx context.Context, u tgbotapi.Update) error
+
+// Middleware wraps a Handler in what every update needs.
+type Middleware func(next Handler) Handler
+
+// chain wraps h in mws, the first outermost.
+func chain(h Handler, mws ...Middleware) Handler {
+	for i := len(mws) - 1; i >= 0; i-- {
+		h = mws[i](h)
+	}
+	return h
+}
+
+// replyError is an error to tell the user, in reply to the message that
+// asked.
+type replyError struct {
+	to  *tgbotapi.Message
+	err error
+}
+
+func (e *replyError) Error() string { return e.err.Error() }
+func (e *replyError) Unwrap() error { return e.err }
+
+// errPanic is wrapped by the error of a handler that panicked.
+var errPanic = errors.New("update handler panicked")
+
+// recovered turns a panic of any value into an error, so that one update
+// cannot stop the bot.
+func recovered() Middleware {
+	return func(next Handler) Handler {
+		return func(ctx context.Context, u tgbotapi.Update) (err error) {
+			defer func() {
+				if r := recover(); r != nil {
+					err = fmt.Errorf("%w: %v", errPanic, r)
+				}
+			}()
+			return next(ctx, u)
+		}
+	}
+}
+
+// deadline bounds the handling of each update.
+func deadline(d time.Duration) Middleware {
+	return func(next Handler) Handler {
+		return func(ctx context.Context, u tgbotapi.Update) error {
+			ctx, cancel := context.WithTimeout(ctx, d)
+			defer cancel()
+			return next(ctx, u)
+		}
+	}
+}
+
+// handled records each update as handled, in memory and among those in
+// flight, whatever came of it: an update is never answered twice.
+func handled(mem Memory, track *tracker, log *slog.Logger) Middleware {
+	return func(next Handler) Handler {
+		return func(ctx context.Context, u tgbotapi.Update) error {
+			defer func() {
+				mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+				defer cancel()
+				if err := mem.MarkHandled(mctx, u.UpdateID); err != nil {
+					log.Debug("update not recorded as handled", "update", u.UpdateID, "err", err)
+				}
+				track.finish(u.UpdateID)
+			}()
+			return next(ctx, u)
+		}
+	}
+}
+
+// logged logs each update's latency, and the error of one that failed.
+func logged(log *slog.Logger) Middleware {
+	return func(next Handler) Handler {
+		return func(ctx context.Context, u tgbotapi.Update) error {
+			start := time.Now()
+			err := next(ctx, u)
+			switch {
+			case errors.Is(err, errPanic):
+				log.Error("update handler panicked; update skipped", "update", u.UpdateID, "err", err)
+			case err != nil && !expected(err):
+				log.Error("update failed", "update", u.UpdateID, "err", err)
+			}
+			log.Debug("update handled", "update", u.UpdateID, "latency", time.Since(start))
+			return err
+		}
+	}
+}
+
+// expected reports whether an error is a user's, not the bot's: a limit,
+// an empty or too long question.
+func expected(err error) bool {
+	return errors.As(err, new(*answer.RateLimitError)) || errors.Is(err, answer.ErrEmptyQuestion) || errors.Is(err, answer.ErrQuestionTooLong)
+}
+
+// toUser is the one place where errors become words for the user: a
+// handler's *replyError is answered, through reply, with
+// answer.UserMessage's words for it.
+func toUser(reply func(ctx context.Context, to *tgbotapi.Message, text string)) Middleware {
+	return func(next Handler) Handler {
+		return func(ctx context.Context, u tgbotapi.Update) error {
+			err := next(ctx, u)
+			var re *replyError
+			if errors.As(err, &re) && re.to != nil && re.to.Chat != nil {
+				reply(ctx, re.to, answer.UserMessage(re.err))
+			}
+			return err
+		}
+	}
+}

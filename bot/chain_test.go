@@ -1,0 +1,124 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"reportbot/answer"
+	"reportbot/internal/logtest"
+)
+
+// marks is a Memory that records what is marked handled.
+type marks struct{ ids []int }
+
+func (m *marks) Handled(context.Context, int) (bool, error) { return false, nil }
+func (m *marks) MarkHandled(_ context.Context, id int) error {
+	m.ids = append(m.ids, id)
+	return nil
+}
+func (m *marks) Forget(context.Context, string) error { return nil }
+
+func TestChainOrder(t *testing.T) {
+	var got []string
+	mw := func(name string) Middleware {
+		return func(next Handler) Handler {
+			return func(ctx context.Context, u tgbotapi.Update) error {
+				got = append(got, name)
+				return next(ctx, u)
+			}
+		}
+	}
+	chain(func(context.Context, tgbotapi.Update) error { got = append(got, "handler"); return nil }, mw("a"), mw("b"))(context.Background(), tgbotapi.Update{})
+	if strings.Join(got, ",") != "a,b,handler" {
+		t.Errorf("order %v, want the first middleware outermost", got)
+	}
+}
+
+func TestRecovered(t *testing.T) {
+	for _, v := range []any{"text", errors.New("an error"), 42, nil} {
+		h := recovered()(func(context.Context, tgbotapi.Update) error { panic(v) })
+		err := h(context.Background(), tgbotapi.Update{})
+		if v == nil {
+			// panic(nil) is a *runtime.PanicNilError since Go 1.21.
+			if !errors.Is(err, errPanic) {
+				t.Errorf("panic(nil): %v", err)
+			}
+			continue
+		}
+		if !errors.Is(err, errPanic) {
+			t.Errorf("panic(%v): error %v, want errPanic", v, err)
+		}
+	}
+}
+
+func TestDeadline(t *testing.T) {
+	h := deadline(time.Minute)(func(ctx context.Context, _ tgbotapi.Update) error {
+		if d, ok := ctx.Deadline(); !ok || time.Until(d) > time.Minute {
+			t.Errorf("no deadline within a minute: %v %v", d, ok)
+		}
+		return nil
+	})
+	h(context.Background(), tgbotapi.Update{})
+}
+
+// TestHandled: an update is marked handled, in memory and among those in
+// flight, whether it is answered, fails or panics.
+func TestHandled(t *testing.T) {
+	mem, track := &marks{}, newTracker()
+	for id, h := range []Handler{
+		func(context.Context, tgbotapi.Update) error { return nil },
+		func(context.Context, tgbotapi.Update) error { return errors.New("failed") },
+		func(context.Context, tgbotapi.Update) error { panic("boom") },
+	} {
+		track.start(id, true)
+		chain(h, recovered(), handled(mem, track, slog.New(slog.DiscardHandler)))(context.Background(), tgbotapi.Update{UpdateID: id})
+	}
+	if len(mem.ids) != 3 || track.offset() != 3 {
+		t.Errorf("marked %v, offset %d; want all three handled", mem.ids, track.offset())
+	}
+}
+
+func TestLogged(t *testing.T) {
+	var buf logtest.Buffer
+	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h := logged(log)(func(_ context.Context, u tgbotapi.Update) error {
+		switch u.UpdateID {
+		case 1:
+			return &replyError{err: &answer.RateLimitError{RetryAfter: time.Second}}
+		case 2:
+			return errors.New("telegram down")
+		}
+		return nil
+	})
+	for id := range 3 {
+		h(context.Background(), tgbotapi.Update{UpdateID: id})
+	}
+	logs := buf.String()
+	if strings.Count(logs, "update handled") != 3 || strings.Count(logs, "level=ERROR") != 1 || !strings.Contains(logs, "telegram down") {
+		t.Errorf("a user's limit is no error of the bot's; a failure is:\n%s", logs)
+	}
+}
+
+// TestToUser: a handler's error for the user is answered with its words,
+// in reply to the question; other errors are not the user's to read.
+func TestToUser(t *testing.T) {
+	var replies []string
+	reply := func(_ context.Context, to *tgbotapi.Message, text string) { replies = append(replies, text) }
+	m := &tgbotapi.Message{MessageID: 7, Chat: &tgbotapi.Chat{ID: 1}}
+	for _, err := range []error{
+		&replyError{m, &answer.RateLimitError{RetryAfter: 30 * time.Second}},
+		&replyError{m, answer.ErrQuestionTooLong},
+		errors.New("internal"),
+	} {
+		toUser(reply)(func(context.Context, tgbotapi.Update) error { return err })(context.Background(), tgbotapi.Update{})
+	}
+	if len(replies) != 2 || replies[0] != "提问太频繁了,请30秒后再试。" || !strings.Contains(replies[1], "问题太长") {
+		t.Errorf("replies %q", replies)
+	}
+}
