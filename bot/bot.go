@@ -88,6 +88,8 @@ type Bot struct {
 	self   tgbotapi.User
 	track  *tracker
 	queues *dispatcher
+	// unauthorized paces the log lines of rejected webhook requests.
+	unauthorized rate.Sometimes
 }
 
 // New connects to the Bot API and checks the token. intake bounds the
@@ -122,7 +124,7 @@ func New(intake, work context.Context, cfg Config, ans Answerer, mem Memory, doc
 	if err != nil {
 		return nil, err
 	}
-	b := &Bot{cfg: cfg, mem: mem, log: log, poll: api, self: api.Self, track: newTracker()}
+	b := &Bot{cfg: cfg, mem: mem, log: log, poll: api, self: api.Self, track: newTracker(), unauthorized: rate.Sometimes{Interval: time.Minute}}
 	b.Swap(ans, docs)
 	b.out = newSender(withContext(api, work, cfg.HTTPClient, 30*time.Second), rate.Limit(cfg.MessagesPerSecond),
 		rate.Every(cfg.ChatInterval), rate.Every(cfg.GroupInterval), log)
@@ -156,9 +158,24 @@ func (b *Bot) RegisterCommands(ctx context.Context) error {
 		cmds = append(cmds, tgbotapi.BotCommand{Command: c.name, Description: c.help})
 	}
 	if err := b.out.request(ctx, 0, false, tgbotapi.NewSetMyCommands(cmds...)); err != nil {
-		return fmt.Errorf("register commands: %w", err)
+		return fmt.Errorf("register commands: %w", described(err))
 	}
 	return nil
+}
+
+// described makes a Bot API error say its code and description, or that
+// it had none: the library's error is its description alone, which may be
+// empty.
+func described(err error) error {
+	var te *tgbotapi.Error
+	if !errors.As(err, &te) {
+		return err
+	}
+	desc := te.Message
+	if desc == "" {
+		desc = "no description"
+	}
+	return fmt.Errorf("telegram answered %d: %s", te.Code, desc)
 }
 
 // hashID hides a chat or user ID in logs.

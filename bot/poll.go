@@ -11,8 +11,12 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
-// pollTimeout is how long one getUpdates waits for updates.
-const pollTimeout = 25 * time.Second
+// pollTimeout is how long one getUpdates waits for updates; minEmptyPoll
+// is the least time between two polls that found nothing.
+const (
+	pollTimeout  = 25 * time.Second
+	minEmptyPoll = time.Second
+)
 
 // tracker knows which updates are being handled and which are done, so
 // that the offset given to Telegram confirms only updates already handled,
@@ -87,6 +91,7 @@ func (b *Bot) Poll(ctx context.Context) error {
 		cfg := tgbotapi.NewUpdate(b.track.offset())
 		cfg.Timeout = int(pollTimeout / time.Second)
 		cfg.AllowedUpdates = allowedUpdates
+		asked := time.Now()
 		updates, err := b.poll.GetUpdates(cfg)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -105,6 +110,14 @@ func (b *Bot) Poll(ctx context.Context) error {
 			continue
 		}
 		backoff = time.Second
+		if len(updates) == 0 {
+			// A server that answers a long poll at once with nothing (one
+			// under load, an emulator) is not asked again at once.
+			if took := time.Since(asked); took < minEmptyPoll/10 {
+				sleep(ctx, minEmptyPoll-took)
+			}
+			continue
+		}
 		fresh := 0
 		for _, u := range updates {
 			if b.receive(ctx, u, true) {

@@ -46,7 +46,14 @@ func (b *Bot) Webhook(secret string) http.Handler {
 		}
 		got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
 		if subtle.ConstantTimeCompare([]byte(got), []byte(secret)) != 1 {
-			b.log.Warn("webhook request with a wrong secret token rejected", "remote", r.RemoteAddr)
+			// Anyone can send these: counted each, logged once a minute,
+			// so that they cannot flood the log.
+			if b.cfg.Observer != nil {
+				b.cfg.Observer.ObserveUpdate("unauthorized")
+			}
+			b.unauthorized.Do(func() {
+				b.log.Warn("webhook requests with a wrong secret token rejected (logged once a minute; all are counted in /metrics)", "remote", r.RemoteAddr)
+			})
 			http.Error(w, "forbidden", http.StatusUnauthorized)
 			return
 		}

@@ -62,7 +62,17 @@ func eachMode(t *testing.T, env map[string]string, f func(t *testing.T, s *serve
 
 func startServe(t *testing.T, extraEnv map[string]string) *served {
 	t.Helper()
+	return startServeWith(t, extraEnv, nil)
+}
+
+// startServeWith is startServe with the Bot API stand-in set up by
+// configure before serve starts.
+func startServeWith(t *testing.T, extraEnv map[string]string, configure func(*tgfake.Server)) *served {
+	t.Helper()
 	api := tgfake.Start(t, botToken)
+	if configure != nil {
+		configure(api)
+	}
 	api.FloodGap = sendLimits.chat // the stand-in holds serve to the limits it is given (TestMain)
 	env := map[string]string{"TELEGRAM_BOT_TOKEN": botToken, "TELEGRAM_API_ENDPOINT": api.Endpoint(), "LOG_LEVEL": "debug",
 		"REPORTBOT_LISTEN": freeAddr(t)}

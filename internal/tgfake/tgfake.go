@@ -66,6 +66,32 @@ type Server struct {
 	failing    int           // sendMessage requests still to fail with a 502
 	hookURL    string        // where Push posts updates, once set
 	hookSecret string
+	refused    map[string]refusal // methods that fail, with their error
+	emptyPolls bool
+}
+
+// AnswerPollsEmpty makes getUpdates answer at once with nothing, as a Bot
+// API server under load or an emulator may.
+func (s *Server) AnswerPollsEmpty() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.emptyPolls = true
+}
+
+type refusal struct {
+	code int
+	desc string
+}
+
+// Refuse makes every request of method fail with code and description
+// (none when desc is empty).
+func (s *Server) Refuse(method string, code int, desc string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.refused == nil {
+		s.refused = map[string]refusal{}
+	}
+	s.refused[method] = refusal{code, desc}
 }
 
 // Start serves the fake API for the test.
@@ -226,7 +252,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	method := parts[1]
 	s.mu.Lock()
 	s.calls = append(s.calls, Call{method, values})
+	ref, refused := s.refused[method]
 	s.mu.Unlock()
+	if refused {
+		fail(w, ref.code, ref.desc, 0)
+		return
+	}
 	switch method {
 	case "getMe":
 		ok(w, map[string]any{"id": 42, "is_bot": true, "first_name": "Report", "username": "report_bot"})
@@ -252,6 +283,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, v map[string]string) {
+	s.mu.Lock()
+	empty := s.emptyPolls
+	s.mu.Unlock()
+	if empty {
+		ok(w, []any{})
+		return
+	}
 	offset, _ := strconv.Atoi(v["offset"])
 	limit, _ := strconv.Atoi(v["limit"])
 	timeout, _ := strconv.Atoi(v["timeout"])
