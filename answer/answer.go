@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -183,7 +184,7 @@ func (a *Answerer) Ask(ctx context.Context, conv, question string) (Answer, erro
 // *RateLimitError, none of which changes anything; memory that fails is
 // logged and the question answered on its own.
 func (a *Answerer) AskAs(ctx context.Context, conv, user, question string) (Answer, error) {
-	question = strings.TrimSpace(question)
+	question = strings.TrimSpace(plainText(question))
 	if question == "" {
 		return Answer{}, ErrEmptyQuestion
 	}
@@ -278,6 +279,19 @@ func (a *Answerer) compose(ctx context.Context, question string, lang language, 
 		ans.Text = "The report does not say. " + a.coverageEnglish()
 	}
 	return ans, calls, standalone && ans.Fallback == ""
+}
+
+// markupRE finds the marks a pasted question may carry: Markdown links
+// ([行政复议](http://…)) and emphasis, and HTML tags.
+var (
+	mdLinkRE = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)`)
+	markupRE = regexp.MustCompile(`</?[a-zA-Z][^<>]*>|\*\*|__|~~|\x60`)
+)
+
+// plainText is a question without its formatting: what it asks is its
+// words, not its marks.
+func plainText(q string) string {
+	return markupRE.ReplaceAllString(mdLinkRE.ReplaceAllString(q, "$1"), "")
 }
 
 // answerRef names an answer, short enough for Telegram's 64-byte button

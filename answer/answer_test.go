@@ -247,3 +247,15 @@ func TestDeclines(t *testing.T) {
 		}
 	}
 }
+
+// TestFormattedQuestion: a question pasted with Markdown or HTML marks is
+// answered by its words.
+func TestFormattedQuestion(t *testing.T) {
+	a := newAnswerer(t, nil)
+	for _, q := range []string{"[行政复议](http://example.org/fy)收到多少件申请?", "**行政复议**收到多少件申请?", "<b>行政复议</b>收到多少件申请?"} {
+		ans, err := a.Ask(context.Background(), "c", q)
+		if err != nil || !ans.Found || !strings.Contains(firstLine(ans.Text), "84件") {
+			t.Errorf("%q: %v\n%s", q, err, ans.Text)
+		}
+	}
+}

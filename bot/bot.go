@@ -33,9 +33,10 @@ type Memory interface {
 
 // Feedback keeps 👍/👎 votes on answers and the statistics admins read.
 type Feedback interface {
-	// Vote records a vote on the answer ref names; false when no answer
-	// has that name (forged, or older than a week).
-	Vote(ctx context.Context, ref string, up bool) (bool, error)
+	// Vote records voter's vote on the answer ref names: one a voter, a
+	// second press withdrawing or changing it; Unknown when no answer has
+	// that name (forged, or older than a week).
+	Vote(ctx context.Context, ref, voter string, up bool) (feedback.Vote, error)
 	Summary(ctx context.Context) (feedback.Summary, error)
 }
 
@@ -90,6 +91,8 @@ type Bot struct {
 	queues *dispatcher
 	// unauthorized paces the log lines of rejected webhook requests.
 	unauthorized rate.Sometimes
+	commands     *perUser  // commands a user may send, like questions
+	inline       *latestOf // each user's latest inline query
 }
 
 // New connects to the Bot API and checks the token. intake bounds the
@@ -124,7 +127,8 @@ func New(intake, work context.Context, cfg Config, ans Answerer, mem Memory, doc
 	if err != nil {
 		return nil, err
 	}
-	b := &Bot{cfg: cfg, mem: mem, log: log, poll: api, self: api.Self, track: newTracker(), unauthorized: rate.Sometimes{Interval: time.Minute}}
+	b := &Bot{cfg: cfg, mem: mem, log: log, poll: api, self: api.Self, track: newTracker(), unauthorized: rate.Sometimes{Interval: time.Minute},
+		commands: newPerUser(rate.Every(time.Minute/commandsPerMinute), commandsPerMinute), inline: &latestOf{ids: map[int64]string{}}}
 	b.Swap(ans, docs)
 	b.out = newSender(withContext(api, work, cfg.HTTPClient, 30*time.Second), rate.Limit(cfg.MessagesPerSecond),
 		rate.Every(cfg.ChatInterval), rate.Every(cfg.GroupInterval), log)

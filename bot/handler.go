@@ -7,11 +7,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"reportbot/answer"
+	"reportbot/feedback"
 	"reportbot/knowledge"
 )
 
@@ -20,12 +22,21 @@ const (
 	textOnly       = "请用文字提问,比如:“行政复议收到多少件申请?”"
 	staleButton    = "这个按钮已失效,请重新提问。"
 	resetDone      = "好的,已清空本次对话,可以问新的问题了。"
+	voteFailed     = "抱歉,暂时无法记录,请稍后再试。"
 	sourcePrefix   = "src:"
 	feedbackPrefix = "fb:"
 	placePrefix    = "pl:"
 	maxButtons     = 3
 	maxPlaces      = 8 // place buttons under a question asked back
 )
+
+// voteWords answer a press of 👍 or 👎.
+var voteWords = map[feedback.Vote]string{
+	feedback.Unknown:   staleButton,
+	feedback.Counted:   "谢谢你的反馈!",
+	feedback.Changed:   "已改为你这次的评价,谢谢!",
+	feedback.Withdrawn: "已取消你的评价。",
+}
 
 // examples are shown by /start.
 var examples = []string{"行政复议收到多少件申请?", "法律咨询解答了多少人次?", "企业享受了多少惠企资金?"}
@@ -45,8 +56,12 @@ var commands = []struct{ name, help string }{
 // none.
 func conversationOf(u tgbotapi.Update) (string, bool) {
 	switch {
-	case u.Message != nil && u.Message.From != nil && u.Message.Chat != nil:
-		return convKey(u.Message.Chat, u.Message.From.ID), true
+	case u.Message != nil && u.Message.Chat != nil:
+		asker, ok := askerOf(u.Message)
+		if !ok {
+			return "", false
+		}
+		return convKey(u.Message.Chat, asker), true
 	case u.CallbackQuery != nil && u.CallbackQuery.From != nil:
 		if m := u.CallbackQuery.Message; m != nil && m.Chat != nil {
 			return convKey(m.Chat, u.CallbackQuery.From.ID), true
@@ -56,6 +71,19 @@ func conversationOf(u tgbotapi.Update) (string, bool) {
 		return fmt.Sprintf("tg:inline:%d", u.InlineQuery.From.ID), true
 	}
 	return "", false
+}
+
+// askerOf is who asks in a message: the chat it is posted on behalf of
+// (an anonymous group admin posts as the group, with GroupAnonymousBot as
+// its sender), else its human sender; no one for a bot's own messages.
+func askerOf(m *tgbotapi.Message) (int64, bool) {
+	switch {
+	case m.SenderChat != nil:
+		return m.SenderChat.ID, true
+	case m.From != nil && !m.From.IsBot:
+		return m.From.ID, true
+	}
+	return 0, false
 }
 
 func convKey(chat *tgbotapi.Chat, user int64) string {
@@ -90,19 +118,23 @@ func (b *Bot) route(ctx context.Context, u tgbotapi.Update) error {
 }
 
 func (b *Bot) onMessage(ctx context.Context, m *tgbotapi.Message) error {
-	if m.From == nil || m.From.IsBot || m.Chat == nil {
+	asker, ok := askerOf(m)
+	if !ok || m.Chat == nil {
 		return nil
 	}
 	group := isGroup(m.Chat)
-	conv, user := convKey(m.Chat, m.From.ID), userKey(m.From.ID)
+	conv, user := convKey(m.Chat, asker), userKey(asker)
 	if m.IsCommand() {
 		if at := strings.SplitN(m.CommandWithAt(), "@", 2); len(at) == 2 && !strings.EqualFold(at[1], b.self.UserName) {
 			return nil // a command for another bot in the group
 		}
+		if wait, ok := b.commands.allow(asker, time.Now()); !ok {
+			return &replyError{m, &answer.RateLimitError{RetryAfter: wait}}
+		}
 		b.command(ctx, m, conv)
 		return nil
 	}
-	text := m.Text
+	text, _ := questionOf(m)
 	if group {
 		var addressed bool
 		if text, addressed = b.addressed(m); !addressed {
@@ -138,18 +170,38 @@ func (b *Bot) onMessage(ctx context.Context, m *tgbotapi.Message) error {
 	return nil
 }
 
-// addressed reports whether a group message is for the bot: it mentions
-// the bot or replies to it. The mention is taken out of the question.
+// addressed reports whether a group message is for the bot: an entity of
+// it mentions the bot by its whole username (not @report_botfan), or it
+// replies to the bot. The mention is taken out of the question, at the
+// entity's offsets, which Telegram counts in UTF-16 code units.
 func (b *Bot) addressed(m *tgbotapi.Message) (string, bool) {
-	mention := "@" + b.self.UserName
-	if b.self.UserName != "" && strings.Contains(strings.ToLower(m.Text), strings.ToLower(mention)) {
-		i := strings.Index(strings.ToLower(m.Text), strings.ToLower(mention))
-		return m.Text[:i] + m.Text[i+len(mention):], true
+	text, entities := questionOf(m)
+	units := utf16.Encode([]rune(text))
+	for _, e := range entities {
+		if e.Offset < 0 || e.Length <= 0 || e.Offset+e.Length > len(units) {
+			continue
+		}
+		span := string(utf16.Decode(units[e.Offset : e.Offset+e.Length]))
+		mine := e.Type == "mention" && b.self.UserName != "" && strings.EqualFold(span, "@"+b.self.UserName) ||
+			e.Type == "text_mention" && e.User != nil && e.User.ID == b.self.ID
+		if mine {
+			rest := append(append([]uint16(nil), units[:e.Offset]...), units[e.Offset+e.Length:]...)
+			return string(utf16.Decode(rest)), true
+		}
 	}
 	if r := m.ReplyToMessage; r != nil && r.From != nil && r.From.ID == b.self.ID {
-		return m.Text, true
+		return text, true
 	}
 	return "", false
+}
+
+// questionOf is what a message asks: its text, or the caption of a photo
+// or file, with the entities marked in it.
+func questionOf(m *tgbotapi.Message) (string, []tgbotapi.MessageEntity) {
+	if m.Text == "" && m.Caption != "" {
+		return m.Caption, m.CaptionEntities
+	}
+	return m.Text, m.Entities
 }
 
 // keyboard is what goes under an answer: a 查看原文 button for each cited
@@ -276,29 +328,25 @@ func (b *Bot) onPlace(ctx context.Context, q *tgbotapi.CallbackQuery, place stri
 	return nil
 }
 
-// onVote records a 👍 or 👎; forged or stale data gets a polite answer.
+// onVote records a 👍 or 👎, one a user; forged or stale data gets a
+// polite answer.
 func (b *Bot) onVote(ctx context.Context, q *tgbotapi.CallbackQuery) {
 	rest := strings.TrimPrefix(q.Data, feedbackPrefix)
 	vote, ref, _ := strings.Cut(rest, ":")
-	fb := b.cfg.Feedback
-	ok := fb != nil
-	known := false
-	if ok && (vote == "+" || vote == "-") && len(ref) == 16 {
+	up := vote == "+"
+	result := feedback.Unknown
+	if fb := b.cfg.Feedback; fb != nil && (vote == "+" || vote == "-") && len(ref) == 16 && q.From != nil {
 		var err error
-		if known, err = fb.Vote(ctx, ref, vote == "+"); err != nil {
+		if result, err = fb.Vote(ctx, ref, userKey(q.From.ID), up); err != nil {
 			b.log.Warn("vote not recorded", "err", err)
-			b.out.request(ctx, 0, false, tgbotapi.NewCallback(q.ID, "抱歉,暂时无法记录,请稍后再试。"))
+			b.out.request(ctx, 0, false, tgbotapi.NewCallback(q.ID, voteFailed))
 			return
 		}
 	}
-	if !known {
-		b.out.request(ctx, 0, false, tgbotapi.NewCallback(q.ID, staleButton))
-		return
+	if result != feedback.Unknown && result != feedback.Withdrawn && b.cfg.Observer != nil {
+		b.cfg.Observer.ObserveFeedback(up)
 	}
-	if b.cfg.Observer != nil {
-		b.cfg.Observer.ObserveFeedback(vote == "+")
-	}
-	b.out.request(ctx, 0, false, tgbotapi.NewCallback(q.ID, "谢谢你的反馈!"))
+	b.out.request(ctx, 0, false, tgbotapi.NewCallback(q.ID, voteWords[result]))
 }
 
 // sectionHTML is a section's full text as messages.
@@ -312,11 +360,13 @@ func sectionHTML(doc *knowledge.Document, s *knowledge.Section) []string {
 
 func (b *Bot) onInline(ctx context.Context, q *tgbotapi.InlineQuery) error {
 	text := strings.TrimSpace(q.Query)
-	if text == "" || utf8.RuneCountInString(text) > b.cfg.MaxQuestionRunes {
+	// Telegram sends a query for each keystroke: only the user's latest is
+	// answered, and inline answers count against no question limit.
+	if text == "" || utf8.RuneCountInString(text) > b.cfg.MaxQuestionRunes || !b.inline.latest(q.From.ID, q.ID) {
 		b.out.request(ctx, 0, false, tgbotapi.InlineConfig{InlineQueryID: q.ID, Results: []interface{}{}})
 		return nil
 	}
-	ans, err := b.lib.Load().ans.AskAs(ctx, fmt.Sprintf("tg:inline:%d", q.From.ID), userKey(q.From.ID), text)
+	ans, err := b.lib.Load().ans.AskAs(ctx, fmt.Sprintf("tg:inline:%d", q.From.ID), "", text)
 	body := ""
 	if err != nil {
 		body = html.EscapeString(answer.UserMessage(err))

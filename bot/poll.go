@@ -150,6 +150,9 @@ func (b *Bot) receive(ctx context.Context, u tgbotapi.Update, polled bool) bool 
 		b.track.finish(u.UpdateID)
 		return false
 	}
+	if q := u.InlineQuery; q != nil && q.From != nil {
+		b.inline.seen(q.From.ID, q.ID)
+	}
 	conv, ok := conversationOf(u)
 	if !ok {
 		b.track.finish(u.UpdateID)

@@ -139,20 +139,32 @@ func expire[T any](m map[string]entry[T], now time.Time) {
 
 // Vote records a 👍 or 👎 on the answer ref names; false when no answer has
 // that name.
-func (m *InProcess) Vote(_ context.Context, ref string, up bool) (bool, error) {
+func (m *InProcess) Vote(_ context.Context, ref, voter string, up bool) (feedback.Vote, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.opt.Now()
 	e, ok := m.refs[ref]
 	if !ok || !now.Before(e.expires) {
-		return false, nil
+		return feedback.Unknown, nil
 	}
-	m.votes = append(m.votes, Vote{Up: up, Question: e.v.Question, Sections: e.v.Sections, At: now})
-	if len(m.votes) > feedbackKept {
-		m.votes = append([]Vote(nil), m.votes[len(m.votes)-feedbackKept:]...)
+	if e.v.Voters == nil {
+		e.v.Voters = map[string]bool{}
 	}
-	m.incr("stats:"+voteName(up), 1, now, now.Add(statsTTL))
-	return true, nil
+	wasUp, had := e.v.Voters[voter]
+	v, dUp, dDown := feedback.Next(had, wasUp, up)
+	if v == feedback.Withdrawn {
+		delete(e.v.Voters, voter)
+	} else {
+		e.v.Voters[voter] = up
+		m.votes = append(m.votes, Vote{Up: up, Question: e.v.Question, Sections: e.v.Sections, At: now})
+		if len(m.votes) > feedbackKept {
+			m.votes = append([]Vote(nil), m.votes[len(m.votes)-feedbackKept:]...)
+		}
+	}
+	m.refs[ref] = e
+	m.incr("stats:up", dUp, now, now.Add(statsTTL))
+	m.incr("stats:down", dDown, now, now.Add(statsTTL))
+	return v, nil
 }
 
 // Summary reads the statistics.

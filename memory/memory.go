@@ -118,4 +118,7 @@ type Vote struct {
 type answered struct {
 	Question string   `json:"question"`
 	Sections []string `json:"sections"`
+	// Voters are the votes on it, by voter: true for 👍 (in process;
+	// Redis keeps them in a hash of their own).
+	Voters map[string]bool `json:"-"`
 }

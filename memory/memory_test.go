@@ -244,12 +244,22 @@ func TestFeedback(t *testing.T) {
 			}
 		}
 		for _, v := range []struct {
-			ref   string
-			up    bool
-			known bool
-		}{{"0000000000000000", true, true}, {"0000000000000001", false, true}, {"0000000000000002", true, true}, {"ffffffffffffffff", true, false}} {
-			if known, err := fb.Vote(ctx, v.ref, v.up); err != nil || known != v.known {
-				t.Errorf("Vote(%s) = %v, %v; want %v", v.ref, known, err, v.known)
+			ref, voter string
+			up         bool
+			want       feedback.Vote
+		}{
+			{"0000000000000000", "a", true, feedback.Counted},
+			{"0000000000000000", "a", true, feedback.Withdrawn}, // the same press again
+			{"0000000000000000", "a", true, feedback.Counted},
+			{"0000000000000000", "a", true, feedback.Withdrawn},
+			{"0000000000000000", "a", true, feedback.Counted},
+			{"0000000000000001", "a", true, feedback.Counted},
+			{"0000000000000001", "a", false, feedback.Changed}, // 👍 becomes 👎
+			{"0000000000000002", "b", true, feedback.Counted},
+			{"ffffffffffffffff", "a", true, feedback.Unknown},
+		} {
+			if got, err := fb.Vote(ctx, v.ref, v.voter, v.up); err != nil || got != v.want {
+				t.Errorf("Vote(%s, %s, %v) = %v, %v; want %v", v.ref, v.voter, v.up, got, err, v.want)
 			}
 		}
 		s, err := fb.Summary(ctx)

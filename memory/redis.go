@@ -258,32 +258,46 @@ func (r *Redis) count(ctx context.Context, pipe redis.Pipeliner, name string, n 
 	pipe.Expire(ctx, k, statsTTL)
 }
 
-// Vote records a 👍 or 👎 on the answer ref names, with its question and
-// sections; false when no answer has that name.
-func (r *Redis) Vote(ctx context.Context, ref string, up bool) (bool, error) {
+// Vote records a 👍 or 👎 of voter on the answer ref names, with its
+// question and sections: one vote a voter, which a second press withdraws
+// or changes.
+func (r *Redis) Vote(ctx context.Context, ref, voter string, up bool) (feedback.Vote, error) {
 	if err := r.available(); err != nil {
-		return false, err
+		return feedback.Unknown, err
 	}
-	raw, err := r.client.Get(ctx, r.key("ref", ref)).Result()
-	if errors.Is(err, redis.Nil) {
-		return false, nil
+	pipe := r.client.Pipeline()
+	refCmd := pipe.Get(ctx, r.key("ref", ref))
+	votersKey := r.key("ref", ref+":votes")
+	prev := pipe.HGet(ctx, votersKey, voter)
+	_, err := pipe.Exec(ctx)
+	if errors.Is(refCmd.Err(), redis.Nil) {
+		return feedback.Unknown, nil
 	}
-	if err := r.observe(err); err != nil {
-		return false, err
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return feedback.Unknown, r.observe(err)
 	}
 	var a answered
-	if err := json.Unmarshal([]byte(raw), &a); err != nil {
-		return false, nil
+	if err := json.Unmarshal([]byte(refCmd.Val()), &a); err != nil {
+		return feedback.Unknown, nil
 	}
-	v, _ := json.Marshal(Vote{Up: up, Question: a.Question, Sections: a.Sections, At: r.opt.Now()})
-	pipe := r.client.Pipeline()
-	list := r.key("stats", "feedback")
-	pipe.RPush(ctx, list, v)
-	pipe.LTrim(ctx, list, -feedbackKept, -1)
-	pipe.Expire(ctx, list, statsTTL)
-	r.count(ctx, pipe, voteName(up), 1)
+	had := prev.Err() == nil
+	v, dUp, dDown := feedback.Next(had, prev.Val() == "up", up)
+	pipe = r.client.Pipeline()
+	if v == feedback.Withdrawn {
+		pipe.HDel(ctx, votersKey, voter)
+	} else {
+		pipe.HSet(ctx, votersKey, voter, voteName(up))
+		rec, _ := json.Marshal(Vote{Up: up, Question: a.Question, Sections: a.Sections, At: r.opt.Now()})
+		list := r.key("stats", "feedback")
+		pipe.RPush(ctx, list, rec)
+		pipe.LTrim(ctx, list, -feedbackKept, -1)
+		pipe.Expire(ctx, list, statsTTL)
+	}
+	pipe.Expire(ctx, votersKey, refTTL)
+	r.count(ctx, pipe, "up", dUp)
+	r.count(ctx, pipe, "down", dDown)
 	_, err = pipe.Exec(ctx)
-	return true, r.observe(err)
+	return v, r.observe(err)
 }
 
 func voteName(up bool) string {

@@ -133,6 +133,10 @@ func message(id int, chat int64, chatType string, from int64, text string) map[s
 		cmd, _, _ := strings.Cut(text, " ")
 		m["entities"] = []map[string]any{{"type": "bot_command", "offset": 0, "length": len(utf16.Encode([]rune(cmd)))}}
 	}
+	// Telegram marks each @username, as an entity at its UTF-16 offset.
+	if i := strings.Index(text, "@report_bot"); i >= 0 && !strings.HasPrefix(text, "/") {
+		m["entities"] = []map[string]any{{"type": "mention", "offset": len(utf16.Encode([]rune(text[:i]))), "length": len("@report_bot")}}
+	}
 	return map[string]any{"message": m}
 }
 
