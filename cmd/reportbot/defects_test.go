@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -231,5 +232,18 @@ func TestServeClaimsAndFormatting(t *testing.T) {
 	if len(sent) != 2 || !strings.Contains(sent[0].Text, "不对,报告说的是:收到84件") || strings.Contains(sent[0].Text, "999") ||
 		!strings.Contains(sent[1].Text, "收到84件") {
 		t.Errorf("replies: %+v", sent)
+	}
+}
+
+// TestServeLongSecret: serve refuses a webhook secret longer than
+// Telegram's 256 characters, before it starts.
+func TestServeLongSecret(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"TELEGRAM_BOT_TOKEN": botToken, "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/telegram",
+		"TELEGRAM_WEBHOOK_SECRET": strings.Repeat("s", 257)}
+	var out, errOut strings.Builder
+	code := run(context.Background(), []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errOut)
+	if code != 2 || !strings.Contains(errOut.String(), "TELEGRAM_WEBHOOK_SECRET: expected 16 to 256 characters") {
+		t.Errorf("exit %d: %s", code, errOut.String())
 	}
 }
