@@ -32,6 +32,7 @@ const ModeExtractive Mode = "extractive"
 type Answer struct {
 	Question string `json:"question"`
 	Text     string `json:"answer"` // the plain text shown, its citation line last
+	Lines    []Line `json:"lines"`  // the same, line by line, each with what it is
 	Found    bool   `json:"found"`  // false when the report does not answer
 	// NoFigure is true when the report speaks of what was asked but gives
 	// no number for it (败诉率偏高): the text says so and quotes it.
@@ -276,7 +277,7 @@ func (a *Answerer) compose(ctx context.Context, question string, lang language, 
 		ans = a.fallback(ctx, ans, FallbackBudget, errors.New("the day's language model budget is spent"))
 	}
 	if !ans.Found && lang == english {
-		ans.Text = "The report does not say. " + a.coverageEnglish()
+		ans.setLines([]Line{{Text: "The report does not say. " + a.coverageEnglish()}})
 	}
 	return ans, calls, standalone && ans.Fallback == ""
 }
@@ -318,7 +319,7 @@ func (f modelFunc) Complete(ctx context.Context, msgs []Message) (string, error)
 
 // answerVersion changes when answering changes, so that answers cached by
 // an older version are not served.
-const answerVersion = "answer/2"
+const answerVersion = "answer/3"
 
 // cacheKey is a question's key in the answer cache: the normalized question,
 // the script it is answered in, and the version of everything an answer

@@ -68,7 +68,7 @@ func TestAsk(t *testing.T) {
 			t.Errorf("Ask(%q): found %v mode %s, want found %v\n%s", tt.q, ans.Found, ans.Mode, tt.found, ans.Text)
 			continue
 		}
-		body := knowledge.ExtractFigures(Body(ans.Text))
+		body := knowledge.ExtractFigures(ans.Body())
 		for _, f := range tt.figures {
 			want := knowledge.ExtractFigures(f)[0]
 			if !slices.ContainsFunc(body, func(g knowledge.Figure) bool { return g.Raw == f && g.Equal(want) }) {
@@ -112,7 +112,7 @@ func TestNoNumber(t *testing.T) {
 	if !ans.Found || !strings.Contains(ans.Text, "没有给出具体数字") || !strings.Contains(ans.Text, "败诉率偏高") {
 		t.Errorf("answer:\n%s", ans.Text)
 	}
-	for _, f := range knowledge.ExtractFigures(Body(ans.Text)) {
+	for _, f := range knowledge.ExtractFigures(ans.Body()) {
 		if f.Kind == knowledge.KindNumber || f.Kind == knowledge.KindPercent {
 			t.Errorf("answer gives the number %q", f.Raw)
 		}
@@ -145,7 +145,7 @@ func TestFollowUps(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if !strings.Contains(Body(ans.Text), tt.want) || ans.Citations[0].Section != tt.cite {
+			if !strings.Contains(ans.Body(), tt.want) || ans.Citations[0].Section != tt.cite {
 				t.Errorf("last answer, want %s from %s:\n%s", tt.want, tt.cite, ans.Text)
 			}
 			if tt.name == "new topic stands alone" && strings.Contains(ans.Text, "1996") {
@@ -242,7 +242,7 @@ func TestDeclines(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ans.Found || len(knowledge.ExtractFigures(Body(ans.Text))) > 0 {
+		if ans.Found || len(knowledge.ExtractFigures(ans.Body())) > 0 {
 			t.Errorf("Ask(%q) should decline:\n%s", q, ans.Text)
 		}
 	}

@@ -13,32 +13,65 @@ const SourcePrefix = "来源:"
 // quotePrefix opens the full quote after a lead.
 const quotePrefix = "原文:"
 
-// composeFound writes the text of an answer from its citations: the lead
+// Line is one line of an answer as shown, with what it is: the channels
+// render an answer from its lines (a source line in italics), never by
+// reading its text back.
+type Line struct {
+	Text   string `json:"text"`
+	Source bool   `json:"source,omitempty"` // names the sections the answer comes from
+}
+
+// composeFound writes the lines of an answer from its citations: the lead
 // (the clauses that give the asked-for figures), the quotes, then one line
 // naming the sections.
-func composeFound(cits []Citation, lead string, noNumber bool) string {
-	var b strings.Builder
+func composeFound(cits []Citation, lead string, noNumber bool) []Line {
+	var lines []Line
+	prefix := ""
 	switch {
 	case noNumber:
-		b.WriteString("报告没有给出具体数字,原文是这样说的:\n")
+		lines = append(lines, Line{Text: "报告没有给出具体数字,原文是这样说的:"})
 	case lead != "":
-		b.WriteString(lead)
-		b.WriteString("。\n" + quotePrefix)
+		lines = append(lines, Line{Text: strings.TrimSuffix(lead, "。") + "。"})
+		prefix = quotePrefix
 	}
 	var labels []string
+	var quote strings.Builder
+	quote.WriteString(prefix)
 	for i, c := range cits {
 		if i > 0 && c.Section != cits[i-1].Section {
-			b.WriteString("\n")
+			lines = append(lines, Line{Text: quote.String()})
+			quote.Reset()
 		}
-		b.WriteString(c.Quote)
+		quote.WriteString(c.Quote)
 		if l := label(c); !slices.Contains(labels, l) {
 			labels = append(labels, l)
 		}
 	}
-	b.WriteString("\n")
-	b.WriteString(SourcePrefix)
-	b.WriteString(strings.Join(labels, ";"))
-	return b.String()
+	lines = append(lines, Line{Text: quote.String()})
+	return append(lines, Line{Text: SourcePrefix + strings.Join(labels, ";"), Source: true})
+}
+
+// setLines makes lines the answer's, and its text, as the CLI and JSON
+// show it.
+func (a *Answer) setLines(lines []Line) {
+	a.Lines = lines
+	texts := make([]string, len(lines))
+	for i, l := range lines {
+		texts[i] = l.Text
+	}
+	a.Text = strings.Join(texts, "\n")
+}
+
+// Body is an answer's text without its source lines: the words whose
+// figures must all come from the cited sections.
+func (a Answer) Body() string {
+	var keep []string
+	for _, l := range a.Lines {
+		if !l.Source {
+			keep = append(keep, l.Text)
+		}
+	}
+	return strings.Join(keep, "\n")
 }
 
 // label names a cited section: its ID and heading, and the report when
@@ -57,12 +90,9 @@ func label(c Citation) string {
 // notFound is the answer to a question the reports do not answer: it says
 // so and what they do cover, and quotes no figure.
 func (a *Answerer) notFound(question, resolved string) Answer {
-	return Answer{
-		Question: question,
-		Text:     "报告里没有提到这方面的内容,我不能替报告回答。" + a.coverage(),
-		Mode:     ModeExtractive,
-		Resolved: resolved,
-	}
+	ans := Answer{Question: question, Mode: ModeExtractive, Resolved: resolved}
+	ans.setLines([]Line{{Text: "报告里没有提到这方面的内容,我不能替报告回答。" + a.coverage()}})
+	return ans
 }
 
 // coverage names what the reports do cover: their chapter and part headings
@@ -107,24 +137,6 @@ func (a *Answerer) topics() []string {
 	return topics
 }
 
-// Body is an answer's text without its source line: the words whose
-// figures must all come from the cited sections.
-func Body(text string) string {
-	var keep []string
-	for _, l := range strings.Split(text, "\n") {
-		if !IsSourceLine(l) {
-			keep = append(keep, l)
-		}
-	}
-	return strings.Join(keep, "\n")
-}
-
-// IsSourceLine reports whether a line of an answer is its source line, in
-// any of the languages answers are given in.
-func IsSourceLine(l string) bool {
-	return slices.ContainsFunc(sourcePrefixes, func(p string) bool { return strings.HasPrefix(l, p) })
-}
-
 // Unsupported returns the figures of an answer's body that no cited section
 // of ix contains, and that are not the answer's computed figure worked out
 // from cited figures: for a correct answer, none.
@@ -150,7 +162,7 @@ func Unsupported(ix *knowledge.Index, a Answer) []knowledge.Figure {
 	}) {
 		allowed = append(allowed, c.Figure())
 	}
-	body := Body(a.Text)
+	body := a.Body()
 	if a.Computed != nil && a.Computed.Rounding != "" { // 保留一位小数 counts nothing
 		body = strings.ReplaceAll(body, a.Computed.Rounding, "")
 	}

@@ -123,7 +123,7 @@ func (a *Answerer) computeRate(question, norm string, history []Turn) (Answer, b
 	ans.Computed = &c
 	ans.Lead = c.Inputs
 	lead := fmt.Sprintf("%s%s(按报告数字计算:%s,%s%s;报告本身没有给出这个比率)", word, c.Text, c.Working, c.Rounding, approxNote(c.Inputs))
-	ans.Text = composeFound(ans.Citations, lead, false)
+	ans.setLines(composeFound(ans.Citations, lead, false))
 	return ans, true
 }
 
@@ -168,7 +168,7 @@ func combine(ans Answer, norm string) Answer {
 	}
 	if why := unfit(facts); why != "" {
 		verb := map[string]string{opSum: "相加", opDifference: "相减"}[op]
-		ans.Text = composeFound(ans.Citations, fmt.Sprintf("报告给出的是%s;%s,不能直接%s", names(facts, "、"), why, verb), false)
+		ans.setLines(composeFound(ans.Citations, fmt.Sprintf("报告给出的是%s;%s,不能直接%s", names(facts, "、"), why, verb), false))
 		return ans
 	}
 	c := Computed{Op: op, Unit: facts[0].Unit, Inputs: facts}
@@ -190,7 +190,7 @@ func combine(ans Answer, norm string) Answer {
 	c.Text = approxWord(facts) + strconv.FormatFloat(c.Value, 'f', -1, 64) + c.Unit
 	label := map[string]string{opSum: "合计", opDifference: "相差"}[op]
 	ans.Computed = &c
-	ans.Text = composeFound(ans.Citations, fmt.Sprintf("%s%s(按报告数字计算:%s%s;报告本身没有给出这个数)", label, c.Text, c.Working, approxNote(facts)), false)
+	ans.setLines(composeFound(ans.Citations, fmt.Sprintf("%s%s(按报告数字计算:%s%s;报告本身没有给出这个数)", label, c.Text, c.Working, approxNote(facts)), false))
 	return ans
 }
 

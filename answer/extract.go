@@ -270,7 +270,7 @@ func (a *Answerer) extract(question string, history []Turn) Answer {
 			lead = "" // the lead would be the whole quote
 		}
 	}
-	ans.Text = composeFound(ans.Citations, lead, noNumber)
+	ans.setLines(composeFound(ans.Citations, lead, noNumber))
 	return ans
 }
 

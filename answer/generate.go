@@ -386,7 +386,11 @@ func (a *Answerer) check(text, question string, secs []section, lang language, e
 			labels = append(labels, l)
 		}
 	}
-	ans.Text = answerText + "\n" + lang.source + strings.Join(labels, ";")
+	var lines []Line
+	for _, l := range strings.Split(answerText, "\n") {
+		lines = append(lines, Line{Text: l})
+	}
+	ans.setLines(append(lines, Line{Text: lang.source + strings.Join(labels, ";"), Source: true}))
 	return ans, nil
 }
 

@@ -222,7 +222,8 @@ func (a *Answerer) routed(question, norm string, history []Turn) Answer {
 			out.Citations = append(out.Citations, answers[1].Citations...)
 			out.Lead = c.Inputs
 			out.Computed = &c
-			out.Text = fmt.Sprintf("相差%s(按报告数字计算:%s;报告本身没有给出这个数)。\n", c.Text, c.Working) + sideBySide(answers, found)
+			out.setLines(append([]Line{{Text: fmt.Sprintf("相差%s(按报告数字计算:%s;报告本身没有给出这个数)。", c.Text, c.Working)}},
+				sideBySide(answers, found)...))
 			return a.scoped(out, found, question)
 		}
 	}
@@ -234,7 +235,7 @@ func (a *Answerer) routed(question, norm string, history []Turn) Answer {
 	if len(answers) == 1 {
 		out.Computed = answers[0].Computed
 	}
-	out.Text = sideBySide(answers, found)
+	out.setLines(sideBySide(answers, found))
 	return a.scoped(out, found, question)
 }
 
@@ -251,12 +252,17 @@ func (a *Answerer) scoped(ans Answer, docs []*knowledge.Document, question strin
 
 // sideBySide writes the answers of several reports one after another,
 // each under its place and year.
-func sideBySide(answers []Answer, docs []*knowledge.Document) string {
-	var parts []string
+func sideBySide(answers []Answer, docs []*knowledge.Document) []Line {
+	var lines []Line
 	for i, ans := range answers {
-		parts = append(parts, "【"+reportLabel(docs[i])+"】"+ans.Text)
+		for j, l := range ans.Lines {
+			if j == 0 {
+				l.Text = "【" + reportLabel(docs[i]) + "】" + l.Text
+			}
+			lines = append(lines, l)
+		}
 	}
-	return strings.Join(parts, "\n")
+	return lines
 }
 
 // stripPlaces takes out of a question the names of the loaded reports'
@@ -379,8 +385,8 @@ func (a *Answerer) ranked(question, norm string, docs []*knowledge.Document, his
 	for _, e := range got {
 		answers = append(answers, e.ans)
 	}
-	out.Text = fmt.Sprintf("%s%s:%s(按已载入的报告比较:%s)。\n", strings.Join(leaders, "、"), word, got[0].ans.Lead[0].Text, order.String()) +
-		sideBySide(answers, docsIn)
+	out.setLines(append([]Line{{Text: fmt.Sprintf("%s%s:%s(按已载入的报告比较:%s)。", strings.Join(leaders, "、"), word, got[0].ans.Lead[0].Text, order.String())}},
+		sideBySide(answers, docsIn)...))
 	return a.scoped(out, docsIn, question)
 }
 
@@ -403,15 +409,17 @@ func (a *Answerer) notLoaded(question, place string) Answer {
 	for _, d := range a.Index.Docs() {
 		titles = append(titles, "《"+d.Meta.Title+"》")
 	}
-	return Answer{Question: question, Mode: ModeExtractive,
-		Text: fmt.Sprintf("没有载入%s的报告,我不能替它回答。已载入的报告是:%s。", place, strings.Join(titles, ""))}
+	ans := Answer{Question: question, Mode: ModeExtractive}
+	ans.setLines([]Line{{Text: fmt.Sprintf("没有载入%s的报告,我不能替它回答。已载入的报告是:%s。", place, strings.Join(titles, ""))}})
+	return ans
 }
 
 // whichPlace asks back which place a question is about, naming the loaded
 // places: many are loaded and it names none.
 func (a *Answerer) whichPlace(question string, docs []*knowledge.Document) Answer {
 	ps := places(docs)
-	return Answer{Question: question, Mode: ModeExtractive, Choices: ps,
-		Text: fmt.Sprintf("已载入这些地方的报告:%s。请问您问的是哪个地方?可以在问题里写上地名,比如“%s%s”。",
-			strings.Join(ps, "、"), ps[0], strings.TrimRight(question, "??"))}
+	ans := Answer{Question: question, Mode: ModeExtractive, Choices: ps}
+	ans.setLines([]Line{{Text: fmt.Sprintf("已载入这些地方的报告:%s。请问您问的是哪个地方?可以在问题里写上地名,比如“%s%s”。",
+		strings.Join(ps, "、"), ps[0], strings.TrimRight(question, "??"))}})
+	return ans
 }

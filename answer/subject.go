@@ -83,8 +83,7 @@ func (a *Answerer) aboutReport(question, norm string) (Answer, bool) {
 	if len(lines) == 0 {
 		return a.notFound(question, ""), true
 	}
-	ans.Text = composeFound(ans.Citations, strings.Join(lines, ""), false)
-	ans.Text = strings.Replace(ans.Text, "。。", "。", 1)
+	ans.setLines(composeFound(ans.Citations, strings.Join(lines, ""), false))
 	return ans, true
 }
 
@@ -156,10 +155,12 @@ func (c claim) verdict(ans Answer, question string) Answer {
 			right = right || slices.ContainsFunc(knowledge.ExtractFigures(cit.Quote), said)
 		}
 	}
+	lines := slices.Clone(ans.Lines)
 	if right {
-		ans.Text = "对,报告说的正是这个数:" + ans.Text
+		lines[0].Text = "对,报告说的正是这个数:" + lines[0].Text
 	} else {
-		ans.Text = "不对,报告说的是:" + ans.Text
+		lines[0].Text = "不对,报告说的是:" + lines[0].Text
 	}
+	ans.setLines(lines)
 	return ans
 }

@@ -20,9 +20,9 @@ const MaxMessageRunes = 4096
 // boundaries, or at line or rune boundaries when a paragraph is too long.
 func FormatHTML(a answer.Answer) []string {
 	var parts []string
-	for _, l := range strings.Split(a.Text, "\n") {
-		esc := html.EscapeString(l)
-		if answer.IsSourceLine(l) {
+	for _, l := range a.Lines {
+		esc := html.EscapeString(l.Text)
+		if l.Source {
 			esc = "<i>" + esc + "</i>"
 		}
 		parts = append(parts, esc)

@@ -194,7 +194,7 @@ func Run(ctx context.Context, ask Asker, ix *knowledge.Index, cases []Case) (Rep
 // lead, the expected figures must stand in the answer's first line: a
 // figure found only in the quote under it does not count.
 func judge(t Turn, ans answer.Answer, lead bool) string {
-	body := knowledge.ExtractFigures(answer.Body(ans.Text))
+	body := knowledge.ExtractFigures(ans.Body())
 	given := body
 	if lead {
 		first, _, _ := strings.Cut(ans.Text, "\n")

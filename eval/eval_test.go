@@ -113,9 +113,9 @@ func TestLoadErrors(t *testing.T) {
 
 func TestJudge(t *testing.T) {
 	no := false
-	found := answer.Answer{Found: true, Text: "收到84件行政复议申请。\n来源:一(六)1 持续深化行政复议改革成果",
-		Citations: []answer.Citation{{Section: "一(六)1"}}}
-	declined := answer.Answer{Text: "报告里没有提到这方面的内容。"}
+	found := withLines(answer.Answer{Found: true, Text: "收到84件行政复议申请。\n来源:一(六)1 持续深化行政复议改革成果",
+		Citations: []answer.Citation{{Section: "一(六)1"}}})
+	declined := withLines(answer.Answer{Text: "报告里没有提到这方面的内容。"})
 	tests := []struct {
 		name string
 		turn Turn
@@ -129,11 +129,11 @@ func TestJudge(t *testing.T) {
 		{"declined answerable", Turn{Figures: []string{"84件"}}, declined, "declined a question the report answers"},
 		{"declined unanswerable", Turn{Found: &no}, declined, ""},
 		{"answered unanswerable", Turn{Found: &no}, found, "answered a question the report does not answer"},
-		{"declined but quoting", Turn{Found: &no}, answer.Answer{Text: "报告里没有,但有84件。"}, "declined but quoted the figure"},
+		{"declined but quoting", Turn{Found: &no}, withLines(answer.Answer{Text: "报告里没有,但有84件。"}), "declined but quoted the figure"},
 		{"number where none", Turn{NoNumber: true}, found, "gave a number"},
 	}
-	quoted := answer.Answer{Found: true, Text: "收到84件行政复议申请。\n原文:2023年,收到84件行政复议申请,其中受理68件,不予受理16件;\n来源:一(六)1"}
-	noFigure := answer.Answer{Found: true, NoFigure: true, Text: "报告没有给出具体数字,原文是这样说的:\n比如:行政诉讼败诉率偏高;\n来源:二"}
+	quoted := withLines(answer.Answer{Found: true, Text: "收到84件行政复议申请。\n原文:2023年,收到84件行政复议申请,其中受理68件,不予受理16件;\n来源:一(六)1"})
+	noFigure := withLines(answer.Answer{Found: true, NoFigure: true, Text: "报告没有给出具体数字,原文是这样说的:\n比如:行政诉讼败诉率偏高;\n来源:二"})
 	strict := []struct {
 		name string
 		turn Turn
@@ -160,4 +160,13 @@ func TestJudge(t *testing.T) {
 			t.Errorf("%s: judge = %q, want %q", tt.name, got, tt.want)
 		}
 	}
+}
+
+// withLines gives a test's answer the lines of its text, its 来源 line
+// marked as the source, as the answering code makes them.
+func withLines(a answer.Answer) answer.Answer {
+	for _, l := range strings.Split(a.Text, "\n") {
+		a.Lines = append(a.Lines, answer.Line{Text: l, Source: strings.HasPrefix(l, answer.SourcePrefix)})
+	}
+	return a
 }
