@@ -28,7 +28,7 @@ func (echo) AskAs(_ context.Context, _, _, q string) (answer.Answer, error) {
 		panic("boom")
 	}
 	return answer.Answer{Question: q, Text: "答:" + q + "\n来源:一 主要举措和成效", Found: true,
-		Lines: []answer.Line{{Text: "答:" + q}, {Text: "来源:一 主要举措和成效", Source: true}},
+		Lines:     []answer.Line{{Text: "答:" + q}, {Text: "来源:一 主要举措和成效", Source: true}},
 		Citations: []answer.Citation{{Section: "一", Heading: "主要举措和成效"}}}, nil
 }
 
