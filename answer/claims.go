@@ -95,7 +95,7 @@ func (a *Answerer) claimScope(c claimText, shown []section) (scope, string, stri
 			}
 		}
 		if len(secs) == 0 {
-			return scope{}, RejectSection, fmt.Sprintf("章节“%s”不在所给资料中", clipFront(c.Section, 20))
+			return scope{}, RejectSection, fmt.Sprintf("章节“%s”不在所给资料中", knowledge.Clip(c.Section, 20))
 		}
 	}
 	var sc scope
@@ -294,17 +294,17 @@ var claimMarks = []string{"上年", "去年同期", "同比", "环比", "较上"
 func (a *Answerer) agrees(cl, before string, f knowledge.Fact, facts []knowledge.Fact) (string, string) {
 	plain := notNegationRE.ReplaceAllString(unquotedClaim(cl), "")
 	if claimNegationRE.MatchString(plain) != f.Negative() {
-		return RejectPolarity, fmt.Sprintf("“%s”的肯定或否定与原文相反", clipFront(cl, 30))
+		return RejectPolarity, fmt.Sprintf("“%s”的肯定或否定与原文相反", knowledge.Clip(cl, 30))
 	}
 	for _, m := range claimYearRE.FindAllStringSubmatch(cl, -1) {
 		if m[1] != fmt.Sprint(f.Period) {
-			return RejectPeriod, fmt.Sprintf("“%s”的年份与原文不同", clipFront(cl, 30))
+			return RejectPeriod, fmt.Sprintf("“%s”的年份与原文不同", knowledge.Clip(cl, 30))
 		}
 	}
 	source := knowledge.FoldRunes(f.Clause + strings.Join(f.Marks, ""))
 	for _, w := range claimMarks {
 		if strings.Contains(cl, w) && !strings.Contains(source, w) {
-			return RejectPeriod, fmt.Sprintf("“%s”说了原文没有的“%s”", clipFront(cl, 30), w)
+			return RejectPeriod, fmt.Sprintf("“%s”说了原文没有的“%s”", knowledge.Clip(cl, 30), w)
 		}
 	}
 	terms := termSet(cl)
@@ -313,7 +313,7 @@ func (a *Answerer) agrees(cl, before string, f knowledge.Fact, facts []knowledge
 		measured = termSet(before)
 	}
 	if a.measureShare(f, measured) < measureCover {
-		return RejectMeasure, fmt.Sprintf("“%s”所说的事项与原文中这个数字所计的不同", clipFront(cl, 30))
+		return RejectMeasure, fmt.Sprintf("“%s”所说的事项与原文中这个数字所计的不同", knowledge.Clip(cl, 30))
 	}
 	// The clause must not also say what another figure of the same
 	// sentence counts (收到并受理84件).
@@ -336,7 +336,7 @@ func (a *Answerer) agrees(cl, before string, f knowledge.Fact, facts []knowledge
 			}
 		}
 		if distinct > 0 && said == distinct {
-			return RejectMeasure, fmt.Sprintf("“%s”把数字说成了原文中另一项的数", clipFront(cl, 30))
+			return RejectMeasure, fmt.Sprintf("“%s”把数字说成了原文中另一项的数", knowledge.Clip(cl, 30))
 		}
 	}
 	return "", ""
@@ -428,7 +428,7 @@ func checkNames(claim, text string, allowed map[string]bool) (string, string) {
 			continue
 		}
 		if !strings.Contains(text, compact(name)) {
-			return RejectName, fmt.Sprintf("名称“%s”不在所引原文中", clipFront(name, 20))
+			return RejectName, fmt.Sprintf("名称“%s”不在所引原文中", knowledge.Clip(name, 20))
 		}
 	}
 	return "", ""
@@ -459,7 +459,7 @@ func (a *Answerer) unfoundedBy(cl, sentence string, places map[string]bool) (str
 func unfoundedIn(cl, text string, src map[string]bool, ceiling float64, allowed ...map[string]bool) (string, string) {
 	for _, w := range claimMarks[:len(claimMarks)-1] {
 		if strings.Contains(cl, w) && !strings.Contains(text, w) {
-			return RejectUnfounded, fmt.Sprintf("“%s”说了原文没有的比较或趋势", clipFront(cl, 30))
+			return RejectUnfounded, fmt.Sprintf("“%s”说了原文没有的比较或趋势", knowledge.Clip(cl, 30))
 		}
 	}
 	held := func(t string) bool {
@@ -485,7 +485,7 @@ func unfoundedIn(cl, text string, src map[string]bool, ceiling float64, allowed 
 		}
 	}
 	if total > 0 && float64(total-have)/float64(total) > ceiling {
-		return RejectUnfounded, fmt.Sprintf("“%s”在所引原文中找不到依据", clipFront(cl, 30))
+		return RejectUnfounded, fmt.Sprintf("“%s”在所引原文中找不到依据", knowledge.Clip(cl, 30))
 	}
 	return "", ""
 }
@@ -542,14 +542,14 @@ func checkEnglish(claim string, sc scope, ext Answer) ([]knowledge.Fact, string,
 		for _, w := range englishWordRE.FindAllString(lower, -1) {
 			for _, part := range strings.Split(w, "-") {
 				if _, ok := englishNumberWords[part]; ok && part != "one" {
-					return nil, RejectFigure, fmt.Sprintf("“%s”: write figures in digits, as the report does", clipFront(cl, 40))
+					return nil, RejectFigure, fmt.Sprintf("“%s”: write figures in digits, as the report does", knowledge.Clip(cl, 40))
 				}
 			}
 		}
 		figs := knowledge.ExtractFiguresStrict(cl)
 		if len(figs) == 0 {
 			if englishTrend.MatchString(cl) && !strings.ContainsAny(sc.text, "增提升降减") {
-				return nil, RejectUnfounded, fmt.Sprintf("“%s” states a trend the report does not", clipFront(cl, 40))
+				return nil, RejectUnfounded, fmt.Sprintf("“%s” states a trend the report does not", knowledge.Clip(cl, 40))
 			}
 			continue
 		}
@@ -561,7 +561,7 @@ func checkEnglish(claim string, sc scope, ext Answer) ([]knowledge.Fact, string,
 			if next := englishWordRE.FindString(after); g.Kind == knowledge.KindNumber && g.Unit == "" && yearRE4.FindString(g.Raw) == g.Raw && englishUnits[next] == "" {
 				// In 2023: a year, which must be the period of the facts.
 				if !slices.ContainsFunc(sc.facts, func(f knowledge.Fact) bool { return float64(f.Period) == g.Value }) {
-					return nil, RejectPeriod, fmt.Sprintf("“%s” names a year the quoted text is not about", clipFront(cl, 40))
+					return nil, RejectPeriod, fmt.Sprintf("“%s” names a year the quoted text is not about", knowledge.Clip(cl, 40))
 				}
 				continue
 			}
@@ -626,19 +626,19 @@ func supportingEnglish(cl string, g knowledge.Figure, facts []knowledge.Fact) (k
 			continue
 		}
 		if englishNegation.MatchString(cl) != f.Negative() {
-			kind, why = RejectPolarity, fmt.Sprintf("“%s” turns the report's statement round", clipFront(cl, 40))
+			kind, why = RejectPolarity, fmt.Sprintf("“%s” turns the report's statement round", knowledge.Clip(cl, 40))
 			continue
 		}
 		if slices.ContainsFunc(yearRE4.FindAllString(cl, -1), func(y string) bool { return y != fmt.Sprint(f.Period) }) {
-			kind, why = RejectPeriod, fmt.Sprintf("“%s” names another year", clipFront(cl, 40))
+			kind, why = RejectPeriod, fmt.Sprintf("“%s” names another year", knowledge.Clip(cl, 40))
 			continue
 		}
 		if englishTrend.MatchString(cl) && len(f.Marks) == 0 {
-			kind, why = RejectPeriod, fmt.Sprintf("“%s” states a comparison the report does not", clipFront(cl, 40))
+			kind, why = RejectPeriod, fmt.Sprintf("“%s” states a comparison the report does not", knowledge.Clip(cl, 40))
 			continue
 		}
 		if !englishMeasured(cl, f, facts) {
-			kind, why = RejectMeasure, fmt.Sprintf("“%s” says %s of something else than the report", clipFront(cl, 40), g.Raw)
+			kind, why = RejectMeasure, fmt.Sprintf("“%s” says %s of something else than the report", knowledge.Clip(cl, 40), g.Raw)
 			continue
 		}
 		return f, "", ""

@@ -33,7 +33,7 @@ func (b *Bot) command(ctx context.Context, m *tgbotapi.Message, conv string) {
 			b.reply(ctx, m, "请在 /source 后写章节编号,如:/source 一(六)1。发送 /sections 查看目录。", nil)
 			return
 		}
-		b.reply(ctx, m, fmt.Sprintf("没有找到章节“%s”。发送 /sections 查看目录。", clip(id, 20)), nil)
+		b.reply(ctx, m, fmt.Sprintf("没有找到章节“%s”。发送 /sections 查看目录。", knowledge.Clip(id, 20)), nil)
 	case "reset":
 		if err := b.mem.Forget(ctx, conv); err != nil {
 			b.log.Warn("conversation not forgotten", "conv_hash", hashString(conv), "err", err)

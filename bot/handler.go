@@ -382,15 +382,7 @@ func (b *Bot) onInline(ctx context.Context, q *tgbotapi.InlineQuery) error {
 
 func firstLine(s string) string {
 	l, _, _ := strings.Cut(s, "\n")
-	return clip(l, 100)
-}
-
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
+	return knowledge.Clip(l, 100)
 }
 
 // reply sends plain text, escaped, in reply to m.

@@ -230,7 +230,7 @@ func parseLines(name string, lines []line) (*Document, error) {
 		}
 		key := parentID + "|" + strconv.Itoa(m.level)
 		if want := counter[key] + 1; m.n != want {
-			return nil, &ParseError{File: name, Line: l.no, Msg: fmt.Sprintf("heading %q is out of order: expected number %d at this level", clip(l.text, 20), want)}
+			return nil, &ParseError{File: name, Line: l.no, Msg: fmt.Sprintf("heading %q is out of order: expected number %d at this level", Clip(l.text, 20), want)}
 		}
 		counter[key] = m.n
 		// The original line, less the marker: its rune count equals the folded one's.
@@ -314,7 +314,8 @@ func joinPara(a, b string) string {
 	return a + "\n" + b
 }
 
-func clip(s string, n int) string {
+// Clip is s cut to n runes, with … where it was cut.
+func Clip(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
 		return s

@@ -31,7 +31,7 @@ func Start(t testing.TB) *Server {
 	if err != nil {
 		unavailable(t, "redis-server is not installed: %v", err)
 	}
-	s := &Server{t: t, dir: t.TempDir(), Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(freePort(t)))}
+	s := &Server{t: t, dir: t.TempDir(), Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(FreePort(t)))}
 	s.start(bin)
 	t.Cleanup(s.Kill)
 	return s
@@ -89,7 +89,8 @@ func (s *Server) Restart() {
 	s.start(bin)
 }
 
-func freePort(t testing.TB) int {
+// FreePort is a local TCP port no one listens on.
+func FreePort(t testing.TB) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"reportbot/knowledge"
 	"strconv"
 	"strings"
 	"sync"
@@ -357,16 +358,9 @@ func parseHTML(text string) (string, error) {
 	}
 	rest := entityRE.ReplaceAllString(plain, "x")
 	if strings.ContainsAny(rest, "<>&") {
-		return "", fmt.Errorf("unescaped <, > or & in %q", clip(rest))
+		return "", fmt.Errorf("unescaped <, > or & in %q", knowledge.Clip(rest, 60))
 	}
 	return strings.ReplaceAll(rest, "\x00", ""), nil
-}
-
-func clip(s string) string {
-	if len(s) > 60 {
-		return s[:60]
-	}
-	return s
 }
 
 func (s *Server) sendMessage(w http.ResponseWriter, v map[string]string) {
