@@ -26,7 +26,10 @@ type Answerer interface {
 // Memory is what the bot keeps besides answers: which updates it handled,
 // so that none is answered twice, and conversations to forget.
 type Memory interface {
-	Handled(ctx context.Context, updateID int) (bool, error)
+	// Claim takes an update for this bot, atomically across replicas:
+	// claimed when none had it; else done says whether it was answered
+	// (or another replica is at it).
+	Claim(ctx context.Context, updateID int) (claimed, done bool, err error)
 	MarkHandled(ctx context.Context, updateID int) error
 	Forget(ctx context.Context, conv string) error
 }

@@ -32,12 +32,24 @@ func (echo) AskAs(_ context.Context, _, _, q string) (answer.Answer, error) {
 		Citations: []answer.Citation{{Section: "一", Heading: "主要举措和成效"}}}, nil
 }
 
-// handled is an in-test bot.Memory.
+// handled is an in-test bot.Memory: seen holds true once an update is
+// answered, false while it is claimed.
 type handled struct {
 	mu   sync.Mutex
 	seen map[int]bool
 }
 
+func (h *handled) Claim(_ context.Context, id int) (claimed, done bool, err error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if d, ok := h.seen[id]; ok {
+		return false, d, nil
+	}
+	h.seen[id] = false
+	return true, false, nil
+}
+
+// Handled reports whether the update was answered.
 func (h *handled) Handled(_ context.Context, id int) (bool, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()

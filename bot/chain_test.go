@@ -17,7 +17,7 @@ import (
 // marks is a Memory that records what is marked handled.
 type marks struct{ ids []int }
 
-func (m *marks) Handled(context.Context, int) (bool, error) { return false, nil }
+func (m *marks) Claim(context.Context, int) (bool, bool, error) { return true, false, nil }
 func (m *marks) MarkHandled(_ context.Context, id int) error {
 	m.ids = append(m.ids, id)
 	return nil

@@ -23,7 +23,7 @@ const (
 // and an update Telegram sends again is not taken twice.
 type tracker struct {
 	mu       sync.Mutex
-	inFlight map[int]bool
+	inFlight map[int]chan struct{} // closed when the update is done
 	handled  map[int]bool // done, above an update still in flight
 	floor    int          // every update below is done
 	maxSeen  int
@@ -31,7 +31,7 @@ type tracker struct {
 }
 
 func newTracker() *tracker {
-	return &tracker{inFlight: map[int]bool{}, handled: map[int]bool{}, maxSeen: -1, done: make(chan struct{}, 1)}
+	return &tracker{inFlight: map[int]chan struct{}{}, handled: map[int]bool{}, maxSeen: -1, done: make(chan struct{}, 1)}
 }
 
 // start records an update as being handled; false if it already is, or was.
@@ -41,17 +41,33 @@ func newTracker() *tracker {
 func (t *tracker) start(id int, polled bool) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.inFlight[id] || polled && (t.handled[id] || id < t.floor) {
+	if _, ok := t.inFlight[id]; ok || polled && (t.handled[id] || id < t.floor) {
 		return false
 	}
-	t.inFlight[id] = true
+	t.inFlight[id] = make(chan struct{})
 	t.maxSeen = max(t.maxSeen, id)
 	return true
+}
+
+// wait returns a channel closed once the update is done (at once if it is
+// not in flight).
+func (t *tracker) wait(id int) <-chan struct{} {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if c, ok := t.inFlight[id]; ok {
+		return c
+	}
+	c := make(chan struct{})
+	close(c)
+	return c
 }
 
 // finish records an update as done.
 func (t *tracker) finish(id int) {
 	t.mu.Lock()
+	if c, ok := t.inFlight[id]; ok {
+		close(c)
+	}
 	delete(t.inFlight, id)
 	t.handled[id] = true
 	t.floor = t.maxSeen + 1
@@ -68,6 +84,12 @@ func (t *tracker) finish(id int) {
 	case t.done <- struct{}{}:
 	default:
 	}
+}
+
+// forget drops an update that another replica has, or had: not ours to
+// confirm, nor to wait for.
+func (t *tracker) forget(id int) {
+	t.finish(id)
 }
 
 // offset is what to confirm to Telegram: every update below it is done.
@@ -120,7 +142,7 @@ func (b *Bot) Poll(ctx context.Context) error {
 		}
 		fresh := 0
 		for _, u := range updates {
-			if b.receive(ctx, u, true) {
+			if b.receive(ctx, u, true) == taken {
 				fresh++
 			}
 		}
@@ -137,18 +159,34 @@ func (b *Bot) Poll(ctx context.Context) error {
 	return nil
 }
 
-// receive takes one update in, polled or from the webhook; false if it was
-// already taken or handled.
-func (b *Bot) receive(ctx context.Context, u tgbotapi.Update, polled bool) bool {
+// intake is what came of an update received.
+type intake int
+
+const (
+	taken    intake = iota // claimed here and queued
+	inFlight               // being handled, here or by another replica
+	answered               // handled before (a redelivery)
+	dropped                // of a kind the bot does not handle
+)
+
+// receive takes one update in, polled or from the webhook: it claims the
+// update, atomically across replicas and before any work, and queues it in
+// its conversation. A redelivery of an update claimed or answered is not
+// taken again, and counts against no limit.
+func (b *Bot) receive(ctx context.Context, u tgbotapi.Update, polled bool) intake {
 	if !b.track.start(u.UpdateID, polled) {
-		return false
+		return inFlight
 	}
 	if b.cfg.Observer != nil {
 		b.cfg.Observer.ObserveUpdate(updateKind(u))
 	}
-	if seen, err := b.mem.Handled(ctx, u.UpdateID); err == nil && seen { // handled before a restart
-		b.track.finish(u.UpdateID)
-		return false
+	claimed, done, err := b.mem.Claim(ctx, u.UpdateID)
+	if err == nil && !claimed {
+		b.track.forget(u.UpdateID)
+		if done {
+			return answered
+		}
+		return inFlight
 	}
 	if q := u.InlineQuery; q != nil && q.From != nil {
 		b.inline.seen(q.From.ID, q.ID)
@@ -157,10 +195,10 @@ func (b *Bot) receive(ctx context.Context, u tgbotapi.Update, polled bool) bool 
 	if !ok {
 		b.track.finish(u.UpdateID)
 		b.mem.MarkHandled(ctx, u.UpdateID)
-		return false
+		return dropped
 	}
 	b.queues.dispatch(conv, u)
-	return true
+	return taken
 }
 
 func updateKind(u tgbotapi.Update) string {

@@ -35,9 +35,12 @@ func (b *Bot) SetWebhook(ctx context.Context, publicURL, secret string) error {
 }
 
 // Webhook returns the handler for Telegram's webhook requests: it rejects a
-// request without the secret token (compared in constant time), answers 200
-// at once, and handles the update in its conversation's queue. An update
-// sent again is recognised by its update_id and not answered twice.
+// request without the secret token (compared in constant time), claims the
+// update and handles it in its conversation's queue, and answers 200 only
+// once it is answered: a replica that dies with an update accepted has not
+// acknowledged it, so Telegram sends it again and another replica answers
+// it once the claim runs out. A redelivery of an update being answered, here
+// or elsewhere, gets 503 (Telegram tries again later); of one answered, 200.
 func (b *Bot) Webhook(secret string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
@@ -62,7 +65,17 @@ func (b *Bot) Webhook(secret string) http.Handler {
 			http.Error(w, "malformed update", http.StatusBadRequest)
 			return
 		}
-		b.receive(r.Context(), u, false)
+		switch b.receive(r.Context(), u, false) {
+		case taken:
+			select {
+			case <-b.track.wait(u.UpdateID):
+			case <-r.Context().Done():
+				return // Telegram gave up waiting: it sends the update again
+			}
+		case inFlight:
+			http.Error(w, "being answered; send it again later", http.StatusServiceUnavailable)
+			return
+		}
 		w.WriteHeader(http.StatusOK)
 	})
 }

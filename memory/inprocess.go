@@ -196,12 +196,17 @@ func (m *InProcess) Summary(context.Context) (feedback.Summary, error) {
 // update again for at most a day.
 const seenTTL = 24 * time.Hour
 
-// Handled reports whether the update was handled already.
-func (m *InProcess) Handled(_ context.Context, updateID int) (bool, error) {
+// Claim takes an update, as Redis.Claim does, in this process.
+func (m *InProcess) Claim(_ context.Context, updateID int) (claimed, done bool, err error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	e, ok := m.count["seen:"+strconv.Itoa(updateID)]
-	return ok && m.opt.Now().Before(e.expires), nil
+	now := m.opt.Now()
+	key := "seen:" + strconv.Itoa(updateID)
+	if e, ok := m.count[key]; ok && now.Before(e.expires) {
+		return false, e.v == doneState, nil
+	}
+	m.count[key] = entry[int64]{claimState, now.Add(claimTTL)}
+	return true, false, nil
 }
 
 // MarkHandled records the update as handled.
@@ -209,7 +214,7 @@ func (m *InProcess) MarkHandled(_ context.Context, updateID int) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.opt.Now()
-	m.count["seen:"+strconv.Itoa(updateID)] = entry[int64]{1, now.Add(seenTTL)}
+	m.count["seen:"+strconv.Itoa(updateID)] = entry[int64]{doneState, now.Add(seenTTL)}
 	return nil
 }
 

@@ -102,6 +102,7 @@ const dayTTL = 48 * time.Hour
 // Lifetimes of what feedback and statistics keep.
 const (
 	refTTL       = 7 * 24 * time.Hour  // an answer can be rated for a week
+	claimTTL     = 2 * time.Minute     // an update claimed by a replica that died is taken again after this
 	statsTTL     = 30 * 24 * time.Hour // statistics cover the last month of activity
 	feedbackKept = 1000                // votes kept with their question
 )
@@ -122,3 +123,11 @@ type answered struct {
 	// Redis keeps them in a hash of their own).
 	Voters map[string]bool `json:"-"`
 }
+
+// What an update's seen key holds: claimed by a replica, or answered.
+const (
+	claimMark        = "claimed"
+	doneMark         = "done"
+	claimState int64 = 1
+	doneState  int64 = 2
+)

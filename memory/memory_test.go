@@ -208,16 +208,21 @@ func TestUpdatesAndForget(t *testing.T) {
 	ctx := context.Background()
 	eachStore(t, Options{}, func(t *testing.T, m answer.Memory, _ *clock) {
 		b := m.(interface {
-			Handled(context.Context, int) (bool, error)
+			Claim(context.Context, int) (bool, bool, error)
 			MarkHandled(context.Context, int) error
 			Forget(context.Context, string) error
 		})
-		if seen, _ := b.Handled(ctx, 7); seen {
-			t.Error("update 7 handled before it was")
+		// The first claim takes the update; a second, while it is being
+		// answered, does not; once answered, it is known as done.
+		if claimed, done, err := b.Claim(ctx, 7); !claimed || done || err != nil {
+			t.Errorf("first claim: %v %v %v", claimed, done, err)
+		}
+		if claimed, done, _ := b.Claim(ctx, 7); claimed || done {
+			t.Errorf("claim of an update in flight: claimed %v, done %v", claimed, done)
 		}
 		b.MarkHandled(ctx, 7)
-		if seen, _ := b.Handled(ctx, 7); !seen {
-			t.Error("update 7 not recorded as handled")
+		if claimed, done, _ := b.Claim(ctx, 7); claimed || !done {
+			t.Errorf("claim of an answered update: claimed %v, done %v", claimed, done)
 		}
 		m.Save(ctx, answer.Key{Conv: "c"}, turn("q"))
 		if err := b.Forget(ctx, "c"); err != nil {

@@ -368,24 +368,35 @@ func (r *Redis) observe(err error) error {
 
 func (r *Redis) seenKey(updateID int) string { return r.opt.Prefix + ":seen:" + strconv.Itoa(updateID) }
 
-// Handled reports whether an update was handled already, by any replica.
-func (r *Redis) Handled(ctx context.Context, updateID int) (bool, error) {
+// Claim takes an update for this replica, atomically, before any work:
+// claimed when no replica had it; otherwise done tells whether it was
+// answered (else another replica is at it). A claim runs out after
+// claimTTL, so that the update of a replica that died is taken again.
+func (r *Redis) Claim(ctx context.Context, updateID int) (claimed, done bool, err error) {
 	if err := r.available(); err != nil {
-		return false, err
+		return false, false, err
 	}
-	n, err := r.client.Exists(ctx, r.seenKey(updateID)).Result()
+	ok, err := r.client.SetNX(ctx, r.seenKey(updateID), claimMark, claimTTL).Result()
+	if err := r.observe(err); err != nil || ok {
+		return ok, false, err
+	}
+	v, err := r.client.Get(ctx, r.seenKey(updateID)).Result()
+	if errors.Is(err, redis.Nil) { // the claim ran out between the two: take it
+		return r.Claim(ctx, updateID)
+	}
 	if err := r.observe(err); err != nil {
-		return false, err
+		return false, false, err
 	}
-	return n > 0, nil
+	return false, v == doneMark, nil
 }
 
-// MarkHandled records an update as handled, for a day.
+// MarkHandled records an update as answered, for a day, in place of its
+// claim.
 func (r *Redis) MarkHandled(ctx context.Context, updateID int) error {
 	if err := r.available(); err != nil {
 		return err
 	}
-	return r.observe(r.client.Set(ctx, r.seenKey(updateID), 1, seenTTL).Err())
+	return r.observe(r.client.Set(ctx, r.seenKey(updateID), doneMark, seenTTL).Err())
 }
 
 // Forget drops a conversation's turns.

@@ -78,6 +78,12 @@ func startServeWith(t *testing.T, extraEnv map[string]string, configure func(*tg
 	for k, v := range extraEnv {
 		env[k] = v
 	}
+	return runServe(t, api, env)
+}
+
+// runServe runs serve with env, against api, until the test ends.
+func runServe(t *testing.T, api *tgfake.Server, env map[string]string) *served {
+	t.Helper()
 	ctx, stop := context.WithCancel(context.Background())
 	s := &served{addr: env["REPORTBOT_LISTEN"], api: api, stop: stop, done: make(chan int, 1), stderr: &logtest.Buffer{}}
 	go func() {

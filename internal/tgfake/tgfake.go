@@ -182,6 +182,14 @@ func (s *Server) Force429(chat int64, seconds int) {
 	s.force429[chat] = seconds
 }
 
+// Remember records a message the test sends the bot itself (not through
+// Push), so that replies to it are accepted.
+func (s *Server) Remember(chat int64, id int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.remember(chat, id)
+}
+
 func (s *Server) remember(chat int64, id int) {
 	if s.known[chat] == nil {
 		s.known[chat] = map[int]bool{}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"reportbot/internal/redistest"
+	"reportbot/internal/tgfake"
+)
+
+// TestReplicasAnswerOnce: two serve replicas in webhook mode share one
+// Redis; each update is delivered to both at once, as Telegram's retry may
+// reach another replica while the first still handles it. Each is answered
+// exactly once, a webhook request is acknowledged only once its update is
+// answered, and the duplicates use up no one's question limit.
+func TestReplicasAnswerOnce(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	api := tgfake.Start(t, botToken)
+	api.FloodGap = sendLimits.chat
+	env := map[string]string{"REDIS_URL": srv.URL(), "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/telegram",
+		"TELEGRAM_WEBHOOK_SECRET": hookSecret, "REPORTBOT_RATE_PER_MINUTE": "5"}
+	a := startServeOn(t, api, env)
+	b := startServeOn(t, api, env)
+	get(t, "http://"+a.addr+"/healthz")
+	get(t, "http://"+b.addr+"/healthz")
+	const chats, perChat = 4, 5 // five questions a chat: exactly the limit a minute
+	statuses := map[int]int{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for c := range chats {
+		wg.Go(func() {
+			for q := range perChat {
+				id := 1 + c*perChat + q
+				body, _ := json.Marshal(map[string]any{"update_id": id, "message": map[string]any{"message_id": id, "date": 1,
+					"text": "行政复议收到多少件申请?", "chat": map[string]any{"id": 1000 + c, "type": "private"},
+					"from": map[string]any{"id": 1000 + c, "is_bot": false, "first_name": "u"}}})
+				api.Remember(int64(1000+c), id)
+				var both sync.WaitGroup
+				for _, s := range []*served{a, b} {
+					both.Go(func() {
+						req, _ := http.NewRequest(http.MethodPost, "http://"+s.addr+"/telegram", bytes.NewReader(body))
+						req.Header.Set("X-Telegram-Bot-Api-Secret-Token", hookSecret)
+						resp, err := http.DefaultClient.Do(req)
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						resp.Body.Close()
+						mu.Lock()
+						if resp.StatusCode == http.StatusOK {
+							statuses[id]++
+						}
+						mu.Unlock()
+					})
+				}
+				both.Wait()
+			}
+		})
+	}
+	wg.Wait()
+	sent := api.WaitSent(chats*perChat, 10*time.Second)
+	handledCount(t, a, 1)
+	if len(sent) != chats*perChat {
+		t.Fatalf("%d answers to %d updates, each delivered twice", len(sent), chats*perChat)
+	}
+	perID := map[int]int{}
+	for _, m := range sent {
+		perID[m.ReplyTo]++
+		if strings.Contains(m.Text, "提问太频繁") || !strings.Contains(m.Text, "84件") {
+			t.Errorf("answer %+v: a duplicate used up the limit, or the answer is wrong", m)
+		}
+	}
+	for id := 1; id <= chats*perChat; id++ {
+		if perID[id] != 1 || statuses[id] < 1 {
+			t.Errorf("update %d: %d answers, %d acknowledgements", id, perID[id], statuses[id])
+		}
+	}
+}
+
+// startServeOn starts serve against an existing Bot API stand-in.
+func startServeOn(t *testing.T, api *tgfake.Server, env map[string]string) *served {
+	t.Helper()
+	e := map[string]string{"TELEGRAM_BOT_TOKEN": botToken, "TELEGRAM_API_ENDPOINT": api.Endpoint(), "LOG_LEVEL": "debug",
+		"REPORTBOT_LISTEN": freeAddr(t)}
+	for k, v := range env {
+		e[k] = v
+	}
+	return runServe(t, api, e)
+}
