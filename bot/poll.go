@@ -24,8 +24,8 @@ const (
 type tracker struct {
 	mu       sync.Mutex
 	inFlight map[int]chan struct{} // closed when the update is done
-	handled  map[int]bool // done, above an update still in flight
-	floor    int          // every update below is done
+	handled  map[int]bool          // done, above an update still in flight
+	floor    int                   // every update below is done
 	maxSeen  int
 	done     chan struct{} // signalled when an update is done
 }
