@@ -101,10 +101,12 @@ const dayTTL = 48 * time.Hour
 
 // Lifetimes of what feedback and statistics keep.
 const (
-	refTTL       = 7 * 24 * time.Hour  // an answer can be rated for a week
-	claimTTL     = 2 * time.Minute     // an update claimed by a replica that died is taken again after this
-	statsTTL     = 30 * 24 * time.Hour // statistics cover the last month of activity
-	feedbackKept = 1000                // votes kept with their question
+	refTTL        = 7 * 24 * time.Hour  // an answer can be rated for a week
+	claimTTL      = 2 * time.Minute     // an update claimed by a replica that died is taken again after this
+	clusterReload = 2 * time.Second     // how often a cluster's slot map is reloaded
+	clusterSettle = 5 * time.Second     // a cluster's calls must go well this long to count as back
+	statsTTL      = 30 * 24 * time.Hour // statistics cover the last month of activity
+	feedbackKept  = 1000                // votes kept with their question
 )
 
 // Vote is one 👍 or 👎 on an answer, with what the answer was about.

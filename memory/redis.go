@@ -33,13 +33,16 @@ const (
 // by every replica of the bot. Each Load and each Save is one round trip.
 // Key names put one conversation, and one user's counters, in one hash slot.
 type Redis struct {
-	client redis.UniversalClient
-	opt    Options
-	log    *slog.Logger
+	client  redis.UniversalClient
+	cluster *redis.ClusterClient // the same client, when it is a cluster's
+	opt     Options
+	log     *slog.Logger
 
-	mu      sync.Mutex
-	down    bool
-	retryAt time.Time
+	mu       sync.Mutex
+	down     bool      // memory is off: every call failed of late
+	retryAt  time.Time // when a server that was down is tried again
+	lastErr  time.Time // a cluster's last failed call
+	reloaded time.Time // a cluster's last reload of its slot map on an error
 }
 
 // NewRedis connects to the Redis that rawURL names:
@@ -60,7 +63,19 @@ func NewRedis(rawURL string, opt Options, log *slog.Logger) (*Redis, error) {
 	uo.DialerRetries = 1
 	uo.ContextTimeoutEnabled = true
 	routeLogs.Do(func() { redis.SetLogger(slogPrintf{log}) })
-	return &Redis{client: redis.NewUniversalClient(uo), opt: opt.withDefaults(), log: log}, nil
+	r := &Redis{opt: opt.withDefaults(), log: log}
+	if uo.MasterName == "" && (len(uo.Addrs) > 1 || uo.IsClusterMode) {
+		// A cluster's slot map is reloaded every few seconds, and at once
+		// on a connection error: a replica promoted after its master died
+		// is used within seconds, not after go-redis's default minute.
+		co := uo.Cluster()
+		co.ClusterStateReloadInterval = clusterReload
+		r.cluster = redis.NewClusterClient(co)
+		r.client = r.cluster
+		return r, nil
+	}
+	r.client = redis.NewUniversalClient(uo)
+	return r, nil
 }
 
 // routeLogs sends go-redis's own log lines, once per process, to the first
@@ -162,10 +177,17 @@ func (r *Redis) Load(ctx context.Context, k answer.Key) (answer.Session, error) 
 		}
 	}
 	calls := pipe.Get(ctx, r.modelKey(day(now)))
-	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
-		return answer.Session{}, r.observe(err)
+	if _, err := pipe.Exec(ctx); failed(err) {
+		// A cluster serves each key from its own node: a node down fails
+		// only its keys. The conversation's turns are what memory is; a
+		// counter or the cache on another node is taken as empty.
+		if turns == nil || failed(turns.Err()) {
+			return answer.Session{}, r.observe(err)
+		}
+		r.observe(err)
+	} else {
+		r.observe(nil)
 	}
-	r.observe(nil)
 	var s answer.Session
 	if turns != nil {
 		for _, v := range turns.Val() {
@@ -215,9 +237,10 @@ func (r *Redis) Save(ctx context.Context, k answer.Key, rec answer.Record) error
 		return fmt.Errorf("encode turn: %w", err)
 	}
 	pipe := r.client.Pipeline()
+	var pushed *redis.IntCmd
 	if k.Conv != "" {
 		key := r.convKey(k.Conv)
-		pipe.RPush(ctx, key, turn)
+		pushed = pipe.RPush(ctx, key, turn)
 		pipe.LTrim(ctx, key, int64(-r.opt.Turns), -1)
 		pipe.Expire(ctx, key, r.opt.TTL)
 	}
@@ -246,8 +269,14 @@ func (r *Redis) Save(ctx context.Context, k answer.Key, rec answer.Record) error
 		pipe.Expire(ctx, top, statsTTL)
 	}
 	_, err = pipe.Exec(ctx)
-	return r.observe(err)
+	if err := r.observe(err); err != nil && (pushed == nil || failed(pushed.Err())) {
+		return err // the turn itself is lost; statistics on a node down are not worth failing for
+	}
+	return nil
 }
+
+// failed reports whether err is a failure, not a key's absence.
+func failed(err error) bool { return err != nil && !errors.Is(err, redis.Nil) }
 
 func (r *Redis) key(kind, name string) string { return r.opt.Prefix + ":" + kind + ":" + name }
 
@@ -337,19 +366,24 @@ func (r *Redis) Summary(ctx context.Context) (feedback.Summary, error) {
 func (r *Redis) available() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.down && r.opt.Now().Before(r.retryAt) {
+	// A cluster is never switched off whole: losing one master of three
+	// fails only the calls for its keys, each within its timeout.
+	if r.cluster == nil && r.down && r.opt.Now().Before(r.retryAt) {
 		return ErrUnavailable
 	}
 	return nil
 }
 
-// observe records whether Redis answered, logging once when it goes down
-// and once when it comes back, never per question.
+// observe records whether Redis answered, logging once when memory
+// degrades and once when it is back, never per question. A cluster is back
+// once its calls have gone well for clusterSettle; a failed call reloads
+// its slot map, at most once a second.
 func (r *Redis) observe(err error) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	now := r.opt.Now()
 	if err == nil {
-		if r.down {
+		if r.down && (r.cluster == nil || now.Sub(r.lastErr) > clusterSettle) {
 			r.down = false
 			r.log.Info("redis reachable again; memory restored")
 		}
@@ -362,7 +396,11 @@ func (r *Redis) observe(err error) error {
 		r.down = true
 		r.log.Warn("redis unreachable; answering without memory until it is back", "err", err)
 	}
-	r.retryAt = r.opt.Now().Add(probeEvery)
+	r.retryAt, r.lastErr = now.Add(probeEvery), now
+	if r.cluster != nil && now.Sub(r.reloaded) > time.Second {
+		r.reloaded = now
+		go r.cluster.ReloadState(context.Background())
+	}
 	return fmt.Errorf("%w: %w", ErrUnavailable, err)
 }
 

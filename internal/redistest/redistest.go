@@ -21,6 +21,7 @@ type Server struct {
 	Addr string // host:port
 	dir  string
 	cmd  *exec.Cmd
+	args []string // beyond the port, bind and persistence flags
 }
 
 // Start starts a redis-server that keeps nothing on disk, and stops it when
@@ -43,7 +44,7 @@ func (s *Server) URL() string { return "redis://" + s.Addr + "/0" }
 func (s *Server) start(bin string) {
 	s.t.Helper()
 	_, port, _ := net.SplitHostPort(s.Addr)
-	s.cmd = exec.Command(bin, "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", s.dir)
+	s.cmd = exec.Command(bin, append([]string{"--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", s.dir}, s.args...)...)
 	stdout, err := s.cmd.StdoutPipe()
 	if err != nil {
 		s.t.Fatal(err)
@@ -108,4 +109,139 @@ func unavailable(t testing.TB, format string, args ...any) {
 		t.Fatal(msg)
 	}
 	t.Skip(msg + " (set CI to fail instead)")
+}
+
+// Cluster is a Redis Cluster of real redis-server processes owned by one
+// test: masters, each with its replicas.
+type Cluster struct {
+	t     testing.TB
+	Nodes []*Server
+}
+
+// StartCluster starts a cluster of masters, each with replicas, whose nodes
+// time out after two seconds, and waits until it serves every slot.
+func StartCluster(t testing.TB, masters, replicas int) *Cluster {
+	t.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		unavailable(t, "redis-server is not installed: %v", err)
+	}
+	cli, err := exec.LookPath("redis-cli")
+	if err != nil {
+		unavailable(t, "redis-cli is not installed: %v", err)
+	}
+	c := &Cluster{t: t}
+	var addrs []string
+	for range masters * (1 + replicas) {
+		s := &Server{t: t, dir: t.TempDir(), Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(FreePort(t))),
+			args: []string{"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"}}
+		s.start(bin)
+		t.Cleanup(s.Kill)
+		c.Nodes = append(c.Nodes, s)
+		addrs = append(addrs, s.Addr)
+	}
+	args := append(append([]string{"--cluster", "create"}, addrs...), "--cluster-replicas", strconv.Itoa(replicas), "--cluster-yes")
+	if out, err := exec.Command(cli, args...).CombinedOutput(); err != nil {
+		unavailable(t, "redis-cli --cluster create: %v\n%s", err, out)
+	}
+	// Ready: every node sees every slot served, and every replica has
+	// synced with its master (a replica still syncing is never promoted).
+	deadline := time.Now().Add(30 * time.Second)
+	for _, n := range c.Nodes {
+		for c.Info(n, "cluster_state") != "ok" || replication(n, "role") == "slave" && replication(n, "master_link_status") != "up" {
+			if time.Now().After(deadline) {
+				unavailable(t, "cluster not ready after 30s")
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	return c
+}
+
+// replication is one field of a node's INFO replication.
+func replication(n *Server, field string) string {
+	out, err := exec.Command("redis-cli", "-h", "127.0.0.1", "-p", port(n.Addr), "info", "replication").Output()
+	if err != nil {
+		return ""
+	}
+	for _, l := range strings.Split(string(out), "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(l), field+":"); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// URL names the cluster as REDIS_URL takes it.
+func (c *Cluster) URL() string {
+	u := "redis://" + c.Nodes[0].Addr
+	for i, n := range c.Nodes[1:] {
+		sep := "&"
+		if i == 0 {
+			sep = "?"
+		}
+		u += sep + "addr=" + n.Addr
+	}
+	return u
+}
+
+// Info is one field of a node's CLUSTER INFO, or "" when it does not answer.
+func (c *Cluster) Info(n *Server, field string) string {
+	out, err := exec.Command("redis-cli", "-h", "127.0.0.1", "-p", port(n.Addr), "cluster", "info").Output()
+	if err != nil {
+		return ""
+	}
+	for _, l := range strings.Split(string(out), "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(l), field+":"); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// MasterOf is the node that serves key, as a live node reports it.
+func (c *Cluster) MasterOf(key string) *Server {
+	for _, n := range c.Nodes {
+		if n.cmd == nil {
+			continue
+		}
+		out, err := exec.Command("redis-cli", "-h", "127.0.0.1", "-p", port(n.Addr), "cluster", "keyslot", key).Output()
+		if err != nil {
+			continue
+		}
+		slot, _ := strconv.Atoi(strings.TrimSpace(string(out)))
+		nodes, err := exec.Command("redis-cli", "-h", "127.0.0.1", "-p", port(n.Addr), "cluster", "nodes").Output()
+		if err != nil {
+			continue
+		}
+		for _, l := range strings.Split(string(nodes), "\n") {
+			f := strings.Fields(l)
+			if len(f) < 9 || !strings.Contains(f[2], "master") || strings.Contains(f[2], "fail") {
+				continue
+			}
+			for _, r := range f[8:] {
+				lo, hi, _ := strings.Cut(r, "-")
+				a, _ := strconv.Atoi(lo)
+				b := a
+				if hi != "" {
+					b, _ = strconv.Atoi(hi)
+				}
+				if slot >= a && slot <= b {
+					addr, _, _ := strings.Cut(f[1], "@")
+					for _, m := range c.Nodes {
+						if m.Addr == addr {
+							return m
+						}
+					}
+				}
+			}
+		}
+		return nil
+	}
+	return nil
+}
+
+func port(addr string) string {
+	_, p, _ := net.SplitHostPort(addr)
+	return p
 }
