@@ -121,9 +121,9 @@ type Memory interface {
 
 // Observer is told what answering does, for metrics.
 type Observer interface {
-	ObserveAnswer(a Answer, retrieval time.Duration)
+	ObserveAnswer(ctx context.Context, a Answer, retrieval time.Duration)
 	ObserveRejection(kind string) // a model reply refused, and what was wrong with it
-	ObserveLimited()
+	ObserveLimited(ctx context.Context)
 }
 
 // RateLimitError says a user asked too often, and when to try again.
@@ -208,7 +208,7 @@ func (a *Answerer) AskAs(ctx context.Context, conv, user, question string) (Answ
 	}
 	if sess.RetryAfter > 0 {
 		if a.Observer != nil {
-			a.Observer.ObserveLimited()
+			a.Observer.ObserveLimited(ctx)
 		}
 		return Answer{}, &RateLimitError{RetryAfter: sess.RetryAfter}
 	}
@@ -240,7 +240,7 @@ func (a *Answerer) compose(ctx context.Context, question string, lang language, 
 		ans := *sess.Cached
 		ans.Question, ans.Cached = question, true
 		if a.Observer != nil {
-			a.Observer.ObserveAnswer(ans, 0)
+			a.Observer.ObserveAnswer(ctx, ans, 0)
 		}
 		return ans, 0, false
 	}
@@ -262,7 +262,7 @@ func (a *Answerer) compose(ctx context.Context, question string, lang language, 
 	retrieval := time.Since(start)
 	defer func() {
 		if a.Observer != nil {
-			a.Observer.ObserveAnswer(ans, retrieval)
+			a.Observer.ObserveAnswer(ctx, ans, retrieval)
 		}
 	}()
 	ans.Question = question
@@ -372,4 +372,21 @@ func waitWords(d time.Duration) string {
 		return fmt.Sprintf("%d分钟", int((d+time.Minute-1)/time.Minute))
 	}
 	return fmt.Sprintf("%d小时", int((d+time.Hour-1)/time.Hour))
+}
+
+// channelKey is the context key of the channel a question came through.
+type channelKey struct{}
+
+// WithChannel tells what answers in ctx that the question came through
+// channel (telegram, web): metrics and logs say so.
+func WithChannel(ctx context.Context, channel string) context.Context {
+	return context.WithValue(ctx, channelKey{}, channel)
+}
+
+// ChannelOf is the channel ctx carries, or "cli" when none.
+func ChannelOf(ctx context.Context) string {
+	if c, ok := ctx.Value(channelKey{}).(string); ok {
+		return c
+	}
+	return "cli"
 }

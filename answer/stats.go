@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"context"
 	"maps"
 	"sync"
 	"time"
@@ -26,7 +27,7 @@ func (s *Stats) Counts() (answers int, rejected, fallbacks map[string]int) {
 }
 
 // ObserveAnswer counts a checked answer of the model, or a fallback.
-func (s *Stats) ObserveAnswer(a Answer, _ time.Duration) {
+func (s *Stats) ObserveAnswer(_ context.Context, a Answer, _ time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
@@ -52,7 +53,7 @@ func (s *Stats) ObserveRejection(kind string) {
 }
 
 // ObserveLimited is nothing to Stats.
-func (s *Stats) ObserveLimited() {}
+func (s *Stats) ObserveLimited(context.Context) {}
 
 // Observers tells each of obs, in turn.
 type Observers []Observer
@@ -60,9 +61,9 @@ type Observers []Observer
 var _ Observer = Observers(nil)
 
 // ObserveAnswer tells each observer of an answer.
-func (o Observers) ObserveAnswer(a Answer, d time.Duration) {
+func (o Observers) ObserveAnswer(ctx context.Context, a Answer, d time.Duration) {
 	for _, x := range o {
-		x.ObserveAnswer(a, d)
+		x.ObserveAnswer(ctx, a, d)
 	}
 }
 
@@ -74,8 +75,8 @@ func (o Observers) ObserveRejection(kind string) {
 }
 
 // ObserveLimited tells each observer of a rate-limited question.
-func (o Observers) ObserveLimited() {
+func (o Observers) ObserveLimited(ctx context.Context) {
 	for _, x := range o {
-		x.ObserveLimited()
+		x.ObserveLimited(ctx)
 	}
 }

@@ -68,7 +68,7 @@ type Config struct {
 	// may be nil.
 	Observer interface {
 		ObserveUpdate(kind string)
-		ObserveFeedback(up bool)
+		ObserveFeedback(ctx context.Context, up bool)
 	}
 	// Admins are the Telegram user IDs that may use /stats.
 	Admins []int64
@@ -130,6 +130,7 @@ func New(intake, work context.Context, cfg Config, ans Answerer, mem Memory, doc
 	if err != nil {
 		return nil, err
 	}
+	log = log.With("channel", "telegram")
 	b := &Bot{cfg: cfg, mem: mem, log: log, poll: api, self: api.Self, track: newTracker(), unauthorized: rate.Sometimes{Interval: time.Minute},
 		commands: newPerUser(rate.Every(time.Minute/commandsPerMinute), commandsPerMinute), inline: &latestOf{ids: map[int64]string{}}}
 	b.Swap(ans, docs)

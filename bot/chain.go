@@ -41,6 +41,14 @@ func (e *replyError) Unwrap() error { return e.err }
 // errPanic is wrapped by the error of a handler that panicked.
 var errPanic = errors.New("update handler panicked")
 
+// channel marks what an update asks as come through Telegram, for the
+// metrics of its answers.
+func channel(next Handler) Handler {
+	return func(ctx context.Context, u tgbotapi.Update) error {
+		return next(answer.WithChannel(ctx, "telegram"), u)
+	}
+}
+
 // recovered turns a panic of any value into an error, so that one update
 // cannot stop the bot.
 func recovered() Middleware {

@@ -67,6 +67,18 @@ func TestDeadline(t *testing.T) {
 	h(context.Background(), tgbotapi.Update{})
 }
 
+// TestChannel: what an update asks is answered as come through Telegram.
+func TestChannel(t *testing.T) {
+	var got string
+	channel(func(ctx context.Context, _ tgbotapi.Update) error {
+		got = answer.ChannelOf(ctx)
+		return nil
+	})(context.Background(), tgbotapi.Update{})
+	if got != "telegram" {
+		t.Errorf("channel = %q, want telegram", got)
+	}
+}
+
 // TestHandled: an update is marked handled, in memory and among those in
 // flight, whether it is answered, fails or panics.
 func TestHandled(t *testing.T) {

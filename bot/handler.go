@@ -101,7 +101,7 @@ func isGroup(c *tgbotapi.Chat) bool { return c != nil && (c.IsGroup() || c.IsSup
 // needs, around the handler of its kind.
 func (b *Bot) handler() Handler {
 	reply := func(ctx context.Context, to *tgbotapi.Message, text string) { b.reply(ctx, to, text, nil) }
-	return chain(b.route, logged(b.log), recovered(), handled(b.mem, b.track, b.log), deadline(b.cfg.AnswerTimeout), toUser(reply))
+	return chain(b.route, channel, logged(b.log), recovered(), handled(b.mem, b.track, b.log), deadline(b.cfg.AnswerTimeout), toUser(reply))
 }
 
 // route hands an update to the handler of its kind.
@@ -344,7 +344,7 @@ func (b *Bot) onVote(ctx context.Context, q *tgbotapi.CallbackQuery) {
 		}
 	}
 	if result != feedback.Unknown && result != feedback.Withdrawn && b.cfg.Observer != nil {
-		b.cfg.Observer.ObserveFeedback(up)
+		b.cfg.Observer.ObserveFeedback(ctx, up)
 	}
 	b.out.request(ctx, 0, false, tgbotapi.NewCallback(q.ID, voteWords[result]))
 }

@@ -6,6 +6,7 @@
 package metrics
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -24,7 +25,7 @@ type Metrics struct {
 	fallbacks  *prometheus.CounterVec
 	rejections *prometheus.CounterVec
 	cacheHits  prometheus.Counter
-	limited    prometheus.Counter
+	limited    *prometheus.CounterVec
 	retrieval  prometheus.Histogram
 	llmLatency prometheus.Histogram
 	llmErrors  prometheus.Counter
@@ -39,15 +40,15 @@ func New() *Metrics {
 		updates: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "reportbot_updates_total",
 			Help: "Telegram updates received, by kind."}, []string{"kind"}),
 		answers: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "reportbot_answers_total",
-			Help: "Answers given, by mode (extractive, llm) and whether the report answered."}, []string{"mode", "found"}),
+			Help: "Answers given, by channel (telegram, web, cli), mode (extractive, llm) and whether the report answered."}, []string{"channel", "mode", "found"}),
 		fallbacks: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "reportbot_fallbacks_total",
 			Help: "Answers that fell back from the language model to the report's sentences, by reason."}, []string{"reason"}),
 		rejections: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "reportbot_claim_check_rejections_total",
 			Help: "Language model replies the claim check rejected, by what was wrong: figure, unit, measure, polarity, period, approx, name, unfounded, quote, section, missing, malformed."}, []string{"kind"}),
 		cacheHits: prometheus.NewCounter(prometheus.CounterOpts{Name: "reportbot_cache_hits_total",
 			Help: "Answers served from the answer cache."}),
-		limited: prometheus.NewCounter(prometheus.CounterOpts{Name: "reportbot_rate_limited_total",
-			Help: "Questions refused because their user asked too often."}),
+		limited: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "reportbot_rate_limited_total",
+			Help: "Questions refused because their user asked too often, by channel."}, []string{"channel"}),
 		retrieval: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "reportbot_retrieval_seconds",
 			Help: "Time to find the report's answer (search and sentence choice).", Buckets: prometheus.ExponentialBuckets(10e-6, 2, 14)}),
 		llmLatency: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "reportbot_llm_request_seconds",
@@ -57,7 +58,10 @@ func New() *Metrics {
 		redisErrs: prometheus.NewCounter(prometheus.CounterOpts{Name: "reportbot_redis_errors_total",
 			Help: "Redis calls that failed."}),
 		feedback: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "reportbot_feedback_total",
-			Help: "Votes on answers, up or down."}, []string{"vote"}),
+			Help: "Votes on answers, by channel, up or down."}, []string{"channel", "vote"}),
+	}
+	for _, ch := range []string{"telegram", "web"} {
+		m.limited.WithLabelValues(ch)
 	}
 	for _, k := range answer.RejectKinds {
 		m.rejections.WithLabelValues(k)
@@ -75,12 +79,12 @@ func (m *Metrics) Handler() http.Handler {
 var _ answer.Observer = (*Metrics)(nil)
 
 // ObserveAnswer counts an answer.
-func (m *Metrics) ObserveAnswer(a answer.Answer, retrieval time.Duration) {
+func (m *Metrics) ObserveAnswer(ctx context.Context, a answer.Answer, retrieval time.Duration) {
 	found := "false"
 	if a.Found {
 		found = "true"
 	}
-	m.answers.WithLabelValues(string(a.Mode), found).Inc()
+	m.answers.WithLabelValues(answer.ChannelOf(ctx), string(a.Mode), found).Inc()
 	if a.Fallback != "" {
 		m.fallbacks.WithLabelValues(a.Fallback).Inc()
 	}
@@ -95,7 +99,9 @@ func (m *Metrics) ObserveAnswer(a answer.Answer, retrieval time.Duration) {
 func (m *Metrics) ObserveRejection(kind string) { m.rejections.WithLabelValues(kind).Inc() }
 
 // ObserveLimited counts a question refused by a rate limit.
-func (m *Metrics) ObserveLimited() { m.limited.Inc() }
+func (m *Metrics) ObserveLimited(ctx context.Context) {
+	m.limited.WithLabelValues(answer.ChannelOf(ctx)).Inc()
+}
 
 // ObserveLLM records a language model request.
 func (m *Metrics) ObserveLLM(d time.Duration, err error) {
@@ -112,10 +118,10 @@ func (m *Metrics) ObserveRedisError() { m.redisErrs.Inc() }
 func (m *Metrics) ObserveUpdate(kind string) { m.updates.WithLabelValues(kind).Inc() }
 
 // ObserveFeedback counts a vote on an answer.
-func (m *Metrics) ObserveFeedback(up bool) {
+func (m *Metrics) ObserveFeedback(ctx context.Context, up bool) {
 	vote := "down"
 	if up {
 		vote = "up"
 	}
-	m.feedback.WithLabelValues(vote).Inc()
+	m.feedback.WithLabelValues(answer.ChannelOf(ctx), vote).Inc()
 }

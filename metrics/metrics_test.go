@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http/httptest"
@@ -13,39 +14,41 @@ import (
 
 func TestMetrics(t *testing.T) {
 	m := New()
+	web, tg := answer.WithChannel(context.Background(), "web"), answer.WithChannel(context.Background(), "telegram")
 	m.ObserveUpdate("message")
 	m.ObserveUpdate("message")
 	m.ObserveUpdate("callback_query")
-	m.ObserveAnswer(answer.Answer{Mode: answer.ModeLLM, Found: true}, 30*time.Microsecond)
-	m.ObserveAnswer(answer.Answer{Mode: answer.ModeExtractive, Found: true, Fallback: answer.FallbackFigureCheck}, 40*time.Microsecond)
-	m.ObserveAnswer(answer.Answer{Mode: answer.ModeExtractive, Found: true, Cached: true}, 0)
+	m.ObserveAnswer(tg, answer.Answer{Mode: answer.ModeLLM, Found: true}, 30*time.Microsecond)
+	m.ObserveAnswer(web, answer.Answer{Mode: answer.ModeExtractive, Found: true, Fallback: answer.FallbackFigureCheck}, 40*time.Microsecond)
+	m.ObserveAnswer(web, answer.Answer{Mode: answer.ModeExtractive, Found: true, Cached: true}, 0)
 	m.ObserveRejection("measure")
 	m.ObserveRejection("measure")
-	m.ObserveLimited()
+	m.ObserveLimited(web)
 	m.ObserveLLM(300*time.Millisecond, nil)
 	m.ObserveLLM(time.Second, errors.New("500"))
 	m.ObserveRedisError()
-	m.ObserveFeedback(true)
-	m.ObserveFeedback(false)
-	m.ObserveFeedback(true)
+	m.ObserveFeedback(tg, true)
+	m.ObserveFeedback(tg, false)
+	m.ObserveFeedback(web, true)
 	rec := httptest.NewRecorder()
 	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	body, _ := io.ReadAll(rec.Body)
 	for _, want := range []string{
 		`reportbot_updates_total{kind="message"} 2`,
 		`reportbot_updates_total{kind="callback_query"} 1`,
-		`reportbot_answers_total{found="true",mode="llm"} 1`,
-		`reportbot_answers_total{found="true",mode="extractive"} 2`,
+		`reportbot_answers_total{channel="telegram",found="true",mode="llm"} 1`,
+		`reportbot_answers_total{channel="web",found="true",mode="extractive"} 2`,
 		`reportbot_fallbacks_total{reason="figure_check"} 1`,
 		`reportbot_claim_check_rejections_total{kind="measure"} 2`,
 		"reportbot_cache_hits_total 1",
-		"reportbot_rate_limited_total 1",
+		`reportbot_rate_limited_total{channel="web"} 1`,
 		"reportbot_retrieval_seconds_count 2",
 		"reportbot_llm_request_seconds_count 2",
 		"reportbot_llm_errors_total 1",
 		"reportbot_redis_errors_total 1",
-		`reportbot_feedback_total{vote="up"} 2`,
-		`reportbot_feedback_total{vote="down"} 1`,
+		`reportbot_feedback_total{channel="telegram",vote="up"} 1`,
+		`reportbot_feedback_total{channel="telegram",vote="down"} 1`,
+		`reportbot_feedback_total{channel="web",vote="up"} 1`,
 	} {
 		if !strings.Contains(string(body), want+"\n") {
 			t.Errorf("metrics lack %q", want)

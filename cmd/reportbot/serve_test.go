@@ -481,9 +481,9 @@ func TestServeHealth(t *testing.T) {
 	s.api.Push(1, private(11, 100, "行政复议收到多少件申请?"))
 	s.api.WaitSent(1, 10*time.Second)
 	code, metricsText := get(t, "http://"+s.addr+"/metrics")
-	for _, want := range []string{`reportbot_updates_total{kind="message"} 1`, `reportbot_answers_total{found="true",mode="extractive"} 1`,
+	for _, want := range []string{`reportbot_updates_total{kind="message"} 1`, `reportbot_answers_total{channel="telegram",found="true",mode="extractive"} 1`,
 		"reportbot_redis_errors_total", "reportbot_retrieval_seconds_count 1", `reportbot_claim_check_rejections_total{kind="measure"} 0`,
-		"reportbot_cache_hits_total 0", "reportbot_rate_limited_total 0", "reportbot_llm_request_seconds_count 0", "go_goroutines"} {
+		"reportbot_cache_hits_total 0", `reportbot_rate_limited_total{channel="telegram"} 0`, "reportbot_llm_request_seconds_count 0", "go_goroutines"} {
 		if code != 200 || !strings.Contains(metricsText, want) {
 			t.Errorf("/metrics lacks %q", want)
 		}
@@ -584,7 +584,7 @@ func TestServeFeedback(t *testing.T) {
 		if len(cbs) != 2 || cbs[0].Values["text"] != "谢谢你的反馈!" || cbs[1].Values["text"] != "这个按钮已失效,请重新提问。" {
 			t.Errorf("callback answers: %+v", cbs)
 		}
-		if _, m := get(t, "http://"+s.addr+"/metrics"); !strings.Contains(m, `reportbot_feedback_total{vote="up"} 1`) {
+		if _, m := get(t, "http://"+s.addr+"/metrics"); !strings.Contains(m, `reportbot_feedback_total{channel="telegram",vote="up"} 1`) {
 			t.Error("the vote is not counted in /metrics")
 		}
 	})
