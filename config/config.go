@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -32,6 +33,8 @@ type Config struct {
 	LogQuestions     bool       // logs carry the question's text (off: citizens' words stay out of logs)
 	MaxQuestionRunes int        // longest question answered
 	Conversation     string     // conversation ask and chat continue
+	Listen           string     // the address serve answers HTTP on: the web chat, its API, the webhook, metrics
+	Web              Web
 	LLM              LLM
 	Memory           Memory
 	Telegram         Telegram
@@ -46,11 +49,16 @@ type Telegram struct {
 	// signal to stop.
 	ShutdownTimeout time.Duration
 	// WebhookURL, when set, is the public URL Telegram posts updates to
-	// (webhook mode); Listen is the local address that serves it.
+	// (webhook mode), served on Config.Listen.
 	WebhookURL    string
-	Listen        string
 	WebhookSecret Secret
 	Admins        []int64 // Telegram user IDs that may use /stats
+}
+
+// Web configures the chat page and its API.
+type Web struct {
+	Origins        []string       // the sites that may embed the chat and call the API
+	TrustedProxies []netip.Prefix // whose X-Forwarded-For names the client
 }
 
 // Memory configures what is remembered between questions, and where.
@@ -113,7 +121,7 @@ func Default(cmd string) Config {
 	c := Config{
 		GoldSet: DefaultGoldSet, MaxQuestionRunes: answer.DefaultMaxQuestionRunes, LogLevel: slog.LevelWarn, Conversation: DefaultConversation,
 		Memory:   Memory{Prefix: memory.DefaultPrefix, Turns: memory.DefaultTurns, TTL: memory.DefaultTTL, CacheTTL: memory.DefaultCacheTTL},
-		Telegram: Telegram{Workers: bot.DefaultWorkers, ShutdownTimeout: DefaultShutdownTimeout, Listen: DefaultListen},
+		Telegram: Telegram{Workers: bot.DefaultWorkers, ShutdownTimeout: DefaultShutdownTimeout}, Listen: DefaultListen,
 		LLM: LLM{Model: llm.DefaultModel, Timeout: llm.DefaultTimeout, Parallel: llm.DefaultParallel, Retries: llm.DefaultRetries,
 			MaxTokens: llm.DefaultMaxTokens},
 	}
@@ -212,7 +220,33 @@ var envVars = []envVar{
 	{"TELEGRAM_API_ENDPOINT", func(c *Config, v string) error { c.Telegram.Endpoint = v; return nil }},
 	{"TELEGRAM_WEBHOOK_URL", func(c *Config, v string) error { c.Telegram.WebhookURL = v; return nil }},
 	{"TELEGRAM_WEBHOOK_SECRET", func(c *Config, v string) error { c.Telegram.WebhookSecret = Secret(v); return nil }},
-	{"REPORTBOT_LISTEN", func(c *Config, v string) error { c.Telegram.Listen = v; return nil }},
+	{"REPORTBOT_LISTEN", func(c *Config, v string) error { c.Listen = v; return nil }},
+	{"REPORTBOT_WEB_ORIGINS", func(c *Config, v string) error {
+		c.Web.Origins = nil
+		for _, o := range strings.Split(v, ",") {
+			o = strings.TrimRight(strings.TrimSpace(o), "/")
+			if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
+				return fmt.Errorf("%q is not a site's origin; expected e.g. https://www.fenyi.gov.cn", o)
+			}
+			c.Web.Origins = append(c.Web.Origins, o)
+		}
+		return nil
+	}},
+	{"REPORTBOT_TRUSTED_PROXIES", func(c *Config, v string) error {
+		c.Web.TrustedProxies = nil
+		for _, p := range strings.Split(v, ",") {
+			p = strings.TrimSpace(p)
+			prefix, err := netip.ParsePrefix(p)
+			if addr, aerr := netip.ParseAddr(p); aerr == nil {
+				prefix, err = addr.Prefix(addr.BitLen())
+			}
+			if err != nil {
+				return fmt.Errorf("%q is not an address or a network; expected e.g. 10.0.0.0/8 or 127.0.0.1", p)
+			}
+			c.Web.TrustedProxies = append(c.Web.TrustedProxies, prefix.Masked())
+		}
+		return nil
+	}},
 }
 
 func intEnv(least int, field func(c *Config) *int) func(*Config, string) error {
@@ -270,7 +304,7 @@ func (c *Config) flags(cmd string, fs *flag.FlagSet, files *reportList) {
 		fs.IntVar(&c.Telegram.Workers, "workers", c.Telegram.Workers, "updates handled at once")
 		fs.DurationVar(&c.Telegram.ShutdownTimeout, "shutdown-timeout", c.Telegram.ShutdownTimeout, "longest wait for in-flight answers when stopping")
 		fs.StringVar(&c.Telegram.WebhookURL, "webhook-url", c.Telegram.WebhookURL, "public `URL` for Telegram's webhook (TELEGRAM_WEBHOOK_URL); none polls")
-		fs.StringVar(&c.Telegram.Listen, "listen", c.Telegram.Listen, "local `address` the webhook is served on (REPORTBOT_LISTEN)")
+		fs.StringVar(&c.Listen, "listen", c.Listen, "local `address` of the web chat, its API, metrics and the webhook (REPORTBOT_LISTEN)")
 	}
 	if cmd == "sections" || cmd == "facts" || cmd == "reports" {
 		return
@@ -313,8 +347,8 @@ func (c Config) validate(cmd string) error {
 	}
 	t := c.Telegram
 	switch {
-	case t.Token == "":
-		return errors.New("TELEGRAM_BOT_TOKEN is not set; get a token from @BotFather and set it")
+	case t.Token == "" && t.WebhookURL != "":
+		return errors.New("TELEGRAM_WEBHOOK_URL is set but TELEGRAM_BOT_TOKEN is not; set the token from @BotFather, or unset the URL to serve the web chat alone")
 	case t.Endpoint != "" && (strings.Count(t.Endpoint, "%s") != 2 || !strings.HasPrefix(t.Endpoint, "http")):
 		return fmt.Errorf("TELEGRAM_API_ENDPOINT: %q; expected the Bot API's format, e.g. http://localhost:8081/bot%%s/%%s", t.Endpoint)
 	case t.Workers < 1:

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"slices"
 	"strings"
 	"testing"
@@ -31,6 +32,21 @@ func TestLoad(t *testing.T) {
 	}
 }
 
+// TestWeb: serve needs no token to serve the web chat; the sites that may
+// embed it and the proxies whose addresses are trusted are read as such.
+func TestWeb(t *testing.T) {
+	c, _, err := Load("serve", nil, env(map[string]string{"REPORTBOT_WEB_ORIGINS": "https://www.fenyi.gov.cn/, http://localhost:3000",
+		"REPORTBOT_TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1,::1"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("::1/128")}
+	if !slices.Equal(c.Web.Origins, []string{"https://www.fenyi.gov.cn", "http://localhost:3000"}) || !slices.Equal(c.Web.TrustedProxies, want) ||
+		c.Telegram.Token != "" || c.Listen != DefaultListen {
+		t.Errorf("web config = %+v, listen %q", c.Web, c.Listen)
+	}
+}
+
 func TestLoadErrors(t *testing.T) {
 	tests := []struct {
 		cmd  string
@@ -51,7 +67,10 @@ func TestLoadErrors(t *testing.T) {
 		{"ask", nil, map[string]string{"REPORTBOT_MEMORY_TURNS": "-1"}, `REPORTBOT_MEMORY_TURNS: "-1" is not a whole number of 0 or more`},
 		{"ask", nil, map[string]string{"REPORTBOT_MEMORY_TTL": "1 day"}, `REPORTBOT_MEMORY_TTL: "1 day" is not a duration; expected e.g. 20s or 24h`},
 		{"chat", []string{"--conversation", " "}, nil, "--conversation: empty; expected an ID such as cli or alice"},
-		{"serve", nil, nil, "TELEGRAM_BOT_TOKEN is not set; get a token from @BotFather and set it"},
+		{"serve", []string{"--webhook-url", "https://b.example/h"}, nil, "TELEGRAM_WEBHOOK_URL is set but TELEGRAM_BOT_TOKEN is not; set the token from @BotFather, or unset the URL to serve the web chat alone"},
+		{"serve", nil, map[string]string{"REPORTBOT_WEB_ORIGINS": "https://a.example, www.fenyi.gov.cn"}, `REPORTBOT_WEB_ORIGINS: "www.fenyi.gov.cn" is not a site's origin; expected e.g. https://www.fenyi.gov.cn`},
+		{"serve", nil, map[string]string{"REPORTBOT_WEB_ORIGINS": "https://a.example/chat"}, `REPORTBOT_WEB_ORIGINS: "https://a.example/chat" is not a site's origin; expected e.g. https://www.fenyi.gov.cn`},
+		{"serve", nil, map[string]string{"REPORTBOT_TRUSTED_PROXIES": "10.0.0.0/8,proxy"}, `REPORTBOT_TRUSTED_PROXIES: "proxy" is not an address or a network; expected e.g. 10.0.0.0/8 or 127.0.0.1`},
 		{"ask", nil, map[string]string{"LOG_FORMAT": "xml"}, `LOG_FORMAT: "xml" is not a format; expected text or json`},
 		{"ask", nil, map[string]string{"REPORTBOT_LOG_QUESTIONS": "yes"}, `REPORTBOT_LOG_QUESTIONS: "yes"; expected true or false`},
 		{"serve", nil, map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "REPORTBOT_ADMINS": "42,alice"}, `REPORTBOT_ADMINS: "alice" is not a Telegram user ID; expected numbers separated by commas`},

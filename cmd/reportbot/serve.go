@@ -19,12 +19,13 @@ import (
 	"reportbot/config"
 	"reportbot/knowledge"
 	"reportbot/metrics"
+	"reportbot/web"
 )
 
 // reloadOnHUP reloads the report files on SIGHUP, without a restart: all of
-// them parse, and the bot swaps to them at once; or one does not, and the
-// reports in use stay, with a log line that says why.
-func reloadOnHUP(ctx context.Context, hup <-chan os.Signal, paths []string, dir string, base *answer.Answerer, b *bot.Bot, log *slog.Logger) {
+// them parse, and each channel swaps to them at once; or one does not, and
+// the reports in use stay, with a log line that says why.
+func reloadOnHUP(ctx context.Context, hup <-chan os.Signal, paths []string, dir string, base *answer.Answerer, log *slog.Logger, swaps ...func(*answer.Answerer, []*knowledge.Document)) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -37,7 +38,9 @@ func reloadOnHUP(ctx context.Context, hup <-chan os.Signal, paths []string, dir 
 			continue
 		}
 		next := base.With(knowledge.NewIndex(docs...))
-		b.Swap(next, docs)
+		for _, swap := range swaps {
+			swap(next, docs)
+		}
 		var titles []string
 		for _, d := range docs {
 			titles = append(titles, d.Meta.Title)
@@ -59,9 +62,10 @@ type pinger interface {
 	Ping(ctx context.Context) error
 }
 
-// serve runs the Telegram bot until ctx is done, then lets in-flight
-// answers finish within the shutdown timeout. It serves /healthz, /readyz
-// and /metrics, and in webhook mode the webhook, on the listen address.
+// serve runs the web chat, and the Telegram bot when it has a token, until
+// ctx is done, then lets in-flight answers finish within the shutdown
+// timeout. On the listen address it serves the chat page and its API,
+// /healthz, /readyz and /metrics, and in webhook mode the webhook.
 func serve(ctx context.Context, cfg config.Config, a *answer.Answerer, mem memoryStore, docs []*knowledge.Document, stats *metrics.Metrics, log *slog.Logger, stderr io.Writer) int {
 	// Listen for SIGHUP before anything else: one sent while the bot starts
 	// must reload the reports once it runs, not end the process.
@@ -71,23 +75,31 @@ func serve(ctx context.Context, cfg config.Config, a *answer.Answerer, mem memor
 	// Answers in flight outlive intake by up to the shutdown timeout.
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
-	b, err := bot.New(ctx, work, bot.Config{
-		Token: cfg.Telegram.Token.Reveal(), Endpoint: cfg.Telegram.Endpoint, Workers: cfg.Telegram.Workers,
-		MaxQuestionRunes: cfg.MaxQuestionRunes, Observer: stats, Admins: cfg.Telegram.Admins, LogQuestions: cfg.LogQuestions,
-		Feedback: mem, ChatInterval: sendLimits.chat, GroupInterval: sendLimits.group, MessagesPerSecond: sendLimits.overall,
-	}, a, mem, docs, log)
-	if err != nil {
-		fmt.Fprintf(stderr, "reportbot serve: %v\n", err)
-		if errors.Is(err, bot.ErrToken) {
-			return exitUsage
+	site := web.New(web.Config{Origins: cfg.Web.Origins, TrustedProxies: cfg.Web.TrustedProxies, Feedback: mem, Observer: stats}, a, docs, log)
+	swaps := []func(*answer.Answerer, []*knowledge.Document){func(next *answer.Answerer, docs []*knowledge.Document) { site.Swap(next, docs) }}
+	var b *bot.Bot
+	if cfg.Telegram.Token != "" {
+		var err error
+		b, err = bot.New(ctx, work, bot.Config{
+			Token: cfg.Telegram.Token.Reveal(), Endpoint: cfg.Telegram.Endpoint, Workers: cfg.Telegram.Workers,
+			MaxQuestionRunes: cfg.MaxQuestionRunes, Observer: stats, Admins: cfg.Telegram.Admins, LogQuestions: cfg.LogQuestions,
+			Feedback: mem, ChatInterval: sendLimits.chat, GroupInterval: sendLimits.group, MessagesPerSecond: sendLimits.overall,
+		}, a, mem, docs, log)
+		if err != nil {
+			fmt.Fprintf(stderr, "reportbot serve: %v\n", err)
+			if errors.Is(err, bot.ErrToken) {
+				return exitUsage
+			}
+			return exitError
 		}
-		return exitError
+		if err := b.RegisterCommands(work); err != nil {
+			log.Warn("bot commands not registered", "err", err)
+		}
+		swaps = append(swaps, func(next *answer.Answerer, docs []*knowledge.Document) { b.Swap(next, docs) })
 	}
-	if err := b.RegisterCommands(work); err != nil {
-		log.Warn("bot commands not registered", "err", err)
-	}
-	go reloadOnHUP(ctx, hup, cfg.Reports, cfg.ReportsDir, a, b, log)
+	go reloadOnHUP(ctx, hup, cfg.Reports, cfg.ReportsDir, a, log, swaps...)
 	mux := http.NewServeMux()
+	site.Register(mux)
 	mux.Handle("GET /metrics", stats.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
@@ -99,14 +111,16 @@ func serve(ctx context.Context, cfg config.Config, a *answer.Answerer, mem memor
 				return
 			}
 		}
-		if err := b.Ready(rctx); err != nil {
-			http.Error(w, "telegram: unreachable", http.StatusServiceUnavailable)
-			return
+		if b != nil {
+			if err := b.Ready(rctx); err != nil {
+				http.Error(w, "telegram: unreachable", http.StatusServiceUnavailable)
+				return
+			}
 		}
 		io.WriteString(w, "ready\n")
 	})
 	polled := cfg.Telegram.WebhookURL == ""
-	if !polled {
+	if b != nil && !polled {
 		u, _ := url.Parse(cfg.Telegram.WebhookURL) // validated by config
 		path := u.Path
 		if path == "" {
@@ -114,31 +128,40 @@ func serve(ctx context.Context, cfg config.Config, a *answer.Answerer, mem memor
 		}
 		mux.Handle("POST "+path, b.Webhook(cfg.Telegram.WebhookSecret.Reveal()))
 	}
-	ln, err := net.Listen("tcp", cfg.Telegram.Listen)
+	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
-		fmt.Fprintf(stderr, "reportbot serve: listen on %s: %v; set REPORTBOT_LISTEN to a free address\n", cfg.Telegram.Listen, err)
+		fmt.Fprintf(stderr, "reportbot serve: listen on %s: %v; set REPORTBOT_LISTEN to a free address\n", cfg.Listen, err)
 		return exitError
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	// A slow client cannot hold a connection: headers and bodies have their
+	// time; an answer's own time is bounded where it is made.
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute,
+		BaseContext: func(net.Listener) context.Context { return work }}
 	go srv.Serve(ln)
 
 	var runErr error
-	if polled {
+	switch {
+	case b == nil:
+		log.Info("serving", "mode", "web", "listen", ln.Addr().String())
+		<-ctx.Done()
+	case polled:
 		log.Info("serving", "bot", b.Username(), "mode", "polling", "listen", ln.Addr().String())
 		runErr = b.Poll(ctx)
-	} else {
+	default:
 		log.Info("serving", "bot", b.Username(), "mode", "webhook", "listen", ln.Addr().String())
 		if runErr = b.SetWebhook(ctx, cfg.Telegram.WebhookURL, cfg.Telegram.WebhookSecret.Reveal()); runErr == nil {
 			<-ctx.Done()
 		}
 	}
-	stopHTTP, cancelHTTP := context.WithTimeout(work, 5*time.Second)
-	srv.Shutdown(stopHTTP)
-	cancelHTTP()
 	shutdown, cancel := context.WithTimeout(work, cfg.Telegram.ShutdownTimeout)
 	defer cancel()
-	if err := b.Shutdown(shutdown, polled); err != nil {
+	if err := srv.Shutdown(shutdown); err != nil {
 		log.Error("shutdown", "err", err)
+	}
+	if b != nil {
+		if err := b.Shutdown(shutdown, polled); err != nil {
+			log.Error("shutdown", "err", err)
+		}
 	}
 	if runErr != nil {
 		fmt.Fprintf(stderr, "reportbot serve: %v\n", runErr)
