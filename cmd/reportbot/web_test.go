@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"reportbot/internal/redistest"
@@ -29,6 +31,7 @@ type webReply struct {
 	Header       http.Header
 	Answer       string `json:"answer"`
 	Found        bool   `json:"found"`
+	Fallback     string `json:"fallback"`
 	Conversation string `json:"conversation"`
 	Ref          string `json:"ref"`
 	Error        string `json:"error"`
@@ -316,5 +319,37 @@ func TestWebSharesRedis(t *testing.T) {
 	}
 	if !bytes.Contains([]byte(first.Answer), []byte("84件")) {
 		t.Errorf("first answer %q", first.Answer)
+	}
+}
+
+// TestWebModelDown: a model that lies or is down is not shown: the page
+// still gets the report's own words, the figure asked for first, with the
+// fallback named.
+func TestWebModelDown(t *testing.T) {
+	t.Parallel()
+	var asked atomic.Int64
+	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if asked.Add(1) == 1 { // first a lie with the report's own figure, said of the wrong thing
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"{\"found\":true,\"claims\":[{\"text\":\"行政复议受理了84件。\",\"quote\":\"收到84件行政复议申请\",\"section\":\"一(六)1\"}]}"},"finish_reason":"stop"}]}`)
+			return
+		}
+		http.Error(w, "down", http.StatusBadRequest) // then down, and not worth a retry
+	}))
+	defer down.Close()
+	s := startWeb(t, map[string]string{"OPENAI_BASE_URL": down.URL + "/v1", "OPENAI_API_KEY": "k"})
+	for _, q := range []string{"行政复议受理了多少件?", "行政复议收到多少件申请?"} {
+		body, _ := json.Marshal(map[string]string{"question": q})
+		r := call(t, "POST", "http://"+s.addr+"/api/ask", nil, string(body))
+		want := map[bool]string{true: "68件", false: "84件"}[strings.Contains(q, "受理")]
+		if r.Status != 200 || !strings.Contains(r.lead(), want) || strings.Contains(r.lead(), "受理了84件") {
+			t.Errorf("%s: %d %q", q, r.Status, r.lead())
+		}
+		if r.Fallback == "" {
+			t.Errorf("%s: no fallback named", q)
+		}
+	}
+	if asked.Load() < 2 {
+		t.Errorf("the model was asked %d times: the fallback path was not driven", asked.Load())
 	}
 }
