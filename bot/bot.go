@@ -21,6 +21,8 @@ import (
 // Answerer answers a question of a user in a conversation.
 type Answerer interface {
 	AskAs(ctx context.Context, conv, user, question string) (answer.Answer, error)
+	// Suggestions are up to n first questions the reports answer.
+	Suggestions(n int) []string
 }
 
 // Memory is what the bot keeps besides answers: which updates it handled,
@@ -144,14 +146,15 @@ func New(intake, work context.Context, cfg Config, ans Answerer, mem Memory, doc
 // library is what the bot answers from: swapped whole when reports are
 // reloaded, so that an update sees the old reports or the new, never a mix.
 type library struct {
-	ans  Answerer
-	docs []*knowledge.Document
+	ans         Answerer
+	docs        []*knowledge.Document
+	suggestions []string // first questions /start offers
 }
 
 // Swap makes the bot answer from other reports, from the next update on;
 // updates being handled finish with the reports they began with.
 func (b *Bot) Swap(ans Answerer, docs []*knowledge.Document) {
-	b.lib.Store(&library{ans: ans, docs: docs})
+	b.lib.Store(&library{ans: ans, docs: docs, suggestions: ans.Suggestions(suggestionCount)})
 }
 
 func (b *Bot) docs() []*knowledge.Document { return b.lib.Load().docs }

@@ -23,6 +23,8 @@ import (
 // echo answers "答:" and the question, and panics on "panic".
 type echo struct{}
 
+func (echo) Suggestions(int) []string { return []string{"行政复议收到多少件申请?"} }
+
 func (echo) AskAs(_ context.Context, _, _, q string) (answer.Answer, error) {
 	if q == "panic" {
 		panic("boom")

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"html"
 	"slices"
 	"strings"
@@ -18,7 +17,8 @@ func (b *Bot) command(ctx context.Context, m *tgbotapi.Message, conv string) {
 	group := isGroup(m.Chat)
 	switch m.Command() {
 	case "start":
-		b.reply(ctx, m, b.startText(), nil)
+		lib := b.lib.Load()
+		b.reply(ctx, m, startText(lib.docs, lib.suggestions), nil)
 	case "sections":
 		b.sendHTML(ctx, m.Chat.ID, group, m.MessageID, b.outline(), nil)
 	case "source":
@@ -30,88 +30,40 @@ func (b *Bot) command(ctx context.Context, m *tgbotapi.Message, conv string) {
 			}
 		}
 		if id == "" {
-			b.reply(ctx, m, "请在 /source 后写章节编号,如:/source 一(六)1。发送 /sections 查看目录。", nil)
+			b.reply(ctx, m, sourceUsage, nil)
 			return
 		}
-		b.reply(ctx, m, fmt.Sprintf("没有找到章节“%s”。发送 /sections 查看目录。", knowledge.Clip(id, 20)), nil)
+		b.reply(ctx, m, noSection(id), nil)
 	case "reset":
 		if err := b.mem.Forget(ctx, conv); err != nil {
 			b.log.Warn("conversation not forgotten", "conv_hash", hashString(conv), "err", err)
-			b.reply(ctx, m, "抱歉,暂时无法清空对话,请稍后再试。", nil)
+			b.reply(ctx, m, resetFailed, nil)
 			return
 		}
 		b.reply(ctx, m, resetDone, nil)
 	case "about":
-		b.reply(ctx, m, b.aboutText(), nil)
+		b.reply(ctx, m, aboutText(b.docs()), nil)
 	case "stats":
-		b.reply(ctx, m, b.statsText(ctx, m.From.ID), nil)
+		b.reply(ctx, m, b.stats(ctx, m.From.ID), nil)
 	default: // help, and any command the bot does not know
 		b.reply(ctx, m, helpText(), nil)
 	}
 }
 
-func (b *Bot) startText() string {
-	var titles []string
-	for _, d := range b.docs() {
-		titles = append(titles, "《"+d.Meta.Title+"》")
+// stats is /stats for an admin, and a polite refusal for anyone else.
+func (b *Bot) stats(ctx context.Context, user int64) string {
+	switch {
+	case !slices.Contains(b.cfg.Admins, user):
+		return adminOnly
+	case b.cfg.Feedback == nil:
+		return noStats
 	}
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "你好!我回答关于%s的问题:答案里的数字都照抄报告原文,并注明出自哪一节。\n\n可以这样问:\n", strings.Join(titles, "、"))
-	for _, e := range examples {
-		fmt.Fprintf(&sb, "· %s\n", e)
-	}
-	sb.WriteString("\n发送 /help 查看更多用法。")
-	return sb.String()
-}
-
-func helpText() string {
-	var sb strings.Builder
-	sb.WriteString("直接用文字提问即可,可以接着追问(如“那受理了几件?”)。在群里请 @我 或回复我的消息。\n\n")
-	for _, c := range commands {
-		fmt.Fprintf(&sb, "/%s %s\n", c.name, c.help)
-	}
-	return strings.TrimSpace(sb.String())
-}
-
-// statsText is /stats for an admin, and a polite refusal for anyone else.
-func (b *Bot) statsText(ctx context.Context, user int64) string {
-	if !slices.Contains(b.cfg.Admins, user) {
-		return "抱歉,这个命令只对管理员开放。"
-	}
-	fb := b.cfg.Feedback
-	ok := fb != nil
-	if !ok {
-		return "没有保存统计数据。"
-	}
-	s, err := fb.Summary(ctx)
+	s, err := b.cfg.Feedback.Summary(ctx)
 	if err != nil {
 		b.log.Warn("stats unavailable", "err", err)
-		return "抱歉,暂时无法读取统计,请稍后再试。"
+		return statsFailed
 	}
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "最近一个月:回答 %d 次,其中 %d 次模型未通过而改用报告原文。\n反馈:👍 %d,👎 %d。", s.Answers, s.Fallbacks, s.Up, s.Down)
-	if len(s.Top) > 0 {
-		sb.WriteString("\n最常问的问题:")
-		for i, q := range s.Top {
-			fmt.Fprintf(&sb, "\n%d. %s(%d 次)", i+1, q.Question, q.Count)
-		}
-	}
-	return sb.String()
-}
-
-func (b *Bot) aboutText() string {
-	var parts []string
-	for _, d := range b.docs() {
-		s := "《" + d.Meta.Title + "》"
-		if d.Meta.Published != "" {
-			s += "\n发布日期:" + d.Meta.Published
-		}
-		if d.Meta.Source != "" {
-			s += "\n来源:" + d.Meta.Source
-		}
-		parts = append(parts, s)
-	}
-	return strings.Join(parts, "\n\n")
+	return statsText(s)
 }
 
 // outline lists the reports' sections, indented, as messages.

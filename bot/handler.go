@@ -17,38 +17,14 @@ import (
 	"reportbot/knowledge"
 )
 
-// Words the bot says of its own.
+// What the bot's buttons carry, and how many it shows.
 const (
-	textOnly       = "请用文字提问,比如:“行政复议收到多少件申请?”"
-	staleButton    = "这个按钮已失效,请重新提问。"
-	resetDone      = "好的,已清空本次对话,可以问新的问题了。"
-	voteFailed     = "抱歉,暂时无法记录,请稍后再试。"
 	sourcePrefix   = "src:"
 	feedbackPrefix = "fb:"
 	placePrefix    = "pl:"
 	maxButtons     = 3
 	maxPlaces      = 8 // place buttons under a question asked back
 )
-
-// voteWords answer a press of 👍 or 👎.
-var voteWords = map[feedback.Vote]string{
-	feedback.Unknown:   staleButton,
-	feedback.Counted:   "谢谢你的反馈!",
-	feedback.Changed:   "已改为你这次的评价,谢谢!",
-	feedback.Withdrawn: "已取消你的评价。",
-}
-
-// examples are shown by /start.
-var examples = []string{"行政复议收到多少件申请?", "法律咨询解答了多少人次?", "企业享受了多少惠企资金?"}
-
-var commands = []struct{ name, help string }{
-	{"start", "介绍与示例问题"},
-	{"help", "使用帮助"},
-	{"sections", "报告目录"},
-	{"source", "查看章节原文,如 /source 一(六)1"},
-	{"reset", "清空本次对话"},
-	{"about", "报告的标题、日期和来源"},
-}
 
 // conversationOf keys an update's conversation: a private chat, or one
 // user in a group, so that two people in a group do not share follow-ups.
@@ -143,7 +119,7 @@ func (b *Bot) onMessage(ctx context.Context, m *tgbotapi.Message) error {
 	}
 	text = strings.TrimSpace(text)
 	if text == "" {
-		b.reply(ctx, m, textOnly, nil)
+		b.reply(ctx, m, textOnly(b.lib.Load().suggestions), nil)
 		return nil
 	}
 	if utf8.RuneCountInString(text) > b.cfg.MaxQuestionRunes {
@@ -247,7 +223,7 @@ func sourceButtons(docs []*knowledge.Document, ans answer.Answer) []tgbotapi.Inl
 			continue
 		}
 		seen[data] = true
-		label := "查看原文"
+		label := viewSource
 		if len(ans.Citations) > 1 {
 			label += " " + c.Section
 		}
@@ -373,7 +349,7 @@ func (b *Bot) onInline(ctx context.Context, q *tgbotapi.InlineQuery) error {
 	} else {
 		body = FormatHTML(ans)[0]
 	}
-	title := "问:" + text
+	title := inlineTitle + text
 	article := tgbotapi.NewInlineQueryResultArticleHTML(strconv.Itoa(int(hashUint(text))), title, body)
 	article.Description = firstLine(ans.Text)
 	b.out.request(ctx, 0, false, tgbotapi.InlineConfig{InlineQueryID: q.ID, Results: []interface{}{article}, CacheTime: 60})

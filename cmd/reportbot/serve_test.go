@@ -165,7 +165,8 @@ func TestServeAnswers(t *testing.T) {
 		if len(sent) != 3 {
 			t.Fatalf("%d messages sent, want 3: %+v", len(sent), sent)
 		}
-		if !strings.Contains(sent[0].Text, "行政复议收到多少件申请?") || sent[0].ReplyTo != 11 {
+		// /start offers first questions drawn from the report's own figures.
+		if !strings.Contains(sent[0].Text, "可以这样问:\n· ") || !strings.Contains(sent[0].Text, "上线多少个代办事项?") || sent[0].ReplyTo != 11 {
 			t.Errorf("/start reply: %+v", sent[0])
 		}
 		if !strings.Contains(sent[1].Text, "收到84件行政复议申请") || !strings.Contains(sent[1].Text, "<i>来源:一(六)1 持续深化行政复议改革成果</i>") || sent[1].ReplyTo != 12 {
