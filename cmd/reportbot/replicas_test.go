@@ -22,7 +22,7 @@ func TestReplicasAnswerOnce(t *testing.T) {
 	t.Parallel()
 	srv := redistest.Start(t)
 	api := tgfake.Start(t, botToken)
-	api.FloodGap = sendLimits.chat
+	api.FloodGap = sendLimits.chat / 2
 	env := map[string]string{"REDIS_URL": srv.URL(), "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/telegram",
 		"TELEGRAM_WEBHOOK_SECRET": hookSecret, "REPORTBOT_RATE_PER_MINUTE": "5"}
 	a := startServeOn(t, api, env)
