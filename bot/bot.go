@@ -55,6 +55,9 @@ type Config struct {
 	// Workers bounds the updates handled at once; the updates of one
 	// conversation are handled in order, one at a time.
 	Workers int
+	// Pace shares the send limits among replicas; nil keeps them to this
+	// one.
+	Pace Pace
 	// MessagesPerSecond bounds what the bot sends in all (Telegram's limit
 	// for a bot is 30; paid broadcasts allow more).
 	MessagesPerSecond float64
@@ -137,7 +140,7 @@ func New(intake, work context.Context, cfg Config, ans Answerer, mem Memory, doc
 		commands: newPerUser(rate.Every(time.Minute/commandsPerMinute), commandsPerMinute), inline: &latestOf{ids: map[int64]string{}}}
 	b.Swap(ans, docs)
 	b.out = newSender(withContext(api, work, cfg.HTTPClient, 30*time.Second), rate.Limit(cfg.MessagesPerSecond),
-		rate.Every(cfg.ChatInterval), rate.Every(cfg.GroupInterval), log)
+		rate.Every(cfg.ChatInterval), rate.Every(cfg.GroupInterval), cfg.Pace, log)
 	h := b.handler()
 	b.queues = newDispatcher(cfg.Workers, func(u tgbotapi.Update) { h(work, u) }) // the handling outlives intake
 	return b, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strconv"
 	"sync"
 	"time"
 
@@ -19,14 +20,25 @@ const (
 	overall              = rate.Limit(30)
 )
 
+// Pace spaces what every replica of the bot sends, through a store they
+// share: Take takes a turn under key, at most one every interval, and
+// returns how long to wait when it is not yet this one's turn.
+type Pace interface {
+	Take(ctx context.Context, key string, every time.Duration) (wait time.Duration, err error)
+}
+
 // sender sends within Telegram's limits, waiting its turn rather than being
 // refused, and sends again after each 429 once its retry_after has passed,
 // for as long as the answer's context lasts: nothing is dropped for a flood.
+// With a shared Pace the limits hold for all replicas together; while the
+// store is unreachable, for this replica alone.
 type sender struct {
 	api               *tgbotapi.BotAPI
 	log               *slog.Logger
 	global            *rate.Limiter
 	perChat, perGroup rate.Limit
+	shared            Pace // nil: this replica alone
+	alone             rate.Sometimes
 
 	mu    sync.Mutex
 	chats map[int64]*chatLimiter
@@ -37,21 +49,62 @@ type chatLimiter struct {
 	used time.Time
 }
 
-func newSender(api *tgbotapi.BotAPI, overall, perChat, perGroup rate.Limit, log *slog.Logger) *sender {
-	return &sender{api: api, log: log, global: rate.NewLimiter(overall, max(1, int(overall))), perChat: perChat, perGroup: perGroup,
-		chats: map[int64]*chatLimiter{}}
+// Every limiter has a burst of one: thirty a second is then never more than
+// thirty in any second, as a burst of thirty would allow sixty.
+func newSender(api *tgbotapi.BotAPI, overall, perChat, perGroup rate.Limit, shared Pace, log *slog.Logger) *sender {
+	return &sender{api: api, log: log, global: rate.NewLimiter(overall, 1), perChat: perChat, perGroup: perGroup,
+		shared: shared, alone: rate.Sometimes{Interval: time.Minute}, chats: map[int64]*chatLimiter{}}
 }
 
-// wait takes a turn to send to a chat.
+// wait takes a turn to send to a chat: from the shared pace, or when it
+// cannot be reached, from this replica's own.
 func (s *sender) wait(ctx context.Context, chatID int64, group bool) error {
+	if s.shared != nil {
+		err := s.take(ctx, "chat:"+strconv.FormatInt(chatID, 10), interval(s.perChat, group, s.perGroup))
+		if err == nil {
+			err = s.take(ctx, "all", interval(s.global.Limit(), false, 0))
+		}
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		s.alone.Do(func() {
+			s.log.Warn("send limits shared by replicas unreachable; pacing this replica alone", "err", err)
+		})
+	}
+	return s.waitAlone(ctx, chatID, group)
+}
+
+// interval is the time between two sends at limit l, or at g in a group.
+func interval(l rate.Limit, group bool, g rate.Limit) time.Duration {
+	if group {
+		l = g
+	}
+	return time.Duration(float64(time.Second) / float64(l))
+}
+
+// take waits for a turn under key from the shared pace.
+func (s *sender) take(ctx context.Context, key string, every time.Duration) error {
+	for {
+		wait, err := s.shared.Take(ctx, key, every)
+		if err != nil || wait <= 0 {
+			return err
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return err
+		}
+	}
+}
+
+// waitAlone takes a turn to send to a chat from this replica's limiters.
+func (s *sender) waitAlone(ctx context.Context, chatID int64, group bool) error {
 	s.mu.Lock()
 	l := s.chats[chatID]
 	if l == nil {
-		limit, burst := s.perChat, 1
+		limit := s.perChat
 		if group {
-			limit, burst = s.perGroup, 3
+			limit = s.perGroup
 		}
-		l = &chatLimiter{Limiter: rate.NewLimiter(limit, burst)}
+		l = &chatLimiter{Limiter: rate.NewLimiter(limit, 1)}
 		s.chats[chatID] = l
 		if len(s.chats) > 10000 { // forget chats idle for a while
 			for id, c := range s.chats {

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-redis/redis_rate/v10"
 	"github.com/redis/go-redis/v9"
 
 	"reportbot/answer"
@@ -35,6 +36,7 @@ const (
 type Redis struct {
 	client  redis.UniversalClient
 	cluster *redis.ClusterClient // the same client, when it is a cluster's
+	pace    *redis_rate.Limiter  // turns to send, shared by replicas
 	opt     Options
 	log     *slog.Logger
 
@@ -72,9 +74,10 @@ func NewRedis(rawURL string, opt Options, log *slog.Logger) (*Redis, error) {
 		co.ClusterStateReloadInterval = clusterReload
 		r.cluster = redis.NewClusterClient(co)
 		r.client = r.cluster
-		return r, nil
+	} else {
+		r.client = redis.NewUniversalClient(uo)
 	}
-	r.client = redis.NewUniversalClient(uo)
+	r.pace = redis_rate.NewLimiter(r.client)
 	return r, nil
 }
 

@@ -3,14 +3,20 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"reportbot/answer"
+	"reportbot/bot"
 	"reportbot/internal/redistest"
 	"reportbot/internal/tgfake"
+	"reportbot/knowledge"
+	"reportbot/memory"
 )
 
 // TestReplicasAnswerOnce: two serve replicas in webhook mode share one
@@ -92,4 +98,82 @@ func startServeOn(t *testing.T, api *tgfake.Server, env map[string]string) *serv
 		e[k] = v
 	}
 	return runServe(t, api, e)
+}
+
+// TestReplicasShareSendLimits: two replicas on one Redis answering one
+// chat at once, and many chats, keep Telegram's limits together: the Bot
+// API stand-in floods no chat, and the messages of both never exceed the
+// bot's rate in any second. Each replica pacing alone would send twice as
+// fast.
+func TestReplicasShareSendLimits(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	api := tgfake.Start(t, botToken)
+	const chatEvery, perSecond = 100 * time.Millisecond, 10
+	api.FloodGap = chatEvery / 2 // a margin for arrival jitter
+	docs, err := loadReports(nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	var hooks []*httptest.Server
+	for range 2 {
+		mem, err := memory.NewRedis(srv.URL(), memory.Options{Prefix: "pace-test"}, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { mem.Close() })
+		ans := &answer.Answerer{Index: knowledge.NewIndex(docs...)} // no cache: every update is answered anew
+		b, err := bot.New(ctx, ctx, bot.Config{Token: botToken, Endpoint: api.Endpoint(), Pace: mem, ChatInterval: chatEvery,
+			MessagesPerSecond: perSecond}, ans, mem, docs, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		hook := httptest.NewServer(b.Webhook(hookSecret))
+		t.Cleanup(hook.Close)
+		hooks = append(hooks, hook)
+	}
+	const chats, perChat = 3, 4
+	var wg sync.WaitGroup
+	for c := range chats {
+		for q := range perChat {
+			id := 1 + c*perChat + q
+			api.Remember(int64(2000+c), id)
+			body, _ := json.Marshal(map[string]any{"update_id": id, "message": map[string]any{"message_id": id, "date": 1,
+				"text": "行政复议收到多少件申请?", "chat": map[string]any{"id": 2000 + c, "type": "private"},
+				"from": map[string]any{"id": 2000 + c, "is_bot": false, "first_name": "u"}}})
+			hook := hooks[q%2] // a chat's questions to both replicas at once
+			wg.Go(func() {
+				req, _ := http.NewRequest(http.MethodPost, hook.URL, bytes.NewReader(body))
+				req.Header.Set("X-Telegram-Bot-Api-Secret-Token", hookSecret)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				resp.Body.Close()
+			})
+		}
+	}
+	wg.Wait() // each webhook request is answered once its update is
+	sent := api.Sent()
+	if len(sent) != chats*perChat {
+		t.Fatalf("%d answers to %d questions", len(sent), chats*perChat)
+	}
+	if n := len(api.Calls("sendMessage")); n != len(sent) {
+		t.Errorf("%d sends refused for flooding a chat: the replicas did not share the chat's pace", n-len(sent))
+	}
+	// No 950 ms hold more than the bot's rate: a second, less the jitter
+	// between a send and its arrival.
+	for i := range sent {
+		n := 0
+		for _, m := range sent[i:] {
+			if m.At.Sub(sent[i].At) < 950*time.Millisecond {
+				n++
+			}
+		}
+		if n > perSecond {
+			t.Fatalf("%d messages within a second from %v, over the %d a second the replicas share", n, sent[i].At, perSecond)
+		}
+	}
 }

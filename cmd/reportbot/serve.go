@@ -18,6 +18,7 @@ import (
 	"reportbot/bot"
 	"reportbot/config"
 	"reportbot/knowledge"
+	"reportbot/memory"
 	"reportbot/metrics"
 	"reportbot/web"
 )
@@ -79,11 +80,17 @@ func serve(ctx context.Context, cfg config.Config, a *answer.Answerer, mem memor
 	swaps := []func(*answer.Answerer, []*knowledge.Document){func(next *answer.Answerer, docs []*knowledge.Document) { site.Swap(next, docs) }}
 	var b *bot.Bot
 	if cfg.Telegram.Token != "" {
+		// Replicas on one Redis share Telegram's send limits; memory kept
+		// in this process has no other replica to share them with.
+		var pace bot.Pace
+		if r, ok := mem.(*memory.Redis); ok {
+			pace = r
+		}
 		var err error
 		b, err = bot.New(ctx, work, bot.Config{
 			Token: cfg.Telegram.Token.Reveal(), Endpoint: cfg.Telegram.Endpoint, Workers: cfg.Telegram.Workers,
 			MaxQuestionRunes: cfg.MaxQuestionRunes, Observer: stats, Admins: cfg.Telegram.Admins, LogQuestions: cfg.LogQuestions,
-			Feedback: mem, ChatInterval: sendLimits.chat, GroupInterval: sendLimits.group, MessagesPerSecond: sendLimits.overall,
+			Feedback: mem, Pace: pace, ChatInterval: sendLimits.chat, GroupInterval: sendLimits.group, MessagesPerSecond: sendLimits.overall,
 		}, a, mem, docs, log)
 		if err != nil {
 			fmt.Fprintf(stderr, "reportbot serve: %v\n", err)

@@ -1,0 +1,70 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"reportbot/internal/logtest"
+)
+
+// pace is a shared Pace stand-in: it records the turns taken, makes the
+// first of each key wait once, or fails when down.
+type pace struct {
+	mu     sync.Mutex
+	down   bool
+	taken  []string
+	waited map[string]bool
+}
+
+func (p *pace) Take(_ context.Context, key string, every time.Duration) (time.Duration, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.down {
+		return 0, errors.New("connection refused")
+	}
+	if !p.waited[key] {
+		p.waited[key] = true
+		return time.Millisecond, nil
+	}
+	p.taken = append(p.taken, key+"@"+every.String())
+	return 0, nil
+}
+
+// TestSharedPace: a turn to send is taken from the shared pace, the chat's
+// and then the bot's, after the wait it asks; while it is down, from this
+// replica's own limiters, said once in the log.
+func TestSharedPace(t *testing.T) {
+	p := &pace{waited: map[string]bool{}}
+	logs := &logtest.Buffer{}
+	s := newSender(nil, rate.Limit(30), rate.Every(time.Millisecond), rate.Every(3*time.Millisecond), p, slog.New(slog.NewTextHandler(logs, nil)))
+	ctx := context.Background()
+	if err := s.wait(ctx, 42, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.wait(ctx, -7, true); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"chat:42@1ms", "all@33.333333ms", "chat:-7@3ms", "all@33.333333ms"}
+	if strings.Join(p.taken, " ") != strings.Join(want, " ") {
+		t.Errorf("turns taken %q, want %q", p.taken, want)
+	}
+	if len(s.chats) != 0 {
+		t.Error("the local limiters were used while the shared pace worked")
+	}
+	p.down = true
+	for range 3 {
+		if err := s.wait(ctx, int64(100), false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(s.chats) != 1 || strings.Count(logs.String(), "pacing this replica alone") != 1 {
+		t.Errorf("down: %d local limiters, logs:\n%s", len(s.chats), logs.String())
+	}
+}
