@@ -132,3 +132,21 @@ func toUser(reply func(ctx context.Context, to *tgbotapi.Message, text string)) 
 		}
 	}
 }
+
+// limitedCommands refuses the commands of a user past their limit, as
+// questions past theirs are (those limits are kept with the conversations,
+// in memory, shared by replicas): commands are no way around it.
+func limitedCommands(limit *perUser, self string) Middleware {
+	return func(next Handler) Handler {
+		return func(ctx context.Context, u tgbotapi.Update) error {
+			if m := u.Message; m != nil && m.IsCommand() && forBot(m, self) {
+				if asker, ok := askerOf(m); ok {
+					if wait, ok := limit.allow(asker, time.Now()); !ok {
+						return &replyError{m, &answer.RateLimitError{RetryAfter: wait}}
+					}
+				}
+			}
+			return next(ctx, u)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"golang.org/x/time/rate"
 
 	"reportbot/answer"
 	"reportbot/internal/logtest"
@@ -132,5 +133,39 @@ func TestToUser(t *testing.T) {
 	}
 	if len(replies) != 2 || replies[0] != "提问太频繁了,请30秒后再试。" || !strings.Contains(replies[1], "问题太长") {
 		t.Errorf("replies %q", replies)
+	}
+}
+
+// TestLimitedCommands: a user's commands past the limit are refused with
+// the time to wait, another user's are not, and questions and other bots'
+// commands are not counted.
+func TestLimitedCommands(t *testing.T) {
+	var handled int
+	h := limitedCommands(newPerUser(rate.Every(time.Hour), 2), "reportbot")(func(context.Context, tgbotapi.Update) error {
+		handled++
+		return nil
+	})
+	cmd := func(from int64, text string) tgbotapi.Update {
+		return tgbotapi.Update{Message: &tgbotapi.Message{Text: text, From: &tgbotapi.User{ID: from}, Chat: &tgbotapi.Chat{ID: from},
+			Entities: []tgbotapi.MessageEntity{{Type: "bot_command", Offset: 0, Length: len(strings.Fields(text)[0])}}}}
+	}
+	ctx := context.Background()
+	for _, u := range []tgbotapi.Update{cmd(1, "/about"), cmd(1, "/help@otherbot"), cmd(1, "/help@reportbot"),
+		{Message: &tgbotapi.Message{Text: "行政复议收到多少件申请?", From: &tgbotapi.User{ID: 1}, Chat: &tgbotapi.Chat{ID: 1}}}} {
+		if err := h(ctx, u); err != nil {
+			t.Fatalf("%q: %v", u.Message.Text, err)
+		}
+	}
+	err := h(ctx, cmd(1, "/sections"))
+	var re *replyError
+	var limited *answer.RateLimitError
+	if !errors.As(err, &re) || !errors.As(err, &limited) || limited.RetryAfter <= 0 {
+		t.Errorf("a third command: %v", err)
+	}
+	if err := h(ctx, cmd(2, "/about")); err != nil {
+		t.Errorf("another user's command: %v", err)
+	}
+	if handled != 5 {
+		t.Errorf("%d updates handed on, want 5", handled)
 	}
 }

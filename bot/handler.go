@@ -69,6 +69,13 @@ func convKey(chat *tgbotapi.Chat, user int64) string {
 	return fmt.Sprintf("tg:%d:%d", chat.ID, user)
 }
 
+// forBot reports whether a command is for the bot named self: one with no
+// @name is, in a group one for another bot is not.
+func forBot(m *tgbotapi.Message, self string) bool {
+	at := strings.SplitN(m.CommandWithAt(), "@", 2)
+	return len(at) < 2 || strings.EqualFold(at[1], self)
+}
+
 func userKey(id int64) string { return fmt.Sprintf("tg:u%d", id) }
 
 func isGroup(c *tgbotapi.Chat) bool { return c != nil && (c.IsGroup() || c.IsSuperGroup()) }
@@ -77,7 +84,8 @@ func isGroup(c *tgbotapi.Chat) bool { return c != nil && (c.IsGroup() || c.IsSup
 // needs, around the handler of its kind.
 func (b *Bot) handler() Handler {
 	reply := func(ctx context.Context, to *tgbotapi.Message, text string) { b.reply(ctx, to, text, nil) }
-	return chain(b.route, channel, logged(b.log), recovered(), handled(b.mem, b.track, b.log), deadline(b.cfg.AnswerTimeout), toUser(reply))
+	return chain(b.route, channel, logged(b.log), recovered(), handled(b.mem, b.track, b.log), deadline(b.cfg.AnswerTimeout), toUser(reply),
+		limitedCommands(b.commands, b.self.UserName))
 }
 
 // route hands an update to the handler of its kind.
@@ -101,13 +109,9 @@ func (b *Bot) onMessage(ctx context.Context, m *tgbotapi.Message) error {
 	group := isGroup(m.Chat)
 	conv, user := convKey(m.Chat, asker), userKey(asker)
 	if m.IsCommand() {
-		if at := strings.SplitN(m.CommandWithAt(), "@", 2); len(at) == 2 && !strings.EqualFold(at[1], b.self.UserName) {
-			return nil // a command for another bot in the group
+		if forBot(m, b.self.UserName) {
+			b.command(ctx, m, conv)
 		}
-		if wait, ok := b.commands.allow(asker, time.Now()); !ok {
-			return &replyError{m, &answer.RateLimitError{RetryAfter: wait}}
-		}
-		b.command(ctx, m, conv)
 		return nil
 	}
 	text, _ := questionOf(m)
