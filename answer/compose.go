@@ -19,6 +19,9 @@ const quotePrefix = "原文:"
 type Line struct {
 	Text   string `json:"text"`
 	Source bool   `json:"source,omitempty"` // names the sections the answer comes from
+	// Quote is the report's own words under a lead that already says what
+	// was asked: a page may fold it under the citation.
+	Quote bool `json:"quote,omitempty"`
 }
 
 // composeFound writes the lines of an answer from its citations: the lead
@@ -39,7 +42,7 @@ func composeFound(cits []Citation, lead string, noNumber bool) []Line {
 	quote.WriteString(prefix)
 	for i, c := range cits {
 		if i > 0 && c.Section != cits[i-1].Section {
-			lines = append(lines, Line{Text: quote.String()})
+			lines = append(lines, Line{Text: quote.String(), Quote: prefix != ""})
 			quote.Reset()
 		}
 		quote.WriteString(c.Quote)
@@ -47,7 +50,7 @@ func composeFound(cits []Citation, lead string, noNumber bool) []Line {
 			labels = append(labels, l)
 		}
 	}
-	lines = append(lines, Line{Text: quote.String()})
+	lines = append(lines, Line{Text: quote.String(), Quote: prefix != ""})
 	return append(lines, Line{Text: SourcePrefix + strings.Join(labels, ";"), Source: true})
 }
 

@@ -210,3 +210,20 @@ func TestClaims(t *testing.T) {
 		t.Errorf("a claim the report says nothing of is answered:\n%s", ans.Text)
 	}
 }
+
+// TestLineKinds: an answer's lines say what each is: the lead, the quote
+// under it, the citation; with no lead the report's words are the answer
+// and are no quote to fold away.
+func TestLineKinds(t *testing.T) {
+	a := newAnswerer(t, nil)
+	ans := askOne(t, a, "行政复议收到多少件申请?")
+	if len(ans.Lines) != 3 || ans.Lines[0].Quote || ans.Lines[0].Source || !strings.Contains(ans.Lines[0].Text, "84件") ||
+		!ans.Lines[1].Quote || !strings.Contains(ans.Lines[1].Text, "受理68件") || !ans.Lines[2].Source || ans.Lines[2].Quote {
+		t.Errorf("lines %+v", ans.Lines)
+	}
+	for _, l := range askOne(t, a, "法治政府建设有哪些不足?").Lines {
+		if l.Quote {
+			t.Errorf("a line of an answer without a lead is a quote: %+v", l)
+		}
+	}
+}

@@ -13,8 +13,6 @@
     noText: '没有找到这一部分的原文。',
     loading: '正在加载原文…',
   };
-  const QUOTE_PREFIXES = ['原文:', '原文:'];
-  const SOURCE_PREFIXES = ['来源:', '来源:'];
 
   const $ = (id) => document.getElementById(id);
   const log = $('log');
@@ -59,15 +57,6 @@
 
   function str(v) {
     return typeof v === 'string' ? v : '';
-  }
-
-  function startsWithAny(s, prefixes) {
-    return prefixes.some((p) => s.startsWith(p));
-  }
-
-  function stripPrefix(s, prefixes) {
-    for (const p of prefixes) if (s.startsWith(p)) return s.slice(p.length);
-    return s;
   }
 
   function readConversation() {
@@ -184,20 +173,17 @@
     return node;
   }
 
-  // splitLines sorts an answer's lines into what is said (lead), the quoted
-  // report text (原文:) and the line naming the sources.
+  // splitLines sorts an answer's lines, as the server marks them, into
+  // what is said (lead), the report's words under it (quote) and the line
+  // naming the sources.
   function splitLines(data) {
-    let lines = Array.isArray(data.lines) ? data.lines.filter((l) => l && typeof l.text === 'string') : [];
-    if (lines.length === 0 && str(data.answer)) {
-      lines = data.answer.split('\n').map((t) => ({ text: t, source: startsWithAny(t, SOURCE_PREFIXES) }));
-    }
+    const lines = Array.isArray(data.lines) ? data.lines.filter((l) => l && typeof l.text === 'string' && l.text.trim()) : [];
     const lead = [];
     const quotes = [];
     const sources = [];
     for (const l of lines) {
-      if (!l.text.trim()) continue;
       if (l.source) sources.push(l.text);
-      else if (startsWithAny(l.text, QUOTE_PREFIXES)) quotes.push(stripPrefix(l.text, QUOTE_PREFIXES));
+      else if (l.quote) quotes.push(l.text);
       else lead.push(l.text);
     }
     return { lead, quotes, sources };
