@@ -276,7 +276,12 @@ func (a *Answerer) compose(ctx context.Context, question string, lang language, 
 	case budgetSpent && ans.Found:
 		ans = a.fallback(ctx, ans, FallbackBudget, errors.New("the day's language model budget is spent"))
 	}
-	if !ans.Found && lang == english {
+	switch {
+	case !ans.Found && lang == english && counted == nil:
+		// Without a model an English question is searched as it is, in a
+		// Chinese report: not finding it says nothing of the report.
+		ans.setLines([]Line{{Text: a.englishWithoutModel()}})
+	case !ans.Found && lang == english:
 		ans.setLines([]Line{{Text: "The report does not say. " + a.coverageEnglish()}})
 	}
 	return ans, calls, standalone && ans.Fallback == ""

@@ -98,6 +98,16 @@ func (a *Answerer) notFound(question, resolved string) Answer {
 	return ans
 }
 
+// englishWithoutModel asks for the question in Chinese: with no language
+// model to translate it, an English question cannot be searched for.
+func (a *Answerer) englishWithoutModel() string {
+	msg := "Without a language model configured I can only search the report in Chinese, so I cannot tell whether it answers this. Please ask in Chinese"
+	if s := a.Suggestions(1); len(s) > 0 {
+		return msg + ", for example: " + s[0]
+	}
+	return msg + "."
+}
+
 // coverage names what the reports do cover: their chapter and part headings
 // that carry no figure.
 func (a *Answerer) coverage() string {
