@@ -43,23 +43,13 @@ func TestReplicasAnswerOnce(t *testing.T) {
 		wg.Go(func() {
 			for q := range perChat {
 				id := 1 + c*perChat + q
-				body, _ := json.Marshal(map[string]any{"update_id": id, "message": map[string]any{"message_id": id, "date": 1,
-					"text": "行政复议收到多少件申请?", "chat": map[string]any{"id": 1000 + c, "type": "private"},
-					"from": map[string]any{"id": 1000 + c, "is_bot": false, "first_name": "u"}}})
 				api.Remember(int64(1000+c), id)
 				var both sync.WaitGroup
 				for _, s := range []*served{a, b} {
 					both.Go(func() {
-						req, _ := http.NewRequest(http.MethodPost, "http://"+s.addr+"/telegram", bytes.NewReader(body))
-						req.Header.Set("X-Telegram-Bot-Api-Secret-Token", hookSecret)
-						resp, err := http.DefaultClient.Do(req)
-						if err != nil {
-							t.Error(err)
-							return
-						}
-						resp.Body.Close()
+						status := deliver(t, "http://"+s.addr+"/telegram", id, int64(1000+c))
 						mu.Lock()
-						if resp.StatusCode == http.StatusOK {
+						if status == http.StatusOK {
 							statuses[id]++
 						}
 						mu.Unlock()
@@ -139,20 +129,8 @@ func TestReplicasShareSendLimits(t *testing.T) {
 		for q := range perChat {
 			id := 1 + c*perChat + q
 			api.Remember(int64(2000+c), id)
-			body, _ := json.Marshal(map[string]any{"update_id": id, "message": map[string]any{"message_id": id, "date": 1,
-				"text": "行政复议收到多少件申请?", "chat": map[string]any{"id": 2000 + c, "type": "private"},
-				"from": map[string]any{"id": 2000 + c, "is_bot": false, "first_name": "u"}}})
 			hook := hooks[q%2] // a chat's questions to both replicas at once
-			wg.Go(func() {
-				req, _ := http.NewRequest(http.MethodPost, hook.URL, bytes.NewReader(body))
-				req.Header.Set("X-Telegram-Bot-Api-Secret-Token", hookSecret)
-				resp, err := http.DefaultClient.Do(req)
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				resp.Body.Close()
-			})
+			wg.Go(func() { deliver(t, hook.URL, id, int64(2000+c)) })
 		}
 	}
 	wg.Wait() // each webhook request is answered once its update is
@@ -176,4 +154,22 @@ func TestReplicasShareSendLimits(t *testing.T) {
 			t.Fatalf("%d messages within a second from %v, over the %d a second the replicas share", n, sent[i].At, perSecond)
 		}
 	}
+}
+
+// deliver posts update id, a question in private chat, to a webhook as
+// Telegram does, and returns the status it is answered with (0 when the
+// request failed).
+func deliver(t *testing.T, url string, id int, chat int64) int {
+	body, _ := json.Marshal(map[string]any{"update_id": id, "message": map[string]any{"message_id": id, "date": 1,
+		"text": "行政复议收到多少件申请?", "chat": map[string]any{"id": chat, "type": "private"},
+		"from": map[string]any{"id": chat, "is_bot": false, "first_name": "u"}}})
+	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	req.Header.Set("X-Telegram-Bot-Api-Secret-Token", hookSecret)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Error(err)
+		return 0
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }

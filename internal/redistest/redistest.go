@@ -159,8 +159,12 @@ func StartCluster(t testing.TB, masters, replicas int) *Cluster {
 }
 
 // replication is one field of a node's INFO replication.
-func replication(n *Server, field string) string {
-	out, err := exec.Command("redis-cli", "-h", "127.0.0.1", "-p", port(n.Addr), "info", "replication").Output()
+func replication(n *Server, field string) string { return infoField(n, field, "info", "replication") }
+
+// infoField is one field of what redis-cli prints for a command to node n,
+// or "" when it does not answer.
+func infoField(n *Server, field string, command ...string) string {
+	out, err := exec.Command("redis-cli", append([]string{"-h", "127.0.0.1", "-p", port(n.Addr)}, command...)...).Output()
 	if err != nil {
 		return ""
 	}
@@ -186,18 +190,7 @@ func (c *Cluster) URL() string {
 }
 
 // Info is one field of a node's CLUSTER INFO, or "" when it does not answer.
-func (c *Cluster) Info(n *Server, field string) string {
-	out, err := exec.Command("redis-cli", "-h", "127.0.0.1", "-p", port(n.Addr), "cluster", "info").Output()
-	if err != nil {
-		return ""
-	}
-	for _, l := range strings.Split(string(out), "\n") {
-		if v, ok := strings.CutPrefix(strings.TrimSpace(l), field+":"); ok {
-			return v
-		}
-	}
-	return ""
-}
+func (c *Cluster) Info(n *Server, field string) string { return infoField(n, field, "cluster", "info") }
 
 // MasterOf is the node that serves key, as a live node reports it.
 func (c *Cluster) MasterOf(key string) *Server {
