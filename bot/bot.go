@@ -32,6 +32,8 @@ type Memory interface {
 	// claimed when none had it; else done says whether it was answered
 	// (or another replica is at it).
 	Claim(ctx context.Context, updateID int) (claimed, done bool, err error)
+	// Extend renews this replica's claim on an update it is handling.
+	Extend(ctx context.Context, updateID int) error
 	MarkHandled(ctx context.Context, updateID int) error
 	Forget(ctx context.Context, conv string) error
 }
@@ -68,7 +70,10 @@ type Config struct {
 	MaxQuestionRunes int
 	// AnswerTimeout bounds the handling of one update.
 	AnswerTimeout time.Duration
-	HTTPClient    *http.Client
+	// ClaimRefresh is how often the claim on an update being handled is
+	// renewed: a third of memory's claim lifetime; 0 for never.
+	ClaimRefresh time.Duration
+	HTTPClient   *http.Client
 	// Observer is told of each update received, by kind, and each vote;
 	// may be nil.
 	Observer interface {

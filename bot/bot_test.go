@@ -51,6 +51,8 @@ func (h *handled) Claim(_ context.Context, id int) (claimed, done bool, err erro
 	return true, false, nil
 }
 
+func (h *handled) Extend(context.Context, int) error { return nil }
+
 // Handled reports whether the update was answered.
 func (h *handled) Handled(_ context.Context, id int) (bool, error) {
 	h.mu.Lock()

@@ -77,10 +77,15 @@ func deadline(d time.Duration) Middleware {
 
 // handled records each update as handled, in memory and among those in
 // flight, whatever came of it: an update is never answered twice.
-func handled(mem Memory, track *tracker, log *slog.Logger) Middleware {
+// While it is handled, its claim is renewed every refresh, so that no
+// other replica takes it; once the claim is no longer renewed, the
+// done-mark follows.
+func handled(mem Memory, track *tracker, refresh time.Duration, log *slog.Logger) Middleware {
 	return func(next Handler) Handler {
 		return func(ctx context.Context, u tgbotapi.Update) error {
+			stop := renewClaim(ctx, mem, u.UpdateID, refresh, log)
 			defer func() {
+				stop()
 				mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
 				defer cancel()
 				if err := mem.MarkHandled(mctx, u.UpdateID); err != nil {
@@ -90,6 +95,35 @@ func handled(mem Memory, track *tracker, log *slog.Logger) Middleware {
 			}()
 			return next(ctx, u)
 		}
+	}
+}
+
+// renewClaim renews the claim on an update every refresh until the
+// returned stop is called, which returns once no renewal is under way.
+func renewClaim(ctx context.Context, mem Memory, id int, refresh time.Duration, log *slog.Logger) (stop func()) {
+	if refresh <= 0 {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(refresh)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				if err := mem.Extend(ctx, id); err != nil && ctx.Err() == nil {
+					log.Debug("claim on update not renewed", "update", id, "err", err)
+				}
+			}
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
 	}
 }
 

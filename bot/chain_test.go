@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,12 +17,30 @@ import (
 	"reportbot/internal/logtest"
 )
 
-// marks is a Memory that records what is marked handled.
-type marks struct{ ids []int }
+// marks is a Memory that records what is marked handled, and the claims
+// renewed, in order.
+type marks struct {
+	mu      sync.Mutex
+	ids     []int
+	events  []string
+	renewed chan struct{} // told of each renewal, when not nil
+}
 
 func (m *marks) Claim(context.Context, int) (bool, bool, error) { return true, false, nil }
 func (m *marks) MarkHandled(_ context.Context, id int) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	m.ids = append(m.ids, id)
+	m.events = append(m.events, "done")
+	return nil
+}
+func (m *marks) Extend(context.Context, int) error {
+	m.mu.Lock()
+	m.events = append(m.events, "renew")
+	m.mu.Unlock()
+	if m.renewed != nil {
+		m.renewed <- struct{}{}
+	}
 	return nil
 }
 func (m *marks) Forget(context.Context, string) error { return nil }
@@ -90,10 +110,33 @@ func TestHandled(t *testing.T) {
 		func(context.Context, tgbotapi.Update) error { panic("boom") },
 	} {
 		track.start(id, true)
-		chain(h, recovered(), handled(mem, track, slog.New(slog.DiscardHandler)))(context.Background(), tgbotapi.Update{UpdateID: id})
+		chain(h, recovered(), handled(mem, track, 0, slog.New(slog.DiscardHandler)))(context.Background(), tgbotapi.Update{UpdateID: id})
 	}
 	if len(mem.ids) != 3 || track.offset() != 3 {
 		t.Errorf("marked %v, offset %d; want all three handled", mem.ids, track.offset())
+	}
+}
+
+// TestClaimRenewed: while an update is handled its claim is renewed, so
+// that no other replica takes it; the renewals stop before the done-mark.
+func TestClaimRenewed(t *testing.T) {
+	mem := &marks{renewed: make(chan struct{})}
+	h := handled(mem, newTracker(), time.Millisecond, slog.New(slog.DiscardHandler))(func(context.Context, tgbotapi.Update) error {
+		<-mem.renewed // the handler outlasts two renewals
+		<-mem.renewed
+		return nil
+	})
+	go func() { // later renewals, if any, must not block
+		for range mem.renewed {
+		}
+	}()
+	h(context.Background(), tgbotapi.Update{UpdateID: 9})
+	close(mem.renewed) // no renewal comes once the update is handled
+	mem.mu.Lock()
+	defer mem.mu.Unlock()
+	n := len(mem.events)
+	if n < 3 || mem.events[0] != "renew" || mem.events[n-1] != "done" || slices.Contains(mem.events[:n-1], "done") {
+		t.Errorf("events %v: want renewals, then the done-mark last", mem.events)
 	}
 }
 

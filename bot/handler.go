@@ -84,7 +84,7 @@ func isGroup(c *tgbotapi.Chat) bool { return c != nil && (c.IsGroup() || c.IsSup
 // needs, around the handler of its kind.
 func (b *Bot) handler() Handler {
 	reply := func(ctx context.Context, to *tgbotapi.Message, text string) { b.reply(ctx, to, text, nil) }
-	return chain(b.route, channel, logged(b.log), recovered(), handled(b.mem, b.track, b.log), deadline(b.cfg.AnswerTimeout), toUser(reply),
+	return chain(b.route, channel, logged(b.log), recovered(), handled(b.mem, b.track, b.cfg.ClaimRefresh, b.log), deadline(b.cfg.AnswerTimeout), toUser(reply),
 		limitedCommands(b.commands, b.self.UserName))
 }
 

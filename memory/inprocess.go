@@ -205,8 +205,19 @@ func (m *InProcess) Claim(_ context.Context, updateID int) (claimed, done bool, 
 	if e, ok := m.count[key]; ok && now.Before(e.expires) {
 		return false, e.v == doneState, nil
 	}
-	m.count[key] = entry[int64]{claimState, now.Add(claimTTL)}
+	m.count[key] = entry[int64]{claimState, now.Add(ClaimTTL)}
 	return true, false, nil
+}
+
+// Extend renews this process's claim on an update, as Redis.Extend does.
+func (m *InProcess) Extend(_ context.Context, updateID int) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	key := "seen:" + strconv.Itoa(updateID)
+	if e, ok := m.count[key]; ok && e.v == claimState {
+		m.count[key] = entry[int64]{claimState, m.opt.Now().Add(ClaimTTL)}
+	}
+	return nil
 }
 
 // MarkHandled records the update as handled.

@@ -99,10 +99,14 @@ func midnightAfter(now time.Time) time.Time {
 // dayTTL keeps a day's counters until the day is surely over everywhere.
 const dayTTL = 48 * time.Hour
 
+// ClaimTTL is how long a claim on an update lasts unless it is renewed:
+// the replica handling the update renews it every third of this (see
+// Extend), so that one that died loses its updates to another within it.
+const ClaimTTL = 15 * time.Second
+
 // Lifetimes of what feedback and statistics keep.
 const (
 	refTTL        = 7 * 24 * time.Hour  // an answer can be rated for a week
-	claimTTL      = 2 * time.Minute     // an update claimed by a replica that died is taken again after this
 	clusterReload = 2 * time.Second     // how often a cluster's slot map is reloaded
 	clusterSettle = 5 * time.Second     // a cluster's calls must go well this long to count as back
 	statsTTL      = 30 * 24 * time.Hour // statistics cover the last month of activity

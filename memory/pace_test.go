@@ -38,3 +38,47 @@ func TestTake(t *testing.T) {
 		t.Errorf("after the wait: wait %v, %v", w, err)
 	}
 }
+
+// TestClaimExtended: a claim renewed lasts another ClaimTTL; a done-mark
+// is never cut short by a renewal that comes late.
+func TestClaimExtended(t *testing.T) {
+	ctx := context.Background()
+	t.Run("redis", func(t *testing.T) {
+		r := newRedis(t, redistest.Start(t), Options{Prefix: "rb-claim"}, nil)
+		r.Claim(ctx, 11)
+		key := r.seenKey(11)
+		r.client.PExpire(ctx, key, 50*time.Millisecond) // nearly run out
+		if err := r.Extend(ctx, 11); err != nil {
+			t.Fatal(err)
+		}
+		if ttl := r.client.PTTL(ctx, key).Val(); ttl < ClaimTTL-time.Second || ttl > ClaimTTL {
+			t.Errorf("renewed claim expires in %v, want %v", ttl, ClaimTTL)
+		}
+		r.MarkHandled(ctx, 11)
+		r.Extend(ctx, 11)
+		if ttl := r.client.PTTL(ctx, key).Val(); ttl < seenTTL-time.Minute {
+			t.Errorf("a late renewal cut the done-mark to %v", ttl)
+		}
+	})
+	t.Run("in process", func(t *testing.T) {
+		clk := newClock()
+		m := NewInProcess(Options{Now: clk.Now})
+		m.Claim(ctx, 11)
+		clk.Advance(ClaimTTL * 2 / 3)
+		m.Extend(ctx, 11)
+		clk.Advance(ClaimTTL * 2 / 3)
+		if claimed, _, _ := m.Claim(ctx, 11); claimed {
+			t.Error("a renewed claim was taken by another")
+		}
+		clk.Advance(ClaimTTL)
+		if claimed, _, _ := m.Claim(ctx, 11); !claimed {
+			t.Error("a claim no longer renewed was not taken again")
+		}
+		m.MarkHandled(ctx, 11)
+		m.Extend(ctx, 11)
+		clk.Advance(2 * ClaimTTL)
+		if _, done, _ := m.Claim(ctx, 11); !done {
+			t.Error("a late renewal ended the done-mark")
+		}
+	})
+}

@@ -412,12 +412,13 @@ func (r *Redis) seenKey(updateID int) string { return r.opt.Prefix + ":seen:" + 
 // Claim takes an update for this replica, atomically, before any work:
 // claimed when no replica had it; otherwise done tells whether it was
 // answered (else another replica is at it). A claim runs out after
-// claimTTL, so that the update of a replica that died is taken again.
+// ClaimTTL unless renewed (Extend), so that the update of a replica that
+// died is taken again.
 func (r *Redis) Claim(ctx context.Context, updateID int) (claimed, done bool, err error) {
 	if err := r.available(); err != nil {
 		return false, false, err
 	}
-	ok, err := r.client.SetNX(ctx, r.seenKey(updateID), claimMark, claimTTL).Result()
+	ok, err := r.client.SetNX(ctx, r.seenKey(updateID), claimMark, ClaimTTL).Result()
 	if err := r.observe(err); err != nil || ok {
 		return ok, false, err
 	}
@@ -429,6 +430,19 @@ func (r *Redis) Claim(ctx context.Context, updateID int) (claimed, done bool, er
 		return false, false, err
 	}
 	return false, v == doneMark, nil
+}
+
+// extendClaim renews a claim that is still a claim: never a done-mark,
+// whose day it would cut short.
+var extendClaim = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("PEXPIRE", KEYS[1], ARGV[2]) end return 0`)
+
+// Extend renews the claim on an update being handled, for another
+// ClaimTTL.
+func (r *Redis) Extend(ctx context.Context, updateID int) error {
+	if err := r.available(); err != nil {
+		return err
+	}
+	return r.observe(extendClaim.Run(ctx, r.client, []string{r.seenKey(updateID)}, claimMark, ClaimTTL.Milliseconds()).Err())
 }
 
 // MarkHandled records an update as answered, for a day, in place of its
