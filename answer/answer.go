@@ -92,6 +92,10 @@ type Key struct {
 	Conv  string // the conversation: a private chat, or one user in a group
 	User  string // who asks, for rate limits; "" for none
 	Cache string // the question's key in the answer cache
+	// Asked names this asking of the question (a Telegram update), so that
+	// asked again, as when a replica died while answering it, it counts
+	// once against the user's limits; "" counts each asking.
+	Asked string
 }
 
 // Session is what memory holds for a question before it is answered.
@@ -197,7 +201,7 @@ func (a *Answerer) AskAs(ctx context.Context, conv, user, question string) (Answ
 		return Answer{}, ErrQuestionTooLong
 	}
 	lang := detectLanguage(question)
-	key := Key{Conv: conv, User: user, Cache: a.cacheKey(question, lang)}
+	key := Key{Conv: conv, User: user, Cache: a.cacheKey(question, lang), Asked: askedOf(ctx)}
 	var sess Session
 	if a.Memory != nil {
 		s, err := a.Memory.Load(ctx, key)
@@ -377,6 +381,21 @@ func waitWords(d time.Duration) string {
 		return fmt.Sprintf("%d分钟", int((d+time.Minute-1)/time.Minute))
 	}
 	return fmt.Sprintf("%d小时", int((d+time.Hour-1)/time.Hour))
+}
+
+// askedKey is the context key of the name of a question's asking.
+type askedKey struct{}
+
+// WithAsked tells what answers in ctx the name of this asking of the
+// question (a Telegram update's ID): asked again under the same name, it
+// counts once against the user's limits.
+func WithAsked(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, askedKey{}, id)
+}
+
+func askedOf(ctx context.Context) string {
+	id, _ := ctx.Value(askedKey{}).(string)
+	return id
 }
 
 // channelKey is the context key of the channel a question came through.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -42,10 +43,13 @@ func (e *replyError) Unwrap() error { return e.err }
 var errPanic = errors.New("update handler panicked")
 
 // channel marks what an update asks as come through Telegram, for the
-// metrics of its answers.
+// metrics of its answers, and names the asking by the update, so that a
+// question handled again (its replica died answering it) counts once
+// against its user's limits.
 func channel(next Handler) Handler {
 	return func(ctx context.Context, u tgbotapi.Update) error {
-		return next(answer.WithChannel(ctx, "telegram"), u)
+		ctx = answer.WithAsked(answer.WithChannel(ctx, "telegram"), "tg:"+strconv.Itoa(u.UpdateID))
+		return next(ctx, u)
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"reportbot/answer"
 	"reportbot/internal/logtest"
+	"reportbot/knowledge"
 )
 
 // marks is a Memory that records what is marked handled, and the claims
@@ -88,17 +89,35 @@ func TestDeadline(t *testing.T) {
 	h(context.Background(), tgbotapi.Update{})
 }
 
-// TestChannel: what an update asks is answered as come through Telegram.
+// TestChannel: what an update asks is answered as come through Telegram,
+// and names each asking by its update, so that an update handled again
+// counts once against its user's limits.
 func TestChannel(t *testing.T) {
+	doc, err := knowledge.Parse("r.txt", []byte("某县2023年法治政府建设年度报告\n一、行政复议\n2023年收到84件行政复议申请。\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem := &keyMemory{}
+	ans := &answer.Answerer{Index: knowledge.NewIndex(doc), Memory: mem}
 	var got string
 	channel(func(ctx context.Context, _ tgbotapi.Update) error {
 		got = answer.ChannelOf(ctx)
-		return nil
-	})(context.Background(), tgbotapi.Update{})
-	if got != "telegram" {
-		t.Errorf("channel = %q, want telegram", got)
+		_, err := ans.AskAs(ctx, "tg:1", "tg:u1", "行政复议收到多少件申请?")
+		return err
+	})(context.Background(), tgbotapi.Update{UpdateID: 77})
+	if got != "telegram" || len(mem.keys) != 1 || mem.keys[0].Asked != "tg:77" {
+		t.Errorf("channel = %q, memory asked with %+v", got, mem.keys)
 	}
 }
+
+// keyMemory records the keys memory is asked with.
+type keyMemory struct{ keys []answer.Key }
+
+func (m *keyMemory) Load(_ context.Context, k answer.Key) (answer.Session, error) {
+	m.keys = append(m.keys, k)
+	return answer.Session{}, nil
+}
+func (m *keyMemory) Save(context.Context, answer.Key, answer.Record) error { return nil }
 
 // TestHandled: an update is marked handled, in memory and among those in
 // flight, whether it is answered, fails or panics.

@@ -57,21 +57,61 @@ func newSender(api *tgbotapi.BotAPI, overall, perChat, perGroup rate.Limit, shar
 }
 
 // wait takes a turn to send to a chat: from the shared pace, or when it
-// cannot be reached, from this replica's own.
+// cannot be reached, from this replica's own limiters.
+//
+// The bot's turn and the chat's are taken back to back, right before the
+// send, and neither while waiting for the other: a chat's turn taken, then
+// a wait for the bot's, would let the chat's next message follow sooner
+// than a second after this one is sent. A chat's busy turn costs the bot's
+// turn just taken instead (a thirtieth of a second), never the reverse.
 func (s *sender) wait(ctx context.Context, chatID int64, group bool) error {
-	if s.shared != nil {
-		err := s.take(ctx, "chat:"+strconv.FormatInt(chatID, 10), interval(s.perChat, group, s.perGroup))
-		if err == nil {
-			err = s.take(ctx, "all", interval(s.global.Limit(), false, 0))
+	alone := func() (turn, turn) { return s.localTurn(s.global), s.localTurn(s.chatLimiter(chatID, group)) }
+	var all, chat turn
+	if s.shared == nil {
+		all, chat = alone()
+	} else {
+		key, every := "chat:"+strconv.FormatInt(chatID, 10), interval(s.perChat, group, s.perGroup)
+		all = func(ctx context.Context) (time.Duration, error) {
+			return s.shared.Take(ctx, "all", interval(s.global.Limit(), false, 0))
 		}
-		if err == nil || ctx.Err() != nil {
+		chat = func(ctx context.Context) (time.Duration, error) { return s.shared.Take(ctx, key, every) }
+	}
+	for {
+		wait, err := all(ctx)
+		if err == nil && wait <= 0 {
+			wait, err = chat(ctx)
+		}
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return err
+		case err != nil:
+			s.alone.Do(func() {
+				s.log.Warn("send limits shared by replicas unreachable; pacing this replica alone", "err", err)
+			})
+			all, chat = alone()
+			continue
+		case wait <= 0:
+			return nil
+		}
+		if err := sleep(ctx, wait); err != nil {
 			return err
 		}
-		s.alone.Do(func() {
-			s.log.Warn("send limits shared by replicas unreachable; pacing this replica alone", "err", err)
-		})
 	}
-	return s.waitAlone(ctx, chatID, group)
+}
+
+// turn takes a turn now, or says how long until one may be had.
+type turn func(ctx context.Context) (time.Duration, error)
+
+// localTurn takes turns from a limiter of this replica's.
+func (s *sender) localTurn(l *rate.Limiter) turn {
+	return func(context.Context) (time.Duration, error) {
+		r := l.Reserve()
+		if d := r.Delay(); d > 0 {
+			r.Cancel() // not taken: asked again once the wait is over
+			return d, nil
+		}
+		return 0, nil
+	}
 }
 
 // interval is the time between two sends at limit l, or at g in a group.
@@ -82,22 +122,10 @@ func interval(l rate.Limit, group bool, g rate.Limit) time.Duration {
 	return time.Duration(float64(time.Second) / float64(l))
 }
 
-// take waits for a turn under key from the shared pace.
-func (s *sender) take(ctx context.Context, key string, every time.Duration) error {
-	for {
-		wait, err := s.shared.Take(ctx, key, every)
-		if err != nil || wait <= 0 {
-			return err
-		}
-		if err := sleep(ctx, wait); err != nil {
-			return err
-		}
-	}
-}
-
-// waitAlone takes a turn to send to a chat from this replica's limiters.
-func (s *sender) waitAlone(ctx context.Context, chatID int64, group bool) error {
+// chatLimiter is this replica's own limiter of a chat.
+func (s *sender) chatLimiter(chatID int64, group bool) *rate.Limiter {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	l := s.chats[chatID]
 	if l == nil {
 		limit := s.perChat
@@ -115,11 +143,7 @@ func (s *sender) waitAlone(ctx context.Context, chatID int64, group bool) error 
 		}
 	}
 	l.used = time.Now()
-	s.mu.Unlock()
-	if err := l.Wait(ctx); err != nil {
-		return err
-	}
-	return s.global.Wait(ctx)
+	return l.Limiter
 }
 
 // send sends a message to a chat and returns it.

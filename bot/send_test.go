@@ -37,8 +37,8 @@ func (p *pace) Take(_ context.Context, key string, every time.Duration) (time.Du
 	return 0, nil
 }
 
-// TestSharedPace: a turn to send is taken from the shared pace, the chat's
-// and then the bot's, after the wait it asks; while it is down, from this
+// TestSharedPace: a turn to send is taken from the shared pace, the bot's
+// and then the chat's, after the waits they ask; while it is down, from this
 // replica's own limiters, said once in the log.
 func TestSharedPace(t *testing.T) {
 	p := &pace{waited: map[string]bool{}}
@@ -51,7 +51,9 @@ func TestSharedPace(t *testing.T) {
 	if err := s.wait(ctx, -7, true); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"chat:42@1ms", "all@33.333333ms", "chat:-7@3ms", "all@33.333333ms"}
+	// The bot's turn, then the chat's, back to back: a chat not yet ready
+	// costs the bot's turn taken before it, taken again after the wait.
+	want := []string{"all@33.333333ms", "all@33.333333ms", "chat:42@1ms", "all@33.333333ms", "all@33.333333ms", "chat:-7@3ms"}
 	if strings.Join(p.taken, " ") != strings.Join(want, " ") {
 		t.Errorf("turns taken %q, want %q", p.taken, want)
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"reportbot/answer"
 	"reportbot/internal/redistest"
 )
 
@@ -81,4 +82,36 @@ func TestClaimExtended(t *testing.T) {
 			t.Error("a late renewal ended the done-mark")
 		}
 	})
+}
+
+// TestAskedOnce: a question asked again under the same name (its update
+// handled again after a replica died) counts once against the user's
+// limit; one asked anew, or unnamed, counts each time.
+func TestAskedOnce(t *testing.T) {
+	mid := time.Now().Truncate(time.Minute).Add(30 * time.Second) // no window ends during the test
+	at := func() time.Time { return mid }
+	r := newRedis(t, redistest.Start(t), Options{Prefix: "rb-asked", PerMinute: 2, Now: at}, nil)
+	ctx := context.Background()
+	load := func(asked string) time.Duration {
+		s, err := r.Load(ctx, answer.Key{User: "tg:u1", Asked: asked})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.RetryAfter
+	}
+	for i, c := range []struct {
+		asked   string
+		limited bool
+	}{{"tg:1", false}, {"tg:1", false}, {"tg:1", false}, {"tg:2", false}, {"tg:2", false}, {"tg:3", true}} {
+		if got := load(c.asked) > 0; got != c.limited {
+			t.Errorf("asking %d (%s): limited %v, want %v", i+1, c.asked, got, c.limited)
+		}
+	}
+	r2 := newRedis(t, redistest.Start(t), Options{Prefix: "rb-asked", PerMinute: 2, Now: at}, nil)
+	for i, want := range []bool{false, false, true} {
+		s, _ := r2.Load(ctx, answer.Key{User: "web:1.2.3.4"})
+		if got := s.RetryAfter > 0; got != want {
+			t.Errorf("unnamed asking %d: limited %v, want %v", i+1, got, want)
+		}
+	}
 }

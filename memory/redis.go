@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net/url"
 	"strconv"
 	"strings"
@@ -147,10 +148,12 @@ func tag(id string) string {
 	return "{" + strings.NewReplacer("{", "(", "}", ")").Replace(id) + "}"
 }
 
-func (r *Redis) convKey(conv string) string    { return r.opt.Prefix + ":conv:" + tag(conv) }
-func (r *Redis) cacheKey(key string) string    { return r.opt.Prefix + ":cache:" + key }
-func (r *Redis) modelKey(day string) string    { return r.opt.Prefix + ":llm:" + day }
-func (r *Redis) rateKey(user, w string) string { return r.opt.Prefix + ":rate:" + tag(user) + ":" + w }
+func (r *Redis) convKey(conv string) string { return r.opt.Prefix + ":conv:" + tag(conv) }
+func (r *Redis) cacheKey(key string) string { return r.opt.Prefix + ":cache:" + key }
+func (r *Redis) modelKey(day string) string { return r.opt.Prefix + ":llm:" + day }
+func (r *Redis) askedKey(user, w string) string {
+	return r.opt.Prefix + ":asked:" + tag(user) + ":" + w
+}
 
 // Load reads the conversation and the cached answer, counts the question
 // against the user's limits and reads the day's model calls, in one round
@@ -172,10 +175,17 @@ func (r *Redis) Load(ctx context.Context, k answer.Key) (answer.Session, error) 
 	var ws []window
 	var incrs []*redis.IntCmd
 	if k.User != "" {
+		// A user's questions in each window are a set of their askings: one
+		// asked again (handled again after its replica died) counts once.
+		asked := k.Asked
+		if asked == "" {
+			asked = strconv.FormatInt(now.UnixNano(), 36) + ":" + strconv.FormatUint(rand.Uint64(), 36)
+		}
 		ws = r.opt.windows(now)
 		for _, w := range ws {
-			key := r.rateKey(k.User, w.name)
-			incrs = append(incrs, pipe.Incr(ctx, key))
+			key := r.askedKey(k.User, w.name)
+			pipe.SAdd(ctx, key, asked)
+			incrs = append(incrs, pipe.SCard(ctx, key))
 			pipe.ExpireAt(ctx, key, w.ends.Add(time.Minute))
 		}
 	}

@@ -111,7 +111,7 @@ func TestKeys(t *testing.T) {
 		ttl := r.client.TTL(ctx, k).Val()
 		kind := strings.SplitN(k, ":", 3)[1]
 		kinds[kind] = true
-		bound := map[string]time.Duration{"conv": opt.TTL, "cache": opt.CacheTTL, "rate": dayTTL, "llm": dayTTL, "seen": seenTTL, "ref": refTTL, "stats": statsTTL}[kind]
+		bound := map[string]time.Duration{"conv": opt.TTL, "cache": opt.CacheTTL, "asked": dayTTL, "llm": dayTTL, "seen": seenTTL, "ref": refTTL, "stats": statsTTL}[kind]
 		if ttl <= 0 || ttl > bound {
 			t.Errorf("key %q expires in %v, want within %v", k, ttl, bound)
 		}
@@ -123,11 +123,11 @@ func TestKeys(t *testing.T) {
 				t.Errorf("conversation holds %d turns, want %d", n, opt.Turns)
 			}
 		}
-		if kind == "rate" && !strings.Contains(k, ":{tg:7}:") {
+		if kind == "asked" && !strings.Contains(k, ":{tg:7}:") {
 			t.Errorf("rate key %q lacks its user's hash tag", k)
 		}
 	}
-	for _, kind := range []string{"conv", "cache", "rate", "llm"} {
+	for _, kind := range []string{"conv", "cache", "asked", "llm"} {
 		if !kinds[kind] {
 			t.Errorf("no %s key written: %v", kind, keys)
 		}

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -43,11 +41,10 @@ func TestReplicasAnswerOnce(t *testing.T) {
 		wg.Go(func() {
 			for q := range perChat {
 				id := 1 + c*perChat + q
-				api.Remember(int64(1000+c), id)
 				var both sync.WaitGroup
 				for _, s := range []*served{a, b} {
 					both.Go(func() {
-						status := deliver(t, "http://"+s.addr+"/telegram", id, int64(1000+c))
+						status := api.Deliver("http://"+s.addr+"/telegram", hookSecret, id, int64(1000+c), "行政复议收到多少件申请?")
 						mu.Lock()
 						if status == http.StatusOK {
 							statuses[id]++
@@ -128,9 +125,12 @@ func TestReplicasShareSendLimits(t *testing.T) {
 	for c := range chats {
 		for q := range perChat {
 			id := 1 + c*perChat + q
-			api.Remember(int64(2000+c), id)
 			hook := hooks[q%2] // a chat's questions to both replicas at once
-			wg.Go(func() { deliver(t, hook.URL, id, int64(2000+c)) })
+			wg.Go(func() {
+				if status := api.Deliver(hook.URL, hookSecret, id, int64(2000+c), "行政复议收到多少件申请?"); status != http.StatusOK {
+					t.Errorf("update %d: webhook answered %d", id, status)
+				}
+			})
 		}
 	}
 	wg.Wait() // each webhook request is answered once its update is
@@ -154,22 +154,4 @@ func TestReplicasShareSendLimits(t *testing.T) {
 			t.Fatalf("%d messages within a second from %v, over the %d a second the replicas share", n, sent[i].At, perSecond)
 		}
 	}
-}
-
-// deliver posts update id, a question in private chat, to a webhook as
-// Telegram does, and returns the status it is answered with (0 when the
-// request failed).
-func deliver(t *testing.T, url string, id int, chat int64) int {
-	body, _ := json.Marshal(map[string]any{"update_id": id, "message": map[string]any{"message_id": id, "date": 1,
-		"text": "行政复议收到多少件申请?", "chat": map[string]any{"id": chat, "type": "private"},
-		"from": map[string]any{"id": chat, "is_bot": false, "first_name": "u"}}})
-	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	req.Header.Set("X-Telegram-Bot-Api-Secret-Token", hookSecret)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Error(err)
-		return 0
-	}
-	resp.Body.Close()
-	return resp.StatusCode
 }

@@ -1,0 +1,200 @@
+package failover
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"reportbot/internal/logtest"
+	"reportbot/internal/redistest"
+	"reportbot/internal/tgfake"
+)
+
+const (
+	token    = "424242:failover-test-token"
+	secret   = "failover_webhook_secret_0123"
+	question = "行政复议收到多少件申请?"
+)
+
+// replica is one `reportbot serve` process.
+type replica struct {
+	url  string // its webhook
+	cmd  *exec.Cmd
+	logs *logtest.Buffer
+}
+
+// startReplica runs bin serve in webhook mode against api and the cluster,
+// and waits until it listens.
+func startReplica(t *testing.T, bin string, api *tgfake.Server, redisURL string) *replica {
+	t.Helper()
+	addr := fmt.Sprintf("127.0.0.1:%d", redistest.FreePort(t))
+	r := &replica{url: "http://" + addr + "/telegram", logs: &logtest.Buffer{}, cmd: exec.Command(bin, "serve")}
+	r.cmd.Env = append(os.Environ(), "TELEGRAM_BOT_TOKEN="+token, "TELEGRAM_API_ENDPOINT="+api.Endpoint(), "REDIS_URL="+redisURL,
+		"TELEGRAM_WEBHOOK_URL=https://bot.example.org/telegram", "TELEGRAM_WEBHOOK_SECRET="+secret, "REPORTBOT_LISTEN="+addr, "LOG_LEVEL=info")
+	r.cmd.Stdout, r.cmd.Stderr = r.logs, r.logs
+	if err := r.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		r.cmd.Process.Kill()
+		r.cmd.Wait()
+		if strings.Contains(r.logs.String(), token) {
+			t.Error("the bot token is in the logs")
+		}
+	})
+	for range 300 {
+		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
+			resp.Body.Close()
+			return r
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("replica on %s did not start:\n%s", addr, r.logs.String())
+	return nil
+}
+
+// TestReplicasSurviveKills: two serve processes in webhook mode share a
+// Redis Cluster of three masters, each with a replica. 200 questions from
+// 20 chats are delivered as Telegram does: each tried again, at the other
+// replica, until one answers 200; a tenth of them to both at once. Midway
+// one replica is killed with SIGKILL. Every update is answered with the
+// right figure, exactly once but for the one reply a kill may interrupt
+// between its send and its done-mark; none is lost; no user is limited by
+// a duplicate; and both replicas together keep Telegram's limits (1 a
+// second in a chat, 30 in all). Then a master is killed: once its replica
+// is promoted, within 5 s, conversations on it go on.
+func TestReplicasSurviveKills(t *testing.T) {
+	if testing.Short() {
+		t.Skip("separate processes on a Redis Cluster; -short skips it")
+	}
+	cluster := redistest.StartCluster(t, 3, 1)
+	bin := filepath.Join(t.TempDir(), "reportbot")
+	if out, err := exec.Command("go", "build", "-o", bin, "reportbot/cmd/reportbot").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	api := tgfake.Start(t, token)
+	api.FloodGap = 900 * time.Millisecond // Telegram's second a chat, less the jitter of arrival
+	replicas := []*replica{startReplica(t, bin, api, cluster.URL()), startReplica(t, bin, api, cluster.URL())}
+
+	// deliver tries update id at replica first, then the next, until one
+	// answers 200, as Telegram does.
+	deliver := func(id int, chat int64, first int) {
+		deadline := time.Now().Add(2 * time.Minute)
+		for i := first; ; i++ {
+			if api.Deliver(replicas[i%2].url, secret, id, chat, question) == http.StatusOK {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Errorf("update %d: no replica acknowledged it", id)
+				return
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	const chats, perChat = 20, 10 // ten questions a chat within a minute: exactly serve's limit
+	var acked atomic.Int64
+	var kill sync.Once
+	var wg sync.WaitGroup
+	for c := range chats {
+		wg.Go(func() {
+			for q := range perChat {
+				id, chat := 1+c*perChat+q, int64(3000+c)
+				if id%10 == 0 { // delivered again to the other replica while the first handles it
+					var both sync.WaitGroup
+					both.Go(func() { deliver(id, chat, c+q) })
+					both.Go(func() { deliver(id, chat, c+q+1) })
+					both.Wait()
+				} else {
+					deliver(id, chat, c+q)
+				}
+				if acked.Add(1) == chats*perChat/2 {
+					kill.Do(func() { replicas[0].cmd.Process.Kill() }) // SIGKILL, with updates accepted
+				}
+			}
+		})
+	}
+	wg.Wait()
+
+	sent := api.Sent()
+	answers := map[int]int{}
+	for _, m := range sent {
+		answers[m.ReplyTo]++
+		if !strings.Contains(m.Text, "84件") || strings.Contains(m.Text, "提问太频繁") {
+			t.Errorf("chat %d, update %d: %q", m.ChatID, m.ReplyTo, m.Text)
+		}
+	}
+	doubled := 0
+	for id := 1; id <= chats*perChat; id++ {
+		switch n := answers[id]; {
+		case n == 0:
+			t.Errorf("update %d was lost", id)
+		case n > 1:
+			doubled += n - 1
+		}
+	}
+	if doubled > 1 {
+		t.Errorf("%d replies doubled; a kill may double only the one between its send and its done-mark", doubled)
+	}
+	if refused := len(api.Calls("sendMessage")) - len(sent); refused > 0 {
+		t.Errorf("%d sends refused for flooding a chat: the replicas did not share the chat's pace", refused)
+	}
+	for i := range sent {
+		n := 0
+		for _, m := range sent[i:] {
+			if m.At.Sub(sent[i].At) < 950*time.Millisecond {
+				n++
+			}
+		}
+		if n > 30 {
+			t.Fatalf("%d messages within a second from %v: over Telegram's 30", n, sent[i].At)
+		}
+	}
+
+	// A master dies. Once its replica is promoted, within 5 s, what the
+	// master held is served again: an update answered before, whose
+	// done-mark it held, is known as answered when Telegram sends it again.
+	master := cluster.MasterOf("reportbot:seen:1")
+	if master == nil {
+		t.Fatal("no master serves the done-mark of update 1")
+	}
+	var held []int // the updates whose done-marks the master holds
+	for id := 1; id <= chats*perChat; id++ {
+		if cluster.MasterOf(fmt.Sprint("reportbot:seen:", id)) == master {
+			held = append(held, id)
+		}
+	}
+	master.Kill()
+	killedAt := time.Now()
+	var promoted time.Time
+	for {
+		if m := cluster.MasterOf("reportbot:seen:1"); m != nil && m != master {
+			promoted = time.Now()
+			break
+		}
+		if time.Since(killedAt) > 30*time.Second {
+			t.Fatal("no replica was promoted in 30 s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	before := len(api.Sent())
+	for _, id := range held {
+		for api.Deliver(replicas[1].url, secret, id, int64(3000+(id-1)/perChat), question) != http.StatusOK {
+			if time.Since(promoted) > 5*time.Second {
+				t.Fatalf("5 s after the promotion update %d, answered before, is not acknowledged", id)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	if again := api.Sent()[before:]; len(again) > 0 {
+		t.Errorf("after the failover %d of %d updates answered before were answered again: %+v", len(again), len(held), again[0])
+	}
+	t.Logf("master killed; a replica promoted after %v; %d done-marks it held served %v after the promotion",
+		promoted.Sub(killedAt).Round(time.Millisecond), len(held), time.Since(promoted).Round(time.Millisecond))
+}
