@@ -3,8 +3,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"maps"
-	"slices"
 	"sync"
 	"time"
 
@@ -25,13 +23,15 @@ type tracker struct {
 	mu       sync.Mutex
 	inFlight map[int]chan struct{} // closed when the update is done
 	handled  map[int]bool          // done, above an update still in flight
+	pending  map[int]bool          // polled, but held by another process: to poll again
 	floor    int                   // every update below is done
 	maxSeen  int
 	done     chan struct{} // signalled when an update is done
 }
 
 func newTracker() *tracker {
-	return &tracker{inFlight: map[int]chan struct{}{}, handled: map[int]bool{}, maxSeen: -1, done: make(chan struct{}, 1)}
+	return &tracker{inFlight: map[int]chan struct{}{}, handled: map[int]bool{}, pending: map[int]bool{}, maxSeen: -1,
+		done: make(chan struct{}, 1)}
 }
 
 // start records an update as being handled; false if it already is, or was.
@@ -69,11 +69,9 @@ func (t *tracker) finish(id int) {
 		close(c)
 	}
 	delete(t.inFlight, id)
+	delete(t.pending, id)
 	t.handled[id] = true
-	t.floor = t.maxSeen + 1
-	if len(t.inFlight) > 0 {
-		t.floor = slices.Min(slices.Collect(maps.Keys(t.inFlight)))
-	}
+	t.settle()
 	for h := range t.handled {
 		if h < t.floor {
 			delete(t.handled, h)
@@ -84,6 +82,32 @@ func (t *tracker) finish(id int) {
 	case t.done <- struct{}{}:
 	default:
 	}
+}
+
+// settle moves the floor to the lowest update not yet done: in flight
+// here, or held by another process.
+func (t *tracker) settle() {
+	t.floor = t.maxSeen + 1
+	for id := range t.inFlight {
+		t.floor = min(t.floor, id)
+	}
+	for id := range t.pending {
+		t.floor = min(t.floor, id)
+	}
+}
+
+// release gives back a polled update that another process holds (one that
+// died while it answered it): it is not confirmed, so that it is polled
+// again, and answered here once that process's claim runs out.
+func (t *tracker) release(id int) {
+	t.mu.Lock()
+	if c, ok := t.inFlight[id]; ok {
+		close(c)
+	}
+	delete(t.inFlight, id)
+	t.pending[id] = true
+	t.settle()
+	t.mu.Unlock()
 }
 
 // forget drops an update that another replica has, or had: not ours to
@@ -181,11 +205,17 @@ func (b *Bot) receive(ctx context.Context, u tgbotapi.Update, polled bool) intak
 		b.cfg.Observer.ObserveUpdate(updateKind(u))
 	}
 	claimed, done, err := b.mem.Claim(ctx, u.UpdateID)
-	if err == nil && !claimed {
+	switch {
+	case err == nil && !claimed && done:
 		b.track.forget(u.UpdateID)
-		if done {
-			return answered
-		}
+		return answered
+	case err == nil && !claimed && polled:
+		// Held by a process that died answering it (only one polls): polled
+		// again until its claim runs out, never confirmed unanswered.
+		b.track.release(u.UpdateID)
+		return inFlight
+	case err == nil && !claimed:
+		b.track.forget(u.UpdateID) // the webhook's 503 has Telegram send it again
 		return inFlight
 	}
 	if q := u.InlineQuery; q != nil && q.From != nil {

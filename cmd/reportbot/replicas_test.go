@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"reportbot/answer"
 	"reportbot/bot"
 	"reportbot/internal/redistest"
@@ -153,5 +155,34 @@ func TestReplicasShareSendLimits(t *testing.T) {
 		if n > perSecond {
 			t.Fatalf("%d messages within a second from %v, over the %d a second the replicas share", n, sent[i].At, perSecond)
 		}
+	}
+}
+
+// TestPollingAfterCrash: a process that died while it answered an update
+// left its claim; the poller that follows polls the update again until the
+// claim runs out, then answers it once: it never confirms it to Telegram
+// unanswered.
+func TestPollingAfterCrash(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
+	defer rdb.Close()
+	if err := rdb.Set(t.Context(), "reportbot:seen:1", "claimed", 1500*time.Millisecond).Err(); err != nil { // the dead process's claim
+		t.Fatal(err)
+	}
+	s := startServe(t, map[string]string{"REDIS_URL": srv.URL()})
+	s.api.Push(1, private(11, 700, "行政复议收到多少件申请?"))
+	s.api.Push(2, private(12, 701, "行政复议受理了多少件?"))
+	sent := s.api.WaitSent(2, 10*time.Second)
+	if len(sent) != 2 || sent[0].ReplyTo != 12 || sent[1].ReplyTo != 11 || !strings.Contains(sent[1].Text, "84件") {
+		t.Fatalf("sent %+v: want update 2 answered at once, update 1 once its claim ran out", sent)
+	}
+	if gap := sent[1].At.Sub(sent[0].At); gap < time.Second {
+		t.Errorf("update 1 answered %v after update 2, while another process still held it", gap)
+	}
+	handledCount(t, s, 2)
+	s.api.Push(3, private(13, 702, "行政复议审结了多少件?")) // later updates: nothing of update 1 answered again
+	if got := s.api.WaitSent(3, 10*time.Second); len(got) != 3 || got[2].ReplyTo != 13 {
+		t.Errorf("sent %+v", got)
 	}
 }
