@@ -1,9 +1,15 @@
 package main
 
 import (
+	"io"
+	"net"
+	"net/http"
 	"os/exec"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
+
+	"reportbot/internal/redistest"
 )
 
 // BenchmarkColdAsk measures a whole `reportbot ask` process: start, parse
@@ -20,4 +26,72 @@ func BenchmarkColdAsk(b *testing.B) {
 			b.Fatalf("ask: %v %q", err, out)
 		}
 	}
+}
+
+// BenchmarkServeRoundTrips counts the Redis round trips of one question
+// through serve's own wiring, from the webhook request to the reply and
+// its done-mark: a counting proxy sits between serve and redis-server, and
+// every burst of bytes serve writes to it is one request awaiting a reply
+// (go-redis writes a pipeline in one). Reported as round-trips/question.
+func BenchmarkServeRoundTrips(b *testing.B) {
+	srv := redistest.Start(b)
+	proxy, trips := countingProxy(b, srv.Addr)
+	s := startServe(b, map[string]string{"REDIS_URL": "redis://" + proxy + "/0", "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/telegram",
+		"TELEGRAM_WEBHOOK_SECRET": hookSecret, "LOG_LEVEL": "warn"})
+	get(b, "http://"+s.addr+"/healthz")
+	id := 0
+	ask := func() {
+		id++
+		if status := s.api.Deliver("http://"+s.addr+"/telegram", hookSecret, id, int64(5000+id), "行政复议收到多少件申请?"); status != http.StatusOK {
+			b.Fatalf("update %d: webhook answered %d", id, status)
+		}
+	}
+	ask() // connections dialled, the answer cached
+	before := trips.Load()
+	b.ResetTimer()
+	for b.Loop() {
+		ask()
+	}
+	b.ReportMetric(float64(trips.Load()-before)/float64(b.N), "round-trips/question")
+}
+
+// countingProxy forwards connections to addr and counts the bursts of bytes
+// clients write: each is a request (a command or a pipeline) awaiting its
+// reply.
+func countingProxy(tb testing.TB, addr string) (string, *atomic.Int64) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { ln.Close() })
+	var trips atomic.Int64
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			up, err := net.Dial("tcp", addr)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			go func() { io.Copy(c, up); c.Close() }()
+			go func() {
+				buf := make([]byte, 64<<10)
+				for {
+					n, err := c.Read(buf)
+					if n > 0 {
+						trips.Add(1)
+						up.Write(buf[:n])
+					}
+					if err != nil {
+						up.Close()
+						return
+					}
+				}
+			}()
+		}
+	}()
+	return ln.Addr().String(), &trips
 }

@@ -59,14 +59,14 @@ func eachMode(t *testing.T, env map[string]string, f func(t *testing.T, s *serve
 	}
 }
 
-func startServe(t *testing.T, extraEnv map[string]string) *served {
+func startServe(t testing.TB, extraEnv map[string]string) *served {
 	t.Helper()
 	return startServeWith(t, extraEnv, nil)
 }
 
 // startServeWith is startServe with the Bot API stand-in set up by
 // configure before serve starts.
-func startServeWith(t *testing.T, extraEnv map[string]string, configure func(*tgfake.Server)) *served {
+func startServeWith(t testing.TB, extraEnv map[string]string, configure func(*tgfake.Server)) *served {
 	t.Helper()
 	api := tgfake.Start(t, botToken)
 	if configure != nil {
@@ -82,7 +82,7 @@ func startServeWith(t *testing.T, extraEnv map[string]string, configure func(*tg
 }
 
 // runServe runs serve with env, against api, until the test ends.
-func runServe(t *testing.T, api *tgfake.Server, env map[string]string) *served {
+func runServe(t testing.TB, api *tgfake.Server, env map[string]string) *served {
 	t.Helper()
 	ctx, stop := context.WithCancel(context.Background())
 	s := &served{addr: env["REPORTBOT_LISTEN"], api: api, stop: stop, done: make(chan int, 1), stderr: &logtest.Buffer{}}
@@ -104,13 +104,13 @@ func runServe(t *testing.T, api *tgfake.Server, env map[string]string) *served {
 }
 
 // freeAddr is a local address no one listens on.
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	return fmt.Sprintf("127.0.0.1:%d", redistest.FreePort(t))
 }
 
 // get waits for the server to listen, then returns a GET's status and body.
-func get(t *testing.T, url string) (int, string) {
+func get(t testing.TB, url string) (int, string) {
 	t.Helper()
 	for range 100 {
 		resp, err := http.Get(url)
