@@ -266,7 +266,7 @@ func (a *Answerer) extract(question string, history []Turn) Answer {
 	if k.quantity && !noNumber {
 		ans.Lead = leadFacts(picked, a.wants(q, k, norm))
 		lead = leadText(picked, ans.Lead)
-		if len(picked) == 1 && strings.TrimRight(picked[0].sentence, "。;;!!??") == lead {
+		if len(picked) == 1 && strings.TrimRight(picked[0].sentence, "。；;！!？?") == lead {
 			lead = "" // the lead would be the whole quote
 		}
 	}

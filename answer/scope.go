@@ -16,13 +16,6 @@ import (
 // side by side; with more places loaded the bot asks which one.
 const maxSideBySide = 3
 
-// reportOf is one loaded report with the answerer of its own index: every
-// figure of an answer comes from one report, searched alone.
-type reportOf struct {
-	doc *knowledge.Document
-	a   *Answerer
-}
-
 // report returns the answerer of one report, built on first use.
 func (a *Answerer) report(d *knowledge.Document) *Answerer {
 	if r, ok := a.reports.Load(d); ok {
@@ -70,9 +63,7 @@ func aliases(d *knowledge.Document) []string {
 		return nil
 	}
 	out := []string{p}
-	for _, m := range placePartRE.FindAllString(p, -1) {
-		out = append(out, m)
-	}
+	out = append(out, placePartRE.FindAllString(p, -1)...)
 	for _, n := range slices.Clone(out) {
 		for _, suf := range []string{"自治县", "自治州", "县", "市", "区", "省", "旗", "镇", "乡"} {
 			if short, ok := strings.CutSuffix(n, suf); ok && utf8.RuneCountInString(short) >= 2 {
@@ -399,7 +390,7 @@ var rankWordsRE = regexp.MustCompile(`哪个(县|市|区|地方|地区|政府)?|
 
 // asCount turns a ranking question into the question each report answers.
 func asCount(norm string) string {
-	return strings.TrimRight(rankWordsRE.ReplaceAllString(norm, ""), "??。") + "多少?"
+	return strings.TrimRight(rankWordsRE.ReplaceAllString(norm, ""), "?？。") + "多少?"
 }
 
 // notLoaded declines a question about a place no loaded report is of,
@@ -420,6 +411,6 @@ func (a *Answerer) whichPlace(question string, docs []*knowledge.Document) Answe
 	ps := places(docs)
 	ans := Answer{Question: question, Mode: ModeExtractive, Choices: ps}
 	ans.setLines([]Line{{Text: fmt.Sprintf("已载入这些地方的报告:%s。请问您问的是哪个地方?可以在问题里写上地名,比如“%s%s”。",
-		strings.Join(ps, "、"), ps[0], strings.TrimRight(question, "??"))}})
+		strings.Join(ps, "、"), ps[0], strings.TrimRight(question, "?？"))}})
 	return ans
 }

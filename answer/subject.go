@@ -26,7 +26,7 @@ func (a *Answerer) aboutReport(question, norm string) (Answer, bool) {
 	if !aboutReportRE.MatchString(norm) {
 		return Answer{}, false
 	}
-	say := func(d *knowledge.Document) string { return "" }
+	var say func(d *knowledge.Document) string // what the report says of itself, "" when its header does not
 	switch {
 	case publisherRE.MatchString(norm):
 		say = func(d *knowledge.Document) string {

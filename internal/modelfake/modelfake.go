@@ -220,7 +220,7 @@ func build(kind string, sents []sentence, prompt string) ([]claim, bool) {
 	case Paraphrase:
 		var out []claim
 		for _, c := range honest {
-			out = append(out, claim{Text: "根据报告," + strings.TrimRight(c.Text, "。;;") + "。", Quote: c.Quote, Section: c.Section})
+			out = append(out, claim{Text: "根据报告," + strings.TrimRight(c.Text, "。；;") + "。", Quote: c.Quote, Section: c.Section})
 		}
 		return out, false
 	case Swap:
@@ -241,7 +241,7 @@ func build(kind string, sents []sentence, prompt string) ([]claim, bool) {
 		}
 	case Compare:
 		if len(best.figs) > 0 && !strings.Contains(prompt, "上年") {
-			return lie(strings.TrimRight(best.text, "。;;") + ",比上年提高两成。")
+			return lie(strings.TrimRight(best.text, "。；;") + ",比上年提高两成。")
 		}
 	case Other:
 		return lie(other(best, sents))
