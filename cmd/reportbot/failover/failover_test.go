@@ -70,6 +70,26 @@ func build(t *testing.T) string {
 	return bin
 }
 
+// answeredOnce checks that updates 1 to n were each answered, none lost,
+// and that a kill doubled at most the one reply it interrupted between its
+// send and its done-mark; it returns the replies doubled.
+func answeredOnce(t *testing.T, answers map[int]int, n int) int {
+	t.Helper()
+	doubled := 0
+	for id := 1; id <= n; id++ {
+		switch k := answers[id]; {
+		case k == 0:
+			t.Errorf("update %d was lost", id)
+		case k > 1:
+			doubled += k - 1
+		}
+	}
+	if doubled > 1 {
+		t.Errorf("%d replies doubled; a kill may double only the one between its send and its done-mark", doubled)
+	}
+	return doubled
+}
+
 // TestPollerKilled: a serve process polling Telegram is killed with
 // SIGKILL during a burst of questions from ten chats, and another takes its
 // place on the same Redis: every question is answered, and a reply is
@@ -109,18 +129,7 @@ func TestPollerKilled(t *testing.T) {
 			break
 		}
 	}
-	doubled := 0
-	for id := 1; id <= chats*perChat; id++ {
-		switch n := answers[id]; {
-		case n == 0:
-			t.Errorf("update %d was lost", id)
-		case n > 1:
-			doubled += n - 1
-		}
-	}
-	if doubled > 1 {
-		t.Errorf("%d replies doubled; a kill may double only the one between its send and its done-mark", doubled)
-	}
+	doubled := answeredOnce(t, answers, chats*perChat)
 	t.Logf("%d of %d answered before the kill, %d doubled", before, chats*perChat, doubled)
 }
 
@@ -193,18 +202,7 @@ func TestReplicasSurviveKills(t *testing.T) {
 			t.Errorf("chat %d, update %d: %q", m.ChatID, m.ReplyTo, m.Text)
 		}
 	}
-	doubled := 0
-	for id := 1; id <= chats*perChat; id++ {
-		switch n := answers[id]; {
-		case n == 0:
-			t.Errorf("update %d was lost", id)
-		case n > 1:
-			doubled += n - 1
-		}
-	}
-	if doubled > 1 {
-		t.Errorf("%d replies doubled; a kill may double only the one between its send and its done-mark", doubled)
-	}
+	answeredOnce(t, answers, chats*perChat)
 	if refused := len(api.Calls("sendMessage")) - len(sent); refused > 0 {
 		t.Errorf("%d sends refused for flooding a chat: the replicas did not share the chat's pace", refused)
 	}
