@@ -1,13 +1,16 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"reportbot/internal/redistest"
 )
@@ -94,4 +97,34 @@ func countingProxy(tb testing.TB, addr string) (string, *atomic.Int64) {
 		}
 	}()
 	return ln.Addr().String(), &trips
+}
+
+// BenchmarkReplicasThroughput answers 90 questions from 90 chats at once,
+// spread over one replica or two on one Redis, at Telegram's own limits (30
+// messages a second in all, one a second a chat): the shared send limits
+// hold two replicas to what one may send. Reported as questions/s.
+func BenchmarkReplicasThroughput(b *testing.B) {
+	for _, n := range []int{1, 2} {
+		b.Run(fmt.Sprintf("replicas=%d", n), func(b *testing.B) {
+			api, hooks := pacedReplicas(b, n, time.Second, 30)
+			const questions = 90
+			id := 0
+			start := time.Now()
+			for b.Loop() {
+				var wg sync.WaitGroup
+				for q := range questions {
+					id++
+					hook, update := hooks[q%n], id
+					wg.Go(func() {
+						api.Deliver(hook.URL, hookSecret, update, int64(10000+update), "行政复议收到多少件申请?")
+					})
+				}
+				wg.Wait()
+			}
+			b.ReportMetric(float64(questions*b.N)/time.Since(start).Seconds(), "questions/s")
+			if sent := len(api.Sent()); sent != questions*b.N {
+				b.Fatalf("%d answers to %d questions", sent, questions*b.N)
+			}
+		})
+	}
 }

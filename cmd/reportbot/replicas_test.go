@@ -96,32 +96,8 @@ func startServeOn(t *testing.T, api *tgfake.Server, env map[string]string) *serv
 // fast.
 func TestReplicasShareSendLimits(t *testing.T) {
 	t.Parallel()
-	srv := redistest.Start(t)
-	api := tgfake.Start(t, botToken)
 	const chatEvery, perSecond = 100 * time.Millisecond, 10
-	api.FloodGap = chatEvery / 2 // a margin for arrival jitter
-	docs, err := loadReports(nil, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := t.Context()
-	var hooks []*httptest.Server
-	for range 2 {
-		mem, err := memory.NewRedis(srv.URL(), memory.Options{Prefix: "pace-test"}, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { mem.Close() })
-		ans := &answer.Answerer{Index: knowledge.NewIndex(docs...)} // no cache: every update is answered anew
-		b, err := bot.New(ctx, ctx, bot.Config{Token: botToken, Endpoint: api.Endpoint(), Pace: mem, ChatInterval: chatEvery,
-			MessagesPerSecond: perSecond}, ans, mem, docs, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
-		hook := httptest.NewServer(b.Webhook(hookSecret))
-		t.Cleanup(hook.Close)
-		hooks = append(hooks, hook)
-	}
+	api, hooks := pacedReplicas(t, 2, chatEvery, perSecond)
 	const chats, perChat = 3, 4
 	var wg sync.WaitGroup
 	for c := range chats {
@@ -185,4 +161,36 @@ func TestPollingAfterCrash(t *testing.T) {
 	if got := s.api.WaitSent(3, 10*time.Second); len(got) != 3 || got[2].ReplyTo != 13 {
 		t.Errorf("sent %+v", got)
 	}
+}
+
+// pacedReplicas starts n bots on one Redis, each behind a webhook, sending
+// to one Bot API stand-in at most perSecond in all and one a chatEvery to
+// a chat, through the shared send limits.
+func pacedReplicas(tb testing.TB, n int, chatEvery time.Duration, perSecond float64) (*tgfake.Server, []*httptest.Server) {
+	srv := redistest.Start(tb)
+	api := tgfake.Start(tb, botToken)
+	api.FloodGap = chatEvery / 2 // a margin for arrival jitter
+	docs, err := loadReports(nil, "")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx := tb.Context()
+	var hooks []*httptest.Server
+	for range n {
+		mem, err := memory.NewRedis(srv.URL(), memory.Options{Prefix: "pace-test"}, slog.New(slog.DiscardHandler))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { mem.Close() })
+		ans := &answer.Answerer{Index: knowledge.NewIndex(docs...)} // no cache: every update is answered anew
+		b, err := bot.New(ctx, ctx, bot.Config{Token: botToken, Endpoint: api.Endpoint(), Pace: mem, ChatInterval: chatEvery,
+			MessagesPerSecond: perSecond}, ans, mem, docs, slog.New(slog.DiscardHandler))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		hook := httptest.NewServer(b.Webhook(hookSecret))
+		tb.Cleanup(hook.Close)
+		hooks = append(hooks, hook)
+	}
+	return api, hooks
 }
