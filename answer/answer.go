@@ -169,6 +169,9 @@ type Answerer struct {
 	reports  sync.Map // *knowledge.Document → *Answerer of that report alone
 	aliases  sync.Map // *knowledge.Document → the names of its place
 	terms    sync.Map // report words (a fact's measure) → their terms, for the claim check
+
+	suggested   sync.Once
+	suggestions []string // first questions the reports answer, made once
 }
 
 // With returns an Answerer that answers from ix with a's memory, model,

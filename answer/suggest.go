@@ -1,17 +1,28 @@
 package answer
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"reportbot/knowledge"
 )
 
-// Suggestions are up to n first questions a newcomer may ask, drawn from
-// the reports' figures: one a chapter, each a question the report answers
-// with that very figure first (收到多少件行政复议申请?). With several
-// reports, each question names its report's place and year.
+// maxSuggestions is the most first questions any channel offers.
+const maxSuggestions = 4
+
+// Suggestions are up to n (at most maxSuggestions) first questions a
+// newcomer may ask, made once for the reports loaded.
 func (a *Answerer) Suggestions(n int) []string {
+	a.suggested.Do(func() { a.suggestions = a.suggest(maxSuggestions) })
+	return slices.Clip(a.suggestions[:min(n, len(a.suggestions))])
+}
+
+// suggest draws up to n first questions from the reports' figures: one a
+// chapter, each a question the report answers with that very figure first
+// (收到多少件行政复议申请?). With several reports, each question names its
+// report's place and year.
+func (a *Answerer) suggest(n int) []string {
 	docs := latest(a.Index.Docs())
 	if len(docs) > 3 {
 		docs = docs[:3]
@@ -27,9 +38,12 @@ func (a *Answerer) Suggestions(n int) []string {
 		chapters := map[string]bool{}
 		took := 0
 		for _, f := range d.Facts() {
+			if took >= per || len(out) >= n {
+				break
+			}
 			chapter := strings.SplitN(f.Section, ")", 2)[0]
 			q, ok := suggestion(f)
-			if !ok || chapters[chapter] || took >= per || len(out) >= n {
+			if !ok || chapters[chapter] {
 				continue
 			}
 			if ans := one.answer(q, nil); len(ans.Lead) == 0 || ans.Lead[0].Text != f.Text || ans.Lead[0].Section != f.Section {

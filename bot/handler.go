@@ -323,7 +323,7 @@ func (b *Bot) onVote(ctx context.Context, q *tgbotapi.CallbackQuery) {
 			return
 		}
 	}
-	if result != feedback.Unknown && result != feedback.Withdrawn && b.cfg.Observer != nil {
+	if result.Stands() && b.cfg.Observer != nil {
 		b.cfg.Observer.ObserveFeedback(ctx, up)
 	}
 	b.out.request(ctx, 0, false, tgbotapi.NewCallback(q.ID, voteWords[result]))

@@ -62,13 +62,10 @@ func (t *tracker) wait(id int) <-chan struct{} {
 	return c
 }
 
-// finish records an update as done.
+// finish records an update as done: answered here, or by another replica.
 func (t *tracker) finish(id int) {
 	t.mu.Lock()
-	if c, ok := t.inFlight[id]; ok {
-		close(c)
-	}
-	delete(t.inFlight, id)
+	t.land(id)
 	delete(t.pending, id)
 	t.handled[id] = true
 	t.settle()
@@ -82,6 +79,14 @@ func (t *tracker) finish(id int) {
 	case t.done <- struct{}{}:
 	default:
 	}
+}
+
+// land ends an update's flight here, telling those who wait for it.
+func (t *tracker) land(id int) {
+	if c, ok := t.inFlight[id]; ok {
+		close(c)
+	}
+	delete(t.inFlight, id)
 }
 
 // settle moves the floor to the lowest update not yet done: in flight
@@ -101,19 +106,10 @@ func (t *tracker) settle() {
 // again, and answered here once that process's claim runs out.
 func (t *tracker) release(id int) {
 	t.mu.Lock()
-	if c, ok := t.inFlight[id]; ok {
-		close(c)
-	}
-	delete(t.inFlight, id)
+	t.land(id)
 	t.pending[id] = true
 	t.settle()
 	t.mu.Unlock()
-}
-
-// forget drops an update that another replica has, or had: not ours to
-// confirm, nor to wait for.
-func (t *tracker) forget(id int) {
-	t.finish(id)
 }
 
 // offset is what to confirm to Telegram: every update below it is done.
@@ -207,7 +203,7 @@ func (b *Bot) receive(ctx context.Context, u tgbotapi.Update, polled bool) intak
 	claimed, done, err := b.mem.Claim(ctx, u.UpdateID)
 	switch {
 	case err == nil && !claimed && done:
-		b.track.forget(u.UpdateID)
+		b.track.finish(u.UpdateID)
 		return answered
 	case err == nil && !claimed && polled:
 		// Held by a process that died answering it (only one polls): polled
@@ -215,7 +211,7 @@ func (b *Bot) receive(ctx context.Context, u tgbotapi.Update, polled bool) intak
 		b.track.release(u.UpdateID)
 		return inFlight
 	case err == nil && !claimed:
-		b.track.forget(u.UpdateID) // the webhook's 503 has Telegram send it again
+		b.track.finish(u.UpdateID) // the webhook's 503 has Telegram send it again
 		return inFlight
 	}
 	if q := u.InlineQuery; q != nil && q.From != nil {

@@ -28,6 +28,15 @@ const (
 	Withdrawn             // the same button again: the vote is taken back
 )
 
+// String names the outcome: unknown, counted, changed or withdrawn.
+func (v Vote) String() string {
+	return [...]string{"unknown", "counted", "changed", "withdrawn"}[v]
+}
+
+// Stands reports whether the press left a vote standing (counted or
+// changed), which metrics count.
+func (v Vote) Stands() bool { return v == Counted || v == Changed }
+
 // Next is what a press of up does to a voter's earlier vote (had is
 // whether there was one, wasUp which): the outcome, and the counts of up
 // and down votes to add.

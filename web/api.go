@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"reportbot/answer"
-	"reportbot/feedback"
 	"reportbot/knowledge"
 )
 
@@ -117,10 +116,10 @@ func (s *Server) vote(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusServiceUnavailable, answer.UserMessage(err), 0)
 		return
 	}
-	if v != feedback.Unknown && v != feedback.Withdrawn && s.cfg.Observer != nil {
+	if v.Stands() && s.cfg.Observer != nil {
 		s.cfg.Observer.ObserveFeedback(ctx, req.Up)
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"result": voteResults[v], "message": voteWords(v, req.Up)})
+	writeJSON(w, http.StatusOK, map[string]string{"result": v.String(), "message": voteWords(v, req.Up)})
 }
 
 // reportInfo names a loaded report.

@@ -15,11 +15,6 @@ const (
 	msgOrigin       = "此网站未获准调用本服务。"
 )
 
-// voteResults name what became of a vote, for the page.
-var voteResults = map[feedback.Vote]string{
-	feedback.Unknown: "unknown", feedback.Counted: "counted", feedback.Changed: "changed", feedback.Withdrawn: "withdrawn",
-}
-
 // voteWords thank for a vote, or say why it was not kept.
 func voteWords(v feedback.Vote, up bool) string {
 	switch v {
