@@ -275,13 +275,8 @@ func approxNear(cl string, g knowledge.Figure) string {
 	return ""
 }
 
-// claimNegationRE finds a negation in a claim; notNegationRE words that
-// hold one without negating.
-var (
-	claimNegationRE = regexp.MustCompile(`不予|未|没有|没|不|无`)
-	notNegationRE   = regexp.MustCompile(`不断|不少|不仅|不但|无论|未来|不久|无事不扰`)
-	claimYearRE     = regexp.MustCompile(`((?:19|20)\d{2})年`)
-)
+// claimYearRE finds a year a claim names.
+var claimYearRE = regexp.MustCompile(`((?:19|20)\d{2})年`)
 
 // claimMarks are the words that put a figure in another period or compare
 // it: a claim may say them only where its clause does.
@@ -292,8 +287,9 @@ var claimMarks = []string{"上年", "去年同期", "同比", "环比", "较上"
 // another figure's of the same sentence), the same polarity, the same
 // year and period words. It returns the kind and words of a disagreement.
 func (a *Answerer) agrees(cl, before string, f knowledge.Fact, facts []knowledge.Fact) (string, string) {
-	plain := notNegationRE.ReplaceAllString(unquotedClaim(cl), "")
-	if claimNegationRE.MatchString(plain) != f.Negative() {
+	// Negation is read as the fact table reads it, so that a claim that
+	// copies its clause always agrees with it.
+	if (knowledge.Polarity(cl) != "") != f.Negative() {
 		return RejectPolarity, fmt.Sprintf("“%s”的肯定或否定与原文相反", knowledge.Clip(cl, 30))
 	}
 	for _, m := range claimYearRE.FindAllStringSubmatch(cl, -1) {
@@ -394,24 +390,6 @@ func termSet(s string) map[string]bool {
 	return m
 }
 
-// unquotedClaim is a claim's clause without the names it quotes.
-func unquotedClaim(s string) string {
-	for _, p := range [][2]string{{"“", "”"}, {"《", "》"}, {"\"", "\""}} {
-		for {
-			i := strings.Index(s, p[0])
-			if i < 0 {
-				break
-			}
-			j := strings.Index(s[i+len(p[0]):], p[1])
-			if j < 0 {
-				break
-			}
-			s = s[:i] + s[i+len(p[0])+j+len(p[1]):]
-		}
-	}
-	return s
-}
-
 // nameRE finds the names a claim may state: titles in 《》, places, and
 // organisations.
 var nameRE = regexp.MustCompile(`《[^》]{1,60}》|\p{Han}{1,6}?(?:镇|乡|村|街道|社区)|\p{Han}{0,6}?(?:检察院|法院|公安局|司法局|信访局|人民政府|委员会|政法委)`)
@@ -465,7 +443,7 @@ func unfoundedIn(cl, text string, src map[string]bool, ceiling float64, allowed 
 	held := func(t string) bool {
 		return src[t] || fillers[t] || slices.ContainsFunc(allowed, func(m map[string]bool) bool { return m[t] })
 	}
-	rs := []rune(knowledge.Fold(unquotedClaim(cl)))
+	rs := []rune(knowledge.Fold(knowledge.Unquoted(cl)))
 	// A character by a figure (月 of 12月底) is held when the text has it
 	// by a digit too.
 	byDigit := func(pair []rune) bool { return strings.Contains(text, string(pair)) }

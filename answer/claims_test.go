@@ -67,3 +67,24 @@ func TestClaimCheck(t *testing.T) {
 }
 
 const q84 = "行政复议收到多少件申请?"
+
+// TestClaimNegationAsFacts: the claim check reads negation as the fact
+// table does, so a claim that copies its clause is never refused for it
+// (无纸化 and 不足 negate nothing), and one that adds a negation is.
+func TestClaimNegationAsFacts(t *testing.T) {
+	a := parseReport(t, "某县2023年法治政府建设年度报告\n一、政务服务\n2023年,网上办理无纸化申请120件,补充执法人员不足的乡镇6个。\n")
+	const q = "网上办理无纸化申请多少件?"
+	ext, err := a.Ask(context.Background(), "c", q)
+	if err != nil || !strings.Contains(firstLine(ext.Text), "120件") {
+		t.Fatalf("extractive answer %q, %v", ext.Text, err)
+	}
+	reply := func(text string) string {
+		return `{"found":true,"claims":[{"text":"` + text + `","quote":"网上办理无纸化申请120件","section":"一"}]}`
+	}
+	if ans, rej := a.check(reply("2023年网上办理无纸化申请120件。"), q, a.sectionsFor(ext), simplified, ext); rej != nil || ans.Mode != ModeLLM {
+		t.Errorf("a copy of the clause was refused: %+v", rej)
+	}
+	if _, rej := a.check(reply("2023年未网上办理无纸化申请120件。"), q, a.sectionsFor(ext), simplified, ext); rej == nil || rej.kind != RejectPolarity {
+		t.Errorf("an added negation passed: %+v", rej)
+	}
+}

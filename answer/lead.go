@@ -67,15 +67,14 @@ var (
 // separateRE marks a question that asks for each of several things.
 var separateRE = regexp.MustCompile(`分别|各是|各有|各自|各多少`)
 
-// negationRE finds a negation in a question; interrogativeNegRE the
-// question words that hold one without negating (是不是, 有没有).
-var (
-	negationRE         = regexp.MustCompile(`不予|未|没有|没|不`)
-	interrogativeNegRE = regexp.MustCompile(`是不是|能不能|可不可以|有没有|对不对|是否|不少|不断|多不多|要不要|会不会`)
-)
+// interrogativeNegRE finds the question words that hold a negation without
+// negating (是不是, 有没有).
+var interrogativeNegRE = regexp.MustCompile(`是不是|能不能|可不可以|有没有|对不对|是否|多不多|要不要|会不会`)
 
+// negated reports whether a question asks of a negated count (不予受理),
+// read as the fact table reads its measures.
 func negated(text string) bool {
-	return negationRE.MatchString(interrogativeNegRE.ReplaceAllString(text, ""))
+	return knowledge.Polarity(interrogativeNegRE.ReplaceAllString(text, "")) != ""
 }
 
 // wants reads what a question asks figures of: one want for each part of

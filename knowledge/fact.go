@@ -62,10 +62,10 @@ var (
 )
 
 // negations turn a measure round: 不予受理, 未回复, 没有.
-var negations = []string{"不予", "尚未", "未", "没有", "不"}
+var negations = []string{"不予", "尚未", "未", "没有", "没", "不"}
 
-// notNegation are words that hold 不 or 未 without negating a count.
-var notNegation = []string{"不断", "不少", "未来", "不仅", "不但", "不少于", "不高", "不足"}
+// notNegation are words that hold 不, 未 or 没 without negating a count.
+var notNegation = []string{"不断", "不少", "未来", "不仅", "不但", "不少于", "不高", "不足", "不久", "无事不扰"}
 
 // connectives open a clause without adding to what it counts.
 var connectives = []string{"其中", "共计", "总计", "合计", "分别", "另外", "另有", "另", "并且", "并", "同时", "此外", "共", "均", "已经", "全年", "当年", "年内", "全部", "先后", "达到", "达", "为", "是", "有"}
@@ -116,7 +116,7 @@ func sectionFacts(report, place string, year int, s *Section) []Fact {
 			f.Approx = approxOf(g, before, after)
 			f.Per = perOf(before)
 			f.Measure = measure(before, after)
-			f.Polarity = polarity(f.Measure)
+			f.Polarity = Polarity(f.Measure)
 			f.Marks = marks(text[sent[0]:start], clause)
 			f.Period = periodOf(text[:g.Offset], year)
 			f.Actor = actorIn(before, place)
@@ -231,7 +231,7 @@ func approxOf(g Figure, before, after string) string {
 // 至少5名), 各 right before it (听证会、磋商会各一次).
 func perOf(before string) string {
 	for _, w := range []string{"皆", "每"} {
-		if strings.Contains(unquoted(before), w) {
+		if strings.Contains(Unquoted(before), w) {
 			return w
 		}
 	}
@@ -303,10 +303,12 @@ func trimMeasure(s string, left bool) string {
 	return strings.TrimFunc(s, isSpace)
 }
 
-// polarity is the negation a measure is counted under, if any; words in
-// quotation marks (“无事不扰”) are names, not negations.
-func polarity(measure string) string {
-	m := unquoted(measure)
+// Polarity is the negation a text (a measure, a claim, a question) counts
+// under, if any; words in quotation marks (“无事不扰”) are names, not
+// negations. The fact table, the lead and the claim check all read
+// negation here, so that they never disagree.
+func Polarity(text string) string {
+	m := Unquoted(text)
 	for _, w := range notNegation {
 		m = strings.ReplaceAll(m, w, "")
 	}
@@ -343,8 +345,9 @@ func (q *quotes) step(r rune) bool {
 
 func (q *quotes) inside() bool { return q.depth > 0 || q.straight }
 
-// unquoted is s without the text inside quotation marks and 《》.
-func unquoted(s string) string {
+// Unquoted is s without the text inside quotation marks and 《》: the
+// names it quotes.
+func Unquoted(s string) string {
 	if !strings.ContainsAny(s, "“《「\"") {
 		return s
 	}
@@ -408,7 +411,7 @@ func periodOf(s string, year int) int {
 	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
 		para = s[i+1:]
 	}
-	para = unquoted(para)
+	para = Unquoted(para)
 	locs := yearRE.FindAllStringIndex(para, -1)
 	for k := len(locs) - 1; k >= 0; k-- {
 		l := locs[k]
@@ -425,7 +428,7 @@ func periodOf(s string, year int) int {
 // cannot be part of it, with the report's place when it opens the name
 // (分宜县人民政府).
 func actorIn(s, place string) string {
-	s = unquoted(s)
+	s = Unquoted(s)
 	best, bestAt := "", -1
 	for _, suf := range actorSuffixes {
 		for from := 0; ; {
