@@ -232,7 +232,7 @@ func (a *Answerer) supporting(cl, before string, g knowledge.Figure, facts []kno
 			kind, why = RejectUnit, fmt.Sprintf("“%s”的单位与原文不同", g.Raw)
 			continue
 		}
-		if g.Approx != fg.Approx || (approxNear(cl, g) != "") != (f.Approx != "" && f.Approx != "余" && f.Approx != "多") {
+		if g.Approx != fg.Approx || (knowledge.ApproxWord(cl[:g.Offset], cl[g.Offset+len(g.Raw):]) != "") != (f.Approx != "" && f.Approx != "余" && f.Approx != "多") {
 			kind, why = RejectApprox, fmt.Sprintf("“%s”的约数说法与原文不同", g.Raw)
 			continue
 		}
@@ -256,23 +256,6 @@ func rank(kind string) int {
 func sameValue(g, f knowledge.Figure) bool {
 	d := g.Value - f.Value
 	return d < 1e-9*max(1, f.Value) && -d < 1e-9*max(1, f.Value)
-}
-
-// approxNear is the approximation word a claim says right by a figure:
-// 约, 近, 超过, 至少 before it, 以上, 左右 after it.
-func approxNear(cl string, g knowledge.Figure) string {
-	before, after := cl[:g.Offset], cl[g.Offset+len(g.Raw):]
-	for _, w := range []string{"超过", "至少", "不少于", "将近", "接近", "约", "近", "逾", "超"} {
-		if strings.HasSuffix(before, w) {
-			return w
-		}
-	}
-	for _, w := range []string{"以上", "左右", "上下"} {
-		if strings.HasPrefix(after, w) {
-			return w
-		}
-	}
-	return ""
 }
 
 // claimYearRE finds a year a claim names.

@@ -90,12 +90,11 @@ func asksOp(norm string) string {
 // over the whole it is part of (收到84件), which its sentence names first.
 // It returns false when the report states such a rate, or when no fact
 // has a whole to divide by.
-func (a *Answerer) computeRate(question, norm string, history []Turn) (Answer, bool) {
+func (a *Answerer) computeRate(question, norm string, history []Turn, plain Answer) (Answer, bool) {
 	word, stem, at, end := rateAsked(norm) // 受理率, 受理
 	if word == "" {
 		return Answer{}, false
 	}
-	plain := a.extract(question, history)
 	if plain.Found && slices.ContainsFunc(plain.Lead, func(f knowledge.Fact) bool {
 		return f.Unit == "%" && (stem == "" || strings.Contains(f.Clause, stem))
 	}) {

@@ -153,10 +153,11 @@ func (a *Answerer) answer(question string, history []Turn) Answer {
 		ans := a.answer(c.question, history)
 		return c.verdict(ans, question)
 	}
-	if ans, ok := a.computeRate(question, norm, history); ok {
+	plain := a.extract(question, history)
+	if ans, ok := a.computeRate(question, norm, history, plain); ok {
 		return ans
 	}
-	return combine(a.extract(question, history), norm)
+	return combine(plain, norm)
 }
 
 // extract answers a question with the report's sentences, the facts it

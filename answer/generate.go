@@ -332,7 +332,7 @@ func (a *Answerer) check(text, question string, secs []section, lang language, e
 			if c.Section != "" && !slices.ContainsFunc(cited, func(x section) bool { return x.sec == s.sec }) {
 				cited = append(cited, s)
 			}
-			if q := strings.TrimSpace(c.Quote); q != "" && strings.Contains(compact(knowledge.FoldRunes(s.sec.Text)), compact(knowledge.FoldRunes(q))) {
+			if q := strings.TrimSpace(c.Quote); q != "" && strings.Contains(a.parsed(s.sec).folded, compact(knowledge.FoldRunes(q))) {
 				quotes[s.sec] = append(quotes[s.sec], q)
 			}
 		}

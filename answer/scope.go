@@ -79,12 +79,8 @@ func aliases(d *knowledge.Document) []string {
 // placePartRE splits a place of several levels (新余市渝水区) into each.
 var placePartRE = regexp.MustCompile(`\p{Han}{2,6}?(?:自治县|自治州|省|市|县|区|旗|镇|乡)`)
 
-// askedPlaceRE finds a place a question names (临湘市, 渝水区); genericPlace
-// holds the words before 县 and the like that name no place (我县, 全市).
-var (
-	askedPlaceRE = regexp.MustCompile(`(\p{Han}{2,3})(?:县|市|区|省)`)
-	rankRE       = regexp.MustCompile(`哪个(县|市|区|地方|地区|政府)?.{0,16}(最多|最少|最高|最低|最大|最小)|(最多|最少|最高|最低)的是哪|排名|排第几|谁最多|谁最少`)
-)
+// rankRE finds a question that ranks the loaded places (哪个县最多).
+var rankRE = regexp.MustCompile(`哪个(县|市|区|地方|地区|政府)?.{0,16}(最多|最少|最高|最低|最大|最小)|(最多|最少|最高|最低)的是哪|排名|排第几|谁最多|谁最少`)
 
 // scope is what a question asks of the loaded reports: the reports it
 // names by place or year, and words that name no loaded report.
@@ -105,7 +101,7 @@ func (a *Answerer) scopeOf(norm string, years []int, history []Turn) reportScope
 			sc.docs = append(sc.docs, d)
 		}
 	}
-	for _, m := range askedPlaceRE.FindAllStringSubmatch(norm, -1) {
+	for _, m := range placeRE.FindAllStringSubmatch(norm, -1) {
 		if strings.ContainsAny(m[1], notPlace) || slices.ContainsFunc(docs, func(d *knowledge.Document) bool {
 			return slices.ContainsFunc(a.aliasesOf(d), func(n string) bool { return strings.Contains(m[0], n) || strings.Contains(n, m[1]) })
 		}) || mentioned(docs, m[1]) {
@@ -183,8 +179,9 @@ func (a *Answerer) routed(question, norm string, history []Turn) Answer {
 	}
 	var answers []Answer
 	var found []*knowledge.Document
+	asked := a.stripPlaces(question, sc.docs)
 	for _, d := range sc.docs {
-		ans := a.report(d).answer(a.stripPlaces(question, sc.docs), history)
+		ans := a.report(d).answer(asked, history)
 		if ans.Found {
 			for i := range ans.Citations {
 				ans.Citations[i].Report = d.Meta.Title
@@ -315,8 +312,9 @@ func (a *Answerer) ranked(question, norm string, docs []*knowledge.Document, his
 		ans Answer
 	}
 	var got []entry
+	asked := a.stripPlaces(asCount(norm), docs)
 	for _, d := range docs {
-		ans := a.report(d).answer(a.stripPlaces(asCount(norm), docs), history)
+		ans := a.report(d).answer(asked, history)
 		if ans.Found && len(ans.Lead) > 0 && ans.Computed == nil {
 			for i := range ans.Citations {
 				ans.Citations[i].Report = d.Meta.Title

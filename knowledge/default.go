@@ -2,7 +2,6 @@ package knowledge
 
 import (
 	"embed"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -73,11 +72,9 @@ func ParseAll(data [][]byte, name func(i int) string) ([]*Document, error) {
 	}
 	close(next)
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		for _, e := range errs {
-			if e != nil {
-				return nil, e
-			}
+	for _, err := range errs {
+		if err != nil {
+			return nil, err // the first file's in the order given
 		}
 	}
 	return docs, nil

@@ -55,11 +55,17 @@ func (f Fact) Negative() bool { return f.Polarity != "" }
 var markWords = []string{"同比", "较上年", "比上年", "较去年", "累计", "截至", "截止", "以来", "历年"}
 
 // approxBefore are the words before a figure that make it approximate;
-// approxAfter those after it.
+// approxAfter those after it, and approxTail those a measure may open with
+// after its figure (80余次: 余).
 var (
 	approxBefore = []string{"超过", "至少", "不少于", "将近", "接近", "约", "近", "逾", "超"}
-	approxAfter  = []string{"以上", "左右", "上下", "多", "余"}
+	approxAfter  = []string{"以上", "左右", "上下"}
+	approxTail   = append(slices.Clone(approxAfter), "多", "余")
 )
+
+// leadWords open a measure without adding to what it counts: when, marks
+// of period and comparison, connectives.
+var leadWords = append(append([]string{"今年以来", "年初", "年底", "全年"}, markWords...), connectives...)
 
 // negations turn a measure round: 不予受理, 未回复, 没有.
 var negations = []string{"不予", "尚未", "未", "没有", "没", "不"}
@@ -213,12 +219,19 @@ func approxOf(g Figure, before, after string) string {
 			}
 		}
 	}
+	return ApproxWord(before, after)
+}
+
+// ApproxWord is the word right by a figure that makes it approximate: 约,
+// 近, 超过, 至少 at the end of the text before it, 以上, 左右 at the start
+// of the text after it.
+func ApproxWord(before, after string) string {
 	for _, w := range approxBefore {
 		if strings.HasSuffix(before, w) {
 			return w
 		}
 	}
-	for _, w := range approxAfter[:3] {
+	for _, w := range approxAfter {
 		if strings.HasPrefix(after, w) {
 			return w
 		}
@@ -270,7 +283,7 @@ func trimMeasure(s string, left bool) string {
 				rest = strings.TrimPrefix(rest, "年")
 				s, changed = rest, true
 			}
-			for _, w := range append(append([]string{"今年以来", "年初", "年底", "全年"}, markWords...), connectives...) {
+			for _, w := range leadWords {
 				if t, ok := strings.CutPrefix(s, w); ok && t != "" {
 					s, changed = t, true
 				}
@@ -294,7 +307,7 @@ func trimMeasure(s string, left bool) string {
 		}
 		return s
 	}
-	for _, w := range approxAfter {
+	for _, w := range approxTail {
 		if t, ok := strings.CutPrefix(s, w); ok {
 			s = t
 			break
