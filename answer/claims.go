@@ -66,6 +66,18 @@ func (sc scope) sentence(f knowledge.Fact) string {
 	return f.Clause
 }
 
+// siblings are all the facts of a fact's section, those outside the quote
+// too: a claim that quotes 收到84件行政复议申请 alone must still not say of
+// 84件 what 受理68件 of the same sentence counts.
+func (sc scope) siblings(f knowledge.Fact) []knowledge.Fact {
+	for _, s := range sc.secs {
+		if s.sec.ID == f.Section && s.doc.Meta.Title == f.Report {
+			return s.sec.Facts()
+		}
+	}
+	return nil
+}
+
 // shown are the sections a model was given, each with its subsections:
 // the prompt shows a section's full text.
 func (a *Answerer) shown(secs []section) []section {
@@ -185,7 +197,7 @@ func (a *Answerer) checkClaim(text string, sc scope, lang language, ext Answer, 
 				}
 				continue
 			}
-			f, kind, why := a.supporting(cl, before, g, sc.facts)
+			f, kind, why := a.supporting(cl, before, g, sc)
 			if kind == "" {
 				// The clause's other words are its fact's sentence's too:
 				// 137个社区皆培养了 is no reading of 137个居民小组皆新增.
@@ -221,9 +233,9 @@ func claimClauses(text string) []string {
 // with the same figure whose clause agrees with the claim's (before is the
 // claim up to and with the clause). It returns the
 // kind and words of the nearest miss when none does.
-func (a *Answerer) supporting(cl, before string, g knowledge.Figure, facts []knowledge.Fact) (knowledge.Fact, string, string) {
+func (a *Answerer) supporting(cl, before string, g knowledge.Figure, sc scope) (knowledge.Fact, string, string) {
 	kind, why := RejectFigure, fmt.Sprintf("数字“%s”不在所引原文中", g.Raw)
-	for _, f := range facts {
+	for _, f := range sc.facts {
 		fg := f.Figure()
 		if !sameValue(g, fg) {
 			continue
@@ -236,7 +248,7 @@ func (a *Answerer) supporting(cl, before string, g knowledge.Figure, facts []kno
 			kind, why = RejectApprox, fmt.Sprintf("“%s”的约数说法与原文不同", g.Raw)
 			continue
 		}
-		if k, w := a.agrees(cl, before, f, facts); k != "" {
+		if k, w := a.agrees(cl, before, f, sc.siblings(f)); k != "" {
 			if rank(k) > rank(kind) {
 				kind, why = k, w
 			}
@@ -268,8 +280,9 @@ var claimMarks = []string{"上年", "去年同期", "同比", "环比", "较上"
 // agrees reports whether a claim's clause says of a figure what the fact's
 // clause says: the same thing counted (its measure words, and none of
 // another figure's of the same sentence), the same polarity, the same
-// year and period words. It returns the kind and words of a disagreement.
-func (a *Answerer) agrees(cl, before string, f knowledge.Fact, facts []knowledge.Fact) (string, string) {
+// year and period words (siblings are the facts of its section). It returns
+// the kind and words of a disagreement.
+func (a *Answerer) agrees(cl, before string, f knowledge.Fact, siblings []knowledge.Fact) (string, string) {
 	// Negation is read as the fact table reads it, so that a claim that
 	// copies its clause always agrees with it.
 	if (knowledge.Polarity(cl) != "") != f.Negative() {
@@ -297,7 +310,7 @@ func (a *Answerer) agrees(cl, before string, f knowledge.Fact, facts []knowledge
 	// The clause must not also say what another figure of the same
 	// sentence counts (收到并受理84件).
 	own, of := a.termsOf(f.Measure), a.termsOf(f.Of)
-	for _, o := range facts {
+	for _, o := range siblings {
 		// A figure whose clause names nothing (共165名) counts what the
 		// clause before it names: no words of its own to say of another.
 		if o.Sentence != f.Sentence || o.Section != f.Section || o.Value == f.Value || o.Start == f.Start || !measuredInClause(o) {

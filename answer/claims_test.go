@@ -24,6 +24,9 @@ func TestClaimCheck(t *testing.T) {
 		{"honest", q84, claim("2023年共收到84件行政复议申请,其中受理68件。"), simplified, ""},
 		{"honest, older form", q84, `{"found":true,"answer":"收到84件行政复议申请,不予受理16件。","sections":["一(六)1"]}`, simplified, ""},
 		{"swapped", q84, claim("收到68件行政复议申请,其中受理84件。"), simplified, RejectMeasure},
+		// The quote narrowed to the figure's own clause: 受理 is still what
+		// another figure of its sentence counts.
+		{"said of another thing, quoting only its clause", q84, `{"found":true,"claims":[{"text":"行政复议受理了84件。","quote":"收到84件行政复议申请","section":"一(六)1"}]}`, simplified, RejectMeasure},
 		{"negation dropped", q84, claim("收到84件行政复议申请,受理16件。"), simplified, RejectPolarity},
 		{"negation added", q84, claim("收到84件行政复议申请,其中未受理68件。"), simplified, RejectPolarity},
 		{"another year", q84, claim("2022年收到84件行政复议申请。"), simplified, RejectPeriod},

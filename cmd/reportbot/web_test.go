@@ -338,7 +338,7 @@ func TestWebModelDown(t *testing.T) {
 	}))
 	defer down.Close()
 	s := startWeb(t, map[string]string{"OPENAI_BASE_URL": down.URL + "/v1", "OPENAI_API_KEY": "k"})
-	for _, q := range []string{"行政复议受理了多少件?", "行政复议收到多少件申请?"} {
+	for _, q := range []string{"行政复议收到多少件申请?", "行政复议受理了多少件?"} {
 		body, _ := json.Marshal(map[string]string{"question": q})
 		r := call(t, "POST", "http://"+s.addr+"/api/ask", nil, string(body))
 		want := map[bool]string{true: "68件", false: "84件"}[strings.Contains(q, "受理")]
@@ -351,5 +351,10 @@ func TestWebModelDown(t *testing.T) {
 	}
 	if asked.Load() < 2 {
 		t.Errorf("the model was asked %d times: the fallback path was not driven", asked.Load())
+	}
+	// The lie reached the claim check and was refused there, for what it
+	// says of the figure: not for its form.
+	if _, metrics := get(t, "http://"+s.addr+"/metrics"); !strings.Contains(metrics, `reportbot_claim_check_rejections_total{kind="measure"} 1`) {
+		t.Errorf("the lie was not refused by the claim check:\n%s", grepLines(metrics, "rejections_total"))
 	}
 }

@@ -31,10 +31,11 @@ const (
 	Unit       = "unit"       // a figure with another unit: 4727人 for 4727人次
 	Omit       = "omit"       // one part of a two-part question left out
 	Name       = "name"       // a place or organisation swapped: 杨桥镇 for 凤阳镇
+	Relabel    = "relabel"    // a figure put on what another of its sentence counts, quoting only its own clause: 受理84件
 )
 
 // Lies are the kinds that lie.
-var Lies = []string{Swap, Flip, Time, Extra, Compare, Other, Unit, Omit, Name}
+var Lies = []string{Swap, Flip, Time, Extra, Compare, Other, Unit, Omit, Name, Relabel}
 
 // Model answers in one kind; told its lie failed, it lies again, in
 // another kind where it can (the figure put on another noun). Lied
@@ -254,6 +255,10 @@ func build(kind string, sents []sentence, prompt string) ([]claim, bool) {
 		}
 	case Name:
 		return lie(swapName(best.text))
+	case Relabel:
+		if text, quote, ok := relabel(best); ok {
+			return []claim{{Text: text, Quote: quote, Section: best.section}}, true
+		}
 	}
 	return honest, false
 }
@@ -272,6 +277,26 @@ func swap(s sentence) string {
 	return ""
 }
 
+// relabel puts a sentence's first figure on what another of its figures,
+// in another clause, counts (收到84件…其中受理68件 → 其中受理84件), and
+// quotes only the first figure's own clause (收到84件行政复议申请), so that
+// the other figure is outside the quote.
+func relabel(s sentence) (text, quote string, ok bool) {
+	for i, f := range s.figs {
+		for _, g := range s.figs[i+1:] {
+			if f.Unit != g.Unit || f.Kind != g.Kind || f.Value == g.Value {
+				continue
+			}
+			own, other := clauseOf(s.text, f), clauseOf(s.text, g)
+			if own == other || !strings.Contains(other, g.Raw) {
+				continue
+			}
+			return strings.Replace(other, g.Raw, f.Raw, 1) + "。", own, true
+		}
+	}
+	return "", "", false
+}
+
 // flip turns a sentence's meaning round: drops 不予 where it has one, else
 // says its first figure was not reached.
 func flip(t string) string {
@@ -286,7 +311,7 @@ func flip(t string) string {
 		return t[:i] + "未达" + t[i+len("达"):]
 	}
 	start := 0
-	for _, sep := range []string{",", ",", ";", "。"} {
+	for _, sep := range []string{",", "，", ";", "；", "。"} {
 		if k := strings.LastIndex(t[:fs[0].Offset], sep); k >= 0 && k+len(sep) > start {
 			start = k + len(sep)
 		}
@@ -369,7 +394,7 @@ func swapName(t string) string {
 // clauseOf is the clause of t around figure g.
 func clauseOf(t string, g knowledge.Figure) string {
 	start, end := 0, len(t)
-	for _, sep := range []string{",", ",", ";", "。", ";"} {
+	for _, sep := range []string{",", "，", ";", "；", "。"} {
 		if k := strings.LastIndex(t[:g.Offset], sep); k >= 0 && k+len(sep) > start {
 			start = k + len(sep)
 		}
