@@ -21,10 +21,11 @@ const (
 )
 
 // Pace spaces what every replica of the bot sends, through a store they
-// share: Take takes a turn under key, at most one every interval, and
-// returns how long to wait when it is not yet this one's turn.
+// share: Take takes a turn under each key of every, all at once or none,
+// at most one a key every its interval, and returns how long to wait when
+// a turn is not yet due.
 type Pace interface {
-	Take(ctx context.Context, key string, every time.Duration) (wait time.Duration, err error)
+	Take(ctx context.Context, every map[string]time.Duration) (wait time.Duration, err error)
 }
 
 // sender sends within Telegram's limits, waiting its turn rather than being
@@ -59,27 +60,22 @@ func newSender(api *tgbotapi.BotAPI, overall, perChat, perGroup rate.Limit, shar
 // wait takes a turn to send to a chat: from the shared pace, or when it
 // cannot be reached, from this replica's own limiters.
 //
-// The bot's turn and the chat's are taken back to back, right before the
-// send, and neither while waiting for the other: a chat's turn taken, then
-// a wait for the bot's, would let the chat's next message follow sooner
-// than a second after this one is sent. A chat's busy turn costs the bot's
-// turn just taken instead (a thirtieth of a second), never the reverse.
+// The bot's turn and the chat's are taken together or not at all, right
+// before the send: a chat's turn taken, then a wait for the bot's, would
+// let the chat's next message follow sooner than a second after this one
+// is sent; and the bot's taken for a chat not yet ready would be lost to
+// every other chat.
 func (s *sender) wait(ctx context.Context, chatID int64, group bool) error {
-	alone := func() (turn, turn) { return s.localTurn(s.global), s.localTurn(s.chatLimiter(chatID, group)) }
-	var all, chat turn
-	if s.shared == nil {
-		all, chat = alone()
-	} else {
-		key, every := "chat:"+strconv.FormatInt(chatID, 10), interval(s.perChat, group, s.perGroup)
-		all = func(ctx context.Context) (time.Duration, error) {
-			return s.shared.Take(ctx, "all", interval(s.global.Limit(), false, 0))
-		}
-		chat = func(ctx context.Context) (time.Duration, error) { return s.shared.Take(ctx, key, every) }
-	}
+	every := interval(s.perChat, group, s.perGroup)
+	shared := s.shared != nil
 	for {
-		wait, err := all(ctx)
-		if err == nil && wait <= 0 {
-			wait, err = chat(ctx)
+		var wait time.Duration
+		var err error
+		if shared {
+			wait, err = s.shared.Take(ctx, map[string]time.Duration{"all": interval(s.global.Limit(), false, 0),
+				"chat:" + strconv.FormatInt(chatID, 10): every})
+		} else {
+			wait = s.localTurn(chatID, group)
 		}
 		switch {
 		case err != nil && ctx.Err() != nil:
@@ -88,7 +84,7 @@ func (s *sender) wait(ctx context.Context, chatID int64, group bool) error {
 			s.alone.Do(func() {
 				s.log.Warn("send limits shared by replicas unreachable; pacing this replica alone", "err", err)
 			})
-			all, chat = alone()
+			shared = false
 			continue
 		case wait <= 0:
 			return nil
@@ -99,19 +95,28 @@ func (s *sender) wait(ctx context.Context, chatID int64, group bool) error {
 	}
 }
 
-// turn takes a turn now, or says how long until one may be had.
-type turn func(ctx context.Context) (time.Duration, error)
-
-// localTurn takes turns from a limiter of this replica's.
-func (s *sender) localTurn(l *rate.Limiter) turn {
-	return func(context.Context) (time.Duration, error) {
-		r := l.Reserve()
-		if d := r.Delay(); d > 0 {
-			r.Cancel() // not taken: asked again once the wait is over
-			return d, nil
+// localTurn takes the bot's turn and the chat's from this replica's own
+// limiters, both or neither, or says how long until both may be had. What
+// is not taken is only looked at: a turn reserved and given back after
+// others were reserved could not be given back whole.
+func (s *sender) localTurn(chatID int64, group bool) time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now()
+	limiters := []*rate.Limiter{s.global, s.chatLimiter(chatID, group, now)}
+	var wait time.Duration
+	for _, l := range limiters {
+		if short := 1 - l.TokensAt(now); short > 0 {
+			wait = max(wait, time.Microsecond, time.Duration(short/float64(l.Limit())*float64(time.Second)))
 		}
-		return 0, nil
 	}
+	if wait > 0 {
+		return wait
+	}
+	for _, l := range limiters {
+		l.AllowN(now, 1)
+	}
+	return 0
 }
 
 // interval is the time between two sends at limit l, or at g in a group.
@@ -122,10 +127,8 @@ func interval(l rate.Limit, group bool, g rate.Limit) time.Duration {
 	return time.Duration(float64(time.Second) / float64(l))
 }
 
-// chatLimiter is this replica's own limiter of a chat.
-func (s *sender) chatLimiter(chatID int64, group bool) *rate.Limiter {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// chatLimiter is this replica's own limiter of a chat; s.mu is held.
+func (s *sender) chatLimiter(chatID int64, group bool, now time.Time) *rate.Limiter {
 	l := s.chats[chatID]
 	if l == nil {
 		limit := s.perChat
@@ -136,13 +139,13 @@ func (s *sender) chatLimiter(chatID int64, group bool) *rate.Limiter {
 		s.chats[chatID] = l
 		if len(s.chats) > 10000 { // forget chats idle for a while
 			for id, c := range s.chats {
-				if time.Since(c.used) > time.Minute {
+				if now.Sub(c.used) > time.Minute {
 					delete(s.chats, id)
 				}
 			}
 		}
 	}
-	l.used = time.Now()
+	l.used = now
 	return l.Limiter
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -14,8 +15,8 @@ import (
 	"reportbot/internal/logtest"
 )
 
-// pace is a shared Pace stand-in: it records the turns taken, makes the
-// first of each key wait once, or fails when down.
+// pace is a shared Pace stand-in: it records the turns taken together,
+// makes the first of each set wait once, or fails when down.
 type pace struct {
 	mu     sync.Mutex
 	down   bool
@@ -23,23 +24,29 @@ type pace struct {
 	waited map[string]bool
 }
 
-func (p *pace) Take(_ context.Context, key string, every time.Duration) (time.Duration, error) {
+func (p *pace) Take(_ context.Context, every map[string]time.Duration) (time.Duration, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.down {
 		return 0, errors.New("connection refused")
 	}
+	var turns []string
+	for k, d := range every {
+		turns = append(turns, k+"@"+d.String())
+	}
+	slices.Sort(turns)
+	key := strings.Join(turns, "+")
 	if !p.waited[key] {
 		p.waited[key] = true
 		return time.Millisecond, nil
 	}
-	p.taken = append(p.taken, key+"@"+every.String())
+	p.taken = append(p.taken, key)
 	return 0, nil
 }
 
 // TestSharedPace: a turn to send is taken from the shared pace, the bot's
-// and then the chat's, after the waits they ask; while it is down, from this
-// replica's own limiters, said once in the log.
+// and the chat's together, after the wait they ask; while it is down, from
+// this replica's own limiters, said once in the log.
 func TestSharedPace(t *testing.T) {
 	p := &pace{waited: map[string]bool{}}
 	logs := &logtest.Buffer{}
@@ -51,9 +58,7 @@ func TestSharedPace(t *testing.T) {
 	if err := s.wait(ctx, -7, true); err != nil {
 		t.Fatal(err)
 	}
-	// The bot's turn, then the chat's, back to back: a chat not yet ready
-	// costs the bot's turn taken before it, taken again after the wait.
-	want := []string{"all@33.333333ms", "all@33.333333ms", "chat:42@1ms", "all@33.333333ms", "all@33.333333ms", "chat:-7@3ms"}
+	want := []string{"all@33.333333ms+chat:42@1ms", "all@33.333333ms+chat:-7@3ms"}
 	if strings.Join(p.taken, " ") != strings.Join(want, " ") {
 		t.Errorf("turns taken %q, want %q", p.taken, want)
 	}

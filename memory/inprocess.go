@@ -205,7 +205,7 @@ func (m *InProcess) Claim(_ context.Context, updateID int) (claimed, done bool, 
 	if e, ok := m.count[key]; ok && now.Before(e.expires) {
 		return false, e.v == doneState, nil
 	}
-	m.count[key] = entry[int64]{claimState, now.Add(ClaimTTL)}
+	m.count[key] = entry[int64]{claimState, now.Add(m.opt.ClaimTTL)}
 	return true, false, nil
 }
 
@@ -215,7 +215,7 @@ func (m *InProcess) Extend(_ context.Context, updateID int) error {
 	defer m.mu.Unlock()
 	key := "seen:" + strconv.Itoa(updateID)
 	if e, ok := m.count[key]; ok && e.v == claimState {
-		m.count[key] = entry[int64]{claimState, m.opt.Now().Add(ClaimTTL)}
+		m.count[key] = entry[int64]{claimState, m.opt.Now().Add(m.opt.ClaimTTL)}
 	}
 	return nil
 }

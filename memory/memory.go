@@ -17,6 +17,11 @@ const (
 	DefaultTTL      = 24 * time.Hour
 	DefaultCacheTTL = 24 * time.Hour
 	DefaultPrefix   = "reportbot"
+	// DefaultClaimTTL is how long a claim on an update lasts unless it is
+	// renewed: the replica handling the update renews it every third of
+	// this (see Extend), so that one that died loses its updates to another
+	// within it.
+	DefaultClaimTTL = 15 * time.Second
 )
 
 // Options bound what is kept and say the rate limits.
@@ -27,6 +32,7 @@ type Options struct {
 	PerMinute int           // questions a user may ask a minute; 0 for no limit
 	PerDay    int           // questions a user may ask a day; 0 for no limit
 	Prefix    string        // of every Redis key
+	ClaimTTL  time.Duration // how long a claim on an update lasts unless renewed
 	// Now is the clock; nil means time.Now. Days begin at midnight China
 	// Standard Time.
 	Now func() time.Time
@@ -43,6 +49,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.CacheTTL <= 0 {
 		o.CacheTTL = DefaultCacheTTL
+	}
+	if o.ClaimTTL <= 0 {
+		o.ClaimTTL = DefaultClaimTTL
 	}
 	if o.Prefix == "" {
 		o.Prefix = DefaultPrefix
@@ -98,11 +107,6 @@ func midnightAfter(now time.Time) time.Time {
 
 // dayTTL keeps a day's counters until the day is surely over everywhere.
 const dayTTL = 48 * time.Hour
-
-// ClaimTTL is how long a claim on an update lasts unless it is renewed:
-// the replica handling the update renews it every third of this (see
-// Extend), so that one that died loses its updates to another within it.
-const ClaimTTL = 15 * time.Second
 
 // Lifetimes of what feedback and statistics keep.
 const (

@@ -2,25 +2,50 @@ package memory
 
 import (
 	"context"
+	"strconv"
 	"time"
 
-	"github.com/go-redis/redis_rate/v10"
+	"github.com/redis/go-redis/v9"
 )
 
-// Take takes a turn under key for what every replica sends, at most one
-// every interval (a GCRA limiter in Redis, so that the limit holds for all
-// replicas together). It returns how long to wait when it is not yet this
-// replica's turn; each key lives only as long as its pace needs.
-func (r *Redis) Take(ctx context.Context, key string, every time.Duration) (time.Duration, error) {
+// takeTurns takes a turn under each of its keys, all at once or none: a
+// key holds when its next turn is due (microseconds of Redis's clock) and
+// lives until then; ARGV are the keys' intervals in microseconds. It
+// returns 0 when the turns are taken, else the microseconds until every
+// one is due. With one turn at most each interval, none banked while idle,
+// and intervals rounded up, n a second never lets n+1 through in a second.
+var takeTurns = redis.NewScript(`
+local t = redis.call("TIME")
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local wait = 0
+for _, k in ipairs(KEYS) do
+  local due = tonumber(redis.call("GET", k) or "0")
+  if due - now > wait then wait = due - now end
+end
+if wait > 0 then return wait end
+for i, k in ipairs(KEYS) do
+  local every = tonumber(ARGV[i])
+  redis.call("SET", k, string.format("%.0f", now + every), "PX", math.ceil(every / 1000))
+end
+return 0`)
+
+// Take takes a turn under each key for what every replica sends, all at
+// once or none, at most one a key every its interval, so that the limits
+// hold for all replicas together. It returns how long to wait when a turn
+// is not yet due; then none is taken, so that a chat not yet ready costs
+// the bot's turn nothing. Every key of a pace lives in one hash slot.
+func (r *Redis) Take(ctx context.Context, every map[string]time.Duration) (time.Duration, error) {
 	if err := r.available(); err != nil {
 		return 0, err
 	}
-	res, err := r.pace.Allow(ctx, r.key("send", key), redis_rate.Limit{Rate: 1, Burst: 1, Period: every})
+	keys, intervals := make([]string, 0, len(every)), make([]any, 0, len(every))
+	for k, d := range every {
+		keys = append(keys, r.opt.Prefix+":send:{pace}:"+k)
+		intervals = append(intervals, strconv.FormatInt(int64((d+time.Microsecond-1)/time.Microsecond), 10)) // rounded up
+	}
+	wait, err := takeTurns.Run(ctx, r.client, keys, intervals...).Int64()
 	if err := r.observe(err); err != nil {
 		return 0, err
 	}
-	if res.Allowed > 0 {
-		return 0, nil
-	}
-	return res.RetryAfter, nil
+	return time.Duration(wait) * time.Microsecond, nil
 }

@@ -9,51 +9,70 @@ import (
 	"reportbot/internal/redistest"
 )
 
-// TestTake: two replicas take turns under one key from one Redis: the
-// second waits the interval out, another key does not, and a turn's key
-// expires once its pace no longer needs it.
+// TestTake: two replicas take turns from one Redis, the bot's and a
+// chat's together or neither: the second replica waits a chat's interval
+// out, and a chat not yet ready costs the bot's turn nothing; each turn's
+// key expires once its pace no longer needs it.
 func TestTake(t *testing.T) {
 	srv := redistest.Start(t)
 	a, b := newRedis(t, srv, Options{Prefix: "rb-pace"}, nil), newRedis(t, srv, Options{Prefix: "rb-pace"}, nil)
 	ctx := context.Background()
-	const every = 300 * time.Millisecond
-	if wait, err := a.Take(ctx, "chat:1", every); err != nil || wait != 0 {
+	const all, chat = 30 * time.Millisecond, 300 * time.Millisecond
+	if wait, err := a.Take(ctx, map[string]time.Duration{"all": all, "chat:1": chat}); err != nil || wait != 0 {
 		t.Fatalf("first turn: wait %v, %v", wait, err)
 	}
-	wait, err := b.Take(ctx, "chat:1", every)
-	if err != nil || wait < every/2 || wait > every {
-		t.Fatalf("the other replica's turn: wait %v, %v; want about %v", wait, err, every)
+	wait, err := b.Take(ctx, map[string]time.Duration{"all": all, "chat:1": chat})
+	if err != nil || wait < chat/2 || wait > chat {
+		t.Fatalf("the other replica's turn in the chat: wait %v, %v; want about %v", wait, err, chat)
 	}
-	if w, err := b.Take(ctx, "chat:2", every); err != nil || w != 0 {
-		t.Errorf("another chat: wait %v, %v", w, err)
+	w, err := b.Take(ctx, map[string]time.Duration{"all": all, "chat:2": chat})
+	if err != nil || w <= 0 || w > all {
+		t.Fatalf("another chat within the bot's interval: wait %v, %v; want up to %v", w, err, all)
 	}
-	keys := a.client.Keys(ctx, "*rb-pace:send:chat:1").Val()
-	if len(keys) != 1 {
+	time.Sleep(w) // the wait Take asked for is the point of the test
+	if w, err := b.Take(ctx, map[string]time.Duration{"all": all, "chat:2": chat}); err != nil || w != 0 {
+		t.Fatalf("another chat after the bot's wait: wait %v, %v", w, err)
+	}
+	// A chat not yet ready takes no turn of the bot's: once the bot's
+	// interval is over, chat:1 is refused, and chat:3 right after waits
+	// nothing.
+	time.Sleep(all)
+	if w, err := a.Take(ctx, map[string]time.Duration{"all": all, "chat:1": chat}); err != nil || w == 0 {
+		t.Fatalf("chat:1 again within its interval: wait %v, %v", w, err)
+	}
+	if w, err := a.Take(ctx, map[string]time.Duration{"all": all, "chat:3": chat}); err != nil || w != 0 {
+		t.Errorf("a third chat after chat:1 was refused: wait %v, %v; the refusal took the bot's turn", w, err)
+	}
+	keys := a.client.Keys(ctx, "rb-pace:send:*").Val()
+	if len(keys) != 4 { // all and three chats
 		t.Fatalf("keys %q", keys)
 	}
-	if ttl := a.client.PTTL(ctx, keys[0]).Val(); ttl <= 0 || ttl > every+time.Second { // whole seconds
-		t.Errorf("the turn's key expires in %v, want within %v", ttl, every+time.Second)
+	for _, k := range keys {
+		if ttl := a.client.PTTL(ctx, k).Val(); ttl <= 0 || ttl > chat {
+			t.Errorf("%s expires in %v, want within %v", k, ttl, chat)
+		}
 	}
-	time.Sleep(wait) // the wait Take asked for is the point of the test
-	if w, err := b.Take(ctx, "chat:1", every); err != nil || w != 0 {
-		t.Errorf("after the wait: wait %v, %v", w, err)
+	time.Sleep(wait) // chat:1's interval is over
+	if w, err := b.Take(ctx, map[string]time.Duration{"chat:1": chat}); err != nil || w != 0 {
+		t.Errorf("chat:1 after its wait: wait %v, %v", w, err)
 	}
 }
 
-// TestClaimExtended: a claim renewed lasts another ClaimTTL; a done-mark
+// TestClaimExtended: a claim renewed lasts another Options.ClaimTTL; a done-mark
 // is never cut short by a renewal that comes late.
 func TestClaimExtended(t *testing.T) {
 	ctx := context.Background()
 	t.Run("redis", func(t *testing.T) {
-		r := newRedis(t, redistest.Start(t), Options{Prefix: "rb-claim"}, nil)
+		const claimTTL = 4 * time.Second
+		r := newRedis(t, redistest.Start(t), Options{Prefix: "rb-claim", ClaimTTL: claimTTL}, nil)
 		r.Claim(ctx, 11)
 		key := r.seenKey(11)
 		r.client.PExpire(ctx, key, 50*time.Millisecond) // nearly run out
 		if err := r.Extend(ctx, 11); err != nil {
 			t.Fatal(err)
 		}
-		if ttl := r.client.PTTL(ctx, key).Val(); ttl < ClaimTTL-time.Second || ttl > ClaimTTL {
-			t.Errorf("renewed claim expires in %v, want %v", ttl, ClaimTTL)
+		if ttl := r.client.PTTL(ctx, key).Val(); ttl < claimTTL-time.Second || ttl > claimTTL {
+			t.Errorf("renewed claim expires in %v, want %v", ttl, claimTTL)
 		}
 		r.MarkHandled(ctx, 11)
 		r.Extend(ctx, 11)
@@ -65,19 +84,19 @@ func TestClaimExtended(t *testing.T) {
 		clk := newClock()
 		m := NewInProcess(Options{Now: clk.Now})
 		m.Claim(ctx, 11)
-		clk.Advance(ClaimTTL * 2 / 3)
+		clk.Advance(DefaultClaimTTL * 2 / 3)
 		m.Extend(ctx, 11)
-		clk.Advance(ClaimTTL * 2 / 3)
+		clk.Advance(DefaultClaimTTL * 2 / 3)
 		if claimed, _, _ := m.Claim(ctx, 11); claimed {
 			t.Error("a renewed claim was taken by another")
 		}
-		clk.Advance(ClaimTTL)
+		clk.Advance(DefaultClaimTTL)
 		if claimed, _, _ := m.Claim(ctx, 11); !claimed {
 			t.Error("a claim no longer renewed was not taken again")
 		}
 		m.MarkHandled(ctx, 11)
 		m.Extend(ctx, 11)
-		clk.Advance(2 * ClaimTTL)
+		clk.Advance(2 * DefaultClaimTTL)
 		if _, done, _ := m.Claim(ctx, 11); !done {
 			t.Error("a late renewal ended the done-mark")
 		}

@@ -13,7 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-redis/redis_rate/v10"
 	"github.com/redis/go-redis/v9"
 
 	"reportbot/answer"
@@ -37,7 +36,6 @@ const (
 type Redis struct {
 	client  redis.UniversalClient
 	cluster *redis.ClusterClient // the same client, when it is a cluster's
-	pace    *redis_rate.Limiter  // turns to send, shared by replicas
 	opt     Options
 	log     *slog.Logger
 
@@ -78,7 +76,6 @@ func NewRedis(rawURL string, opt Options, log *slog.Logger) (*Redis, error) {
 	} else {
 		r.client = redis.NewUniversalClient(uo)
 	}
-	r.pace = redis_rate.NewLimiter(r.client)
 	return r, nil
 }
 
@@ -422,13 +419,13 @@ func (r *Redis) seenKey(updateID int) string { return r.opt.Prefix + ":seen:" + 
 // Claim takes an update for this replica, atomically, before any work:
 // claimed when no replica had it; otherwise done tells whether it was
 // answered (else another replica is at it). A claim runs out after
-// ClaimTTL unless renewed (Extend), so that the update of a replica that
+// Options.ClaimTTL unless renewed (Extend), so that the update of a replica that
 // died is taken again.
 func (r *Redis) Claim(ctx context.Context, updateID int) (claimed, done bool, err error) {
 	if err := r.available(); err != nil {
 		return false, false, err
 	}
-	ok, err := r.client.SetNX(ctx, r.seenKey(updateID), claimMark, ClaimTTL).Result()
+	ok, err := r.client.SetNX(ctx, r.seenKey(updateID), claimMark, r.opt.ClaimTTL).Result()
 	if err := r.observe(err); err != nil || ok {
 		return ok, false, err
 	}
@@ -447,12 +444,12 @@ func (r *Redis) Claim(ctx context.Context, updateID int) (claimed, done bool, er
 var extendClaim = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("PEXPIRE", KEYS[1], ARGV[2]) end return 0`)
 
 // Extend renews the claim on an update being handled, for another
-// ClaimTTL.
+// Options.ClaimTTL.
 func (r *Redis) Extend(ctx context.Context, updateID int) error {
 	if err := r.available(); err != nil {
 		return err
 	}
-	return r.observe(extendClaim.Run(ctx, r.client, []string{r.seenKey(updateID)}, claimMark, ClaimTTL.Milliseconds()).Err())
+	return r.observe(extendClaim.Run(ctx, r.client, []string{r.seenKey(updateID)}, claimMark, r.opt.ClaimTTL.Milliseconds()).Err())
 }
 
 // MarkHandled records an update as answered, for a day, in place of its

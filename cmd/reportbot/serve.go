@@ -90,7 +90,7 @@ func serve(ctx context.Context, cfg config.Config, a *answer.Answerer, mem memor
 		b, err = bot.New(ctx, work, bot.Config{
 			Token: cfg.Telegram.Token.Reveal(), Endpoint: cfg.Telegram.Endpoint, Workers: cfg.Telegram.Workers,
 			MaxQuestionRunes: cfg.MaxQuestionRunes, Observer: stats, Admins: cfg.Telegram.Admins, LogQuestions: cfg.LogQuestions,
-			Feedback: mem, Pace: pace, ClaimRefresh: memory.ClaimTTL / 3, ChatInterval: sendLimits.chat, GroupInterval: sendLimits.group, MessagesPerSecond: sendLimits.overall,
+			Feedback: mem, Pace: pace, ClaimRefresh: cfg.Memory.ClaimTTL / 3, ChatInterval: sendLimits.chat, GroupInterval: sendLimits.group, MessagesPerSecond: sendLimits.overall,
 		}, a, mem, docs, log)
 		if err != nil {
 			fmt.Fprintf(stderr, "reportbot serve: %v\n", err)

@@ -134,7 +134,7 @@ func StartCluster(t testing.TB, masters, replicas int) *Cluster {
 	var addrs []string
 	for range masters * (1 + replicas) {
 		s := &Server{t: t, dir: t.TempDir(), Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(FreePort(t))),
-			args: []string{"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"}}
+			args: []string{"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000", "--repl-diskless-sync", "no"}}
 		s.start(bin)
 		t.Cleanup(s.Kill)
 		c.Nodes = append(c.Nodes, s)
@@ -174,6 +174,15 @@ func infoField(n *Server, field string, command ...string) string {
 		}
 	}
 	return ""
+}
+
+// Keys are the keys of server s that match pattern (as SCAN matches).
+func (s *Server) Keys(pattern string) []string {
+	out, err := exec.Command("redis-cli", "-h", "127.0.0.1", "-p", port(s.Addr), "--scan", "--pattern", pattern).Output()
+	if err != nil {
+		s.t.Fatalf("redis-cli --scan on %s: %v", s.Addr, err)
+	}
+	return strings.Fields(string(out))
 }
 
 // URL names the cluster as REDIS_URL takes it.
