@@ -94,7 +94,9 @@ type Key struct {
 	Cache string // the question's key in the answer cache
 	// Asked names this asking of the question (a Telegram update), so that
 	// asked again, as when a replica died while answering it, it counts
-	// once against the user's limits; "" counts each asking.
+	// once against the user's limits; "" counts each asking. Load claims
+	// it for this process, and fails with ErrInFlight or ErrAnswered when
+	// another holds it or it was answered; Save marks it answered.
 	Asked string
 }
 
@@ -117,7 +119,8 @@ type Record struct {
 
 // Memory keeps conversations, cached answers, rate limits and the model
 // budget: a Load before a question is answered and a Save after, each one
-// round trip to a shared store.
+// round trip to a shared store. Load also claims the question's asking
+// (Key.Asked), and Save marks it answered, in those round trips.
 type Memory interface {
 	Load(ctx context.Context, k Key) (Session, error)
 	Save(ctx context.Context, k Key, r Record) error
@@ -143,6 +146,12 @@ func (e *RateLimitError) Error() string {
 var (
 	ErrEmptyQuestion   = errors.New("empty question")
 	ErrQuestionTooLong = errors.New("question too long")
+)
+
+// Errors of an asking (Key.Asked) not to answer here: no one is told.
+var (
+	ErrInFlight = errors.New("another replica is answering this asking")
+	ErrAnswered = errors.New("this asking was answered before")
 )
 
 // DefaultMaxQuestionRunes is how long a question may be by default.
@@ -189,9 +198,17 @@ func (a *Answerer) Ask(ctx context.Context, conv, question string) (Answer, erro
 
 // AskAs answers question in conversation conv, asked by user, and remembers
 // the turn. Its errors are ErrEmptyQuestion, ErrQuestionTooLong and a
-// *RateLimitError, none of which changes anything; memory that fails is
-// logged and the question answered on its own.
+// *RateLimitError, none of which changes anything, and, for an asking
+// named in ctx (WithAsked), ErrInFlight and ErrAnswered; memory that fails
+// is logged and the question answered on its own.
 func (a *Answerer) AskAs(ctx context.Context, conv, user, question string) (Answer, error) {
+	return a.AskThen(ctx, conv, user, question, nil)
+}
+
+// AskThen is AskAs that hands the answer to deliver, when not nil, before
+// memory keeps the turn: the turn, and the asking marked answered, are
+// kept once the answer is delivered, in one round trip.
+func (a *Answerer) AskThen(ctx context.Context, conv, user, question string, deliver func(context.Context, Answer)) (Answer, error) {
 	question = strings.TrimSpace(plainText(question))
 	if question == "" {
 		return Answer{}, ErrEmptyQuestion
@@ -204,10 +221,13 @@ func (a *Answerer) AskAs(ctx context.Context, conv, user, question string) (Answ
 		return Answer{}, ErrQuestionTooLong
 	}
 	lang := detectLanguage(question)
-	key := Key{Conv: conv, User: user, Cache: a.cacheKey(question, lang), Asked: askedOf(ctx)}
+	key := Key{Conv: conv, User: user, Cache: a.cacheKey(question, lang), Asked: AskedOf(ctx)}
 	var sess Session
 	if a.Memory != nil {
 		s, err := a.Memory.Load(ctx, key)
+		if errors.Is(err, ErrInFlight) || errors.Is(err, ErrAnswered) {
+			return Answer{}, err
+		}
 		if err != nil {
 			a.logger().DebugContext(ctx, "answering without memory", "err", err)
 		}
@@ -221,6 +241,9 @@ func (a *Answerer) AskAs(ctx context.Context, conv, user, question string) (Answ
 	}
 	ans, calls, cacheable := a.compose(ctx, question, lang, sess)
 	ans.Ref = answerRef(conv, question, a.now())
+	if deliver != nil {
+		deliver(ctx, ans)
+	}
 	if a.Memory != nil {
 		rec := Record{Turn: Turn{Question: question, Resolved: ans.Resolved, Found: ans.Found, At: a.now(), Scope: ans.Scope}, ModelCalls: calls,
 			Ref: ans.Ref, Fallback: ans.Fallback}
@@ -230,7 +253,8 @@ func (a *Answerer) AskAs(ctx context.Context, conv, user, question string) (Answ
 		if cacheable {
 			rec.Cache = &ans
 		}
-		if err := a.Memory.Save(ctx, key, rec); err != nil {
+		// Kept even when the asker gave up waiting: the answer was given.
+		if err := a.Memory.Save(context.WithoutCancel(ctx), key, rec); err != nil {
 			a.logger().DebugContext(ctx, "turn not remembered", "err", err)
 		}
 	}
@@ -396,7 +420,8 @@ func WithAsked(ctx context.Context, id string) context.Context {
 	return context.WithValue(ctx, askedKey{}, id)
 }
 
-func askedOf(ctx context.Context) string {
+// AskedOf is the name of the asking ctx carries (WithAsked), or "".
+func AskedOf(ctx context.Context) string {
 	id, _ := ctx.Value(askedKey{}).(string)
 	return id
 }

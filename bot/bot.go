@@ -20,21 +20,24 @@ import (
 
 // Answerer answers a question of a user in a conversation.
 type Answerer interface {
-	AskAs(ctx context.Context, conv, user, question string) (answer.Answer, error)
+	// AskThen answers, hands the answer to deliver, then remembers the
+	// turn and marks the asking named in ctx answered.
+	AskThen(ctx context.Context, conv, user, question string, deliver func(context.Context, answer.Answer)) (answer.Answer, error)
 	// Suggestions are up to n first questions the reports answer.
 	Suggestions(n int) []string
 }
 
 // Memory is what the bot keeps besides answers: which updates it handled,
-// so that none is answered twice, and conversations to forget.
+// so that none is answered twice, and conversations to forget. An update's
+// asking is named as answer.WithAsked names it (askingOf).
 type Memory interface {
-	// Claim takes an update for this bot, atomically across replicas:
-	// claimed when none had it; else done says whether it was answered
-	// (or another replica is at it).
-	Claim(ctx context.Context, updateID int) (claimed, done bool, err error)
-	// Extend renews this replica's claim on an update it is handling.
-	Extend(ctx context.Context, updateID int) error
-	MarkHandled(ctx context.Context, updateID int) error
+	// Claim takes an asking for this process, atomically across replicas:
+	// claimed when none had it, or this one; else done says whether it was
+	// answered (or another replica is at it).
+	Claim(ctx context.Context, asked string) (claimed, done bool, err error)
+	// Extend renews this process's claim on an asking it is handling.
+	Extend(ctx context.Context, asked string) error
+	MarkHandled(ctx context.Context, asked string) error
 	Forget(ctx context.Context, conv string) error
 }
 

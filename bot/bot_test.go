@@ -20,50 +20,61 @@ import (
 	"reportbot/knowledge"
 )
 
-// echo answers "答:" and the question, and panics on "panic".
-type echo struct{}
+// echo answers "答:" and the question, and panics on "panic". With mem,
+// it claims and marks the asking as an answerer's memory does.
+type echo struct{ mem *handled }
 
 func (echo) Suggestions(int) []string { return []string{"行政复议收到多少件申请?"} }
 
-func (echo) AskAs(_ context.Context, _, _, q string) (answer.Answer, error) {
+func (e echo) AskThen(ctx context.Context, _, _, q string, deliver func(context.Context, answer.Answer)) (answer.Answer, error) {
 	if q == "panic" {
 		panic("boom")
 	}
-	return answer.Answer{Question: q, Text: "答:" + q + "\n来源:一 主要举措和成效", Found: true,
+	if e.mem != nil {
+		if _, done, _ := e.mem.Claim(ctx, answer.AskedOf(ctx)); done {
+			return answer.Answer{}, answer.ErrAnswered
+		}
+		defer e.mem.MarkHandled(ctx, answer.AskedOf(ctx))
+	}
+	a := answer.Answer{Question: q, Text: "答:" + q + "\n来源:一 主要举措和成效", Found: true,
 		Lines:     []answer.Line{{Text: "答:" + q}, {Text: "来源:一 主要举措和成效", Source: true}},
-		Citations: []answer.Citation{{Section: "一", Heading: "主要举措和成效"}}}, nil
+		Citations: []answer.Citation{{Section: "一", Heading: "主要举措和成效"}}}
+	if deliver != nil {
+		deliver(ctx, a)
+	}
+	return a, nil
 }
 
-// handled is an in-test bot.Memory: seen holds true once an update is
+// handled is an in-test bot.Memory: seen holds true once an asking is
 // answered, false while it is claimed.
 type handled struct {
 	mu   sync.Mutex
-	seen map[int]bool
+	seen map[string]bool
 }
 
-func (h *handled) Claim(_ context.Context, id int) (claimed, done bool, err error) {
+func (h *handled) Claim(_ context.Context, asked string) (claimed, done bool, err error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if d, ok := h.seen[id]; ok {
+	if d, ok := h.seen[asked]; ok {
 		return false, d, nil
 	}
-	h.seen[id] = false
+	h.seen[asked] = false
 	return true, false, nil
 }
 
-func (h *handled) Extend(context.Context, int) error { return nil }
+func (h *handled) Extend(context.Context, string) error { return nil }
 
-// Handled reports whether the update was answered.
-func (h *handled) Handled(_ context.Context, id int) (bool, error) {
+// Handled reports whether the asking was marked answered.
+func (h *handled) Handled(_ context.Context, asked string) (bool, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.seen[id], nil
+	return h.seen[asked], nil
 }
 
-func (h *handled) MarkHandled(_ context.Context, id int) error {
+func (h *handled) MarkHandled(_ context.Context, asked string) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.seen[id] = true
+	h.seen[asked] = true
 	return nil
 }
 
@@ -76,10 +87,10 @@ func run(t *testing.T) (*tgfake.Server, *handled, *logtest.Buffer) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mem := &handled{seen: map[int]bool{}}
+	mem := &handled{seen: map[string]bool{}}
 	var logs logtest.Buffer
 	ctx, stop := context.WithCancel(context.Background())
-	b, err := bot.New(ctx, context.Background(), bot.Config{Token: "1:tok", Endpoint: api.Endpoint()}, echo{}, mem, docs,
+	b, err := bot.New(ctx, context.Background(), bot.Config{Token: "1:tok", Endpoint: api.Endpoint()}, echo{mem}, mem, docs,
 		slog.New(slog.NewTextHandler(&logs, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -113,7 +124,7 @@ func TestPanic(t *testing.T) {
 	if !strings.Contains(logs.String(), "panicked") {
 		t.Errorf("the panic is not logged:\n%s", logs.String())
 	}
-	if seen, _ := mem.Handled(context.Background(), 1); !seen {
+	if seen, _ := mem.Handled(context.Background(), "tg:1"); !seen {
 		t.Error("the update that panicked is not recorded as handled")
 	}
 }
@@ -158,7 +169,7 @@ func BenchmarkUpdate(b *testing.B) {
 		b.Fatal(err)
 	}
 	bt, err := bot.New(context.Background(), context.Background(), bot.Config{Token: "1:tok", Endpoint: api.Endpoint(), MessagesPerSecond: 1e6},
-		echo{}, &handled{seen: map[int]bool{}}, docs, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		echo{}, &handled{seen: map[string]bool{}}, docs, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -181,8 +192,9 @@ func TestWebhookOutOfOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	mem := &handled{seen: map[string]bool{}}
 	b, err := bot.New(context.Background(), context.Background(), bot.Config{Token: "1:tok", Endpoint: api.Endpoint()},
-		echo{}, &handled{seen: map[int]bool{}}, docs, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		echo{mem}, mem, docs, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,10 +48,13 @@ var errPanic = errors.New("update handler panicked")
 // against its user's limits.
 func channel(next Handler) Handler {
 	return func(ctx context.Context, u tgbotapi.Update) error {
-		ctx = answer.WithAsked(answer.WithChannel(ctx, "telegram"), "tg:"+strconv.Itoa(u.UpdateID))
+		ctx = answer.WithAsked(answer.WithChannel(ctx, "telegram"), askingOf(u))
 		return next(ctx, u)
 	}
 }
+
+// askingOf names an update's asking, in memory's claims and done-marks.
+func askingOf(u tgbotapi.Update) string { return "tg:" + strconv.Itoa(u.UpdateID) }
 
 // recovered turns a panic of any value into an error, so that one update
 // cannot stop the bot.
@@ -83,28 +86,42 @@ func deadline(d time.Duration) Middleware {
 // flight, whatever came of it: an update is never answered twice.
 // While it is handled, its claim is renewed every refresh, so that no
 // other replica takes it; once the claim is no longer renewed, the
-// done-mark follows.
-func handled(mem Memory, track *tracker, refresh time.Duration, log *slog.Logger) Middleware {
+// done-mark follows. A question (asks) is claimed by memory's Load and
+// marked by its Save, in their round trips, once its answer is sent; one
+// found held by another process is given back (tracker.release).
+func handled(mem Memory, track *tracker, refresh time.Duration, asks func(tgbotapi.Update) bool, log *slog.Logger) Middleware {
 	return func(next Handler) Handler {
-		return func(ctx context.Context, u tgbotapi.Update) error {
-			stop := renewClaim(ctx, mem, u.UpdateID, refresh, log)
+		return func(ctx context.Context, u tgbotapi.Update) (err error) {
+			asked := askingOf(u)
+			stop := renewClaim(ctx, mem, asked, refresh, log)
+			saved := false // by the answer's Save
 			defer func() {
 				stop()
-				mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
-				defer cancel()
-				if err := mem.MarkHandled(mctx, u.UpdateID); err != nil {
-					log.Debug("update not recorded as handled", "update", u.UpdateID, "err", err)
+				switch {
+				case errors.Is(err, answer.ErrInFlight):
+					track.release(u.UpdateID)
+					return
+				case saved || errors.Is(err, answer.ErrAnswered):
+				default:
+					mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+					defer cancel()
+					if err := mem.MarkHandled(mctx, asked); err != nil {
+						log.Debug("update not recorded as handled", "update", u.UpdateID, "err", err)
+					}
 				}
 				track.finish(u.UpdateID)
 			}()
-			return next(ctx, u)
+			question := asks(u)
+			err = next(ctx, u)
+			saved = question && err == nil
+			return err
 		}
 	}
 }
 
 // renewClaim renews the claim on an update every refresh until the
 // returned stop is called, which returns once no renewal is under way.
-func renewClaim(ctx context.Context, mem Memory, id int, refresh time.Duration, log *slog.Logger) (stop func()) {
+func renewClaim(ctx context.Context, mem Memory, asked string, refresh time.Duration, log *slog.Logger) (stop func()) {
 	if refresh <= 0 {
 		return func() {}
 	}
@@ -119,8 +136,8 @@ func renewClaim(ctx context.Context, mem Memory, id int, refresh time.Duration, 
 			case <-ctx.Done():
 				return
 			case <-tick.C:
-				if err := mem.Extend(ctx, id); err != nil && ctx.Err() == nil {
-					log.Debug("claim on update not renewed", "update", id, "err", err)
+				if err := mem.Extend(ctx, asked); err != nil && ctx.Err() == nil {
+					log.Debug("claim on update not renewed", "asking", asked, "err", err)
 				}
 			}
 		}
@@ -149,10 +166,11 @@ func logged(log *slog.Logger) Middleware {
 	}
 }
 
-// expected reports whether an error is a user's, not the bot's: a limit,
-// an empty or too long question.
+// expected reports whether an error is a user's, not the bot's (a limit,
+// an empty or too long question), or an asking another process holds.
 func expected(err error) bool {
-	return errors.As(err, new(*answer.RateLimitError)) || errors.Is(err, answer.ErrEmptyQuestion) || errors.Is(err, answer.ErrQuestionTooLong)
+	return errors.As(err, new(*answer.RateLimitError)) || errors.Is(err, answer.ErrEmptyQuestion) || errors.Is(err, answer.ErrQuestionTooLong) ||
+		errors.Is(err, answer.ErrInFlight) || errors.Is(err, answer.ErrAnswered)
 }
 
 // toUser is the one place where errors become words for the user: a

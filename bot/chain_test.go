@@ -22,20 +22,20 @@ import (
 // renewed, in order.
 type marks struct {
 	mu      sync.Mutex
-	ids     []int
+	asked   []string
 	events  []string
 	renewed chan struct{} // told of each renewal, when not nil
 }
 
-func (m *marks) Claim(context.Context, int) (bool, bool, error) { return true, false, nil }
-func (m *marks) MarkHandled(_ context.Context, id int) error {
+func (m *marks) Claim(context.Context, string) (bool, bool, error) { return true, false, nil }
+func (m *marks) MarkHandled(_ context.Context, asked string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.ids = append(m.ids, id)
+	m.asked = append(m.asked, asked)
 	m.events = append(m.events, "done")
 	return nil
 }
-func (m *marks) Extend(context.Context, int) error {
+func (m *marks) Extend(context.Context, string) error {
 	m.mu.Lock()
 	m.events = append(m.events, "renew")
 	m.mu.Unlock()
@@ -120,19 +120,37 @@ func (m *keyMemory) Load(_ context.Context, k answer.Key) (answer.Session, error
 func (m *keyMemory) Save(context.Context, answer.Key, answer.Record) error { return nil }
 
 // TestHandled: an update is marked handled, in memory and among those in
-// flight, whether it is answered, fails or panics.
+// flight, whether it is answered, fails or panics. A question answered was
+// marked by its answer's Save, and is not marked again; one answered
+// before is only landed; one another process holds is given back, so that
+// it is not confirmed to Telegram.
 func TestHandled(t *testing.T) {
 	mem, track := &marks{}, newTracker()
+	questions := func(u tgbotapi.Update) bool { return u.UpdateID >= 3 }
 	for id, h := range []Handler{
 		func(context.Context, tgbotapi.Update) error { return nil },
 		func(context.Context, tgbotapi.Update) error { return errors.New("failed") },
 		func(context.Context, tgbotapi.Update) error { panic("boom") },
+		func(context.Context, tgbotapi.Update) error { return nil },                  // a question answered
+		func(context.Context, tgbotapi.Update) error { return answer.ErrAnswered },   // answered before
+		func(context.Context, tgbotapi.Update) error { return answer.ErrInFlight },   // another process's
+		func(context.Context, tgbotapi.Update) error { return errors.New("failed") }, // a question failed
 	} {
 		track.start(id, true)
-		chain(h, recovered(), handled(mem, track, 0, slog.New(slog.DiscardHandler)))(context.Background(), tgbotapi.Update{UpdateID: id})
+		chain(h, recovered(), handled(mem, track, 0, questions, slog.New(slog.DiscardHandler)))(context.Background(), tgbotapi.Update{UpdateID: id})
 	}
-	if len(mem.ids) != 3 || track.offset() != 3 {
-		t.Errorf("marked %v, offset %d; want all three handled", mem.ids, track.offset())
+	if want := []string{"tg:0", "tg:1", "tg:2", "tg:6"}; !slices.Equal(mem.asked, want) || track.offset() != 5 {
+		t.Errorf("marked %v, offset %d; want %v marked, and offset 5 (update 5 held elsewhere, to poll again)", mem.asked, track.offset(), want)
+	}
+	// From the webhook, one held elsewhere is said so to the webhook.
+	track.start(7, false)
+	done := track.wait(7)
+	handled(mem, track, 0, questions, slog.New(slog.DiscardHandler))(func(context.Context, tgbotapi.Update) error {
+		return answer.ErrInFlight
+	})(context.Background(), tgbotapi.Update{UpdateID: 7})
+	<-done
+	if !track.heldElsewhere(7) || track.heldElsewhere(7) {
+		t.Error("the webhook was not told, once, that update 7 is held elsewhere")
 	}
 }
 
@@ -140,7 +158,7 @@ func TestHandled(t *testing.T) {
 // that no other replica takes it; the renewals stop before the done-mark.
 func TestClaimRenewed(t *testing.T) {
 	mem := &marks{renewed: make(chan struct{})}
-	h := handled(mem, newTracker(), time.Millisecond, slog.New(slog.DiscardHandler))(func(context.Context, tgbotapi.Update) error {
+	h := handled(mem, newTracker(), time.Millisecond, func(tgbotapi.Update) bool { return false }, slog.New(slog.DiscardHandler))(func(context.Context, tgbotapi.Update) error {
 		<-mem.renewed // the handler outlasts two renewals
 		<-mem.renewed
 		return nil

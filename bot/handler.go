@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"html"
 	"strconv"
@@ -84,7 +85,7 @@ func isGroup(c *tgbotapi.Chat) bool { return c != nil && (c.IsGroup() || c.IsSup
 // needs, around the handler of its kind.
 func (b *Bot) handler() Handler {
 	reply := func(ctx context.Context, to *tgbotapi.Message, text string) { b.reply(ctx, to, text, nil) }
-	return chain(b.route, channel, logged(b.log), recovered(), handled(b.mem, b.track, b.cfg.ClaimRefresh, b.log), deadline(b.cfg.AnswerTimeout), toUser(reply),
+	return chain(b.route, channel, logged(b.log), recovered(), handled(b.mem, b.track, b.cfg.ClaimRefresh, b.asks, b.log), deadline(b.cfg.AnswerTimeout), toUser(reply),
 		limitedCommands(b.commands, b.self.UserName))
 }
 
@@ -106,7 +107,6 @@ func (b *Bot) onMessage(ctx context.Context, m *tgbotapi.Message) error {
 	if !ok || m.Chat == nil {
 		return nil
 	}
-	group := isGroup(m.Chat)
 	conv, user := convKey(m.Chat, asker), userKey(asker)
 	if m.IsCommand() {
 		if forBot(m, b.self.UserName) {
@@ -114,40 +114,73 @@ func (b *Bot) onMessage(ctx context.Context, m *tgbotapi.Message) error {
 		}
 		return nil
 	}
-	text, _ := questionOf(m)
-	if group {
-		var addressed bool
-		if text, addressed = b.addressed(m); !addressed {
-			return nil
-		}
-	}
-	text = strings.TrimSpace(text)
-	if text == "" {
+	text, ok := b.question(m)
+	switch {
+	case !ok:
+		return nil
+	case text == "":
 		b.reply(ctx, m, textOnly(b.lib.Load().suggestions), nil)
 		return nil
-	}
-	if utf8.RuneCountInString(text) > b.cfg.MaxQuestionRunes {
+	case utf8.RuneCountInString(text) > b.cfg.MaxQuestionRunes:
 		return &replyError{m, answer.ErrQuestionTooLong}
 	}
 	b.out.request(ctx, 0, false, tgbotapi.NewChatAction(m.Chat.ID, tgbotapi.ChatTyping)) // not a message: no chat limit
 	start := time.Now()
 	lib := b.lib.Load() // one update, one set of reports
-	ans, err := lib.ans.AskAs(ctx, conv, user, text)
-	if err != nil {
-		return &replyError{m, fmt.Errorf("answer for %s: %w", hashString(conv), err)}
+	_, err := lib.ans.AskThen(ctx, conv, user, text, func(ctx context.Context, ans answer.Answer) {
+		var cited []string
+		for _, c := range ans.Citations {
+			cited = append(cited, c.Section)
+		}
+		attrs := []any{"conv_hash", hashString(conv), "latency", time.Since(start), "mode", ans.Mode,
+			"verified", ans.Verified, "fallback", ans.Fallback, "found", ans.Found, "cached", ans.Cached, "sections", cited}
+		if b.cfg.LogQuestions {
+			attrs = append(attrs, "question", text)
+		}
+		b.log.Info("answered", attrs...)
+		b.sendHTML(ctx, m.Chat.ID, isGroup(m.Chat), m.MessageID, FormatHTML(ans), b.keyboard(lib.docs, ans))
+	})
+	return b.askError(m, conv, err)
+}
+
+// askError is what came of asking a question in reply to m: nothing, an
+// asking another process holds or answered (no one is told), or an error
+// to tell the asker.
+func (b *Bot) askError(m *tgbotapi.Message, conv string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, answer.ErrInFlight) || errors.Is(err, answer.ErrAnswered):
+		return err
 	}
-	var cited []string
-	for _, c := range ans.Citations {
-		cited = append(cited, c.Section)
+	return &replyError{m, fmt.Errorf("answer for %s: %w", hashString(conv), err)}
+}
+
+// question is the question a message asks: in a group, only one addressed
+// to the bot (ok), without the mention; trimmed.
+func (b *Bot) question(m *tgbotapi.Message) (string, bool) {
+	text, _ := questionOf(m)
+	if isGroup(m.Chat) {
+		var addressed bool
+		if text, addressed = b.addressed(m); !addressed {
+			return "", false
+		}
 	}
-	attrs := []any{"conv_hash", hashString(conv), "latency", time.Since(start), "mode", ans.Mode,
-		"verified", ans.Verified, "fallback", ans.Fallback, "found", ans.Found, "cached", ans.Cached, "sections", cited}
-	if b.cfg.LogQuestions {
-		attrs = append(attrs, "question", text)
+	return strings.TrimSpace(text), true
+}
+
+// asks reports whether an update is a question to answer (onMessage): its
+// asking is claimed by memory's Load, and marked answered by its Save.
+func (b *Bot) asks(u tgbotapi.Update) bool {
+	m := u.Message
+	if m == nil || m.Chat == nil || m.IsCommand() {
+		return false
 	}
-	b.log.Info("answered", attrs...)
-	b.sendHTML(ctx, m.Chat.ID, group, m.MessageID, FormatHTML(ans), b.keyboard(lib.docs, ans))
-	return nil
+	if _, ok := askerOf(m); !ok {
+		return false
+	}
+	text, ok := b.question(m)
+	return ok && text != "" && utf8.RuneCountInString(text) <= b.cfg.MaxQuestionRunes
 }
 
 // addressed reports whether a group message is for the bot: an entity of
@@ -300,12 +333,10 @@ func (b *Bot) onPlace(ctx context.Context, q *tgbotapi.CallbackQuery, place stri
 		text, _ = b.addressed(orig)
 	}
 	conv := convKey(m.Chat, q.From.ID)
-	ans, err := lib.ans.AskAs(ctx, conv, userKey(q.From.ID), place+strings.TrimSpace(text))
-	if err != nil {
-		return &replyError{orig, err}
-	}
-	b.sendHTML(ctx, m.Chat.ID, isGroup(m.Chat), orig.MessageID, FormatHTML(ans), b.keyboard(lib.docs, ans))
-	return nil
+	_, err := lib.ans.AskThen(ctx, conv, userKey(q.From.ID), place+strings.TrimSpace(text), func(ctx context.Context, ans answer.Answer) {
+		b.sendHTML(ctx, m.Chat.ID, isGroup(m.Chat), orig.MessageID, FormatHTML(ans), b.keyboard(lib.docs, ans))
+	})
+	return b.askError(orig, conv, err)
 }
 
 // onVote records a 👍 or 👎, one a user; forged or stale data gets a
@@ -346,7 +377,7 @@ func (b *Bot) onInline(ctx context.Context, q *tgbotapi.InlineQuery) error {
 		b.out.request(ctx, 0, false, tgbotapi.InlineConfig{InlineQueryID: q.ID, Results: []interface{}{}})
 		return nil
 	}
-	ans, err := b.lib.Load().ans.AskAs(ctx, fmt.Sprintf("tg:inline:%d", q.From.ID), "", text)
+	ans, err := b.lib.Load().ans.AskThen(ctx, fmt.Sprintf("tg:inline:%d", q.From.ID), "", text, nil)
 	body := ""
 	if err != nil {
 		body = html.EscapeString(answer.UserMessage(err))

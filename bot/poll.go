@@ -21,17 +21,24 @@ const (
 // and an update Telegram sends again is not taken twice.
 type tracker struct {
 	mu       sync.Mutex
-	inFlight map[int]chan struct{} // closed when the update is done
-	handled  map[int]bool          // done, above an update still in flight
-	pending  map[int]bool          // polled, but held by another process: to poll again
-	floor    int                   // every update below is done
+	inFlight map[int]*flight
+	handled  map[int]bool // done, above an update still in flight
+	pending  map[int]bool // polled, but held by another process: to poll again
+	held     map[int]bool // from the webhook, but held by another process: to say so
+	floor    int          // every update below is done
 	maxSeen  int
 	done     chan struct{} // signalled when an update is done
 }
 
+// flight is an update being handled here.
+type flight struct {
+	landed chan struct{} // closed when it is done here
+	polled bool          // polled, not from the webhook
+}
+
 func newTracker() *tracker {
-	return &tracker{inFlight: map[int]chan struct{}{}, handled: map[int]bool{}, pending: map[int]bool{}, maxSeen: -1,
-		done: make(chan struct{}, 1)}
+	return &tracker{inFlight: map[int]*flight{}, handled: map[int]bool{}, pending: map[int]bool{}, held: map[int]bool{},
+		maxSeen: -1, done: make(chan struct{}, 1)}
 }
 
 // start records an update as being handled; false if it already is, or was.
@@ -44,22 +51,32 @@ func (t *tracker) start(id int, polled bool) bool {
 	if _, ok := t.inFlight[id]; ok || polled && (t.handled[id] || id < t.floor) {
 		return false
 	}
-	t.inFlight[id] = make(chan struct{})
+	t.inFlight[id] = &flight{landed: make(chan struct{}), polled: polled}
 	t.maxSeen = max(t.maxSeen, id)
 	return true
 }
 
-// wait returns a channel closed once the update is done (at once if it is
-// not in flight).
+// wait returns a channel closed once the update is done here (at once if
+// it is not in flight).
 func (t *tracker) wait(id int) <-chan struct{} {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if c, ok := t.inFlight[id]; ok {
-		return c
+	if f, ok := t.inFlight[id]; ok {
+		return f.landed
 	}
 	c := make(chan struct{})
 	close(c)
 	return c
+}
+
+// heldElsewhere reports, once, whether an update from the webhook that
+// landed was found held by another process rather than answered.
+func (t *tracker) heldElsewhere(id int) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	h := t.held[id]
+	delete(t.held, id)
+	return h
 }
 
 // finish records an update as done: answered here, or by another replica.
@@ -83,8 +100,8 @@ func (t *tracker) finish(id int) {
 
 // land ends an update's flight here, telling those who wait for it.
 func (t *tracker) land(id int) {
-	if c, ok := t.inFlight[id]; ok {
-		close(c)
+	if f, ok := t.inFlight[id]; ok {
+		close(f.landed)
 	}
 	delete(t.inFlight, id)
 }
@@ -101,11 +118,19 @@ func (t *tracker) settle() {
 	}
 }
 
-// release gives back a polled update that another process holds (one that
-// died while it answered it): it is not confirmed, so that it is polled
-// again, and answered here once that process's claim runs out.
+// release gives back an update that another process holds (one that may
+// have died while it answered it). Polled, it is not confirmed, so that it
+// is polled again, and answered here once that process's claim runs out;
+// from the webhook, the webhook is told so (heldElsewhere), and Telegram
+// sends it again.
 func (t *tracker) release(id int) {
 	t.mu.Lock()
+	if f, ok := t.inFlight[id]; ok && !f.polled {
+		t.held[id] = true
+		t.land(id)
+		t.mu.Unlock()
+		return
+	}
 	t.land(id)
 	t.pending[id] = true
 	t.settle()
@@ -200,7 +225,11 @@ func (b *Bot) receive(ctx context.Context, u tgbotapi.Update, polled bool) intak
 	if b.cfg.Observer != nil {
 		b.cfg.Observer.ObserveUpdate(updateKind(u))
 	}
-	claimed, done, err := b.mem.Claim(ctx, u.UpdateID)
+	// A question's asking is claimed by memory's Load, in its round trip.
+	claimed, done, err := true, false, error(nil)
+	if !b.asks(u) {
+		claimed, done, err = b.mem.Claim(ctx, askingOf(u))
+	}
 	switch {
 	case err == nil && !claimed && done:
 		b.track.finish(u.UpdateID)
@@ -220,7 +249,7 @@ func (b *Bot) receive(ctx context.Context, u tgbotapi.Update, polled bool) intak
 	conv, ok := conversationOf(u)
 	if !ok {
 		b.track.finish(u.UpdateID)
-		b.mem.MarkHandled(ctx, u.UpdateID)
+		b.mem.MarkHandled(ctx, askingOf(u))
 		return dropped
 	}
 	b.queues.dispatch(conv, u)

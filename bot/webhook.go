@@ -72,6 +72,10 @@ func (b *Bot) Webhook(secret string) http.Handler {
 			case <-r.Context().Done():
 				return // Telegram gave up waiting: it sends the update again
 			}
+			if b.track.heldElsewhere(u.UpdateID) {
+				http.Error(w, "being answered; send it again later", http.StatusServiceUnavailable)
+				return
+			}
 		case inFlight:
 			http.Error(w, "being answered; send it again later", http.StatusServiceUnavailable)
 			return

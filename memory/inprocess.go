@@ -4,7 +4,6 @@ import (
 	"context"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -50,6 +49,9 @@ func (m *InProcess) Load(_ context.Context, k answer.Key) (answer.Session, error
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.opt.Now()
+	if k.Asked != "" && m.answered(k.Asked) {
+		return answer.Session{}, answer.ErrAnswered
+	}
 	var s answer.Session
 	if e, ok := m.convs[k.Conv]; ok && now.Before(e.expires) {
 		s.Turns = append([]answer.Turn(nil), e.v...)
@@ -78,6 +80,9 @@ func (m *InProcess) Save(_ context.Context, k answer.Key, r answer.Record) error
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.opt.Now()
+	if k.Asked != "" {
+		m.markAnswered(k.Asked)
+	}
 	var turns []answer.Turn
 	if e, ok := m.convs[k.Conv]; ok && now.Before(e.expires) {
 		turns = e.v
@@ -196,37 +201,36 @@ func (m *InProcess) Summary(context.Context) (feedback.Summary, error) {
 // update again for at most a day.
 const seenTTL = 24 * time.Hour
 
-// Claim takes an update, as Redis.Claim does, in this process.
-func (m *InProcess) Claim(_ context.Context, updateID int) (claimed, done bool, err error) {
+// Claim takes an asking for this process, the only one memory kept in it
+// serves: claimed unless it was answered (done).
+func (m *InProcess) Claim(_ context.Context, asked string) (claimed, done bool, err error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	now := m.opt.Now()
-	key := "seen:" + strconv.Itoa(updateID)
-	if e, ok := m.count[key]; ok && now.Before(e.expires) {
-		return false, e.v == doneState, nil
-	}
-	m.count[key] = entry[int64]{claimState, now.Add(m.opt.ClaimTTL)}
-	return true, false, nil
+	done = m.answered(asked)
+	return !done, done, nil
 }
 
-// Extend renews this process's claim on an update, as Redis.Extend does.
-func (m *InProcess) Extend(_ context.Context, updateID int) error {
+// answered reports whether an asking was marked answered; m.mu is held.
+func (m *InProcess) answered(asked string) bool {
+	e, ok := m.count["seen:"+asked]
+	return ok && m.opt.Now().Before(e.expires)
+}
+
+// Extend does nothing: no other process could take this one's askings.
+func (m *InProcess) Extend(context.Context, string) error { return nil }
+
+// MarkHandled records the asking as answered.
+func (m *InProcess) MarkHandled(_ context.Context, asked string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	key := "seen:" + strconv.Itoa(updateID)
-	if e, ok := m.count[key]; ok && e.v == claimState {
-		m.count[key] = entry[int64]{claimState, m.opt.Now().Add(m.opt.ClaimTTL)}
-	}
+	m.markAnswered(asked)
 	return nil
 }
 
-// MarkHandled records the update as handled.
-func (m *InProcess) MarkHandled(_ context.Context, updateID int) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+// markAnswered records an asking as answered for a day; m.mu is held.
+func (m *InProcess) markAnswered(asked string) {
 	now := m.opt.Now()
-	m.count["seen:"+strconv.Itoa(updateID)] = entry[int64]{doneState, now.Add(seenTTL)}
-	return nil
+	m.count["seen:"+asked] = entry[int64]{1, now.Add(seenTTL)}
 }
 
 // Forget drops a conversation's turns.

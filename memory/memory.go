@@ -134,10 +134,6 @@ type answered struct {
 	Voters map[string]bool `json:"-"`
 }
 
-// What an update's seen key holds: claimed by a replica, or answered.
-const (
-	claimMark        = "claimed"
-	doneMark         = "done"
-	claimState int64 = 1
-	doneState  int64 = 2
-)
+// doneMark is what an asking's seen key holds once it is answered; before,
+// a claim holds the ID of the process answering it.
+const doneMark = "done"

@@ -2,6 +2,7 @@ package memory
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -208,23 +209,30 @@ func TestUpdatesAndForget(t *testing.T) {
 	ctx := context.Background()
 	eachStore(t, Options{}, func(t *testing.T, m answer.Memory, _ *clock) {
 		b := m.(interface {
-			Claim(context.Context, int) (bool, bool, error)
-			MarkHandled(context.Context, int) error
+			Claim(context.Context, string) (bool, bool, error)
+			MarkHandled(context.Context, string) error
 			Forget(context.Context, string) error
 		})
-		// The first claim takes the update; a second, while it is being
-		// answered, does not; once answered, it is known as done.
-		if claimed, done, err := b.Claim(ctx, 7); !claimed || done || err != nil {
+		// The claim takes the asking; once marked, by MarkHandled or by a
+		// question's Save, it is known as done, and Load refuses it.
+		if claimed, done, err := b.Claim(ctx, "tg:7"); !claimed || done || err != nil {
 			t.Errorf("first claim: %v %v %v", claimed, done, err)
 		}
-		if claimed, done, _ := b.Claim(ctx, 7); claimed || done {
-			t.Errorf("claim of an update in flight: claimed %v, done %v", claimed, done)
+		b.MarkHandled(ctx, "tg:7")
+		if claimed, done, _ := b.Claim(ctx, "tg:7"); claimed || !done {
+			t.Errorf("claim of an answered asking: claimed %v, done %v", claimed, done)
 		}
-		b.MarkHandled(ctx, 7)
-		if claimed, done, _ := b.Claim(ctx, 7); claimed || !done {
-			t.Errorf("claim of an answered update: claimed %v, done %v", claimed, done)
+		k := answer.Key{Conv: "c", Asked: "tg:8"}
+		if _, err := m.Load(ctx, k); err != nil {
+			t.Fatal(err)
 		}
-		m.Save(ctx, answer.Key{Conv: "c"}, turn("q"))
+		m.Save(ctx, k, turn("q"))
+		if _, err := m.Load(ctx, k); !errors.Is(err, answer.ErrAnswered) {
+			t.Errorf("Load of an asking saved: %v, want ErrAnswered", err)
+		}
+		if claimed, done, _ := b.Claim(ctx, "tg:8"); claimed || !done {
+			t.Errorf("claim of an asking saved: claimed %v, done %v", claimed, done)
+		}
 		if err := b.Forget(ctx, "c"); err != nil {
 			t.Fatal(err)
 		}

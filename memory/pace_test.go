@@ -2,6 +2,7 @@ package memory
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -58,49 +59,58 @@ func TestTake(t *testing.T) {
 	}
 }
 
-// TestClaimExtended: a claim renewed lasts another Options.ClaimTTL; a done-mark
-// is never cut short by a renewal that comes late.
-func TestClaimExtended(t *testing.T) {
+// TestClaims: on one Redis, an asking claimed by one process is not taken
+// by another while it is renewed, is taken once its claim runs out, and is
+// known as answered once marked, by MarkHandled or by a question's Save.
+// A question's Load claims its asking in its own round trip; a late
+// renewal never cuts a done-mark short.
+func TestClaims(t *testing.T) {
 	ctx := context.Background()
-	t.Run("redis", func(t *testing.T) {
-		const claimTTL = 4 * time.Second
-		r := newRedis(t, redistest.Start(t), Options{Prefix: "rb-claim", ClaimTTL: claimTTL}, nil)
-		r.Claim(ctx, 11)
-		key := r.seenKey(11)
-		r.client.PExpire(ctx, key, 50*time.Millisecond) // nearly run out
-		if err := r.Extend(ctx, 11); err != nil {
-			t.Fatal(err)
-		}
-		if ttl := r.client.PTTL(ctx, key).Val(); ttl < claimTTL-time.Second || ttl > claimTTL {
-			t.Errorf("renewed claim expires in %v, want %v", ttl, claimTTL)
-		}
-		r.MarkHandled(ctx, 11)
-		r.Extend(ctx, 11)
-		if ttl := r.client.PTTL(ctx, key).Val(); ttl < seenTTL-time.Minute {
-			t.Errorf("a late renewal cut the done-mark to %v", ttl)
-		}
-	})
-	t.Run("in process", func(t *testing.T) {
-		clk := newClock()
-		m := NewInProcess(Options{Now: clk.Now})
-		m.Claim(ctx, 11)
-		clk.Advance(DefaultClaimTTL * 2 / 3)
-		m.Extend(ctx, 11)
-		clk.Advance(DefaultClaimTTL * 2 / 3)
-		if claimed, _, _ := m.Claim(ctx, 11); claimed {
-			t.Error("a renewed claim was taken by another")
-		}
-		clk.Advance(DefaultClaimTTL)
-		if claimed, _, _ := m.Claim(ctx, 11); !claimed {
-			t.Error("a claim no longer renewed was not taken again")
-		}
-		m.MarkHandled(ctx, 11)
-		m.Extend(ctx, 11)
-		clk.Advance(2 * DefaultClaimTTL)
-		if _, done, _ := m.Claim(ctx, 11); !done {
-			t.Error("a late renewal ended the done-mark")
-		}
-	})
+	const claimTTL = 4 * time.Second
+	srv := redistest.Start(t)
+	a, b := newRedis(t, srv, Options{Prefix: "rb-claim", ClaimTTL: claimTTL}, nil), newRedis(t, srv, Options{Prefix: "rb-claim", ClaimTTL: claimTTL}, nil)
+	if claimed, done, err := a.Claim(ctx, "tg:11"); !claimed || done || err != nil {
+		t.Fatalf("first claim: %v %v %v", claimed, done, err)
+	}
+	if claimed, _, _ := a.Claim(ctx, "tg:11"); !claimed {
+		t.Error("a process's own claim, taken again, was refused")
+	}
+	if claimed, done, _ := b.Claim(ctx, "tg:11"); claimed || done {
+		t.Errorf("another process's claim: claimed %v, done %v", claimed, done)
+	}
+	if _, err := b.Load(ctx, answer.Key{Conv: "c", Asked: "tg:11"}); !errors.Is(err, answer.ErrInFlight) {
+		t.Errorf("another process's Load of a claimed asking: %v, want ErrInFlight", err)
+	}
+	if _, err := a.Load(ctx, answer.Key{Conv: "c", Asked: "tg:11"}); err != nil {
+		t.Errorf("the claimer's Load: %v", err)
+	}
+	key := a.seenKey("tg:11")
+	a.client.PExpire(ctx, key, 50*time.Millisecond) // nearly run out
+	b.Extend(ctx, "tg:11")                          // not b's to renew
+	if err := a.Extend(ctx, "tg:11"); err != nil {
+		t.Fatal(err)
+	}
+	if ttl := a.client.PTTL(ctx, key).Val(); ttl < claimTTL-time.Second || ttl > claimTTL {
+		t.Errorf("renewed claim expires in %v, want %v", ttl, claimTTL)
+	}
+	a.client.PExpire(ctx, key, time.Millisecond) // a died: its claim runs out
+	time.Sleep(5 * time.Millisecond)
+	if _, err := b.Load(ctx, answer.Key{Conv: "c", Asked: "tg:11"}); err != nil {
+		t.Errorf("Load of an asking whose claim ran out: %v", err)
+	}
+	if err := b.Save(ctx, answer.Key{Conv: "c", Asked: "tg:11"}, turn("q")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Load(ctx, answer.Key{Conv: "c", Asked: "tg:11"}); !errors.Is(err, answer.ErrAnswered) {
+		t.Errorf("Load of an answered asking: %v, want ErrAnswered", err)
+	}
+	if claimed, done, _ := a.Claim(ctx, "tg:11"); claimed || !done {
+		t.Errorf("claim of an answered asking: claimed %v, done %v", claimed, done)
+	}
+	b.Extend(ctx, "tg:11")
+	if ttl := a.client.PTTL(ctx, key).Val(); ttl < seenTTL-time.Minute {
+		t.Errorf("a late renewal cut the done-mark to %v", ttl)
+	}
 }
 
 // TestAskedOnce: a question asked again under the same name (its update

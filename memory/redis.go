@@ -38,6 +38,7 @@ type Redis struct {
 	cluster *redis.ClusterClient // the same client, when it is a cluster's
 	opt     Options
 	log     *slog.Logger
+	id      string // this process's, on the claims it holds
 
 	mu       sync.Mutex
 	down     bool      // memory is off: every call failed of late
@@ -64,7 +65,7 @@ func NewRedis(rawURL string, opt Options, log *slog.Logger) (*Redis, error) {
 	uo.DialerRetries = 1
 	uo.ContextTimeoutEnabled = true
 	routeLogs.Do(func() { redis.SetLogger(slogPrintf{log}) })
-	r := &Redis{opt: opt.withDefaults(), log: log}
+	r := &Redis{opt: opt.withDefaults(), log: log, id: strconv.FormatUint(rand.Uint64(), 36)}
 	if uo.MasterName == "" && (len(uo.Addrs) > 1 || uo.IsClusterMode) {
 		// A cluster's slot map is reloaded every few seconds, and at once
 		// on a connection error: a replica promoted after its master died
@@ -169,6 +170,12 @@ func (r *Redis) Load(ctx context.Context, k answer.Key) (answer.Session, error) 
 	if k.Cache != "" {
 		cached = pipe.Get(ctx, r.cacheKey(k.Cache))
 	}
+	var claimed *redis.BoolCmd
+	var holder *redis.StringCmd
+	if k.Asked != "" {
+		claimed = pipe.SetNX(ctx, r.seenKey(k.Asked), r.id, r.opt.ClaimTTL)
+		holder = pipe.Get(ctx, r.seenKey(k.Asked))
+	}
 	var ws []window
 	var incrs []*redis.IntCmd
 	if k.User != "" {
@@ -197,6 +204,17 @@ func (r *Redis) Load(ctx context.Context, k answer.Key) (answer.Session, error) 
 		r.observe(err)
 	} else {
 		r.observe(nil)
+	}
+	if claimed != nil && claimed.Err() == nil && !claimed.Val() {
+		switch holder.Val() {
+		case doneMark:
+			return answer.Session{}, answer.ErrAnswered
+		case r.id: // claimed by this process before (an update it took in)
+		default:
+			if holder.Err() == nil { // else the claim ran out between the two: ours to answer
+				return answer.Session{}, answer.ErrInFlight
+			}
+		}
 	}
 	var s answer.Session
 	if turns != nil {
@@ -247,6 +265,9 @@ func (r *Redis) Save(ctx context.Context, k answer.Key, rec answer.Record) error
 		return fmt.Errorf("encode turn: %w", err)
 	}
 	pipe := r.client.Pipeline()
+	if k.Asked != "" { // first: the answer was given
+		pipe.Set(ctx, r.seenKey(k.Asked), doneMark, seenTTL)
+	}
 	var pushed *redis.IntCmd
 	if k.Conv != "" {
 		key := r.convKey(k.Conv)
@@ -414,51 +435,55 @@ func (r *Redis) observe(err error) error {
 	return fmt.Errorf("%w: %w", ErrUnavailable, err)
 }
 
-func (r *Redis) seenKey(updateID int) string { return r.opt.Prefix + ":seen:" + strconv.Itoa(updateID) }
+func (r *Redis) seenKey(asked string) string { return r.opt.Prefix + ":seen:" + asked }
 
-// Claim takes an update for this replica, atomically, before any work:
-// claimed when no replica had it; otherwise done tells whether it was
-// answered (else another replica is at it). A claim runs out after
-// Options.ClaimTTL unless renewed (Extend), so that the update of a replica that
-// died is taken again.
-func (r *Redis) Claim(ctx context.Context, updateID int) (claimed, done bool, err error) {
+// Claim takes an asking (a Telegram update) for this process, atomically,
+// before any work: claimed when no process had it, or this one did;
+// otherwise done tells whether it was answered (else another process is at
+// it). A claim holds its process's ID and runs out after Options.ClaimTTL
+// unless renewed (Extend), so that the asking of a process that died is
+// taken again. A question's Load claims its asking itself.
+func (r *Redis) Claim(ctx context.Context, asked string) (claimed, done bool, err error) {
 	if err := r.available(); err != nil {
 		return false, false, err
 	}
-	ok, err := r.client.SetNX(ctx, r.seenKey(updateID), claimMark, r.opt.ClaimTTL).Result()
-	if err := r.observe(err); err != nil || ok {
-		return ok, false, err
+	pipe := r.client.Pipeline()
+	pipe.SetNX(ctx, r.seenKey(asked), r.id, r.opt.ClaimTTL)
+	holder := pipe.Get(ctx, r.seenKey(asked))
+	if _, err := pipe.Exec(ctx); failed(err) {
+		return false, false, r.observe(err)
 	}
-	v, err := r.client.Get(ctx, r.seenKey(updateID)).Result()
-	if errors.Is(err, redis.Nil) { // the claim ran out between the two: take it
-		return r.Claim(ctx, updateID)
+	r.observe(nil)
+	switch v, err := holder.Result(); {
+	case errors.Is(err, redis.Nil): // the claim ran out between the two: take it
+		return r.Claim(ctx, asked)
+	case v == r.id:
+		return true, false, nil
+	default:
+		return false, v == doneMark, nil
 	}
-	if err := r.observe(err); err != nil {
-		return false, false, err
-	}
-	return false, v == doneMark, nil
 }
 
-// extendClaim renews a claim that is still a claim: never a done-mark,
-// whose day it would cut short.
+// extendClaim renews a claim that is still this process's: never a
+// done-mark, whose day it would cut short, nor another's claim.
 var extendClaim = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("PEXPIRE", KEYS[1], ARGV[2]) end return 0`)
 
-// Extend renews the claim on an update being handled, for another
-// Options.ClaimTTL.
-func (r *Redis) Extend(ctx context.Context, updateID int) error {
+// Extend renews this process's claim on an asking being answered, for
+// another Options.ClaimTTL.
+func (r *Redis) Extend(ctx context.Context, asked string) error {
 	if err := r.available(); err != nil {
 		return err
 	}
-	return r.observe(extendClaim.Run(ctx, r.client, []string{r.seenKey(updateID)}, claimMark, r.opt.ClaimTTL.Milliseconds()).Err())
+	return r.observe(extendClaim.Run(ctx, r.client, []string{r.seenKey(asked)}, r.id, r.opt.ClaimTTL.Milliseconds()).Err())
 }
 
-// MarkHandled records an update as answered, for a day, in place of its
-// claim.
-func (r *Redis) MarkHandled(ctx context.Context, updateID int) error {
+// MarkHandled records an asking as answered, for a day, in place of its
+// claim. A question's Save marks its asking itself.
+func (r *Redis) MarkHandled(ctx context.Context, asked string) error {
 	if err := r.available(); err != nil {
 		return err
 	}
-	return r.observe(r.client.Set(ctx, r.seenKey(updateID), doneMark, seenTTL).Err())
+	return r.observe(r.client.Set(ctx, r.seenKey(asked), doneMark, seenTTL).Err())
 }
 
 // Forget drops a conversation's turns.

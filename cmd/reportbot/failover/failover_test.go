@@ -226,13 +226,13 @@ func TestReplicasSurviveKills(t *testing.T) {
 	// A master dies. Once its replica is promoted, within 5 s, what the
 	// master held is served again: an update answered before, whose
 	// done-mark it held, is known as answered when Telegram sends it again.
-	master := cluster.MasterOf("reportbot:seen:1")
+	master := cluster.MasterOf("reportbot:seen:tg:1")
 	if master == nil {
 		t.Fatal("no master serves the done-mark of update 1")
 	}
 	var held []int // the updates whose done-marks the master holds
 	for _, k := range master.Keys("reportbot:seen:*") {
-		id, err := strconv.Atoi(strings.TrimPrefix(k, "reportbot:seen:"))
+		id, err := strconv.Atoi(strings.TrimPrefix(k, "reportbot:seen:tg:"))
 		if err != nil {
 			t.Fatalf("done-mark %q", k)
 		}
@@ -245,7 +245,7 @@ func TestReplicasSurviveKills(t *testing.T) {
 	killedAt := time.Now()
 	var promoted time.Time
 	for {
-		if m := cluster.MasterOf("reportbot:seen:1"); m != nil && m != master {
+		if m := cluster.MasterOf("reportbot:seen:tg:1"); m != nil && m != master {
 			promoted = time.Now()
 			break
 		}
