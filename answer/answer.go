@@ -91,7 +91,7 @@ type Turn struct {
 type Key struct {
 	Conv  string // the conversation: a private chat, or one user in a group
 	User  string // who asks, for rate limits; "" for none
-	Cache string // the question's key in the answer cache
+	Cache string // the question's key in the answer cache; "" without a model
 	// Asked names this asking of the question (a Telegram update), so that
 	// asked again, as when a replica died while answering it, it counts
 	// once against the user's limits; "" counts each asking. Load claims
@@ -221,7 +221,10 @@ func (a *Answerer) AskThen(ctx context.Context, conv, user, question string, del
 		return Answer{}, ErrQuestionTooLong
 	}
 	lang := detectLanguage(question)
-	key := Key{Conv: conv, User: user, Cache: a.cacheKey(question, lang), Asked: AskedOf(ctx)}
+	key := Key{Conv: conv, User: user, Asked: AskedOf(ctx)}
+	if a.Model != nil { // the report's own sentences are found in microseconds: cached, they would cost a read
+		key.Cache = a.cacheKey(question, lang)
+	}
 	var sess Session
 	if a.Memory != nil {
 		s, err := a.Memory.Load(ctx, key)

@@ -40,6 +40,11 @@ type Redis struct {
 	log     *slog.Logger
 	id      string // this process's, on the claims it holds
 
+	tallyMu sync.Mutex
+	tally   tally         // what questions counted, for the shared counters
+	stop    chan struct{} // closed by Close: the last flush
+	flushed chan struct{} // closed once it is done
+
 	mu       sync.Mutex
 	down     bool      // memory is off: every call failed of late
 	retryAt  time.Time // when a server that was down is tried again
@@ -65,7 +70,7 @@ func NewRedis(rawURL string, opt Options, log *slog.Logger) (*Redis, error) {
 	uo.DialerRetries = 1
 	uo.ContextTimeoutEnabled = true
 	routeLogs.Do(func() { redis.SetLogger(slogPrintf{log}) })
-	r := &Redis{opt: opt.withDefaults(), log: log, id: strconv.FormatUint(rand.Uint64(), 36)}
+	r := &Redis{opt: opt.withDefaults(), log: log, id: strconv.FormatUint(rand.Uint64(), 36), stop: make(chan struct{}), flushed: make(chan struct{})}
 	if uo.MasterName == "" && (len(uo.Addrs) > 1 || uo.IsClusterMode) {
 		// A cluster's slot map is reloaded every few seconds, and at once
 		// on a connection error: a replica promoted after its master died
@@ -77,6 +82,7 @@ func NewRedis(rawURL string, opt Options, log *slog.Logger) (*Redis, error) {
 	} else {
 		r.client = redis.NewUniversalClient(uo)
 	}
+	go r.flushEvery(r.stop, r.flushed)
 	return r, nil
 }
 
@@ -133,8 +139,13 @@ func universalOptions(rawURL string) (*redis.UniversalOptions, error) {
 // redactURL hides a URL's password for messages.
 func redactURL(u *url.URL) string { return u.Redacted() }
 
-// Close closes the connections.
-func (r *Redis) Close() error { return r.client.Close() }
+// Close adds what this process counted to the shared counters, then
+// closes the connections.
+func (r *Redis) Close() error {
+	close(r.stop)
+	<-r.flushed
+	return r.client.Close()
+}
 
 // Ping checks that Redis answers, for readiness probes.
 func (r *Redis) Ping(ctx context.Context) error {
@@ -193,7 +204,6 @@ func (r *Redis) Load(ctx context.Context, k answer.Key) (answer.Session, error) 
 			pipe.ExpireAt(ctx, key, w.ends.Add(time.Minute))
 		}
 	}
-	calls := pipe.Get(ctx, r.modelKey(day(now)))
 	if _, err := pipe.Exec(ctx); failed(err) {
 		// A cluster serves each key from its own node: a node down fails
 		// only its keys. The conversation's turns are what memory is; a
@@ -239,9 +249,7 @@ func (r *Redis) Load(ctx context.Context, k answer.Key) (answer.Session, error) 
 		}
 		s.RetryAfter = retryAfter(now, ws, counts)
 	}
-	if n, err := calls.Int(); err == nil {
-		s.ModelCalls = n
-	}
+	s.ModelCalls = r.modelCallsToday(now)
 	return s, nil
 }
 
@@ -252,14 +260,14 @@ type cachedAnswer struct {
 	Resolved string `json:"resolved"`
 }
 
-// Save appends the turn and trims the conversation to its last Turns,
-// caches the answer and adds the model calls to the day's count, in one
-// round trip; every key it writes expires.
+// Save marks the asking answered, appends the turn and trims the
+// conversation to its last Turns, caches the answer and keeps its name for
+// feedback, in one round trip; every key it writes expires. The model calls
+// and the statistics are tallied, and flushed every tallyEvery.
 func (r *Redis) Save(ctx context.Context, k answer.Key, rec answer.Record) error {
 	if err := r.available(); err != nil {
 		return err
 	}
-	now := r.opt.Now()
 	turn, err := json.Marshal(rec.Turn)
 	if err != nil {
 		return fmt.Errorf("encode turn: %w", err)
@@ -282,23 +290,13 @@ func (r *Redis) Save(ctx context.Context, k answer.Key, rec answer.Record) error
 		}
 		pipe.Set(ctx, r.cacheKey(k.Cache), a, r.opt.CacheTTL)
 	}
-	if rec.ModelCalls > 0 {
-		key := r.modelKey(day(now))
-		pipe.IncrBy(ctx, key, int64(rec.ModelCalls))
-		pipe.Expire(ctx, key, dayTTL)
-	}
+	stats := modelAndStats{modelCalls: rec.ModelCalls}
 	if rec.Ref != "" {
 		ref, _ := json.Marshal(answered{Question: rec.Turn.Question, Sections: rec.Turn.Sections})
 		pipe.Set(ctx, r.key("ref", rec.Ref), ref, refTTL)
-		r.count(ctx, pipe, "answers", 1)
-		if rec.Fallback != "" {
-			r.count(ctx, pipe, "fallbacks", 1)
-		}
-		top := r.key("stats", "questions")
-		pipe.ZIncrBy(ctx, top, 1, rec.Turn.Question)
-		pipe.ZRemRangeByRank(ctx, top, 0, -1001) // keep the thousand most asked
-		pipe.Expire(ctx, top, statsTTL)
+		stats.question, stats.fallback = rec.Turn.Question, rec.Fallback != ""
 	}
+	r.count(stats)
 	_, err = pipe.Exec(ctx)
 	if err := r.observe(err); err != nil && (pushed == nil || failed(pushed.Err())) {
 		return err // the turn itself is lost; statistics on a node down are not worth failing for
@@ -310,13 +308,6 @@ func (r *Redis) Save(ctx context.Context, k answer.Key, rec answer.Record) error
 func failed(err error) bool { return err != nil && !errors.Is(err, redis.Nil) }
 
 func (r *Redis) key(kind, name string) string { return r.opt.Prefix + ":" + kind + ":" + name }
-
-// count adds n to a statistic, kept for statsTTL after its last change.
-func (r *Redis) count(ctx context.Context, pipe redis.Pipeliner, name string, n int64) {
-	k := r.key("stats", name)
-	pipe.IncrBy(ctx, k, n)
-	pipe.Expire(ctx, k, statsTTL)
-}
 
 // Vote records a 👍 or 👎 of voter on the answer ref names, with its
 // question and sections: one vote a voter, which a second press withdraws
@@ -354,8 +345,8 @@ func (r *Redis) Vote(ctx context.Context, ref, voter string, up bool) (feedback.
 		pipe.Expire(ctx, list, statsTTL)
 	}
 	pipe.Expire(ctx, votersKey, refTTL)
-	r.count(ctx, pipe, "up", dUp)
-	r.count(ctx, pipe, "down", dDown)
+	r.addStat(ctx, pipe, "up", dUp)
+	r.addStat(ctx, pipe, "down", dDown)
 	_, err = pipe.Exec(ctx)
 	return v, r.observe(err)
 }
@@ -372,6 +363,7 @@ func (r *Redis) Summary(ctx context.Context) (feedback.Summary, error) {
 	if err := r.available(); err != nil {
 		return feedback.Summary{}, err
 	}
+	r.flush(ctx) // this process's counts too
 	pipe := r.client.Pipeline()
 	names := []string{"answers", "fallbacks", "up", "down"}
 	gets := make([]*redis.StringCmd, len(names))

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -236,17 +237,27 @@ func TestModelBudget(t *testing.T) {
 	srv := redistest.Start(t)
 	model := &instantModel{reply: `{"found":true,"answer":"收到84件行政复议申请。","sections":["一(六)1"]}`}
 	ix := seedIndex(t)
-	mk := func() *answer.Answerer {
-		return &answer.Answerer{Index: ix, Memory: newRedis(t, srv, Options{}, nil), Model: model, ModelBudget: 2}
-	}
-	a, b := mk(), mk()
+	ra, rb := newRedis(t, srv, Options{}, nil), newRedis(t, srv, Options{}, nil)
+	a := &answer.Answerer{Index: ix, Memory: ra, Model: model, ModelBudget: 2}
+	b := &answer.Answerer{Index: ix, Memory: rb, Model: model, ModelBudget: 2}
 	ctx := context.Background()
-	a.Ask(ctx, "1", q84)         // one call, accepted
+	a.Ask(ctx, "1", q84) // one call, accepted
+	if n := ra.modelCallsToday(time.Now()); n != 1 {
+		t.Errorf("a process knows of %d of its own model calls before any flush, want 1", n)
+	}
 	b.Ask(ctx, "2", "法律咨询多少人次?") // the reply lacks 4727人次: a call and a retry
 	spent := model.calls.Load()
+	// Each process adds its calls to the day's count every tallyEvery,
+	// and reads the others' back.
+	ra.flush(ctx)
+	rb.flush(ctx)
+	ra.flush(ctx)
 	ans, _ := a.Ask(ctx, "3", "免罚金额是多少?")
 	if spent < 2 || model.calls.Load() != spent || ans.Fallback != answer.FallbackBudget || !strings.Contains(ans.Text, "185.351万元") {
 		t.Errorf("%d model calls, then %d; third answer fallback %q:\n%s", spent, model.calls.Load(), ans.Fallback, ans.Text)
+	}
+	if n := ra.client.Get(ctx, ra.modelKey(day(time.Now()))).Val(); n != strconv.FormatInt(spent, 10) {
+		t.Errorf("the day's count in Redis is %s, want %d", n, spent)
 	}
 }
 

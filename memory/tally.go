@@ -1,0 +1,122 @@
+package memory
+
+import (
+	"context"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// tallyEvery is how often a process adds what its questions counted to the
+// counters the whole bot shares (the day's model calls, the statistics):
+// no key is then written by every question, and none is a hot slot.
+const tallyEvery = time.Second
+
+// tally is what this process's questions counted since the last flush,
+// and the day's model calls of the whole bot as last read.
+type tally struct {
+	answers, fallbacks, modelCalls int64
+	questions                      map[string]float64
+	day                            string // of modelTotal
+	modelTotal                     int64
+}
+
+// count adds an answered question's counts to the tally.
+func (r *Redis) count(rec modelAndStats) {
+	r.tallyMu.Lock()
+	defer r.tallyMu.Unlock()
+	t := &r.tally
+	t.modelCalls += int64(rec.modelCalls)
+	if rec.question == "" {
+		return
+	}
+	t.answers++
+	if rec.fallback {
+		t.fallbacks++
+	}
+	if t.questions == nil {
+		t.questions = map[string]float64{}
+	}
+	t.questions[rec.question]++
+}
+
+// modelAndStats is what one question adds to the shared counters.
+type modelAndStats struct {
+	modelCalls int
+	question   string // "" for none answered
+	fallback   bool
+}
+
+// modelCallsToday is the day's model calls of the whole bot: as last read,
+// with this process's since.
+func (r *Redis) modelCallsToday(now time.Time) int {
+	r.tallyMu.Lock()
+	defer r.tallyMu.Unlock()
+	n := r.tally.modelCalls
+	if r.tally.day == day(now) {
+		n += r.tally.modelTotal
+	}
+	return int(n)
+}
+
+// flush adds the tally to the shared counters and reads the day's model
+// calls back, in one round trip. What a failed flush held is dropped: a
+// counter is never counted twice by a flush that half succeeded.
+func (r *Redis) flush(ctx context.Context) error {
+	r.tallyMu.Lock()
+	t := r.tally
+	r.tally.answers, r.tally.fallbacks, r.tally.modelCalls, r.tally.questions = 0, 0, 0, nil
+	r.tallyMu.Unlock()
+	d := day(r.opt.Now())
+	pipe := r.client.Pipeline()
+	calls := pipe.IncrBy(ctx, r.modelKey(d), t.modelCalls)
+	pipe.Expire(ctx, r.modelKey(d), dayTTL)
+	for name, n := range map[string]int64{"answers": t.answers, "fallbacks": t.fallbacks} {
+		if n > 0 {
+			r.addStat(ctx, pipe, name, n)
+		}
+	}
+	if len(t.questions) > 0 {
+		top := r.key("stats", "questions")
+		for q, n := range t.questions {
+			pipe.ZIncrBy(ctx, top, n, q)
+		}
+		pipe.ZRemRangeByRank(ctx, top, 0, -1001) // keep the thousand most asked
+		pipe.Expire(ctx, top, statsTTL)
+	}
+	_, err := pipe.Exec(ctx)
+	if err == nil {
+		r.tallyMu.Lock()
+		r.tally.day, r.tally.modelTotal = d, calls.Val()
+		r.tallyMu.Unlock()
+	}
+	return r.observe(err)
+}
+
+// flushEvery flushes the tally every tallyEvery until stop is closed, then
+// once more.
+func (r *Redis) flushEvery(stop <-chan struct{}, done chan<- struct{}) {
+	defer close(done)
+	tick := time.NewTicker(tallyEvery)
+	defer tick.Stop()
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), redisTimeout)
+		r.flush(ctx)
+		cancel()
+		select {
+		case <-stop:
+			ctx, cancel := context.WithTimeout(context.Background(), redisTimeout)
+			defer cancel()
+			r.flush(ctx)
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// addStat adds n to a statistic, kept for statsTTL after its last change.
+func (r *Redis) addStat(ctx context.Context, pipe redis.Pipeliner, name string, n int64) {
+	k := r.key("stats", name)
+	pipe.IncrBy(ctx, k, n)
+	pipe.Expire(ctx, k, statsTTL)
+}
