@@ -148,7 +148,9 @@ var (
 	ErrQuestionTooLong = errors.New("question too long")
 )
 
-// Errors of an asking (Key.Asked) not to answer here: no one is told.
+// Errors of an asking (Key.Asked) not to answer here, now: no one is told.
+// ErrInFlight is also memory's while, for a moment, it cannot tell (its
+// store failing over): the asking is tried again later.
 var (
 	ErrInFlight = errors.New("another replica is answering this asking")
 	ErrAnswered = errors.New("this asking was answered before")

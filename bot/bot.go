@@ -28,16 +28,17 @@ type Answerer interface {
 }
 
 // Memory is what the bot keeps besides answers: which updates it handled,
-// so that none is answered twice, and conversations to forget. An update's
-// asking is named as answer.WithAsked names it (askingOf).
+// so that none is answered twice, and conversations to forget. An update is
+// claimed and marked under its asking in its conversation (claimKey), as
+// its question's Load and Save name it.
 type Memory interface {
 	// Claim takes an asking for this process, atomically across replicas:
 	// claimed when none had it, or this one; else done says whether it was
 	// answered (or another replica is at it).
-	Claim(ctx context.Context, asked string) (claimed, done bool, err error)
+	Claim(ctx context.Context, k answer.Key) (claimed, done bool, err error)
 	// Extend renews this process's claim on an asking it is handling.
-	Extend(ctx context.Context, asked string) error
-	MarkHandled(ctx context.Context, asked string) error
+	Extend(ctx context.Context, k answer.Key) error
+	MarkHandled(ctx context.Context, k answer.Key) error
 	Forget(ctx context.Context, conv string) error
 }
 

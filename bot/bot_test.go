@@ -31,10 +31,11 @@ func (e echo) AskThen(ctx context.Context, _, _, q string, deliver func(context.
 		panic("boom")
 	}
 	if e.mem != nil {
-		if _, done, _ := e.mem.Claim(ctx, answer.AskedOf(ctx)); done {
+		k := answer.Key{Asked: answer.AskedOf(ctx)}
+		if _, done, _ := e.mem.Claim(ctx, k); done {
 			return answer.Answer{}, answer.ErrAnswered
 		}
-		defer e.mem.MarkHandled(ctx, answer.AskedOf(ctx))
+		defer e.mem.MarkHandled(ctx, k)
 	}
 	a := answer.Answer{Question: q, Text: "答:" + q + "\n来源:一 主要举措和成效", Found: true,
 		Lines:     []answer.Line{{Text: "答:" + q}, {Text: "来源:一 主要举措和成效", Source: true}},
@@ -52,17 +53,17 @@ type handled struct {
 	seen map[string]bool
 }
 
-func (h *handled) Claim(_ context.Context, asked string) (claimed, done bool, err error) {
+func (h *handled) Claim(_ context.Context, k answer.Key) (claimed, done bool, err error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if d, ok := h.seen[asked]; ok {
+	if d, ok := h.seen[k.Asked]; ok {
 		return false, d, nil
 	}
-	h.seen[asked] = false
+	h.seen[k.Asked] = false
 	return true, false, nil
 }
 
-func (h *handled) Extend(context.Context, string) error { return nil }
+func (h *handled) Extend(context.Context, answer.Key) error { return nil }
 
 // Handled reports whether the asking was marked answered.
 func (h *handled) Handled(_ context.Context, asked string) (bool, error) {
@@ -71,10 +72,10 @@ func (h *handled) Handled(_ context.Context, asked string) (bool, error) {
 	return h.seen[asked], nil
 }
 
-func (h *handled) MarkHandled(_ context.Context, asked string) error {
+func (h *handled) MarkHandled(_ context.Context, k answer.Key) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.seen[asked] = true
+	h.seen[k.Asked] = true
 	return nil
 }
 

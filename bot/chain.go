@@ -56,6 +56,13 @@ func channel(next Handler) Handler {
 // askingOf names an update's asking, in memory's claims and done-marks.
 func askingOf(u tgbotapi.Update) string { return "tg:" + strconv.Itoa(u.UpdateID) }
 
+// claimKey is what memory claims and marks an update under: its asking,
+// in its conversation (as its question's Load and Save name it).
+func claimKey(u tgbotapi.Update) answer.Key {
+	conv, _ := conversationOf(u)
+	return answer.Key{Conv: conv, Asked: askingOf(u)}
+}
+
 // recovered turns a panic of any value into an error, so that one update
 // cannot stop the bot.
 func recovered() Middleware {
@@ -92,8 +99,8 @@ func deadline(d time.Duration) Middleware {
 func handled(mem Memory, track *tracker, refresh time.Duration, asks func(tgbotapi.Update) bool, log *slog.Logger) Middleware {
 	return func(next Handler) Handler {
 		return func(ctx context.Context, u tgbotapi.Update) (err error) {
-			asked := askingOf(u)
-			stop := renewClaim(ctx, mem, asked, refresh, log)
+			key := claimKey(u)
+			stop := renewClaim(ctx, mem, key, refresh, log)
 			saved := false // by the answer's Save
 			defer func() {
 				stop()
@@ -105,7 +112,7 @@ func handled(mem Memory, track *tracker, refresh time.Duration, asks func(tgbota
 				default:
 					mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
 					defer cancel()
-					if err := mem.MarkHandled(mctx, asked); err != nil {
+					if err := mem.MarkHandled(mctx, key); err != nil {
 						log.Debug("update not recorded as handled", "update", u.UpdateID, "err", err)
 					}
 				}
@@ -121,7 +128,7 @@ func handled(mem Memory, track *tracker, refresh time.Duration, asks func(tgbota
 
 // renewClaim renews the claim on an update every refresh until the
 // returned stop is called, which returns once no renewal is under way.
-func renewClaim(ctx context.Context, mem Memory, asked string, refresh time.Duration, log *slog.Logger) (stop func()) {
+func renewClaim(ctx context.Context, mem Memory, key answer.Key, refresh time.Duration, log *slog.Logger) (stop func()) {
 	if refresh <= 0 {
 		return func() {}
 	}
@@ -136,8 +143,8 @@ func renewClaim(ctx context.Context, mem Memory, asked string, refresh time.Dura
 			case <-ctx.Done():
 				return
 			case <-tick.C:
-				if err := mem.Extend(ctx, asked); err != nil && ctx.Err() == nil {
-					log.Debug("claim on update not renewed", "asking", asked, "err", err)
+				if err := mem.Extend(ctx, key); err != nil && ctx.Err() == nil {
+					log.Debug("claim on update not renewed", "asking", key.Asked, "err", err)
 				}
 			}
 		}

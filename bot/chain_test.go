@@ -27,15 +27,15 @@ type marks struct {
 	renewed chan struct{} // told of each renewal, when not nil
 }
 
-func (m *marks) Claim(context.Context, string) (bool, bool, error) { return true, false, nil }
-func (m *marks) MarkHandled(_ context.Context, asked string) error {
+func (m *marks) Claim(context.Context, answer.Key) (bool, bool, error) { return true, false, nil }
+func (m *marks) MarkHandled(_ context.Context, k answer.Key) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.asked = append(m.asked, asked)
+	m.asked = append(m.asked, k.Asked)
 	m.events = append(m.events, "done")
 	return nil
 }
-func (m *marks) Extend(context.Context, string) error {
+func (m *marks) Extend(context.Context, answer.Key) error {
 	m.mu.Lock()
 	m.events = append(m.events, "renew")
 	m.mu.Unlock()
@@ -141,6 +141,9 @@ func TestHandled(t *testing.T) {
 	}
 	if want := []string{"tg:0", "tg:1", "tg:2", "tg:6"}; !slices.Equal(mem.asked, want) || track.offset() != 5 {
 		t.Errorf("marked %v, offset %d; want %v marked, and offset 5 (update 5 held elsewhere, to poll again)", mem.asked, track.offset(), want)
+	}
+	if ok, again := track.start(5, true); !ok || !again {
+		t.Errorf("update 5 polled again: ok %v, again %v; want it taken, known as one given back", ok, again)
 	}
 	// From the webhook, one held elsewhere is said so to the webhook.
 	track.start(7, false)

@@ -63,9 +63,12 @@ func askerOf(m *tgbotapi.Message) (int64, bool) {
 	return 0, false
 }
 
+// convKey names a conversation: in a private chat, which is its user's,
+// by the user, so that in a Redis Cluster its turns, its asker's limits
+// and its claims share a hash slot (one node, one round trip).
 func convKey(chat *tgbotapi.Chat, user int64) string {
 	if chat.IsPrivate() {
-		return fmt.Sprintf("tg:%d", chat.ID)
+		return userKey(user)
 	}
 	return fmt.Sprintf("tg:%d:%d", chat.ID, user)
 }

@@ -41,19 +41,20 @@ func newTracker() *tracker {
 		maxSeen: -1, done: make(chan struct{}, 1)}
 }
 
-// start records an update as being handled; false if it already is, or was.
-// Polled updates come in order, so one below the floor was handled; a
+// start records an update as being handled; not ok if it already is, or
+// was. Polled updates come in order, so one below the floor was handled; a
 // webhook's may come in any order (Telegram retries), and only those in
-// flight are known here: memory knows the handled ones.
-func (t *tracker) start(id int, polled bool) bool {
+// flight are known here: memory knows the handled ones. again says it is
+// one given back (release) and polled again.
+func (t *tracker) start(id int, polled bool) (ok, again bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if _, ok := t.inFlight[id]; ok || polled && (t.handled[id] || id < t.floor) {
-		return false
+		return false, false
 	}
 	t.inFlight[id] = &flight{landed: make(chan struct{}), polled: polled}
 	t.maxSeen = max(t.maxSeen, id)
-	return true
+	return true, t.pending[id]
 }
 
 // wait returns a channel closed once the update is done here (at once if
@@ -219,16 +220,17 @@ const (
 // its conversation. A redelivery of an update claimed or answered is not
 // taken again, and counts against no limit.
 func (b *Bot) receive(ctx context.Context, u tgbotapi.Update, polled bool) intake {
-	if !b.track.start(u.UpdateID, polled) {
+	ok, again := b.track.start(u.UpdateID, polled)
+	if !ok {
 		return inFlight
 	}
-	if b.cfg.Observer != nil {
+	if b.cfg.Observer != nil && !again {
 		b.cfg.Observer.ObserveUpdate(updateKind(u))
 	}
 	// A question's asking is claimed by memory's Load, in its round trip.
 	claimed, done, err := true, false, error(nil)
 	if !b.asks(u) {
-		claimed, done, err = b.mem.Claim(ctx, askingOf(u))
+		claimed, done, err = b.mem.Claim(ctx, claimKey(u))
 	}
 	switch {
 	case err == nil && !claimed && done:
@@ -249,7 +251,7 @@ func (b *Bot) receive(ctx context.Context, u tgbotapi.Update, polled bool) intak
 	conv, ok := conversationOf(u)
 	if !ok {
 		b.track.finish(u.UpdateID)
-		b.mem.MarkHandled(ctx, askingOf(u))
+		b.mem.MarkHandled(ctx, claimKey(u))
 		return dropped
 	}
 	b.queues.dispatch(conv, u)

@@ -203,10 +203,10 @@ const seenTTL = 24 * time.Hour
 
 // Claim takes an asking for this process, the only one memory kept in it
 // serves: claimed unless it was answered (done).
-func (m *InProcess) Claim(_ context.Context, asked string) (claimed, done bool, err error) {
+func (m *InProcess) Claim(_ context.Context, k answer.Key) (claimed, done bool, err error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	done = m.answered(asked)
+	done = m.answered(k.Asked)
 	return !done, done, nil
 }
 
@@ -217,13 +217,13 @@ func (m *InProcess) answered(asked string) bool {
 }
 
 // Extend does nothing: no other process could take this one's askings.
-func (m *InProcess) Extend(context.Context, string) error { return nil }
+func (m *InProcess) Extend(context.Context, answer.Key) error { return nil }
 
 // MarkHandled records the asking as answered.
-func (m *InProcess) MarkHandled(_ context.Context, asked string) error {
+func (m *InProcess) MarkHandled(_ context.Context, k answer.Key) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.markAnswered(asked)
+	m.markAnswered(k.Asked)
 	return nil
 }
 

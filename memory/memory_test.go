@@ -209,17 +209,17 @@ func TestUpdatesAndForget(t *testing.T) {
 	ctx := context.Background()
 	eachStore(t, Options{}, func(t *testing.T, m answer.Memory, _ *clock) {
 		b := m.(interface {
-			Claim(context.Context, string) (bool, bool, error)
-			MarkHandled(context.Context, string) error
+			Claim(context.Context, answer.Key) (bool, bool, error)
+			MarkHandled(context.Context, answer.Key) error
 			Forget(context.Context, string) error
 		})
 		// The claim takes the asking; once marked, by MarkHandled or by a
 		// question's Save, it is known as done, and Load refuses it.
-		if claimed, done, err := b.Claim(ctx, "tg:7"); !claimed || done || err != nil {
+		if claimed, done, err := b.Claim(ctx, answer.Key{Asked: "tg:7"}); !claimed || done || err != nil {
 			t.Errorf("first claim: %v %v %v", claimed, done, err)
 		}
-		b.MarkHandled(ctx, "tg:7")
-		if claimed, done, _ := b.Claim(ctx, "tg:7"); claimed || !done {
+		b.MarkHandled(ctx, answer.Key{Asked: "tg:7"})
+		if claimed, done, _ := b.Claim(ctx, answer.Key{Asked: "tg:7"}); claimed || !done {
 			t.Errorf("claim of an answered asking: claimed %v, done %v", claimed, done)
 		}
 		k := answer.Key{Conv: "c", Asked: "tg:8"}
@@ -230,7 +230,7 @@ func TestUpdatesAndForget(t *testing.T) {
 		if _, err := m.Load(ctx, k); !errors.Is(err, answer.ErrAnswered) {
 			t.Errorf("Load of an asking saved: %v, want ErrAnswered", err)
 		}
-		if claimed, done, _ := b.Claim(ctx, "tg:8"); claimed || !done {
+		if claimed, done, _ := b.Claim(ctx, k); claimed || !done {
 			t.Errorf("claim of an asking saved: claimed %v, done %v", claimed, done)
 		}
 		if err := b.Forget(ctx, "c"); err != nil {

@@ -69,25 +69,26 @@ func TestClaims(t *testing.T) {
 	const claimTTL = 4 * time.Second
 	srv := redistest.Start(t)
 	a, b := newRedis(t, srv, Options{Prefix: "rb-claim", ClaimTTL: claimTTL}, nil), newRedis(t, srv, Options{Prefix: "rb-claim", ClaimTTL: claimTTL}, nil)
-	if claimed, done, err := a.Claim(ctx, "tg:11"); !claimed || done || err != nil {
+	k := answer.Key{Conv: "c", Asked: "tg:11"}
+	if claimed, done, err := a.Claim(ctx, k); !claimed || done || err != nil {
 		t.Fatalf("first claim: %v %v %v", claimed, done, err)
 	}
-	if claimed, _, _ := a.Claim(ctx, "tg:11"); !claimed {
+	if claimed, _, _ := a.Claim(ctx, k); !claimed {
 		t.Error("a process's own claim, taken again, was refused")
 	}
-	if claimed, done, _ := b.Claim(ctx, "tg:11"); claimed || done {
+	if claimed, done, _ := b.Claim(ctx, k); claimed || done {
 		t.Errorf("another process's claim: claimed %v, done %v", claimed, done)
 	}
-	if _, err := b.Load(ctx, answer.Key{Conv: "c", Asked: "tg:11"}); !errors.Is(err, answer.ErrInFlight) {
+	if _, err := b.Load(ctx, k); !errors.Is(err, answer.ErrInFlight) {
 		t.Errorf("another process's Load of a claimed asking: %v, want ErrInFlight", err)
 	}
-	if _, err := a.Load(ctx, answer.Key{Conv: "c", Asked: "tg:11"}); err != nil {
+	if _, err := a.Load(ctx, k); err != nil {
 		t.Errorf("the claimer's Load: %v", err)
 	}
-	key := a.seenKey("tg:11")
+	key := a.seenKey(k)
 	a.client.PExpire(ctx, key, 50*time.Millisecond) // nearly run out
-	b.Extend(ctx, "tg:11")                          // not b's to renew
-	if err := a.Extend(ctx, "tg:11"); err != nil {
+	b.Extend(ctx, k)                                // not b's to renew
+	if err := a.Extend(ctx, k); err != nil {
 		t.Fatal(err)
 	}
 	if ttl := a.client.PTTL(ctx, key).Val(); ttl < claimTTL-time.Second || ttl > claimTTL {
@@ -95,19 +96,19 @@ func TestClaims(t *testing.T) {
 	}
 	a.client.PExpire(ctx, key, time.Millisecond) // a died: its claim runs out
 	time.Sleep(5 * time.Millisecond)
-	if _, err := b.Load(ctx, answer.Key{Conv: "c", Asked: "tg:11"}); err != nil {
+	if _, err := b.Load(ctx, k); err != nil {
 		t.Errorf("Load of an asking whose claim ran out: %v", err)
 	}
-	if err := b.Save(ctx, answer.Key{Conv: "c", Asked: "tg:11"}, turn("q")); err != nil {
+	if err := b.Save(ctx, k, turn("q")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Load(ctx, answer.Key{Conv: "c", Asked: "tg:11"}); !errors.Is(err, answer.ErrAnswered) {
+	if _, err := a.Load(ctx, k); !errors.Is(err, answer.ErrAnswered) {
 		t.Errorf("Load of an answered asking: %v, want ErrAnswered", err)
 	}
-	if claimed, done, _ := a.Claim(ctx, "tg:11"); claimed || !done {
+	if claimed, done, _ := a.Claim(ctx, k); claimed || !done {
 		t.Errorf("claim of an answered asking: claimed %v, done %v", claimed, done)
 	}
-	b.Extend(ctx, "tg:11")
+	b.Extend(ctx, k)
 	if ttl := a.client.PTTL(ctx, key).Val(); ttl < seenTTL-time.Minute {
 		t.Errorf("a late renewal cut the done-mark to %v", ttl)
 	}
@@ -142,5 +143,37 @@ func TestAskedOnce(t *testing.T) {
 		if got := s.RetryAfter > 0; got != want {
 			t.Errorf("unnamed asking %d: limited %v, want %v", i+1, got, want)
 		}
+	}
+}
+
+// TestClaimDuringOutage: while Redis has failed for less than a claim's
+// lifetime, an asking whose claim cannot be made is to be tried again
+// later (ErrInFlight; Claim says another holds it), never answered maybe
+// twice; past that, it is answered without memory (the error itself).
+func TestClaimDuringOutage(t *testing.T) {
+	srv := redistest.Start(t)
+	clk := newClock()
+	r := newRedis(t, srv, Options{Now: clk.Now, ClaimTTL: 10 * time.Second}, nil)
+	ctx := context.Background()
+	if _, err := r.Load(ctx, answer.Key{Conv: "c", Asked: "tg:1"}); err != nil {
+		t.Fatal(err)
+	}
+	srv.Kill()
+	if _, err := r.Load(ctx, answer.Key{Conv: "c", Asked: "tg:2"}); !errors.Is(err, answer.ErrInFlight) {
+		t.Errorf("Load at once: %v, want ErrInFlight", err)
+	}
+	clk.Advance(5 * time.Second)
+	if claimed, done, err := r.Claim(ctx, answer.Key{Conv: "c", Asked: "tg:3"}); claimed || done || err != nil {
+		t.Errorf("Claim 5 s into the outage: %v %v %v, want held elsewhere", claimed, done, err)
+	}
+	if _, err := r.Load(ctx, answer.Key{Conv: "c"}); err == nil || errors.Is(err, answer.ErrInFlight) {
+		t.Errorf("Load of no asking: %v, want the outage itself", err)
+	}
+	clk.Advance(6 * time.Second)
+	if _, err := r.Load(ctx, answer.Key{Conv: "c", Asked: "tg:2"}); err == nil || errors.Is(err, answer.ErrInFlight) {
+		t.Errorf("Load 11 s into the outage: %v, want the outage itself (answered without memory)", err)
+	}
+	if _, _, err := r.Claim(ctx, answer.Key{Conv: "c", Asked: "tg:3"}); err == nil {
+		t.Error("Claim 11 s into the outage: no error; the update would never be handled")
 	}
 }

@@ -49,6 +49,7 @@ type Redis struct {
 	down     bool      // memory is off: every call failed of late
 	retryAt  time.Time // when a server that was down is tried again
 	lastErr  time.Time // a cluster's last failed call
+	failing  time.Time // the first failed call since one went well; zero while they do
 	reloaded time.Time // a cluster's last reload of its slot map on an error
 }
 
@@ -169,6 +170,9 @@ func (r *Redis) askedKey(user, w string) string {
 // trip.
 func (r *Redis) Load(ctx context.Context, k answer.Key) (answer.Session, error) {
 	if err := r.available(); err != nil {
+		if k.Asked != "" {
+			err = r.claimUnknown(err)
+		}
 		return answer.Session{}, err
 	}
 	now := r.opt.Now()
@@ -184,8 +188,8 @@ func (r *Redis) Load(ctx context.Context, k answer.Key) (answer.Session, error) 
 	var claimed *redis.BoolCmd
 	var holder *redis.StringCmd
 	if k.Asked != "" {
-		claimed = pipe.SetNX(ctx, r.seenKey(k.Asked), r.id, r.opt.ClaimTTL)
-		holder = pipe.Get(ctx, r.seenKey(k.Asked))
+		claimed = pipe.SetNX(ctx, r.seenKey(k), r.id, r.opt.ClaimTTL)
+		holder = pipe.Get(ctx, r.seenKey(k))
 	}
 	var ws []window
 	var incrs []*redis.IntCmd
@@ -206,12 +210,16 @@ func (r *Redis) Load(ctx context.Context, k answer.Key) (answer.Session, error) 
 	}
 	if _, err := pipe.Exec(ctx); failed(err) {
 		// A cluster serves each key from its own node: a node down fails
-		// only its keys. The conversation's turns are what memory is; a
-		// counter or the cache on another node is taken as empty.
-		if turns == nil || failed(turns.Err()) {
-			return answer.Session{}, r.observe(err)
+		// only its keys. The asking's claim and the conversation's turns
+		// are what memory is; a counter or the cache on another node is
+		// taken as empty.
+		err = r.observe(err)
+		if claimed != nil && failed(claimed.Err()) {
+			return answer.Session{}, r.claimUnknown(err)
 		}
-		r.observe(err)
+		if turns == nil || failed(turns.Err()) {
+			return answer.Session{}, err
+		}
 	} else {
 		r.observe(nil)
 	}
@@ -274,7 +282,7 @@ func (r *Redis) Save(ctx context.Context, k answer.Key, rec answer.Record) error
 	}
 	pipe := r.client.Pipeline()
 	if k.Asked != "" { // first: the answer was given
-		pipe.Set(ctx, r.seenKey(k.Asked), doneMark, seenTTL)
+		pipe.Set(ctx, r.seenKey(k), doneMark, seenTTL)
 	}
 	var pushed *redis.IntCmd
 	if k.Conv != "" {
@@ -385,6 +393,20 @@ func (r *Redis) Summary(ctx context.Context) (feedback.Summary, error) {
 	return s, nil
 }
 
+// claimUnknown is what comes of an asking whose claim could not be made
+// (err): while calls have failed for less than a claim's lifetime (a
+// cluster's master failing over, a blip), it is answered later, as one
+// another replica holds (answer.ErrInFlight), rather than maybe twice; past
+// that, err: it is answered without memory rather than not at all.
+func (r *Redis) claimUnknown(err error) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.failing.IsZero() && r.opt.Now().Sub(r.failing) < r.opt.ClaimTTL {
+		return fmt.Errorf("%w: %w", answer.ErrInFlight, err)
+	}
+	return err
+}
+
 // available fails fast while Redis is down and not yet due another try.
 func (r *Redis) available() error {
 	r.mu.Lock()
@@ -406,6 +428,7 @@ func (r *Redis) observe(err error) error {
 	defer r.mu.Unlock()
 	now := r.opt.Now()
 	if err == nil {
+		r.failing = time.Time{}
 		if r.down && (r.cluster == nil || now.Sub(r.lastErr) > clusterSettle) {
 			r.down = false
 			r.log.Info("redis reachable again; memory restored")
@@ -414,6 +437,9 @@ func (r *Redis) observe(err error) error {
 	}
 	if r.opt.Observer != nil {
 		r.opt.Observer.ObserveRedisError()
+	}
+	if r.failing.IsZero() {
+		r.failing = now
 	}
 	if !r.down {
 		r.down = true
@@ -427,7 +453,14 @@ func (r *Redis) observe(err error) error {
 	return fmt.Errorf("%w: %w", ErrUnavailable, err)
 }
 
-func (r *Redis) seenKey(asked string) string { return r.opt.Prefix + ":seen:" + asked }
+// seenKey is where an asking's claim, then its done-mark, is kept: in its
+// conversation's hash slot.
+func (r *Redis) seenKey(k answer.Key) string {
+	if k.Conv == "" {
+		return r.opt.Prefix + ":seen:" + k.Asked
+	}
+	return r.opt.Prefix + ":seen:" + tag(k.Conv) + ":" + k.Asked
+}
 
 // Claim takes an asking (a Telegram update) for this process, atomically,
 // before any work: claimed when no process had it, or this one did;
@@ -435,20 +468,28 @@ func (r *Redis) seenKey(asked string) string { return r.opt.Prefix + ":seen:" + 
 // it). A claim holds its process's ID and runs out after Options.ClaimTTL
 // unless renewed (Extend), so that the asking of a process that died is
 // taken again. A question's Load claims its asking itself.
-func (r *Redis) Claim(ctx context.Context, asked string) (claimed, done bool, err error) {
-	if err := r.available(); err != nil {
-		return false, false, err
-	}
+func (r *Redis) Claim(ctx context.Context, k answer.Key) (claimed, done bool, err error) {
+	err = r.available()
 	pipe := r.client.Pipeline()
-	pipe.SetNX(ctx, r.seenKey(asked), r.id, r.opt.ClaimTTL)
-	holder := pipe.Get(ctx, r.seenKey(asked))
-	if _, err := pipe.Exec(ctx); failed(err) {
-		return false, false, r.observe(err)
+	pipe.SetNX(ctx, r.seenKey(k), r.id, r.opt.ClaimTTL)
+	holder := pipe.Get(ctx, r.seenKey(k))
+	if err == nil {
+		if _, err = pipe.Exec(ctx); failed(err) {
+			err = r.observe(err)
+		} else {
+			err = nil
+		}
+	}
+	if err != nil {
+		if errors.Is(r.claimUnknown(err), answer.ErrInFlight) {
+			return false, false, nil // tried again later, as one another replica holds
+		}
+		return false, false, err
 	}
 	r.observe(nil)
 	switch v, err := holder.Result(); {
 	case errors.Is(err, redis.Nil): // the claim ran out between the two: take it
-		return r.Claim(ctx, asked)
+		return r.Claim(ctx, k)
 	case v == r.id:
 		return true, false, nil
 	default:
@@ -462,20 +503,20 @@ var extendClaim = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then
 
 // Extend renews this process's claim on an asking being answered, for
 // another Options.ClaimTTL.
-func (r *Redis) Extend(ctx context.Context, asked string) error {
+func (r *Redis) Extend(ctx context.Context, k answer.Key) error {
 	if err := r.available(); err != nil {
 		return err
 	}
-	return r.observe(extendClaim.Run(ctx, r.client, []string{r.seenKey(asked)}, r.id, r.opt.ClaimTTL.Milliseconds()).Err())
+	return r.observe(extendClaim.Run(ctx, r.client, []string{r.seenKey(k)}, r.id, r.opt.ClaimTTL.Milliseconds()).Err())
 }
 
 // MarkHandled records an asking as answered, for a day, in place of its
 // claim. A question's Save marks its asking itself.
-func (r *Redis) MarkHandled(ctx context.Context, asked string) error {
+func (r *Redis) MarkHandled(ctx context.Context, k answer.Key) error {
 	if err := r.available(); err != nil {
 		return err
 	}
-	return r.observe(r.client.Set(ctx, r.seenKey(asked), doneMark, seenTTL).Err())
+	return r.observe(r.client.Set(ctx, r.seenKey(k), doneMark, seenTTL).Err())
 }
 
 // Forget drops a conversation's turns.

@@ -143,7 +143,7 @@ func TestPollingAfterCrash(t *testing.T) {
 	srv := redistest.Start(t)
 	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
 	defer rdb.Close()
-	if err := rdb.Set(t.Context(), "reportbot:seen:tg:1", "a dead process", 1500*time.Millisecond).Err(); err != nil { // the dead process's claim
+	if err := rdb.Set(t.Context(), "reportbot:seen:{tg:u700}:tg:1", "a dead process", 1500*time.Millisecond).Err(); err != nil { // the dead process's claim
 		t.Fatal(err)
 	}
 	s := startServe(t, map[string]string{"REDIS_URL": srv.URL()})
