@@ -44,10 +44,11 @@ type Memory interface {
 
 // Feedback keeps 👍/👎 votes on answers and the statistics admins read.
 type Feedback interface {
-	// Vote records voter's vote on the answer ref names: one a voter, a
-	// second press withdrawing or changing it; Unknown when no answer has
-	// that name (forged, or older than a week).
-	Vote(ctx context.Context, ref, voter string, up bool) (feedback.Vote, error)
+	// Vote records voter's vote on the answer ref names, given in
+	// conversation conv: one a voter, a second press withdrawing or
+	// changing it; Unknown when no answer has that name (forged, or older
+	// than a week).
+	Vote(ctx context.Context, conv, ref, voter string, up bool) (feedback.Vote, error)
 	Summary(ctx context.Context) (feedback.Summary, error)
 }
 

@@ -349,9 +349,10 @@ func (b *Bot) onVote(ctx context.Context, q *tgbotapi.CallbackQuery) {
 	vote, ref, _ := strings.Cut(rest, ":")
 	up := vote == "+"
 	result := feedback.Unknown
-	if fb := b.cfg.Feedback; fb != nil && (vote == "+" || vote == "-") && len(ref) == 16 && q.From != nil {
+	conv, ok := answeredIn(q)
+	if fb := b.cfg.Feedback; fb != nil && (vote == "+" || vote == "-") && len(ref) == 16 && ok {
 		var err error
-		if result, err = fb.Vote(ctx, ref, userKey(q.From.ID), up); err != nil {
+		if result, err = fb.Vote(ctx, conv, ref, userKey(q.From.ID), up); err != nil {
 			b.log.Warn("vote not recorded", "err", err)
 			b.out.request(ctx, 0, false, tgbotapi.NewCallback(q.ID, voteFailed))
 			return
@@ -361,6 +362,25 @@ func (b *Bot) onVote(ctx context.Context, q *tgbotapi.CallbackQuery) {
 		b.cfg.Observer.ObserveFeedback(ctx, up)
 	}
 	b.out.request(ctx, 0, false, tgbotapi.NewCallback(q.ID, voteWords[result]))
+}
+
+// answeredIn is the conversation of the answer a button is under: in a
+// private chat, the voter's; in a group, its asker's, whose question the
+// answer replies to.
+func answeredIn(q *tgbotapi.CallbackQuery) (string, bool) {
+	m := q.Message
+	if q.From == nil || m == nil || m.Chat == nil {
+		return "", false
+	}
+	if m.Chat.IsPrivate() {
+		return convKey(m.Chat, q.From.ID), true
+	}
+	if r := m.ReplyToMessage; r != nil {
+		if asker, ok := askerOf(r); ok {
+			return convKey(m.Chat, asker), true
+		}
+	}
+	return "", false
 }
 
 // sectionHTML is a section's full text as messages.

@@ -99,7 +99,7 @@ func (m *InProcess) Save(_ context.Context, k answer.Key, r answer.Record) error
 		m.incr("llm:"+day(now), int64(r.ModelCalls), now, now.Add(dayTTL))
 	}
 	if r.Ref != "" {
-		m.refs[r.Ref] = entry[answered]{answered{Question: r.Turn.Question, Sections: r.Turn.Sections}, now.Add(refTTL)}
+		m.refs[k.Conv+"\x00"+r.Ref] = entry[answered]{answered{Question: r.Turn.Question, Sections: r.Turn.Sections}, now.Add(refTTL)}
 		m.incr("stats:answers", 1, now, now.Add(statsTTL))
 		if r.Fallback != "" {
 			m.incr("stats:fallbacks", 1, now, now.Add(statsTTL))
@@ -144,11 +144,12 @@ func expire[T any](m map[string]entry[T], now time.Time) {
 
 // Vote records a 👍 or 👎 on the answer ref names; false when no answer has
 // that name.
-func (m *InProcess) Vote(_ context.Context, ref, voter string, up bool) (feedback.Vote, error) {
+func (m *InProcess) Vote(_ context.Context, conv, ref, voter string, up bool) (feedback.Vote, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.opt.Now()
-	e, ok := m.refs[ref]
+	key := conv + "\x00" + ref
+	e, ok := m.refs[key]
 	if !ok || !now.Before(e.expires) {
 		return feedback.Unknown, nil
 	}
@@ -166,7 +167,7 @@ func (m *InProcess) Vote(_ context.Context, ref, voter string, up bool) (feedbac
 			m.votes = append([]Vote(nil), m.votes[len(m.votes)-feedbackKept:]...)
 		}
 	}
-	m.refs[ref] = e
+	m.refs[key] = e
 	m.incr("stats:up", dUp, now, now.Add(statsTTL))
 	m.incr("stats:down", dDown, now, now.Add(statsTTL))
 	return v, nil

@@ -257,22 +257,23 @@ func TestFeedback(t *testing.T) {
 			}
 		}
 		for _, v := range []struct {
-			ref, voter string
-			up         bool
-			want       feedback.Vote
+			conv, ref, voter string
+			up               bool
+			want             feedback.Vote
 		}{
-			{"0000000000000000", "a", true, feedback.Counted},
-			{"0000000000000000", "a", true, feedback.Withdrawn}, // the same press again
-			{"0000000000000000", "a", true, feedback.Counted},
-			{"0000000000000000", "a", true, feedback.Withdrawn},
-			{"0000000000000000", "a", true, feedback.Counted},
-			{"0000000000000001", "a", true, feedback.Counted},
-			{"0000000000000001", "a", false, feedback.Changed}, // 👍 becomes 👎
-			{"0000000000000002", "b", true, feedback.Counted},
-			{"ffffffffffffffff", "a", true, feedback.Unknown},
+			{"c0", "0000000000000000", "a", true, feedback.Counted},
+			{"c0", "0000000000000000", "a", true, feedback.Withdrawn}, // the same press again
+			{"c0", "0000000000000000", "a", true, feedback.Counted},
+			{"c0", "0000000000000000", "a", true, feedback.Withdrawn},
+			{"c0", "0000000000000000", "a", true, feedback.Counted},
+			{"c1", "0000000000000001", "a", true, feedback.Counted},
+			{"c1", "0000000000000001", "a", false, feedback.Changed}, // 👍 becomes 👎
+			{"c2", "0000000000000002", "b", true, feedback.Counted},
+			{"c0", "ffffffffffffffff", "a", true, feedback.Unknown},
+			{"c1", "0000000000000002", "a", true, feedback.Unknown}, // an answer of another conversation
 		} {
-			if got, err := fb.Vote(ctx, v.ref, v.voter, v.up); err != nil || got != v.want {
-				t.Errorf("Vote(%s, %s, %v) = %v, %v; want %v", v.ref, v.voter, v.up, got, err, v.want)
+			if got, err := fb.Vote(ctx, v.conv, v.ref, v.voter, v.up); err != nil || got != v.want {
+				t.Errorf("Vote(%s, %s, %s, %v) = %v, %v; want %v", v.conv, v.ref, v.voter, v.up, got, err, v.want)
 			}
 		}
 		s, err := fb.Summary(ctx)

@@ -301,7 +301,7 @@ func (r *Redis) Save(ctx context.Context, k answer.Key, rec answer.Record) error
 	stats := modelAndStats{modelCalls: rec.ModelCalls}
 	if rec.Ref != "" {
 		ref, _ := json.Marshal(answered{Question: rec.Turn.Question, Sections: rec.Turn.Sections})
-		pipe.Set(ctx, r.key("ref", rec.Ref), ref, refTTL)
+		pipe.Set(ctx, r.refKey(k.Conv, rec.Ref), ref, refTTL)
 		stats.question, stats.fallback = rec.Turn.Question, rec.Fallback != ""
 	}
 	r.count(stats)
@@ -317,16 +317,22 @@ func failed(err error) bool { return err != nil && !errors.Is(err, redis.Nil) }
 
 func (r *Redis) key(kind, name string) string { return r.opt.Prefix + ":" + kind + ":" + name }
 
+// refKey is where what an answer was about is kept for feedback: in its
+// conversation's hash slot.
+func (r *Redis) refKey(conv, ref string) string {
+	return r.opt.Prefix + ":ref:" + tag(conv) + ":" + ref
+}
+
 // Vote records a 👍 or 👎 of voter on the answer ref names, with its
 // question and sections: one vote a voter, which a second press withdraws
 // or changes.
-func (r *Redis) Vote(ctx context.Context, ref, voter string, up bool) (feedback.Vote, error) {
+func (r *Redis) Vote(ctx context.Context, conv, ref, voter string, up bool) (feedback.Vote, error) {
 	if err := r.available(); err != nil {
 		return feedback.Unknown, err
 	}
 	pipe := r.client.Pipeline()
-	refCmd := pipe.Get(ctx, r.key("ref", ref))
-	votersKey := r.key("ref", ref+":votes")
+	refCmd := pipe.Get(ctx, r.refKey(conv, ref))
+	votersKey := r.refKey(conv, ref) + ":votes"
 	prev := pipe.HGet(ctx, votersKey, voter)
 	_, err := pipe.Exec(ctx)
 	if errors.Is(refCmd.Err(), redis.Nil) {

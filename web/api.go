@@ -110,7 +110,7 @@ func (s *Server) vote(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := answer.WithChannel(r.Context(), "web")
-	v, err := s.cfg.Feedback.Vote(ctx, req.Ref, "web:"+req.Conversation, req.Up)
+	v, err := s.cfg.Feedback.Vote(ctx, "web:"+req.Conversation, req.Ref, "web:"+req.Conversation, req.Up)
 	if err != nil {
 		s.log.ErrorContext(ctx, "vote not recorded", "err", err)
 		writeError(w, http.StatusServiceUnavailable, answer.UserMessage(err), 0)

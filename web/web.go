@@ -27,9 +27,10 @@ type Answerer interface {
 	Suggestions(n int) []string
 }
 
-// Feedback keeps 👍/👎 votes on answers, one a voter.
+// Feedback keeps 👍/👎 votes on answers, one a voter: on the answer ref
+// names, given in conversation conv.
 type Feedback interface {
-	Vote(ctx context.Context, ref, voter string, up bool) (feedback.Vote, error)
+	Vote(ctx context.Context, conv, ref, voter string, up bool) (feedback.Vote, error)
 }
 
 // Observer is told of votes, for metrics.
