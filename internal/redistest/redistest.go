@@ -119,7 +119,7 @@ type Cluster struct {
 }
 
 // StartCluster starts a cluster of masters, each with replicas, whose nodes
-// time out after two seconds, and waits until it serves every slot.
+// time out after a second, and waits until it serves every slot.
 func StartCluster(t testing.TB, masters, replicas int) *Cluster {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
@@ -134,7 +134,7 @@ func StartCluster(t testing.TB, masters, replicas int) *Cluster {
 	var addrs []string
 	for range masters * (1 + replicas) {
 		s := &Server{t: t, dir: t.TempDir(), Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(FreePort(t))),
-			args: []string{"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000", "--repl-diskless-sync", "no"}}
+			args: []string{"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "1000", "--repl-diskless-sync", "no"}}
 		s.start(bin)
 		t.Cleanup(s.Kill)
 		c.Nodes = append(c.Nodes, s)
@@ -174,6 +174,17 @@ func infoField(n *Server, field string, command ...string) string {
 		}
 	}
 	return ""
+}
+
+// Reads is how many requests the server has read from its clients
+// (INFO's total_reads_processed): a command, or a pipeline written at once,
+// is one. Asking it is one more.
+func (s *Server) Reads() int {
+	n, err := strconv.Atoi(infoField(s, "total_reads_processed", "info", "stats"))
+	if err != nil {
+		s.t.Fatalf("INFO stats of %s: %v", s.Addr, err)
+	}
+	return n
 }
 
 // Keys are the keys of server s that match pattern (as SCAN matches).

@@ -24,7 +24,7 @@ const (
 	question = "行政复议收到多少件申请?"
 	// claimTTL is how long an update held by a replica killed waits for
 	// another: short, so that the tests do not wait serve's 15 s.
-	claimTTL = "3s"
+	claimTTL = "2s"
 )
 
 // replica is one `reportbot serve` process.
