@@ -114,7 +114,6 @@ type Record struct {
 	Cache      *Answer // the answer to cache under Key.Cache; nil for none
 	ModelCalls int     // language model calls the answer made
 	Ref        string  // the answer's name for feedback
-	Fallback   string  // why a model's answer was not given, if it was not
 }
 
 // Memory keeps conversations, cached answers, rate limits and the model
@@ -251,7 +250,7 @@ func (a *Answerer) AskThen(ctx context.Context, conv, user, question string, del
 	}
 	if a.Memory != nil {
 		rec := Record{Turn: Turn{Question: question, Resolved: ans.Resolved, Found: ans.Found, At: a.now(), Scope: ans.Scope}, ModelCalls: calls,
-			Ref: ans.Ref, Fallback: ans.Fallback}
+			Ref: ans.Ref}
 		for _, c := range ans.Citations {
 			rec.Turn.Sections = append(rec.Turn.Sections, c.Section)
 		}

@@ -100,24 +100,35 @@ func (m *InProcess) Save(_ context.Context, k answer.Key, r answer.Record) error
 	}
 	if r.Ref != "" {
 		m.refs[k.Conv+"\x00"+r.Ref] = entry[answered]{answered{Question: r.Turn.Question, Sections: r.Turn.Sections}, now.Add(refTTL)}
-		m.incr("stats:answers", 1, now, now.Add(statsTTL))
-		if r.Fallback != "" {
-			m.incr("stats:fallbacks", 1, now, now.Add(statsTTL))
-		}
-		m.asked[r.Turn.Question]++
-		if len(m.asked) > 2*feedbackKept { // keep the most asked
-			for q, n := range m.asked {
-				if n <= 1 {
-					delete(m.asked, q)
-				}
-			}
-		}
 	}
 	if m.saves++; m.saves%1000 == 0 {
 		m.sweep(now)
 	}
 	return nil
 }
+
+// ObserveAnswer counts an answer given, for the statistics admins read.
+func (m *InProcess) ObserveAnswer(_ context.Context, a answer.Answer, _ time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.opt.Now()
+	m.incr("stats:answers", 1, now, now.Add(statsTTL))
+	if a.Fallback != "" {
+		m.incr("stats:fallbacks", 1, now, now.Add(statsTTL))
+	}
+	m.asked[a.Question]++
+	if len(m.asked) > 2*feedbackKept { // keep the most asked
+		for q, n := range m.asked {
+			if n <= 1 {
+				delete(m.asked, q)
+			}
+		}
+	}
+}
+
+// ObserveRejection and ObserveLimited are not in the statistics.
+func (m *InProcess) ObserveRejection(string)        {}
+func (m *InProcess) ObserveLimited(context.Context) {}
 
 func (m *InProcess) incr(key string, n int64, now, expires time.Time) int64 {
 	e, ok := m.count[key]

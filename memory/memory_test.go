@@ -249,12 +249,15 @@ func TestFeedback(t *testing.T) {
 		for i, q := range []string{"行政复议收到多少件申请?", "法律咨询多少人次?", "行政复议收到多少件申请?"} {
 			rec := turn(q)
 			rec.Ref = fmt.Sprintf("%016d", i)
-			if i == 1 {
-				rec.Fallback = answer.FallbackFigureCheck
-			}
 			if err := m.Save(ctx, answer.Key{Conv: fmt.Sprint("c", i)}, rec); err != nil {
 				t.Fatal(err)
 			}
+			given := answer.Answer{Question: q}
+			if i == 1 {
+				given.Fallback = answer.FallbackFigureCheck
+			}
+			m.(answer.Observer).ObserveAnswer(ctx, given, 0) // as the answerer tells it
+
 		}
 		for _, v := range []struct {
 			conv, ref, voter string

@@ -298,13 +298,11 @@ func (r *Redis) Save(ctx context.Context, k answer.Key, rec answer.Record) error
 		}
 		pipe.Set(ctx, r.cacheKey(k.Cache), a, r.opt.CacheTTL)
 	}
-	stats := modelAndStats{modelCalls: rec.ModelCalls}
 	if rec.Ref != "" {
 		ref, _ := json.Marshal(answered{Question: rec.Turn.Question, Sections: rec.Turn.Sections})
 		pipe.Set(ctx, r.refKey(k.Conv, rec.Ref), ref, refTTL)
-		stats.question, stats.fallback = rec.Turn.Question, rec.Fallback != ""
 	}
-	r.count(stats)
+	r.count(modelAndStats{modelCalls: rec.ModelCalls})
 	_, err = pipe.Exec(ctx)
 	if err := r.observe(err); err != nil && (pushed == nil || failed(pushed.Err())) {
 		return err // the turn itself is lost; statistics on a node down are not worth failing for

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"reportbot/answer"
 )
 
 // tallyEvery is how often a process adds what its questions counted to the
@@ -39,6 +41,15 @@ func (r *Redis) count(rec modelAndStats) {
 	}
 	t.questions[rec.question]++
 }
+
+// ObserveAnswer tallies an answer given, for the statistics admins read.
+func (r *Redis) ObserveAnswer(_ context.Context, a answer.Answer, _ time.Duration) {
+	r.count(modelAndStats{question: a.Question, fallback: a.Fallback != ""})
+}
+
+// ObserveRejection and ObserveLimited are not in the statistics.
+func (r *Redis) ObserveRejection(string)        {}
+func (r *Redis) ObserveLimited(context.Context) {}
 
 // modelAndStats is what one question adds to the shared counters.
 type modelAndStats struct {

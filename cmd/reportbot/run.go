@@ -104,7 +104,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if c, ok := mem.(io.Closer); ok {
 		defer c.Close()
 	}
-	ans := &answer.Answerer{Index: ix, Memory: mem, Log: log, MaxQuestionRunes: cfg.MaxQuestionRunes, ModelBudget: cfg.Memory.ModelBudget, Observer: stats}
+	ans := &answer.Answerer{Index: ix, Memory: mem, Log: log, MaxQuestionRunes: cfg.MaxQuestionRunes, ModelBudget: cfg.Memory.ModelBudget,
+		Observer: answer.Observers{stats, mem}}
 	var modelStats *answer.Stats // what eval prints of the model
 	if cfg.LLM.Enabled() {
 		client := llm.New(llm.Config{
@@ -114,7 +115,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}, log)
 		ans.Model, ans.ModelID = client, cfg.LLM.BaseURL+"|"+client.Model()
 		modelStats = &answer.Stats{}
-		ans.Observer = answer.Observers{stats, modelStats}
+		ans.Observer = answer.Observers{stats, mem, modelStats}
 	}
 	switch cmd {
 	case "ask":
@@ -143,6 +144,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 // memoryStore is what both memories are: the answerer's and the bot's.
 type memoryStore interface {
 	answer.Memory
+	answer.Observer // counts the answers for /stats
 	bot.Memory
 	bot.Feedback
 }
