@@ -42,6 +42,7 @@ type Redis struct {
 
 	tallyMu sync.Mutex
 	tally   tally         // what questions counted, for the shared counters
+	flushMu sync.Mutex    // one flush at a time
 	stop    chan struct{} // closed by Close: the last flush
 	flushed chan struct{} // closed once it is done
 

@@ -19,6 +19,7 @@ const tallyEvery = time.Second
 type tally struct {
 	answers, fallbacks, modelCalls int64
 	questions                      map[string]float64
+	flushing                       int64  // model calls being flushed: in neither modelCalls nor modelTotal
 	day                            string // of modelTotal
 	modelTotal                     int64
 }
@@ -63,7 +64,7 @@ type modelAndStats struct {
 func (r *Redis) modelCallsToday(now time.Time) int {
 	r.tallyMu.Lock()
 	defer r.tallyMu.Unlock()
-	n := r.tally.modelCalls
+	n := r.tally.modelCalls + r.tally.flushing
 	if r.tally.day == day(now) {
 		n += r.tally.modelTotal
 	}
@@ -71,12 +72,17 @@ func (r *Redis) modelCallsToday(now time.Time) int {
 }
 
 // flush adds the tally to the shared counters and reads the day's model
-// calls back, in one round trip. What a failed flush held is dropped: a
-// counter is never counted twice by a flush that half succeeded.
+// calls back, in one round trip. The statistics a failed flush held are
+// dropped, never counted twice by a flush that half succeeded; its model
+// calls are kept for the next, as a budget had better count a call twice
+// than not at all.
 func (r *Redis) flush(ctx context.Context) error {
+	r.flushMu.Lock()
+	defer r.flushMu.Unlock()
 	r.tallyMu.Lock()
 	t := r.tally
 	r.tally.answers, r.tally.fallbacks, r.tally.modelCalls, r.tally.questions = 0, 0, 0, nil
+	r.tally.flushing = t.modelCalls
 	r.tallyMu.Unlock()
 	d := day(r.opt.Now())
 	pipe := r.client.Pipeline()
@@ -96,11 +102,14 @@ func (r *Redis) flush(ctx context.Context) error {
 		pipe.Expire(ctx, top, statsTTL)
 	}
 	_, err := pipe.Exec(ctx)
+	r.tallyMu.Lock()
 	if err == nil {
-		r.tallyMu.Lock()
 		r.tally.day, r.tally.modelTotal = d, calls.Val()
-		r.tallyMu.Unlock()
+	} else {
+		r.tally.modelCalls += r.tally.flushing
 	}
+	r.tally.flushing = 0
+	r.tallyMu.Unlock()
 	return r.observe(err)
 }
 
