@@ -147,13 +147,13 @@ func TestHandled(t *testing.T) {
 	}
 	// From the webhook, one held elsewhere is said so to the webhook.
 	track.start(7, false)
-	done := track.wait(7)
+	f := track.flightOf(7)
 	handled(mem, track, 0, questions, slog.New(slog.DiscardHandler))(func(context.Context, tgbotapi.Update) error {
 		return answer.ErrInFlight
 	})(context.Background(), tgbotapi.Update{UpdateID: 7})
-	<-done
-	if !track.heldElsewhere(7) || track.heldElsewhere(7) {
-		t.Error("the webhook was not told, once, that update 7 is held elsewhere")
+	<-f.landed
+	if !f.held || track.offset() != 5 {
+		t.Errorf("update 7 from the webhook: held %v, offset %d; want it said held elsewhere, and the offset unmoved", f.held, track.offset())
 	}
 }
 

@@ -24,7 +24,6 @@ type tracker struct {
 	inFlight map[int]*flight
 	handled  map[int]bool // done, above an update still in flight
 	pending  map[int]bool // polled, but held by another process: to poll again
-	held     map[int]bool // from the webhook, but held by another process: to say so
 	floor    int          // every update below is done
 	maxSeen  int
 	done     chan struct{} // signalled when an update is done
@@ -34,11 +33,12 @@ type tracker struct {
 type flight struct {
 	landed chan struct{} // closed when it is done here
 	polled bool          // polled, not from the webhook
+	held   bool          // found held by another process; set before landed closes
 }
 
 func newTracker() *tracker {
-	return &tracker{inFlight: map[int]*flight{}, handled: map[int]bool{}, pending: map[int]bool{}, held: map[int]bool{},
-		maxSeen: -1, done: make(chan struct{}, 1)}
+	return &tracker{inFlight: map[int]*flight{}, handled: map[int]bool{}, pending: map[int]bool{}, maxSeen: -1,
+		done: make(chan struct{}, 1)}
 }
 
 // start records an update as being handled; not ok if it already is, or
@@ -57,27 +57,17 @@ func (t *tracker) start(id int, polled bool) (ok, again bool) {
 	return true, t.pending[id]
 }
 
-// wait returns a channel closed once the update is done here (at once if
-// it is not in flight).
-func (t *tracker) wait(id int) <-chan struct{} {
+// flightOf is the flight of an update in flight here; one already landed
+// when it is not.
+func (t *tracker) flightOf(id int) *flight {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if f, ok := t.inFlight[id]; ok {
-		return f.landed
+		return f
 	}
-	c := make(chan struct{})
-	close(c)
-	return c
-}
-
-// heldElsewhere reports, once, whether an update from the webhook that
-// landed was found held by another process rather than answered.
-func (t *tracker) heldElsewhere(id int) bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	h := t.held[id]
-	delete(t.held, id)
-	return h
+	f := &flight{landed: make(chan struct{})}
+	close(f.landed)
+	return f
 }
 
 // finish records an update as done: answered here, or by another replica.
@@ -122,12 +112,12 @@ func (t *tracker) settle() {
 // release gives back an update that another process holds (one that may
 // have died while it answered it). Polled, it is not confirmed, so that it
 // is polled again, and answered here once that process's claim runs out;
-// from the webhook, the webhook is told so (heldElsewhere), and Telegram
-// sends it again.
+// from the webhook, its flight says so (held), and Telegram is asked to
+// send it again.
 func (t *tracker) release(id int) {
 	t.mu.Lock()
 	if f, ok := t.inFlight[id]; ok && !f.polled {
-		t.held[id] = true
+		f.held = true
 		t.land(id)
 		t.mu.Unlock()
 		return

@@ -67,12 +67,13 @@ func (b *Bot) Webhook(secret string) http.Handler {
 		}
 		switch b.receive(r.Context(), u, false) {
 		case taken:
+			f := b.track.flightOf(u.UpdateID)
 			select {
-			case <-b.track.wait(u.UpdateID):
+			case <-f.landed:
 			case <-r.Context().Done():
 				return // Telegram gave up waiting: it sends the update again
 			}
-			if b.track.heldElsewhere(u.UpdateID) {
+			if f.held {
 				http.Error(w, "being answered; send it again later", http.StatusServiceUnavailable)
 				return
 			}
