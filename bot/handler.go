@@ -317,7 +317,7 @@ func (b *Bot) onCallback(ctx context.Context, q *tgbotapi.CallbackQuery) error {
 
 // onPlace answers the question a place button was offered under, asked of
 // that place: the button's message replies to the question. The place then
-// stays the conversation's for its follow-ups.
+// stays the asker's conversation's for its follow-ups.
 func (b *Bot) onPlace(ctx context.Context, q *tgbotapi.CallbackQuery, place string) error {
 	lib := b.lib.Load()
 	m := q.Message
@@ -335,7 +335,13 @@ func (b *Bot) onPlace(ctx context.Context, q *tgbotapi.CallbackQuery, place stri
 	if isGroup(m.Chat) {
 		text, _ = b.addressed(orig)
 	}
-	conv := convKey(m.Chat, q.From.ID)
+	// The answer is its asker's, in whose conversation it goes on (and is
+	// voted on); who pressed the button is limited for it.
+	asker, ok := askerOf(orig)
+	if !ok {
+		asker = q.From.ID
+	}
+	conv := convKey(m.Chat, asker)
 	_, err := lib.ans.AskThen(ctx, conv, userKey(q.From.ID), place+strings.TrimSpace(text), func(ctx context.Context, ans answer.Answer) {
 		b.sendHTML(ctx, m.Chat.ID, isGroup(m.Chat), orig.MessageID, FormatHTML(ans), b.keyboard(lib.docs, ans))
 	})

@@ -663,8 +663,9 @@ func TestServeReloadFolder(t *testing.T) {
 
 // TestServePlaceChoice: with more places loaded than are answered side by
 // side, a question naming none is asked back with a button for each place;
-// pressing one answers the question for that place, and the conversation's
-// follow-ups keep to it.
+// pressing one answers the question for that place, and the asker's
+// follow-ups keep to it. In a group another member may press it: the
+// answer is still the asker's, and a member's 👍 on it counts.
 func TestServePlaceChoice(t *testing.T) {
 	t.Parallel() // each serve has its own Bot API stand-in and port
 	dir := t.TempDir()
@@ -678,28 +679,54 @@ func TestServePlaceChoice(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	s := startServe(t, map[string]string{"REPORTBOT_REPORTS_DIR": dir})
-	s.api.Push(1, private(11, 700, "行政复议收到多少件申请?"))
-	sent := s.api.WaitSent(1, 10*time.Second)
-	if len(sent) != 1 || !strings.Contains(sent[0].Text, "请问您问的是哪个地方") || len(sent[0].Keyboard) != 2 {
-		t.Fatalf("not asked back with places: %+v", sent)
-	}
-	choice := sent[0].Keyboard[0][1] // the second county
-	if choice.Text != synth.Place(1) || choice.CallbackData != "pl:"+synth.Place(1) {
-		t.Fatalf("place button %+v", choice)
-	}
-	question := message(11, 700, "private", 700, "行政复议收到多少件申请?")["message"]
-	s.api.Push(2, map[string]any{"callback_query": map[string]any{"id": "c1", "data": choice.CallbackData,
-		"from": map[string]any{"id": 700, "is_bot": false, "first_name": "u"},
-		"message": map[string]any{"message_id": sent[0].MessageID, "date": 1, "chat": map[string]any{"id": 700, "type": "private"},
-			"reply_to_message": question}}})
-	s.api.Push(3, private(13, 700, "那受理了几件?"))
-	got := sentTo(s.api.WaitSent(3, 10*time.Second), 700)
-	if len(got) != 3 || !strings.HasPrefix(got[1].Text, "【"+synth.Place(1)+"2023年】收到126件") || got[1].ReplyTo != 11 {
-		t.Fatalf("the chosen place's answer: %+v", got)
-	}
-	if !strings.HasPrefix(got[2].Text, "【"+synth.Place(1)+"2023年】受理102件") {
-		t.Errorf("the follow-up left the place chosen: %q", got[2].Text)
+	for _, tt := range []struct {
+		kind                 string
+		chat, asker, presser int64
+		ask, followUp        string
+	}{
+		{"private", 700, 700, 700, "行政复议收到多少件申请?", "那受理了几件?"},
+		{"supergroup", -700, 701, 702, "@report_bot 行政复议收到多少件申请?", "@report_bot 那受理了几件?"},
+	} {
+		t.Run(tt.kind, func(t *testing.T) {
+			t.Parallel()
+			s := startServe(t, map[string]string{"REPORTBOT_REPORTS_DIR": dir})
+			asker := tt.asker
+			s.api.Push(1, message(11, tt.chat, tt.kind, asker, tt.ask))
+			sent := s.api.WaitSent(1, 10*time.Second)
+			if len(sent) != 1 || !strings.Contains(sent[0].Text, "请问您问的是哪个地方") || len(sent[0].Keyboard) != 2 {
+				t.Fatalf("not asked back with places: %+v", sent)
+			}
+			choice := sent[0].Keyboard[0][1] // the second county
+			if choice.Text != synth.Place(1) || choice.CallbackData != "pl:"+synth.Place(1) {
+				t.Fatalf("place button %+v", choice)
+			}
+			question := message(11, tt.chat, tt.kind, asker, tt.ask)["message"]
+			press := func(n int, data string, on tgfake.Sent) {
+				s.api.Push(n, map[string]any{"callback_query": map[string]any{"id": fmt.Sprint("c", n), "data": data,
+					"from": map[string]any{"id": tt.presser, "is_bot": false, "first_name": "u"},
+					"message": map[string]any{"message_id": on.MessageID, "date": 1, "chat": map[string]any{"id": tt.chat, "type": tt.kind},
+						"reply_to_message": question}}})
+			}
+			press(2, choice.CallbackData, sent[0])
+			s.api.WaitSent(2, 10*time.Second) // the asker reads it, then asks on
+			s.api.Push(3, message(13, tt.chat, tt.kind, asker, tt.followUp))
+			got := sentTo(s.api.WaitSent(3, 10*time.Second), tt.chat)
+			if len(got) != 3 || !strings.HasPrefix(got[1].Text, "【"+synth.Place(1)+"2023年】收到126件") || got[1].ReplyTo != 11 {
+				t.Fatalf("the chosen place's answer: %+v", got)
+			}
+			if !strings.HasPrefix(got[2].Text, "【"+synth.Place(1)+"2023年】受理102件") {
+				t.Errorf("the follow-up left the place chosen: %q", got[2].Text)
+			}
+			press(4, got[1].Keyboard[len(got[1].Keyboard)-1][0].CallbackData, got[1]) // 👍 on the place's answer
+			for deadline := time.Now().Add(10 * time.Second); len(s.api.Calls("answerCallbackQuery")) < 2; time.Sleep(10 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatal("the vote was not answered")
+				}
+			}
+			if cbs := s.api.Calls("answerCallbackQuery"); cbs[1].Values["text"] != "谢谢你的反馈!" {
+				t.Errorf("the vote on the place's answer: %+v", cbs[1].Values)
+			}
+		})
 	}
 }
 
