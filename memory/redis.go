@@ -186,11 +186,9 @@ func (r *Redis) Load(ctx context.Context, k answer.Key) (answer.Session, error) 
 	if k.Cache != "" {
 		cached = pipe.Get(ctx, r.cacheKey(k.Cache))
 	}
-	var claimed *redis.BoolCmd
-	var holder *redis.StringCmd
+	var claimed func() error
 	if k.Asked != "" {
-		claimed = pipe.SetNX(ctx, r.seenKey(k), r.id, r.opt.ClaimTTL)
-		holder = pipe.Get(ctx, r.seenKey(k))
+		claimed = r.claim(ctx, pipe, k)
 	}
 	var ws []window
 	var incrs []*redis.IntCmd
@@ -209,31 +207,22 @@ func (r *Redis) Load(ctx context.Context, k answer.Key) (answer.Session, error) 
 			pipe.ExpireAt(ctx, key, w.ends.Add(time.Minute))
 		}
 	}
-	if _, err := pipe.Exec(ctx); failed(err) {
-		// A cluster serves each key from its own node: a node down fails
-		// only its keys. The asking's claim and the conversation's turns
-		// are what memory is; a counter or the cache on another node is
-		// taken as empty.
+	_, err := pipe.Exec(ctx)
+	if failed(err) {
 		err = r.observe(err)
-		if claimed != nil && failed(claimed.Err()) {
-			return answer.Session{}, r.claimUnknown(err)
-		}
-		if turns == nil || failed(turns.Err()) {
-			return answer.Session{}, err
-		}
 	} else {
 		r.observe(nil)
 	}
-	if claimed != nil && claimed.Err() == nil && !claimed.Val() {
-		switch holder.Val() {
-		case doneMark:
-			return answer.Session{}, answer.ErrAnswered
-		case r.id: // claimed by this process before (an update it took in)
-		default:
-			if holder.Err() == nil { // else the claim ran out between the two: ours to answer
-				return answer.Session{}, answer.ErrInFlight
-			}
+	// A cluster serves each key from its own node: a node down fails only
+	// its keys. The asking's claim and the conversation's turns are what
+	// memory is; a counter or the cache on another node is taken as empty.
+	if claimed != nil {
+		if err := claimed(); err != nil {
+			return answer.Session{}, err
 		}
+	}
+	if failed(err) && (turns == nil || failed(turns.Err())) {
+		return answer.Session{}, err
 	}
 	var s answer.Session
 	if turns != nil {
@@ -303,7 +292,7 @@ func (r *Redis) Save(ctx context.Context, k answer.Key, rec answer.Record) error
 		ref, _ := json.Marshal(answered{Question: rec.Turn.Question, Sections: rec.Turn.Sections})
 		pipe.Set(ctx, r.refKey(k.Conv, rec.Ref), ref, refTTL)
 	}
-	r.count(modelAndStats{modelCalls: rec.ModelCalls})
+	r.countModelCalls(rec.ModelCalls)
 	_, err = pipe.Exec(ctx)
 	if err := r.observe(err); err != nil && (pushed == nil || failed(pushed.Err())) {
 		return err // the turn itself is lost; statistics on a node down are not worth failing for
@@ -470,36 +459,56 @@ func (r *Redis) seenKey(k answer.Key) string {
 // Claim takes an asking (a Telegram update) for this process, atomically,
 // before any work: claimed when no process had it, or this one did;
 // otherwise done tells whether it was answered (else another process is at
-// it). A claim holds its process's ID and runs out after Options.ClaimTTL
-// unless renewed (Extend), so that the asking of a process that died is
-// taken again. A question's Load claims its asking itself.
+// it, or, as claimUnknown says, memory cannot tell yet). A claim holds its
+// process's ID and runs out after Options.ClaimTTL unless renewed (Extend),
+// so that the asking of a process that died is taken again. A question's
+// Load claims its asking itself.
 func (r *Redis) Claim(ctx context.Context, k answer.Key) (claimed, done bool, err error) {
-	err = r.available()
+	if err := r.available(); err != nil {
+		return claimResult(r.claimUnknown(err))
+	}
 	pipe := r.client.Pipeline()
+	outcome := r.claim(ctx, pipe, k)
+	if _, err := pipe.Exec(ctx); failed(err) {
+		r.observe(err)
+	} else {
+		r.observe(nil)
+	}
+	return claimResult(outcome())
+}
+
+// claim queues in pipe the claim of k's asking for this process. Once pipe
+// has run, the outcome is nil when the asking is this process's,
+// answer.ErrAnswered, answer.ErrInFlight when another holds it (or held it
+// until a moment ago), or what claimUnknown makes of a failure.
+func (r *Redis) claim(ctx context.Context, pipe redis.Pipeliner, k answer.Key) (outcome func() error) {
 	pipe.SetNX(ctx, r.seenKey(k), r.id, r.opt.ClaimTTL)
 	holder := pipe.Get(ctx, r.seenKey(k))
-	if err == nil {
-		if _, err = pipe.Exec(ctx); failed(err) {
-			err = r.observe(err)
-		} else {
-			err = nil
+	return func() error {
+		switch v, err := holder.Result(); {
+		case failed(err):
+			return r.claimUnknown(err)
+		case v == r.id:
+			return nil
+		case v == doneMark:
+			return answer.ErrAnswered
+		default:
+			return answer.ErrInFlight
 		}
 	}
-	if err != nil {
-		if errors.Is(r.claimUnknown(err), answer.ErrInFlight) {
-			return false, false, nil // tried again later, as one another replica holds
-		}
-		return false, false, err
-	}
-	r.observe(nil)
-	switch v, err := holder.Result(); {
-	case errors.Is(err, redis.Nil): // the claim ran out between the two: take it
-		return r.Claim(ctx, k)
-	case v == r.id:
+}
+
+// claimResult is Claim's answer for a claim's outcome.
+func claimResult(outcome error) (claimed, done bool, err error) {
+	switch {
+	case outcome == nil:
 		return true, false, nil
-	default:
-		return false, v == doneMark, nil
+	case errors.Is(outcome, answer.ErrAnswered):
+		return false, true, nil
+	case errors.Is(outcome, answer.ErrInFlight):
+		return false, false, nil
 	}
+	return false, false, outcome
 }
 
 // extendClaim renews a claim that is still this process's: never a

@@ -24,40 +24,31 @@ type tally struct {
 	modelTotal                     int64
 }
 
-// count adds an answered question's counts to the tally.
-func (r *Redis) count(rec modelAndStats) {
+// countModelCalls adds a question's model calls to the tally.
+func (r *Redis) countModelCalls(n int) {
+	r.tallyMu.Lock()
+	defer r.tallyMu.Unlock()
+	r.tally.modelCalls += int64(n)
+}
+
+// ObserveAnswer tallies an answer given, for the statistics admins read.
+func (r *Redis) ObserveAnswer(_ context.Context, a answer.Answer, _ time.Duration) {
 	r.tallyMu.Lock()
 	defer r.tallyMu.Unlock()
 	t := &r.tally
-	t.modelCalls += int64(rec.modelCalls)
-	if rec.question == "" {
-		return
-	}
 	t.answers++
-	if rec.fallback {
+	if a.Fallback != "" {
 		t.fallbacks++
 	}
 	if t.questions == nil {
 		t.questions = map[string]float64{}
 	}
-	t.questions[rec.question]++
-}
-
-// ObserveAnswer tallies an answer given, for the statistics admins read.
-func (r *Redis) ObserveAnswer(_ context.Context, a answer.Answer, _ time.Duration) {
-	r.count(modelAndStats{question: a.Question, fallback: a.Fallback != ""})
+	t.questions[a.Question]++
 }
 
 // ObserveRejection and ObserveLimited are not in the statistics.
 func (r *Redis) ObserveRejection(string)        {}
 func (r *Redis) ObserveLimited(context.Context) {}
-
-// modelAndStats is what one question adds to the shared counters.
-type modelAndStats struct {
-	modelCalls int
-	question   string // "" for none answered
-	fallback   bool
-}
 
 // modelCallsToday is the day's model calls of the whole bot: as last read,
 // with this process's since.
