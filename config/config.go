@@ -69,6 +69,7 @@ type Memory struct {
 	TTL         time.Duration
 	CacheTTL    time.Duration
 	ClaimTTL    time.Duration // how long an update held by a replica that died waits for another
+	DownAfter   time.Duration // how long a Redis node fails before its updates are answered without memory
 	PerMinute   int           // questions a user may ask a minute; 0 for no limit
 	PerDay      int
 	ModelBudget int // language model calls a day for the whole bot; 0 for no cap
@@ -122,7 +123,7 @@ func Default(cmd string) Config {
 	c := Config{
 		GoldSet: DefaultGoldSet, MaxQuestionRunes: answer.DefaultMaxQuestionRunes, LogLevel: slog.LevelWarn, Conversation: DefaultConversation,
 		Memory: Memory{Prefix: memory.DefaultPrefix, Turns: memory.DefaultTurns, TTL: memory.DefaultTTL, CacheTTL: memory.DefaultCacheTTL,
-			ClaimTTL: memory.DefaultClaimTTL},
+			ClaimTTL: memory.DefaultClaimTTL, DownAfter: memory.DefaultDownAfter},
 		Telegram: Telegram{Workers: bot.DefaultWorkers, ShutdownTimeout: DefaultShutdownTimeout}, Listen: DefaultListen,
 		LLM: LLM{Model: llm.DefaultModel, Timeout: llm.DefaultTimeout, Parallel: llm.DefaultParallel, Retries: llm.DefaultRetries,
 			MaxTokens: llm.DefaultMaxTokens},
@@ -217,6 +218,7 @@ var envVars = []envVar{
 	{"REPORTBOT_MEMORY_TTL", durationEnv(func(c *Config) *time.Duration { return &c.Memory.TTL })},
 	{"REPORTBOT_CACHE_TTL", durationEnv(func(c *Config) *time.Duration { return &c.Memory.CacheTTL })},
 	{"REPORTBOT_CLAIM_TTL", durationEnv(func(c *Config) *time.Duration { return &c.Memory.ClaimTTL })},
+	{"REPORTBOT_REDIS_DOWN_AFTER", durationEnv(func(c *Config) *time.Duration { return &c.Memory.DownAfter })},
 	{"REPORTBOT_RATE_PER_MINUTE", intEnv(0, func(c *Config) *int { return &c.Memory.PerMinute })},
 	{"REPORTBOT_RATE_PER_DAY", intEnv(0, func(c *Config) *int { return &c.Memory.PerDay })},
 	{"TELEGRAM_BOT_TOKEN", func(c *Config, v string) error { c.Telegram.Token = Secret(v); return nil }},

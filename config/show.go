@@ -34,6 +34,7 @@ func (c Config) Settings() []Setting {
 		{"REPORTBOT_MEMORY_TTL", d(c.Memory.TTL)},
 		{"REPORTBOT_CACHE_TTL", d(c.Memory.CacheTTL)},
 		{"REPORTBOT_CLAIM_TTL", d(c.Memory.ClaimTTL)},
+		{"REPORTBOT_REDIS_DOWN_AFTER", d(c.Memory.DownAfter)},
 		{"REPORTBOT_RATE_PER_MINUTE", d(c.Memory.PerMinute)},
 		{"REPORTBOT_RATE_PER_DAY", d(c.Memory.PerDay)},
 		{"TELEGRAM_BOT_TOKEN", orDefault(c.Telegram.Token.String(), "(none: the web chat alone)")},

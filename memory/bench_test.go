@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"reportbot/answer"
 	"reportbot/internal/latency"
@@ -53,4 +54,59 @@ func BenchmarkAskRedis(b *testing.B) {
 	r.client.AddHook(&rt)
 	benchAsk(b, &answer.Answerer{Index: seedIndex(b), Memory: r})
 	b.ReportMetric(float64(rt.n.Load())/float64(b.N), "roundtrips/op")
+}
+
+// BenchmarkAskRedisCluster is BenchmarkAskRedis on a Redis Cluster of three
+// masters, each with a replica: a question's Load and Save each go to the
+// one node of its conversation.
+func BenchmarkAskRedisCluster(b *testing.B) {
+	c := redistest.StartCluster(b, 3, 1)
+	r, err := NewRedis(c.URL(), Options{PerMinute: 1 << 30, PerDay: 1 << 30}, discard)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	var rt roundTrips
+	r.client.AddHook(&rt)
+	benchAsk(b, &answer.Answerer{Index: seedIndex(b), Memory: r})
+	b.ReportMetric(float64(rt.n.Load())/float64(b.N), "roundtrips/op")
+}
+
+// BenchmarkDoneMark times the Save that marks an asking answered, on a
+// cluster of three masters each with a replica: alone (wait=false, what
+// reportbot does), and followed by WAIT 1 on the master that holds the
+// done-mark, so that it has reached a replica before the webhook says 200
+// (wait=true, the choice docs/telegram.md weighs).
+func BenchmarkDoneMark(b *testing.B) {
+	c := redistest.StartCluster(b, 3, 1)
+	r, err := NewRedis(c.URL(), Options{}, discard)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	ctx := context.Background()
+	for _, wait := range []bool{false, true} {
+		b.Run(fmt.Sprint("wait=", wait), func(b *testing.B) {
+			var rec latency.Recorder
+			for i := 0; b.Loop(); i++ {
+				k := answer.Key{Conv: fmt.Sprint("bench:", wait, i), Asked: fmt.Sprint("tg:", i)}
+				rec.Time(func() {
+					if err := r.Save(ctx, k, turn(q84)); err != nil {
+						b.Fatal(err)
+					}
+					if !wait {
+						return
+					}
+					node, err := r.cluster.MasterForKey(ctx, r.seenKey(k))
+					if err != nil {
+						b.Fatal(err)
+					}
+					if n, err := node.Wait(ctx, 1, time.Second).Result(); n != 1 || err != nil {
+						b.Fatalf("WAIT 1: %d replicas, %v", n, err)
+					}
+				})
+			}
+			rec.Report(b)
+		})
+	}
 }

@@ -22,6 +22,13 @@ const (
 	// this (see Extend), so that one that died loses its updates to another
 	// within it.
 	DefaultClaimTTL = 15 * time.Second
+	// DefaultDownAfter is how long a Redis node's calls fail before the
+	// askings kept on it are answered without memory: twice Redis's
+	// default cluster-node-timeout, clearly longer than a failover takes
+	// (the node timeout, then an election of about a second). Until then
+	// they wait (a webhook's 503, an update polled again), so that none is
+	// answered twice.
+	DefaultDownAfter = 30 * time.Second
 )
 
 // Options bound what is kept and say the rate limits.
@@ -33,6 +40,9 @@ type Options struct {
 	PerDay    int           // questions a user may ask a day; 0 for no limit
 	Prefix    string        // of every Redis key
 	ClaimTTL  time.Duration // how long a claim on an update lasts unless renewed
+	// DownAfter is how long a node's calls fail before its askings are
+	// answered without memory; never less than ClaimTTL.
+	DownAfter time.Duration
 	// Now is the clock; nil means time.Now. Days begin at midnight China
 	// Standard Time.
 	Now func() time.Time
@@ -53,6 +63,10 @@ func (o Options) withDefaults() Options {
 	if o.ClaimTTL <= 0 {
 		o.ClaimTTL = DefaultClaimTTL
 	}
+	if o.DownAfter <= 0 {
+		o.DownAfter = DefaultDownAfter
+	}
+	o.DownAfter = max(o.DownAfter, o.ClaimTTL)
 	if o.Prefix == "" {
 		o.Prefix = DefaultPrefix
 	}
@@ -110,11 +124,11 @@ const dayTTL = 48 * time.Hour
 
 // Lifetimes of what feedback and statistics keep.
 const (
-	refTTL        = 7 * 24 * time.Hour  // an answer can be rated for a week
-	clusterReload = 2 * time.Second     // how often a cluster's slot map is reloaded
-	clusterSettle = 5 * time.Second     // a cluster's calls must go well this long to count as back
-	statsTTL      = 30 * 24 * time.Hour // statistics cover the last month of activity
-	feedbackKept  = 1000                // votes kept with their question
+	refTTL        = 7 * 24 * time.Hour     // an answer can be rated for a week
+	clusterReload = 2 * time.Second        // how often a cluster's slot map is reloaded while it is used
+	reloadWait    = 500 * time.Millisecond // how long a failed call waits for a reloaded slot map
+	statsTTL      = 30 * 24 * time.Hour    // statistics cover the last month of activity
+	feedbackKept  = 1000                   // votes kept with their question
 )
 
 // Vote is one 👍 or 👎 on an answer, with what the answer was about.

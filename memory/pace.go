@@ -35,16 +35,16 @@ return 0`)
 // is not yet due; then none is taken, so that a chat not yet ready costs
 // the bot's turn nothing. Every key of a pace lives in one hash slot.
 func (r *Redis) Take(ctx context.Context, every map[string]time.Duration) (time.Duration, error) {
-	if err := r.available(); err != nil {
-		return 0, err
-	}
 	keys, intervals := make([]string, 0, len(every)), make([]any, 0, len(every))
 	for k, d := range every {
 		keys = append(keys, r.opt.Prefix+":send:{pace}:"+k)
 		intervals = append(intervals, strconv.FormatInt(int64((d+time.Microsecond-1)/time.Microsecond), 10)) // rounded up
 	}
-	wait, err := takeTurns.Run(ctx, r.client, keys, intervals...).Int64()
-	if err := r.observe(err); err != nil {
+	var wait int64
+	if _, err := r.call(ctx, keys[0], func() (err error) {
+		wait, err = takeTurns.Run(ctx, r.client, keys, intervals...).Int64()
+		return err
+	}); err != nil {
 		return 0, err
 	}
 	return time.Duration(wait) * time.Microsecond, nil

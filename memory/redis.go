@@ -46,12 +46,7 @@ type Redis struct {
 	stop    chan struct{} // closed by Close: the last flush
 	flushed chan struct{} // closed once it is done
 
-	mu       sync.Mutex
-	down     bool      // memory is off: every call failed of late
-	retryAt  time.Time // when a server that was down is tried again
-	lastErr  time.Time // a cluster's last failed call
-	failing  time.Time // the first failed call since one went well; zero while they do
-	reloaded time.Time // a cluster's last reload of its slot map on an error
+	health *health // of each node
 }
 
 // NewRedis connects to the Redis that rawURL names:
@@ -72,7 +67,9 @@ func NewRedis(rawURL string, opt Options, log *slog.Logger) (*Redis, error) {
 	uo.DialerRetries = 1
 	uo.ContextTimeoutEnabled = true
 	routeLogs.Do(func() { redis.SetLogger(slogPrintf{log}) })
-	r := &Redis{opt: opt.withDefaults(), log: log, id: strconv.FormatUint(rand.Uint64(), 36), stop: make(chan struct{}), flushed: make(chan struct{})}
+	opt = opt.withDefaults()
+	r := &Redis{opt: opt, log: log, id: strconv.FormatUint(rand.Uint64(), 36), stop: make(chan struct{}), flushed: make(chan struct{})}
+	r.health = newHealth(r.node, opt, log)
 	if uo.MasterName == "" && (len(uo.Addrs) > 1 || uo.IsClusterMode) {
 		// A cluster's slot map is reloaded every few seconds, and at once
 		// on a connection error: a replica promoted after its master died
@@ -90,7 +87,7 @@ func NewRedis(rawURL string, opt Options, log *slog.Logger) (*Redis, error) {
 
 // routeLogs sends go-redis's own log lines, once per process, to the first
 // Redis's logger at debug level: the outages they report are logged once
-// per change of state by observe.
+// per node and change of state by health.
 var routeLogs sync.Once
 
 type slogPrintf struct{ log *slog.Logger }
@@ -151,7 +148,8 @@ func (r *Redis) Close() error {
 
 // Ping checks that Redis answers, for readiness probes.
 func (r *Redis) Ping(ctx context.Context) error {
-	return r.observe(r.client.Ping(ctx).Err())
+	_, err := r.call(ctx, "", func() error { return r.client.Ping(ctx).Err() })
+	return err
 }
 
 // tag escapes an ID for a hash tag: {conv} keeps a key in conv's slot.
@@ -167,38 +165,69 @@ func (r *Redis) askedKey(user, w string) string {
 }
 
 // Load reads the conversation and the cached answer, counts the question
-// against the user's limits and reads the day's model calls, in one round
-// trip.
+// against the user's limits, claims the asking and reads the day's model
+// calls, in one round trip.
 func (r *Redis) Load(ctx context.Context, k answer.Key) (answer.Session, error) {
-	if err := r.available(); err != nil {
-		if k.Asked != "" {
-			err = r.claimUnknown(err)
+	now := r.opt.Now()
+	// A user's questions in each window are a set of their askings: one
+	// asked again (handled again after its replica died, or tried again on
+	// a master promoted) counts once.
+	asked := k.Asked
+	if asked == "" && k.User != "" {
+		asked = strconv.FormatInt(now.UnixNano(), 36) + ":" + strconv.FormatUint(rand.Uint64(), 36)
+	}
+	var s answer.Session
+	var holder *redis.StringCmd
+	node, err := r.call(ctx, r.slotKey(k), func() (err error) {
+		s, holder, err = r.load(ctx, k, asked, now)
+		return err
+	})
+	if k.Asked != "" {
+		if err != nil {
+			return answer.Session{}, r.claimUnknown(node, err)
 		}
+		if err := r.claimOutcome(holder); err != nil {
+			return answer.Session{}, err
+		}
+	}
+	if err != nil {
 		return answer.Session{}, err
 	}
-	now := r.opt.Now()
+	s.ModelCalls = r.modelCallsToday(now)
+	return s, nil
+}
+
+// slotKey is the key whose hash slot holds what a question's memory is:
+// its conversation and its asking's claim.
+func (r *Redis) slotKey(k answer.Key) string {
+	if k.Conv == "" {
+		return r.seenKey(k)
+	}
+	return r.convKey(k.Conv)
+}
+
+// load is one try at Load's round trip. Its error is that of the commands
+// on the conversation's node, the turns and the claim (holder): a counter
+// or the cached answer on another node that failed is taken as empty.
+func (r *Redis) load(ctx context.Context, k answer.Key, asked string, now time.Time) (s answer.Session, holder *redis.StringCmd, err error) {
 	pipe := r.client.Pipeline()
+	var mine []redis.Cmder // the commands on the conversation's node
 	var turns *redis.StringSliceCmd
 	if k.Conv != "" {
 		turns = pipe.LRange(ctx, r.convKey(k.Conv), 0, -1)
+		mine = append(mine, turns)
 	}
 	var cached *redis.StringCmd
 	if k.Cache != "" {
 		cached = pipe.Get(ctx, r.cacheKey(k.Cache))
 	}
-	var claimed func() error
 	if k.Asked != "" {
-		claimed = r.claim(ctx, pipe, k)
+		holder = r.claim(ctx, pipe, k)
+		mine = append(mine, holder)
 	}
 	var ws []window
 	var incrs []*redis.IntCmd
 	if k.User != "" {
-		// A user's questions in each window are a set of their askings: one
-		// asked again (handled again after its replica died) counts once.
-		asked := k.Asked
-		if asked == "" {
-			asked = strconv.FormatInt(now.UnixNano(), 36) + ":" + strconv.FormatUint(rand.Uint64(), 36)
-		}
 		ws = r.opt.windows(now)
 		for _, w := range ws {
 			key := r.askedKey(k.User, w.name)
@@ -207,24 +236,10 @@ func (r *Redis) Load(ctx context.Context, k answer.Key) (answer.Session, error) 
 			pipe.ExpireAt(ctx, key, w.ends.Add(time.Minute))
 		}
 	}
-	_, err := pipe.Exec(ctx)
-	if failed(err) {
-		err = r.observe(err)
-	} else {
-		r.observe(nil)
+	pipe.Exec(ctx) // each command's error is read below
+	if err := firstFailure(mine); err != nil {
+		return s, nil, err
 	}
-	// A cluster serves each key from its own node: a node down fails only
-	// its keys. The asking's claim and the conversation's turns are what
-	// memory is; a counter or the cache on another node is taken as empty.
-	if claimed != nil {
-		if err := claimed(); err != nil {
-			return answer.Session{}, err
-		}
-	}
-	if failed(err) && (turns == nil || failed(turns.Err())) {
-		return answer.Session{}, err
-	}
-	var s answer.Session
 	if turns != nil {
 		for _, v := range turns.Val() {
 			var t answer.Turn
@@ -247,8 +262,7 @@ func (r *Redis) Load(ctx context.Context, k answer.Key) (answer.Session, error) 
 		}
 		s.RetryAfter = retryAfter(now, ws, counts)
 	}
-	s.ModelCalls = r.modelCallsToday(now)
-	return s, nil
+	return s, holder, nil
 }
 
 // cachedAnswer is an answer as the cache stores it: with the fields that
@@ -263,39 +277,48 @@ type cachedAnswer struct {
 // feedback, in one round trip; every key it writes expires. The model calls
 // and the statistics are tallied, and flushed every tallyEvery.
 func (r *Redis) Save(ctx context.Context, k answer.Key, rec answer.Record) error {
-	if err := r.available(); err != nil {
-		return err
-	}
 	turn, err := json.Marshal(rec.Turn)
 	if err != nil {
 		return fmt.Errorf("encode turn: %w", err)
 	}
-	pipe := r.client.Pipeline()
-	if k.Asked != "" { // first: the answer was given
-		pipe.Set(ctx, r.seenKey(k), doneMark, seenTTL)
-	}
-	var pushed *redis.IntCmd
-	if k.Conv != "" {
-		key := r.convKey(k.Conv)
-		pushed = pipe.RPush(ctx, key, turn)
-		pipe.LTrim(ctx, key, int64(-r.opt.Turns), -1)
-		pipe.Expire(ctx, key, r.opt.TTL)
-	}
+	var cached []byte
 	if rec.Cache != nil && k.Cache != "" {
-		a, err := json.Marshal(cachedAnswer{*rec.Cache, rec.Cache.Resolved})
-		if err != nil {
+		if cached, err = json.Marshal(cachedAnswer{*rec.Cache, rec.Cache.Resolved}); err != nil {
 			return fmt.Errorf("encode answer: %w", err)
 		}
-		pipe.Set(ctx, r.cacheKey(k.Cache), a, r.opt.CacheTTL)
-	}
-	if rec.Ref != "" {
-		ref, _ := json.Marshal(answered{Question: rec.Turn.Question, Sections: rec.Turn.Sections})
-		pipe.Set(ctx, r.refKey(k.Conv, rec.Ref), ref, refTTL)
 	}
 	r.countModelCalls(rec.ModelCalls)
-	_, err = pipe.Exec(ctx)
-	if err := r.observe(err); err != nil && (pushed == nil || failed(pushed.Err())) {
-		return err // the turn itself is lost; statistics on a node down are not worth failing for
+	_, err = r.call(ctx, r.slotKey(k), func() error {
+		pipe := r.client.Pipeline()
+		var mine []redis.Cmder // the done-mark and the turn: statistics on a node down are not worth failing for
+		if k.Asked != "" {     // first: the answer was given
+			mine = append(mine, pipe.Set(ctx, r.seenKey(k), doneMark, seenTTL))
+		}
+		if k.Conv != "" {
+			key := r.convKey(k.Conv)
+			mine = append(mine, pipe.RPush(ctx, key, turn))
+			pipe.LTrim(ctx, key, int64(-r.opt.Turns), -1)
+			pipe.Expire(ctx, key, r.opt.TTL)
+		}
+		if cached != nil {
+			pipe.Set(ctx, r.cacheKey(k.Cache), cached, r.opt.CacheTTL)
+		}
+		if rec.Ref != "" {
+			ref, _ := json.Marshal(answered{Question: rec.Turn.Question, Sections: rec.Turn.Sections})
+			pipe.Set(ctx, r.refKey(k.Conv, rec.Ref), ref, refTTL)
+		}
+		pipe.Exec(ctx) // each command's error is read below
+		return firstFailure(mine)
+	})
+	return err
+}
+
+// firstFailure is the first failure of cmds, once they have run.
+func firstFailure(cmds []redis.Cmder) error {
+	for _, c := range cmds {
+		if failed(c.Err()) {
+			return c.Err()
+		}
 	}
 	return nil
 }
@@ -315,31 +338,31 @@ func (r *Redis) refKey(conv, ref string) string {
 // question and sections: one vote a voter, which a second press withdraws
 // or changes.
 func (r *Redis) Vote(ctx context.Context, conv, ref, voter string, up bool) (feedback.Vote, error) {
-	if err := r.available(); err != nil {
+	key := r.refKey(conv, ref)
+	votersKey := key + ":votes"
+	var refCmd, prev *redis.StringCmd
+	if _, err := r.call(ctx, key, func() error {
+		pipe := r.client.Pipeline()
+		refCmd = pipe.Get(ctx, key)
+		prev = pipe.HGet(ctx, votersKey, voter)
+		pipe.Exec(ctx) // each command's error is read below
+		return firstFailure([]redis.Cmder{refCmd, prev})
+	}); err != nil {
 		return feedback.Unknown, err
 	}
-	pipe := r.client.Pipeline()
-	refCmd := pipe.Get(ctx, r.refKey(conv, ref))
-	votersKey := r.refKey(conv, ref) + ":votes"
-	prev := pipe.HGet(ctx, votersKey, voter)
-	_, err := pipe.Exec(ctx)
-	if errors.Is(refCmd.Err(), redis.Nil) {
-		return feedback.Unknown, nil
-	}
-	if err != nil && !errors.Is(err, redis.Nil) {
-		return feedback.Unknown, r.observe(err)
-	}
 	var a answered
-	if err := json.Unmarshal([]byte(refCmd.Val()), &a); err != nil {
+	if refCmd.Err() != nil || json.Unmarshal([]byte(refCmd.Val()), &a) != nil {
 		return feedback.Unknown, nil
 	}
 	had := prev.Err() == nil
 	v, dUp, dDown := feedback.Next(had, prev.Val() == "up", up)
-	pipe = r.client.Pipeline()
+	// Not tried twice: the statistics on other nodes would count twice.
+	pipe := r.client.Pipeline()
+	var voted redis.Cmder
 	if v == feedback.Withdrawn {
-		pipe.HDel(ctx, votersKey, voter)
+		voted = pipe.HDel(ctx, votersKey, voter)
 	} else {
-		pipe.HSet(ctx, votersKey, voter, voteName(up))
+		voted = pipe.HSet(ctx, votersKey, voter, voteName(up))
 		rec, _ := json.Marshal(Vote{Up: up, Question: a.Question, Sections: a.Sections, At: r.opt.Now()})
 		list := r.key("stats", "feedback")
 		pipe.RPush(ctx, list, rec)
@@ -349,8 +372,8 @@ func (r *Redis) Vote(ctx context.Context, conv, ref, voter string, up bool) (fee
 	pipe.Expire(ctx, votersKey, refTTL)
 	r.addStat(ctx, pipe, "up", dUp)
 	r.addStat(ctx, pipe, "down", dDown)
-	_, err = pipe.Exec(ctx)
-	return v, r.observe(err)
+	pipe.Exec(ctx) // the vote's error is read below; statistics on a node down are not worth failing for
+	return v, r.note(ctx, r.node(ctx, key), key, voted.Err())
 }
 
 func voteName(up bool) string {
@@ -362,19 +385,20 @@ func voteName(up bool) string {
 
 // Summary reads the statistics of the last month's activity.
 func (r *Redis) Summary(ctx context.Context) (feedback.Summary, error) {
-	if err := r.available(); err != nil {
-		return feedback.Summary{}, err
-	}
 	r.flush(ctx) // this process's counts too
-	pipe := r.client.Pipeline()
 	names := []string{"answers", "fallbacks", "up", "down"}
 	gets := make([]*redis.StringCmd, len(names))
-	for i, n := range names {
-		gets[i] = pipe.Get(ctx, r.key("stats", n))
-	}
-	top := pipe.ZRevRangeWithScores(ctx, r.key("stats", "questions"), 0, 4)
-	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
-		return feedback.Summary{}, r.observe(err)
+	var top *redis.ZSliceCmd
+	if _, err := r.call(ctx, r.key("stats", names[0]), func() error {
+		pipe := r.client.Pipeline()
+		for i, n := range names {
+			gets[i] = pipe.Get(ctx, r.key("stats", n))
+		}
+		top = pipe.ZRevRangeWithScores(ctx, r.key("stats", "questions"), 0, 4)
+		_, err := pipe.Exec(ctx)
+		return err
+	}); err != nil {
+		return feedback.Summary{}, err
 	}
 	var n [4]int
 	for i, g := range gets {
@@ -388,63 +412,95 @@ func (r *Redis) Summary(ctx context.Context) (feedback.Summary, error) {
 }
 
 // claimUnknown is what comes of an asking whose claim could not be made
-// (err): while calls have failed for less than a claim's lifetime (a
+// on node (err): while the node has failed for less than DownAfter (a
 // cluster's master failing over, a blip), it is answered later, as one
 // another replica holds (answer.ErrInFlight), rather than maybe twice; past
 // that, err: it is answered without memory rather than not at all.
-func (r *Redis) claimUnknown(err error) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if !r.failing.IsZero() && r.opt.Now().Sub(r.failing) < r.opt.ClaimTTL {
+func (r *Redis) claimUnknown(node string, err error) error {
+	if !r.health.down(node) {
 		return fmt.Errorf("%w: %w", answer.ErrInFlight, err)
 	}
 	return err
 }
 
-// available fails fast while Redis is down and not yet due another try.
-func (r *Redis) available() error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	// A cluster is never switched off whole: losing one master of three
-	// fails only the calls for its keys, each within its timeout.
-	if r.cluster == nil && r.down && r.opt.Now().Before(r.retryAt) {
-		return ErrUnavailable
+// node is the address of the node that serves key now: "" for a single
+// server (or Sentinel's master), and for a cluster whose map is not known.
+func (r *Redis) node(ctx context.Context, key string) string {
+	if r.cluster == nil {
+		return ""
 	}
+	c, err := r.cluster.MasterForKey(ctx, key)
+	if err != nil {
+		return ""
+	}
+	return c.Options().Addr
+}
+
+// call makes one try at a call whose commands that matter are kept on
+// key's node, and returns the node and their error (a key's absence is no
+// error). A cluster's call that fails reloads the slot map and is tried
+// once more if the map names another node for key (its master failed
+// over): memory is back with the first call after a promotion. try must
+// be safe to make twice. A node that failed is not called again for
+// probeEvery, so that a dead one costs a timeout once a second, not every
+// call; a cluster's call meanwhile goes ahead when the map names another
+// node for its key.
+func (r *Redis) call(ctx context.Context, key string, try func() error) (node string, err error) {
+	node = r.node(ctx, key)
+	if r.health.resting(node) {
+		if r.cluster == nil {
+			return node, ErrUnavailable
+		}
+		r.cluster.ReloadState(ctx)
+		to := r.node(ctx, key)
+		if to == node || to == "" {
+			return node, ErrUnavailable
+		}
+		node = to
+	}
+	err = try()
+	if failed(err) && r.cluster != nil {
+		if to := r.rerouted(ctx, key, node); to != "" {
+			node, err = to, try()
+		}
+	}
+	return node, r.note(ctx, node, key, err)
+}
+
+// note records whether node answered a call for key, and returns the
+// call's failure, if any, as ErrUnavailable.
+func (r *Redis) note(ctx context.Context, node, key string, err error) error {
+	if failed(err) {
+		r.health.failed(node, key, err)
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	r.health.ok(ctx, node)
 	return nil
 }
 
-// observe records whether Redis answered, logging once when memory
-// degrades and once when it is back, never per question. A cluster is back
-// once its calls have gone well for clusterSettle; a failed call reloads
-// its slot map, at most once a second.
-func (r *Redis) observe(err error) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	now := r.opt.Now()
-	if err == nil {
-		r.failing = time.Time{}
-		if r.down && (r.cluster == nil || now.Sub(r.lastErr) > clusterSettle) {
-			r.down = false
-			r.log.Info("redis reachable again; memory restored")
+// rerouted reloads a cluster's slot map after a call for key failed on
+// node, and returns the node the map names for key once it names another,
+// within reloadWait; "" when it still names node (no replica promoted yet).
+// go-redis reloads one map at a time, at most one every 200 ms, however
+// many calls fail.
+func (r *Redis) rerouted(ctx context.Context, key, node string) string {
+	r.cluster.ReloadState(ctx)
+	wait := time.NewTimer(reloadWait)
+	defer wait.Stop()
+	look := time.NewTicker(reloadWait / 50)
+	defer look.Stop()
+	for {
+		if to := r.node(ctx, key); to != node && to != "" {
+			return to
 		}
-		return nil
+		select {
+		case <-ctx.Done():
+			return ""
+		case <-wait.C:
+			return ""
+		case <-look.C:
+		}
 	}
-	if r.opt.Observer != nil {
-		r.opt.Observer.ObserveRedisError()
-	}
-	if r.failing.IsZero() {
-		r.failing = now
-	}
-	if !r.down {
-		r.down = true
-		r.log.Warn("redis unreachable; answering without memory until it is back", "err", err)
-	}
-	r.retryAt, r.lastErr = now.Add(probeEvery), now
-	if r.cluster != nil && now.Sub(r.reloaded) > time.Second {
-		r.reloaded = now
-		go r.cluster.ReloadState(context.Background())
-	}
-	return fmt.Errorf("%w: %w", ErrUnavailable, err)
 }
 
 // seenKey is where an asking's claim, then its done-mark, is kept: in its
@@ -464,37 +520,37 @@ func (r *Redis) seenKey(k answer.Key) string {
 // so that the asking of a process that died is taken again. A question's
 // Load claims its asking itself.
 func (r *Redis) Claim(ctx context.Context, k answer.Key) (claimed, done bool, err error) {
-	if err := r.available(); err != nil {
-		return claimResult(r.claimUnknown(err))
+	var holder *redis.StringCmd
+	node, err := r.call(ctx, r.seenKey(k), func() error {
+		pipe := r.client.Pipeline()
+		holder = r.claim(ctx, pipe, k)
+		pipe.Exec(ctx) // the holder's error is read below
+		return holder.Err()
+	})
+	if err != nil {
+		return claimResult(r.claimUnknown(node, err))
 	}
-	pipe := r.client.Pipeline()
-	outcome := r.claim(ctx, pipe, k)
-	if _, err := pipe.Exec(ctx); failed(err) {
-		r.observe(err)
-	} else {
-		r.observe(nil)
-	}
-	return claimResult(outcome())
+	return claimResult(r.claimOutcome(holder))
 }
 
-// claim queues in pipe the claim of k's asking for this process. Once pipe
-// has run, the outcome is nil when the asking is this process's,
-// answer.ErrAnswered, answer.ErrInFlight when another holds it (or held it
-// until a moment ago), or what claimUnknown makes of a failure.
-func (r *Redis) claim(ctx context.Context, pipe redis.Pipeliner, k answer.Key) (outcome func() error) {
+// claim queues in pipe the claim of k's asking for this process, and
+// returns the command that reads who holds it then (claimOutcome).
+func (r *Redis) claim(ctx context.Context, pipe redis.Pipeliner, k answer.Key) (holder *redis.StringCmd) {
 	pipe.SetNX(ctx, r.seenKey(k), r.id, r.opt.ClaimTTL)
-	holder := pipe.Get(ctx, r.seenKey(k))
-	return func() error {
-		switch v, err := holder.Result(); {
-		case failed(err):
-			return r.claimUnknown(err)
-		case v == r.id:
-			return nil
-		case v == doneMark:
-			return answer.ErrAnswered
-		default:
-			return answer.ErrInFlight
-		}
+	return pipe.Get(ctx, r.seenKey(k))
+}
+
+// claimOutcome is nil when the asking holder read is this process's,
+// answer.ErrAnswered once it was answered, and answer.ErrInFlight when
+// another process holds it (or held it until a moment ago).
+func (r *Redis) claimOutcome(holder *redis.StringCmd) error {
+	switch holder.Val() {
+	case r.id:
+		return nil
+	case doneMark:
+		return answer.ErrAnswered
+	default:
+		return answer.ErrInFlight
 	}
 }
 
@@ -518,25 +574,21 @@ var extendClaim = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then
 // Extend renews this process's claim on an asking being answered, for
 // another Options.ClaimTTL.
 func (r *Redis) Extend(ctx context.Context, k answer.Key) error {
-	if err := r.available(); err != nil {
-		return err
-	}
-	return r.observe(extendClaim.Run(ctx, r.client, []string{r.seenKey(k)}, r.id, r.opt.ClaimTTL.Milliseconds()).Err())
+	_, err := r.call(ctx, r.seenKey(k), func() error {
+		return extendClaim.Run(ctx, r.client, []string{r.seenKey(k)}, r.id, r.opt.ClaimTTL.Milliseconds()).Err()
+	})
+	return err
 }
 
 // MarkHandled records an asking as answered, for a day, in place of its
 // claim. A question's Save marks its asking itself.
 func (r *Redis) MarkHandled(ctx context.Context, k answer.Key) error {
-	if err := r.available(); err != nil {
-		return err
-	}
-	return r.observe(r.client.Set(ctx, r.seenKey(k), doneMark, seenTTL).Err())
+	_, err := r.call(ctx, r.seenKey(k), func() error { return r.client.Set(ctx, r.seenKey(k), doneMark, seenTTL).Err() })
+	return err
 }
 
 // Forget drops a conversation's turns.
 func (r *Redis) Forget(ctx context.Context, conv string) error {
-	if err := r.available(); err != nil {
-		return err
-	}
-	return r.observe(r.client.Del(ctx, r.convKey(conv)).Err())
+	_, err := r.call(ctx, r.convKey(conv), func() error { return r.client.Del(ctx, r.convKey(conv)).Err() })
+	return err
 }

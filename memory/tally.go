@@ -101,7 +101,8 @@ func (r *Redis) flush(ctx context.Context) error {
 	}
 	r.tally.flushing = 0
 	r.tallyMu.Unlock()
-	return r.observe(err)
+	// Not tried twice: what reached a node would count twice.
+	return r.note(ctx, r.node(ctx, r.modelKey(d)), r.modelKey(d), calls.Err())
 }
 
 // flushEvery flushes the tally every tallyEvery until stop is closed, then

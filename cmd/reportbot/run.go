@@ -185,7 +185,7 @@ func health(ctx context.Context, args []string, getenv func(string) string, stdo
 // newMemory keeps memory in Redis when a URL is configured, else in this
 // process.
 func newMemory(cfg config.Memory, stats *metrics.Metrics, log *slog.Logger) (memoryStore, error) {
-	opt := memory.Options{Turns: cfg.Turns, TTL: cfg.TTL, CacheTTL: cfg.CacheTTL, ClaimTTL: cfg.ClaimTTL, PerMinute: cfg.PerMinute, PerDay: cfg.PerDay, Prefix: cfg.Prefix, Observer: stats}
+	opt := memory.Options{Turns: cfg.Turns, TTL: cfg.TTL, CacheTTL: cfg.CacheTTL, ClaimTTL: cfg.ClaimTTL, DownAfter: cfg.DownAfter, PerMinute: cfg.PerMinute, PerDay: cfg.PerDay, Prefix: cfg.Prefix, Observer: stats}
 	if cfg.RedisURL == "" {
 		return memory.NewInProcess(opt), nil
 	}

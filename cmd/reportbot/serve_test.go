@@ -466,9 +466,10 @@ func TestServeWebhook(t *testing.T) {
 func TestServeHealth(t *testing.T) {
 	t.Parallel() // each serve has its own Bot API stand-in and port
 	srv := redistest.Start(t)
-	// With Redis down, a question whose claim cannot be made waits out a
-	// claim's lifetime (a failover's blip), then is answered without memory.
-	s := startServe(t, map[string]string{"REDIS_URL": srv.URL(), "REPORTBOT_CLAIM_TTL": "1s"})
+	// With Redis down, a question whose claim cannot be made waits until
+	// Redis has been down for REPORTBOT_REDIS_DOWN_AFTER (longer than a
+	// failover), then is answered without memory.
+	s := startServe(t, map[string]string{"REDIS_URL": srv.URL(), "REPORTBOT_CLAIM_TTL": "1s", "REPORTBOT_REDIS_DOWN_AFTER": "1s"})
 	if code, body := get(t, "http://"+s.addr+"/healthz"); code != 200 || body != "ok\n" {
 		t.Errorf("/healthz: %d %q", code, body)
 	}
