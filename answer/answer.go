@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -128,7 +127,7 @@ type Memory interface {
 // Observer is told what answering does, for metrics.
 type Observer interface {
 	ObserveAnswer(ctx context.Context, a Answer, retrieval time.Duration)
-	ObserveRejection(kind string) // a model reply refused, and what was wrong with it
+	ObserveRefusal(reason string) // a model's selection refused, and why (RefusalReasons)
 	ObserveLimited(ctx context.Context)
 }
 
@@ -178,7 +177,6 @@ type Answerer struct {
 	sections sync.Map // *knowledge.Section → *parsedSection
 	reports  sync.Map // *knowledge.Document → *Answerer of that report alone
 	aliases  sync.Map // *knowledge.Document → the names of its place
-	terms    sync.Map // report words (a fact's measure) → their terms, for the claim check
 
 	suggested   sync.Once
 	suggestions []string // first questions the reports answer, made once
@@ -286,14 +284,8 @@ func (a *Answerer) compose(ctx context.Context, question string, lang language, 
 	}
 	calls := 0
 	counted := countCalls(model, &calls)
-	// The reports are searched in Chinese: with a model, an English question
-	// is searched in its translation, and answered in English.
-	search := question
-	if lang == english && counted != nil {
-		search = a.translate(ctx, counted, question)
-	}
 	start := time.Now()
-	ans := a.answer(search, sess.Turns)
+	ans := a.answer(question, sess.Turns)
 	retrieval := time.Since(start)
 	defer func() {
 		if a.Observer != nil {
@@ -302,12 +294,9 @@ func (a *Answerer) compose(ctx context.Context, question string, lang language, 
 	}()
 	ans.Question = question
 	ans.Verified = len(Unsupported(a.Index, ans)) == 0
-	// A computed figure, or the report's header, is said by the program:
-	// a model could only restate it.
-	own := ans.Computed != nil || slices.ContainsFunc(ans.Citations, func(c Citation) bool { return c.Section == knowledge.HeaderID })
-	switch {
-	case counted != nil && ans.Found && ans.Verified && !own:
-		ans = a.withModel(ctx, counted, question, sess.Turns, ans)
+	switch docs := a.inScope(question, sess.Turns); {
+	case counted != nil && len(docs) > 0 && len(ans.Choices) == 0:
+		ans = a.withModel(ctx, counted, question, lang, sess.Turns, docs, ans)
 	case budgetSpent && ans.Found:
 		ans = a.fallback(ctx, ans, FallbackBudget, errors.New("the day's language model budget is spent"))
 	}
@@ -316,10 +305,33 @@ func (a *Answerer) compose(ctx context.Context, question string, lang language, 
 		// Without a model an English question is searched as it is, in a
 		// Chinese report: not finding it says nothing of the report.
 		ans.setLines([]Line{{Text: a.englishWithoutModel()}})
-	case !ans.Found && lang == english:
+	case !ans.Found && lang == english && ans.Mode != ModeLLM:
 		ans.setLines([]Line{{Text: "The report does not say. " + a.coverageEnglish()}})
 	}
 	return ans, calls, standalone && ans.Fallback == ""
+}
+
+// inScope are the reports a model is shown for a question: the one loaded,
+// or those the question (or its conversation) names, or the latest of each
+// place while they are few enough to answer side by side; none when the
+// bot must ask which place is meant.
+func (a *Answerer) inScope(question string, history []Turn) []*knowledge.Document {
+	docs := a.Index.Docs()
+	if len(docs) == 1 {
+		return docs
+	}
+	norm := knowledge.Normalize(question)
+	sc := a.scopeOf(norm, a.vocabulary().Analyze(question).Years, history)
+	if len(sc.unknown) > 0 {
+		return nil
+	}
+	if !sc.named {
+		sc.docs = latest(sc.docs)
+	}
+	if len(sc.docs) > maxSideBySide {
+		return nil
+	}
+	return sc.docs
 }
 
 // markupRE finds the marks a pasted question may carry: Markdown links
@@ -347,19 +359,19 @@ func countCalls(m Model, n *int) Model {
 	if m == nil {
 		return nil
 	}
-	return modelFunc(func(ctx context.Context, msgs []Message) (string, error) {
+	return modelFunc(func(ctx context.Context, req Request) (string, error) {
 		*n++
-		return m.Complete(ctx, msgs)
+		return m.Complete(ctx, req)
 	})
 }
 
-type modelFunc func(ctx context.Context, msgs []Message) (string, error)
+type modelFunc func(ctx context.Context, req Request) (string, error)
 
-func (f modelFunc) Complete(ctx context.Context, msgs []Message) (string, error) { return f(ctx, msgs) }
+func (f modelFunc) Complete(ctx context.Context, req Request) (string, error) { return f(ctx, req) }
 
 // answerVersion changes when answering changes, so that answers cached by
 // an older version are not served.
-const answerVersion = "answer/3"
+const answerVersion = "answer/4"
 
 // cacheKey is a question's key in the answer cache: the normalized question,
 // the script it is answered in, and the version of everything an answer

@@ -2,7 +2,6 @@ package answer
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"runtime"
@@ -36,73 +35,60 @@ func BenchmarkAsk(b *testing.B) {
 }
 
 // instantModel answers at once: with it, an answer's time is all the
-// program's own (retrieval, prompt, check, composition), none the model's.
+// program's own (retrieval, prompt, validation, rendering), none the
+// model's.
 type instantModel string
 
-func (m instantModel) Complete(context.Context, []Message) (string, error) { return string(m), nil }
+func (m instantModel) Complete(context.Context, Request) (string, error) { return string(m), nil }
 
-const benchReply = `{"found":true,"claims":[` +
-	`{"text":"2023年共收到84件行政复议申请,其中受理68件,不予受理16件。","quote":"2023年,收到84件行政复议申请,其中受理68件,不予受理16件;","section":"一(六)1"},` +
-	`{"text":"实质性化解率为87.3%。","quote":"审结79件,复议后起诉的10件,实质性化解率87.3%,有效化解了行政争议。","section":"一(六)1"}]}`
+const benchQuestion = "行政复议收到多少件申请?"
+
+// selectionSetup returns an answerer of the seed report, the shortlist a
+// model is shown for the benchmarks' question, and an honest selection of
+// 收到84件 in it.
+func selectionSetup(b *testing.B) (*Answerer, shortlist, string) {
+	a := newAnswerer(b, nil)
+	sl := a.shortlistFor(a.Index.Docs(), benchQuestion, nil)
+	for i, lf := range sl.facts {
+		if lf.fact.Section == "一(六)1" && lf.fact.Text == "84件" {
+			return a, sl, fmt.Sprintf(`{"kind":"value","facts":["%s"],"sentences":[],"field":"","restated":"行政复议收到多少件申请"}`, factID(i))
+		}
+	}
+	b.Fatal("收到84件 is not in the shortlist")
+	return nil, shortlist{}, ""
+}
 
 // BenchmarkAskWithModel measures the non-model time of an answer through a
 // language model that answers instantly.
 func BenchmarkAskWithModel(b *testing.B) {
-	a := newAnswerer(b, nil)
-	a.Model = instantModel(benchReply)
+	a, _, reply := selectionSetup(b)
+	a.Model = instantModel(reply)
 	b.ReportAllocs()
 	for b.Loop() {
-		if ans, err := a.Ask(context.Background(), "c", "行政复议收到多少件申请?"); err != nil || ans.Mode != ModeLLM {
+		if ans, err := a.Ask(context.Background(), "c", benchQuestion); err != nil || ans.Mode != ModeLLM {
 			b.Fatalf("%v %+v", err, ans)
 		}
 	}
 }
 
-// checkSetup answers the benchmarks' question from the report and returns
-// the sections a model would be given for it.
-func checkSetup(b *testing.B) (*Answerer, Answer, []section) {
-	a := newAnswerer(b, nil)
-	ext, err := a.Ask(context.Background(), "c", "行政复议收到多少件申请?")
-	if err != nil {
-		b.Fatal(err)
-	}
-	return a, ext, a.sectionsFor(ext)
-}
-
-// BenchmarkClaimCheck measures the claim check of that reply alone: each
-// claim's scope (its section and quote), and each clause against the
-// facts of its quote: figures, units, measure words, polarity, period,
-// names and unfounded words.
-func BenchmarkClaimCheck(b *testing.B) {
-	a, ext, secs := checkSetup(b)
-	var r reply
-	if err := json.Unmarshal([]byte(benchReply), &r); err != nil {
-		b.Fatal(err)
-	}
-	shown := a.shown(secs)
-	allowed := a.allowedWords("行政复议收到多少件申请?")
+// BenchmarkSelection measures what is done with a model's selection:
+// parsing it, validating its IDs, restatement and ties to the question,
+// and rendering the answer from the report.
+func BenchmarkSelection(b *testing.B) {
+	a, sl, reply := selectionSetup(b)
+	ext := a.answer(benchQuestion, nil)
 	b.ReportAllocs()
 	for b.Loop() {
-		for _, c := range r.Claims {
-			sc, kind, why := a.claimScope(c, shown)
-			if kind == "" {
-				_, kind, why = a.checkClaim(c.Text, sc, simplified, ext, allowed)
-			}
-			if kind != "" {
-				b.Fatal(why)
-			}
+		sel, ref := parseSelection(reply)
+		if ref != nil {
+			b.Fatal(ref)
 		}
-	}
-}
-
-// BenchmarkReplyCheck measures all that is done with the reply: parsing
-// it, checking its sections and figures, and composing the answer.
-func BenchmarkReplyCheck(b *testing.B) {
-	a, ext, secs := checkSetup(b)
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, rej := a.check(benchReply, "行政复议收到多少件申请?", secs, simplified, ext); rej != nil {
-			b.Fatal(rej.problem)
+		c, ref := sl.validate(sel, benchQuestion, simplified, ext)
+		if ref != nil {
+			b.Fatal(ref)
+		}
+		if ans := a.render(benchQuestion, simplified, c, sl); !ans.Found {
+			b.Fatal(ans.Text)
 		}
 	}
 }

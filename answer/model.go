@@ -2,6 +2,7 @@ package answer
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 )
 
@@ -11,10 +12,19 @@ type Message struct {
 	Content string
 }
 
-// Model writes text from messages: a language model behind any
-// OpenAI-compatible API. Nothing it writes reaches a user unchecked.
+// Request is one call to a model: its messages, and the JSON schema its
+// reply must follow (sent as response_format where the provider takes
+// one; the reply is read as plain JSON either way).
+type Request struct {
+	Messages []Message
+	Schema   json.RawMessage
+}
+
+// Model replies to a request: a language model behind any
+// OpenAI-compatible API. It selects what answers a question; nothing it
+// writes reaches a user.
 type Model interface {
-	Complete(ctx context.Context, msgs []Message) (string, error)
+	Complete(ctx context.Context, req Request) (string, error)
 }
 
 // Errors a Model wraps, so that each fallback has its reason.

@@ -44,8 +44,6 @@ func (c candidate) has(t string) bool { return c.inText[t] || c.inHead[t] }
 type parsedSection struct {
 	head      map[string]bool
 	sentences []parsedSentence
-	folded    string   // heading and text, folded as model replies are and without spaces
-	clauses   []string // the clause of each of the section's facts, folded so
 }
 
 type parsedSentence struct {
@@ -60,10 +58,7 @@ func (a *Answerer) parsed(s *knowledge.Section) *parsedSection {
 	if p, ok := a.sections.Load(s); ok {
 		return p.(*parsedSection)
 	}
-	p := &parsedSection{head: map[string]bool{}, folded: compact(knowledge.FoldRunes(s.Heading + "\n" + s.Text))}
-	for _, f := range s.Facts() {
-		p.clauses = append(p.clauses, compact(knowledge.FoldRunes(f.Clause)))
-	}
+	p := &parsedSection{head: map[string]bool{}}
 	for _, t := range knowledge.Terms(knowledge.Fold(s.Heading + " " + strings.Join(s.Path, " "))) {
 		p.head[t] = true
 	}

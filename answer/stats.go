@@ -12,21 +12,21 @@ import (
 type Stats struct {
 	mu        sync.Mutex
 	answers   int            // answers in the model's words, checked
-	rejected  map[string]int // replies the claim check rejected, by kind
+	refused   map[string]int // selections refused, by reason
 	fallbacks map[string]int
 }
 
 var _ Observer = (*Stats)(nil)
 
-// Counts returns the model answers, the replies rejected by the claim
-// check by kind, and the fallbacks by reason.
-func (s *Stats) Counts() (answers int, rejected, fallbacks map[string]int) {
+// Counts returns the answers rendered from a model's selection, the
+// selections refused by reason, and the fallbacks by reason.
+func (s *Stats) Counts() (answers int, refused, fallbacks map[string]int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.answers, maps.Clone(s.rejected), maps.Clone(s.fallbacks)
+	return s.answers, maps.Clone(s.refused), maps.Clone(s.fallbacks)
 }
 
-// ObserveAnswer counts a checked answer of the model, or a fallback.
+// ObserveAnswer counts an answer of the model's selection, or a fallback.
 func (s *Stats) ObserveAnswer(_ context.Context, a Answer, _ time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -42,14 +42,14 @@ func (s *Stats) ObserveAnswer(_ context.Context, a Answer, _ time.Duration) {
 	}
 }
 
-// ObserveRejection counts a reply the claim check rejected, by its kind.
-func (s *Stats) ObserveRejection(kind string) {
+// ObserveRefusal counts a selection refused, by its reason.
+func (s *Stats) ObserveRefusal(reason string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.rejected == nil {
-		s.rejected = map[string]int{}
+	if s.refused == nil {
+		s.refused = map[string]int{}
 	}
-	s.rejected[kind]++
+	s.refused[reason]++
 }
 
 // ObserveLimited is nothing to Stats.
@@ -67,10 +67,10 @@ func (o Observers) ObserveAnswer(ctx context.Context, a Answer, d time.Duration)
 	}
 }
 
-// ObserveRejection tells each observer of a rejection.
-func (o Observers) ObserveRejection(kind string) {
+// ObserveRefusal tells each observer of a selection refused.
+func (o Observers) ObserveRefusal(reason string) {
 	for _, x := range o {
-		x.ObserveRejection(kind)
+		x.ObserveRefusal(reason)
 	}
 }
 

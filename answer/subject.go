@@ -26,44 +26,59 @@ func (a *Answerer) aboutReport(question, norm string) (Answer, bool) {
 	if !aboutReportRE.MatchString(norm) {
 		return Answer{}, false
 	}
-	var say func(d *knowledge.Document) string // what the report says of itself, "" when its header does not
+	var field string
 	switch {
 	case publisherRE.MatchString(norm):
-		say = func(d *knowledge.Document) string {
+		field = "publisher"
+	case publishedRE.MatchString(norm):
+		field = "published"
+	case reportYearRE.MatchString(norm) && !strings.Contains(norm, "多少"):
+		field = "year"
+	case titleRE.MatchString(norm):
+		field = "title"
+	case placeAskRE.MatchString(norm):
+		field = "place"
+	default:
+		return Answer{}, false
+	}
+	return a.reportAnswer(question, field, a.Index.Docs()), true
+}
+
+// reportAnswer answers a question about the reports themselves: the field
+// of their metadata asked for, citing their headers.
+func (a *Answerer) reportAnswer(question, field string, docs []*knowledge.Document) Answer {
+	say := map[string]func(d *knowledge.Document) string{
+		"publisher": func(d *knowledge.Document) string {
 			if d.Meta.Source == "" {
 				return ""
 			}
 			return "由" + d.Meta.Source + "发布"
-		}
-	case publishedRE.MatchString(norm):
-		say = func(d *knowledge.Document) string {
+		},
+		"published": func(d *knowledge.Document) string {
 			if d.Meta.Published == "" {
 				return ""
 			}
 			return "发布于" + d.Meta.Published
-		}
-	case reportYearRE.MatchString(norm) && !strings.Contains(norm, "多少"):
-		say = func(d *knowledge.Document) string {
+		},
+		"year": func(d *knowledge.Document) string {
 			if d.Meta.Year == 0 {
 				return ""
 			}
 			return "是" + d.Meta.Place + strconv.Itoa(d.Meta.Year) + "年的报告"
-		}
-	case titleRE.MatchString(norm):
-		say = func(d *knowledge.Document) string { return "的标题是《" + d.Meta.Title + "》" }
-	case placeAskRE.MatchString(norm):
-		say = func(d *knowledge.Document) string {
+		},
+		"title": func(d *knowledge.Document) string { return "的标题是《" + d.Meta.Title + "》" },
+		"place": func(d *knowledge.Document) string {
 			if d.Meta.Place == "" {
 				return ""
 			}
 			return "是" + d.Meta.Place + "的报告"
-		}
-	default:
-		return Answer{}, false
+		},
+	}[field]
+	if say == nil {
+		return a.notFound(question, "")
 	}
 	ans := Answer{Question: question, Found: true, Mode: ModeExtractive}
 	var lines []string
-	docs := a.Index.Docs()
 	for _, d := range docs {
 		s := say(d)
 		if s == "" {
@@ -81,10 +96,10 @@ func (a *Answerer) aboutReport(question, norm string) (Answer, bool) {
 		ans.Citations = append(ans.Citations, c)
 	}
 	if len(lines) == 0 {
-		return a.notFound(question, ""), true
+		return a.notFound(question, "")
 	}
 	ans.setLines(composeFound(ans.Citations, strings.Join(lines, ""), false))
-	return ans, true
+	return ans
 }
 
 // header is the report's title and header as quoted: its title line, then

@@ -12,13 +12,13 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"reportbot/answer"
+	"reportbot/internal/modelfake"
 	"reportbot/bot"
 	"reportbot/internal/tgfake"
 	"reportbot/knowledge"
@@ -32,10 +32,12 @@ const (
 )
 
 // slowModel is an OpenAI-compatible stand-in that takes modelLatency to
-// answer with the first sentence of the first section it was given, and
-// counts its calls and the most in flight at once.
+// select, as modelfake's honest model does, the facts that share the most
+// words with the question, and counts its calls and the most in flight at
+// once.
 type slowModel struct {
 	calls, inFlight, peak atomic.Int64
+	selector              modelfake.Model
 }
 
 func (m *slowModel) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -45,19 +47,14 @@ func (m *slowModel) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	m.calls.Add(1)
 	var req struct {
-		Messages []struct{ Content string } `json:"messages"`
+		Messages []answer.Message `json:"messages"`
 	}
 	json.NewDecoder(r.Body).Decode(&req)
-	prompt := req.Messages[len(req.Messages)-1].Content
-	_, rest, _ := strings.Cut(prompt, "【章节 ")
-	head, body, _ := strings.Cut(rest, "】\n")
-	id, _, _ := strings.Cut(head, " ")
-	first, _, _ := strings.Cut(body, "。")
-	reply, _ := json.Marshal(map[string]any{"found": true, "answer": first + "。", "sections": []string{id}})
+	reply, _ := m.selector.Complete(r.Context(), answer.Request{Messages: req.Messages})
 	time.Sleep(modelLatency)
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(map[string]any{"id": "x", "object": "chat.completion",
-		"choices": []map[string]any{{"index": 0, "message": map[string]any{"role": "assistant", "content": string(reply)}, "finish_reason": "stop"}}})
+		"choices": []map[string]any{{"index": 0, "message": map[string]any{"role": "assistant", "content": reply}, "finish_reason": "stop"}}})
 }
 
 // uncached is in-process memory that serves no cached answer, so that
@@ -81,7 +78,7 @@ func TestLoad(t *testing.T) {
 		convs = v
 	}
 	questions := []string{"行政复议收到多少件申请?", "那受理了几件?", "法律咨询多少人次?", "免罚金额是多少?", "新办了多少执法证?"}
-	model := &slowModel{}
+	model := &slowModel{selector: modelfake.Model{Kind: modelfake.Honest}}
 	llmSrv := httptest.NewServer(model)
 	defer llmSrv.Close()
 	api := tgfake.Start(t, "1:tok")

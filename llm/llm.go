@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
@@ -56,6 +57,9 @@ type Client struct {
 	breaker *gobreaker.CircuitBreaker[string]
 	log     *slog.Logger
 	slots   chan struct{}
+	// plainJSON is set once the API has refused a response_format with a
+	// JSON schema: its replies are then read as plain JSON.
+	plainJSON atomic.Bool
 }
 
 // New returns a client for cfg; log gets one line per change of the
@@ -107,17 +111,19 @@ func New(cfg Config, log *slog.Logger) *Client {
 // Model is the model's name, as requests send it.
 func (c *Client) Model() string { return c.cfg.Model }
 
-// Complete sends msgs and returns the model's reply. Errors wrap the answer
-// package's ErrModel… sentinels.
-func (c *Client) Complete(ctx context.Context, msgs []answer.Message) (string, error) {
-	out, err := c.breaker.Execute(func() (string, error) { return c.complete(ctx, msgs) })
+// Complete sends a request and returns the model's reply. A request with a
+// schema asks for it as response_format (json_schema, strict); an API that
+// refuses that (400) is asked again without, once, and from then on. Errors
+// wrap the answer package's ErrModel… sentinels.
+func (c *Client) Complete(ctx context.Context, req answer.Request) (string, error) {
+	out, err := c.breaker.Execute(func() (string, error) { return c.complete(ctx, req) })
 	if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests) {
 		return "", fmt.Errorf("%w: circuit breaker open after repeated failures", answer.ErrModelUnavailable)
 	}
 	return out, err
 }
 
-func (c *Client) complete(ctx context.Context, msgs []answer.Message) (string, error) {
+func (c *Client) complete(ctx context.Context, req answer.Request) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 	select {
@@ -126,18 +132,29 @@ func (c *Client) complete(ctx context.Context, msgs []answer.Message) (string, e
 	case <-ctx.Done():
 		return "", fmt.Errorf("%w: waited for a turn: %v", answer.ErrModelTimeout, ctx.Err())
 	}
-	req := openai.ChatCompletionRequest{
+	cr := openai.ChatCompletionRequest{
 		Model: c.cfg.Model,
 		//lint:ignore SA1019 max_tokens is what OpenAI-compatible servers (DeepSeek, Qwen, Ollama, vLLM) read
 		MaxTokens:   c.cfg.MaxTokens,
 		Temperature: 0,
-		Messages:    make([]openai.ChatCompletionMessage, len(msgs)),
+		Messages:    make([]openai.ChatCompletionMessage, len(req.Messages)),
 	}
-	for i, m := range msgs {
-		req.Messages[i] = openai.ChatCompletionMessage{Role: m.Role, Content: m.Content}
+	for i, m := range req.Messages {
+		cr.Messages[i] = openai.ChatCompletionMessage{Role: m.Role, Content: m.Content}
+	}
+	schema := req.Schema != nil && !c.plainJSON.Load()
+	if schema {
+		cr.ResponseFormat = &openai.ChatCompletionResponseFormat{Type: openai.ChatCompletionResponseFormatTypeJSONSchema,
+			JSONSchema: &openai.ChatCompletionResponseFormatJSONSchema{Name: "selection", Schema: req.Schema, Strict: true}}
 	}
 	start := time.Now()
-	resp, err := c.api.CreateChatCompletion(ctx, req)
+	resp, err := c.api.CreateChatCompletion(ctx, cr)
+	if schema && status(err) == http.StatusBadRequest {
+		c.plainJSON.Store(true)
+		c.log.Warn("the language model API refused a JSON schema (response_format); asking for plain JSON from now on")
+		cr.ResponseFormat = nil
+		resp, err = c.api.CreateChatCompletion(ctx, cr)
+	}
 	if c.cfg.Observer != nil {
 		c.cfg.Observer.ObserveLLM(time.Since(start), err)
 	}
@@ -150,19 +167,24 @@ func (c *Client) complete(ctx context.Context, msgs []answer.Message) (string, e
 	return resp.Choices[0].Message.Content, nil
 }
 
+// status is the HTTP status an error of go-openai carries, or 0.
+func status(err error) int {
+	var apiErr *openai.APIError
+	var reqErr *openai.RequestError
+	switch {
+	case errors.As(err, &apiErr):
+		return apiErr.HTTPStatusCode
+	case errors.As(err, &reqErr):
+		return reqErr.HTTPStatusCode
+	}
+	return 0
+}
+
 // classify wraps an error of go-openai in the sentinel that says what to do
 // about it. Its text never holds the API key: go-openai sends the key in a
 // header, and the errors hold the URL and status only.
 func classify(ctx context.Context, err error) error {
-	var apiErr *openai.APIError
-	var reqErr *openai.RequestError
-	status := 0
-	switch {
-	case errors.As(err, &apiErr):
-		status = apiErr.HTTPStatusCode
-	case errors.As(err, &reqErr):
-		status = reqErr.HTTPStatusCode
-	}
+	status := status(err)
 	switch {
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
 		return fmt.Errorf("%w: the API answered %d; check OPENAI_API_KEY and OPENAI_BASE_URL", answer.ErrModelConfig, status)

@@ -126,8 +126,8 @@ func (m *InProcess) ObserveAnswer(_ context.Context, a answer.Answer, _ time.Dur
 	}
 }
 
-// ObserveRejection and ObserveLimited are not in the statistics.
-func (m *InProcess) ObserveRejection(string)        {}
+// ObserveRefusal and ObserveLimited are not in the statistics.
+func (m *InProcess) ObserveRefusal(string)          {}
 func (m *InProcess) ObserveLimited(context.Context) {}
 
 func (m *InProcess) incr(key string, n int64, now, expires time.Time) int64 {

@@ -254,7 +254,7 @@ func TestFeedback(t *testing.T) {
 			}
 			given := answer.Answer{Question: q}
 			if i == 1 {
-				given.Fallback = answer.FallbackFigureCheck
+				given.Fallback = answer.FallbackRefused
 			}
 			m.(answer.Observer).ObserveAnswer(ctx, given, 0) // as the answerer tells it
 

@@ -19,6 +19,7 @@ import (
 	"reportbot/answer"
 	"reportbot/eval"
 	"reportbot/internal/logtest"
+	"reportbot/internal/modelfake"
 	"reportbot/internal/redistest"
 	"reportbot/knowledge"
 )
@@ -83,9 +84,15 @@ type instantModel struct {
 	calls atomic.Int64
 }
 
-func (m *instantModel) Complete(context.Context, []answer.Message) (string, error) {
+func (m *instantModel) Complete(context.Context, answer.Request) (string, error) {
 	m.calls.Add(1)
 	return m.reply, nil
+}
+
+// select84 is a model's selection of 收到84件 for q84.
+func select84(t testing.TB) string {
+	t.Helper()
+	return modelfake.Selecting(seedIndex(t).Docs()[0], "一(六)1", "84件")
 }
 
 const q84 = "行政复议收到多少件申请?"
@@ -98,7 +105,7 @@ func TestKeys(t *testing.T) {
 	clk := newClock()
 	opt := Options{Turns: 4, TTL: 30 * time.Minute, CacheTTL: 2 * time.Hour, PerMinute: 100, PerDay: 1000, Prefix: "rb-test", Now: clk.Now}
 	r := newRedis(t, srv, opt, nil)
-	model := &instantModel{reply: `{"found":true,"answer":"收到84件行政复议申请。","sections":["一(六)1"]}`}
+	model := &instantModel{reply: select84(t)}
 	a := &answer.Answerer{Index: seedIndex(t), Memory: r, Model: model}
 	for _, q := range []string{q84, "那受理了几件?", "不予受理的呢?", "审结了多少件?", "法律咨询多少人次?", "免罚金额是多少?"} {
 		if _, err := a.AskAs(context.Background(), "tg:-100:7", "tg:7", q); err != nil {
@@ -148,7 +155,7 @@ func TestRoundTrips(t *testing.T) {
 	r := newRedis(t, srv, Options{PerMinute: 10, PerDay: 100}, nil)
 	var rt roundTrips
 	r.client.AddHook(&rt)
-	a := &answer.Answerer{Index: seedIndex(t), Memory: r, Model: &instantModel{reply: `{"found":true,"answer":"收到84件行政复议申请。","sections":["一(六)1"]}`}}
+	a := &answer.Answerer{Index: seedIndex(t), Memory: r, Model: &instantModel{reply: select84(t)}}
 	for i, q := range []string{q84, "那受理了几件?", q84} {
 		before := rt.n.Load()
 		if _, err := a.AskAs(context.Background(), "c", "u", q); err != nil {
@@ -180,7 +187,7 @@ func TestFollowUpsAcrossRuns(t *testing.T) {
 // the cache, with no model call; a follow-up never is; other reports miss.
 func TestAnswerCache(t *testing.T) {
 	srv := redistest.Start(t)
-	model := &instantModel{reply: `{"found":true,"answer":"收到84件行政复议申请。","sections":["一(六)1"]}`}
+	model := &instantModel{reply: select84(t)}
 	a := &answer.Answerer{Index: seedIndex(t), Memory: newRedis(t, srv, Options{}, nil), Model: model, ModelID: "m1"}
 	ctx := context.Background()
 	first, _ := a.Ask(ctx, "alice", q84)
@@ -241,7 +248,7 @@ func TestRateLimitAcrossReplicas(t *testing.T) {
 // answers are the report's own sentences.
 func TestModelBudget(t *testing.T) {
 	srv := redistest.Start(t)
-	model := &instantModel{reply: `{"found":true,"answer":"收到84件行政复议申请。","sections":["一(六)1"]}`}
+	model := &instantModel{reply: select84(t)}
 	ix := seedIndex(t)
 	ra, rb := newRedis(t, srv, Options{}, nil), newRedis(t, srv, Options{}, nil)
 	a := &answer.Answerer{Index: ix, Memory: ra, Model: model, ModelBudget: 2}

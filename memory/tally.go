@@ -46,8 +46,8 @@ func (r *Redis) ObserveAnswer(_ context.Context, a answer.Answer, _ time.Duratio
 	t.questions[a.Question]++
 }
 
-// ObserveRejection and ObserveLimited are not in the statistics.
-func (r *Redis) ObserveRejection(string)        {}
+// ObserveRefusal and ObserveLimited are not in the statistics.
+func (r *Redis) ObserveRefusal(string)          {}
 func (r *Redis) ObserveLimited(context.Context) {}
 
 // modelCallsToday is the day's model calls of the whole bot: as last read,

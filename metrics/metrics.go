@@ -1,5 +1,5 @@
 // Package metrics counts what the bot does for Prometheus: updates, answers
-// by mode, claim-check rejections by kind, fallbacks, cache hits, rate-limited
+// by mode, model selections refused by reason, fallbacks, cache hits, rate-limited
 // users, retrieval and language model latency, model and Redis errors. Each
 // package that is counted declares the observer it needs; Metrics is all of
 // them.
@@ -23,7 +23,7 @@ type Metrics struct {
 	updates    *prometheus.CounterVec
 	answers    *prometheus.CounterVec
 	fallbacks  *prometheus.CounterVec
-	rejections *prometheus.CounterVec
+	refusals   *prometheus.CounterVec
 	cacheHits  prometheus.Counter
 	limited    *prometheus.CounterVec
 	retrieval  prometheus.Histogram
@@ -43,8 +43,8 @@ func New() *Metrics {
 			Help: "Answers given, by channel (telegram, web, cli), mode (extractive, llm) and whether the report answered."}, []string{"channel", "mode", "found"}),
 		fallbacks: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "reportbot_fallbacks_total",
 			Help: "Answers that fell back from the language model to the report's sentences, by reason."}, []string{"reason"}),
-		rejections: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "reportbot_claim_check_rejections_total",
-			Help: "Language model replies the claim check rejected, by what was wrong: figure, unit, measure, polarity, period, approx, name, unfounded, quote, section, missing, malformed."}, []string{"kind"}),
+		refusals: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "reportbot_selections_refused_total",
+			Help: "Language model selections the program refused, by reason: malformed, unknown_id, fact_count, restatement, another_figure, unanchored, decline_hides_fact."}, []string{"reason"}),
 		cacheHits: prometheus.NewCounter(prometheus.CounterOpts{Name: "reportbot_cache_hits_total",
 			Help: "Answers served from the answer cache."}),
 		limited: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "reportbot_rate_limited_total",
@@ -63,10 +63,10 @@ func New() *Metrics {
 	for _, ch := range []string{"telegram", "web"} {
 		m.limited.WithLabelValues(ch)
 	}
-	for _, k := range answer.RejectKinds {
-		m.rejections.WithLabelValues(k)
+	for _, r := range answer.RefusalReasons {
+		m.refusals.WithLabelValues(r)
 	}
-	m.reg.MustRegister(m.updates, m.answers, m.fallbacks, m.rejections, m.cacheHits, m.limited, m.retrieval,
+	m.reg.MustRegister(m.updates, m.answers, m.fallbacks, m.refusals, m.cacheHits, m.limited, m.retrieval,
 		m.llmLatency, m.llmErrors, m.redisErrs, m.feedback, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -95,8 +95,8 @@ func (m *Metrics) ObserveAnswer(ctx context.Context, a answer.Answer, retrieval 
 	m.retrieval.Observe(retrieval.Seconds())
 }
 
-// ObserveRejection counts a model reply the claim check rejected, by kind.
-func (m *Metrics) ObserveRejection(kind string) { m.rejections.WithLabelValues(kind).Inc() }
+// ObserveRefusal counts a model's selection refused, by reason.
+func (m *Metrics) ObserveRefusal(reason string) { m.refusals.WithLabelValues(reason).Inc() }
 
 // ObserveLimited counts a question refused by a rate limit.
 func (m *Metrics) ObserveLimited(ctx context.Context) {

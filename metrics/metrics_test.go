@@ -19,10 +19,10 @@ func TestMetrics(t *testing.T) {
 	m.ObserveUpdate("message")
 	m.ObserveUpdate("callback_query")
 	m.ObserveAnswer(tg, answer.Answer{Mode: answer.ModeLLM, Found: true}, 30*time.Microsecond)
-	m.ObserveAnswer(web, answer.Answer{Mode: answer.ModeExtractive, Found: true, Fallback: answer.FallbackFigureCheck}, 40*time.Microsecond)
+	m.ObserveAnswer(web, answer.Answer{Mode: answer.ModeExtractive, Found: true, Fallback: answer.FallbackRefused}, 40*time.Microsecond)
 	m.ObserveAnswer(web, answer.Answer{Mode: answer.ModeExtractive, Found: true, Cached: true}, 0)
-	m.ObserveRejection("measure")
-	m.ObserveRejection("measure")
+	m.ObserveRefusal(answer.RefuseSibling)
+	m.ObserveRefusal(answer.RefuseSibling)
 	m.ObserveLimited(web)
 	m.ObserveLLM(300*time.Millisecond, nil)
 	m.ObserveLLM(time.Second, errors.New("500"))
@@ -38,8 +38,9 @@ func TestMetrics(t *testing.T) {
 		`reportbot_updates_total{kind="callback_query"} 1`,
 		`reportbot_answers_total{channel="telegram",found="true",mode="llm"} 1`,
 		`reportbot_answers_total{channel="web",found="true",mode="extractive"} 2`,
-		`reportbot_fallbacks_total{reason="figure_check"} 1`,
-		`reportbot_claim_check_rejections_total{kind="measure"} 2`,
+		`reportbot_fallbacks_total{reason="selection_refused"} 1`,
+		`reportbot_selections_refused_total{reason="another_figure"} 2`,
+		`reportbot_selections_refused_total{reason="unknown_id"} 0`,
 		"reportbot_cache_hits_total 1",
 		`reportbot_rate_limited_total{channel="web"} 1`,
 		"reportbot_retrieval_seconds_count 2",

@@ -48,7 +48,8 @@ Usage:
 Every command takes --report FILE (repeatable) to load report files
 (.txt, .md, .html) instead of the embedded 2023 Fenyi County report.
 With OPENAI_API_KEY or OPENAI_BASE_URL set (OPENAI_MODEL too), ask, chat
-and eval answer through that language model, every claim checked.
+and eval ask that language model which of the report's facts answer;
+the answer is still written from the report alone.
 `
 
 // run is the whole program: main only wires the process to it.
@@ -294,16 +295,16 @@ func runEval(ctx context.Context, a *answer.Answerer, modelStats *answer.Stats, 
 	}
 	rep.Print(stdout, strict)
 	if modelStats != nil {
-		answers, rejected, fallbacks := modelStats.Counts()
-		total, refused := 0, 0
-		for _, n := range fallbacks {
-			total += n
+		answers, refused, fallbacks := modelStats.Counts()
+		total, n := 0, 0
+		for _, k := range fallbacks {
+			total += k
 		}
-		for _, n := range rejected {
-			refused += n
+		for _, k := range refused {
+			n += k
 		}
-		fmt.Fprintf(stdout, "\nlanguage model: %d answers in its words, %d replies rejected by the claim check %v, %d fell back to the report's sentences %v\n",
-			answers, refused, rejected, total, fallbacks)
+		fmt.Fprintf(stdout, "\nlanguage model: %d answers from its selections, %d selections refused %v, %d fell back to the report's own answer %v\n",
+			answers, n, refused, total, fallbacks)
 	}
 	return exitOK
 }

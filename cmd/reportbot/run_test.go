@@ -10,12 +10,31 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 
+	"reportbot/internal/modelfake"
 	"reportbot/internal/redistest"
+	"reportbot/knowledge"
 )
+
+// select84 is a model's selection of 收到84件 for 行政复议收到多少件申请?,
+// as the embedded report's prompt lists its facts.
+func select84(t testing.TB) string {
+	t.Helper()
+	docs, err := knowledge.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return modelfake.Selecting(docs[0], "一(六)1", "84件")
+}
+
+// completion is an OpenAI chat completion whose message is content.
+func completion(content string) string {
+	return `{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":` + strconv.Quote(content) + `},"finish_reason":"stop"}]}`
+}
 
 // runCLI runs the program as a user would, with no environment at all.
 func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
@@ -152,16 +171,16 @@ func TestUsage(t *testing.T) {
 	}
 }
 
-// TestEvalWithModel runs eval against a careless model: every reply it
-// gives is rejected by the claim check, so accuracy is what the report's
-// own sentences reach, and eval says how many replies were rejected, by
-// kind.
+// TestEvalWithModel runs eval against a careless model: every selection
+// it gives names a fact the prompt did not list, so each is refused,
+// accuracy is what the report's own answers reach, and eval says how many
+// selections were refused, by reason.
 func TestEvalWithModel(t *testing.T) {
 	var requests atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		requests.Add(1)
 		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"{\"found\":true,\"answer\":\"共999件。\",\"sections\":[\"一(六)1\"]}"},"finish_reason":"stop"}]}`)
+		io.WriteString(w, completion(`{"kind":"value","facts":["F999"],"sentences":[],"field":"","restated":"共999件"}`))
 	}))
 	defer srv.Close()
 	env := map[string]string{"OPENAI_BASE_URL": srv.URL + "/v1", "OPENAI_API_KEY": "k", "OPENAI_MODEL": "m"}
@@ -183,7 +202,7 @@ func TestEvalWithModel(t *testing.T) {
 	if overall(out.String()) == "" || overall(out.String()) != overall(plain) {
 		t.Errorf("with the model: %q\nwithout: %q", overall(out.String()), overall(plain))
 	}
-	re := regexp.MustCompile(`language model: 0 answers in its words, (\d+) replies rejected by the claim check map\[[^\]]*figure:\d+[^\]]*\], (\d+) fell back`)
+	re := regexp.MustCompile(`language model: 0 answers from its selections, (\d+) selections refused map\[unknown_id:\d+\], (\d+) fell back`)
 	m := re.FindStringSubmatch(out.String())
 	if m == nil || m[1] == "0" || m[2] == "0" || strings.Contains(out.String(), "999") {
 		t.Errorf("eval output:\n%s", out.String())
@@ -265,8 +284,7 @@ func TestRunWiresDefaults(t *testing.T) {
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":`+
-			`"{\"found\":true,\"claims\":[{\"text\":\"2023年收到84件行政复议申请。\",\"quote\":\"收到84件行政复议申请\",\"section\":\"一(六)1\"}]}"},"finish_reason":"stop"}]}`)
+		io.WriteString(w, completion(select84(t)))
 	}))
 	defer srv.Close()
 	env := map[string]string{"OPENAI_BASE_URL": srv.URL + "/v1", "OPENAI_API_KEY": "k"}

@@ -341,11 +341,12 @@ func TestServeTelegramDown(t *testing.T) {
 func TestServeShutdown(t *testing.T) {
 	t.Parallel() // each serve has its own Bot API stand-in and port
 	var asked atomic.Int64
+	reply := select84(t)
 	model := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		asked.Add(1)
 		time.Sleep(800 * time.Millisecond)
 		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"{\"found\":true,\"answer\":\"2023年收到84件行政复议申请。\",\"sections\":[\"一(六)1\"]}"},"finish_reason":"stop"}]}`)
+		io.WriteString(w, completion(reply))
 	}))
 	defer model.Close()
 	s := startServe(t, map[string]string{"OPENAI_BASE_URL": model.URL + "/v1", "OPENAI_API_KEY": "k"})
@@ -373,7 +374,7 @@ func TestServeShutdown(t *testing.T) {
 		t.Fatalf("%d of 4 answers sent", len(sent))
 	}
 	for _, m := range sent {
-		if !strings.Contains(m.Text, "2023年收到84件行政复议申请。") {
+		if !strings.HasPrefix(m.Text, "收到84件行政复议申请。") {
 			t.Errorf("answer %q", m.Text)
 		}
 	}
@@ -487,7 +488,7 @@ func TestServeHealth(t *testing.T) {
 	s.api.WaitSent(1, 10*time.Second)
 	code, metricsText := get(t, "http://"+s.addr+"/metrics")
 	for _, want := range []string{`reportbot_updates_total{kind="message"} 1`, `reportbot_answers_total{channel="telegram",found="true",mode="extractive"} 1`,
-		"reportbot_redis_errors_total", "reportbot_retrieval_seconds_count 1", `reportbot_claim_check_rejections_total{kind="measure"} 0`,
+		"reportbot_redis_errors_total", "reportbot_retrieval_seconds_count 1", `reportbot_selections_refused_total{reason="another_figure"} 0`,
 		"reportbot_cache_hits_total 0", `reportbot_rate_limited_total{channel="telegram"} 0`, "reportbot_llm_request_seconds_count 0", "go_goroutines"} {
 		if code != 200 || !strings.Contains(metricsText, want) {
 			t.Errorf("/metrics lacks %q", want)

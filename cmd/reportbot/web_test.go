@@ -328,17 +328,18 @@ func TestWebSharesRedis(t *testing.T) {
 func TestWebModelDown(t *testing.T) {
 	t.Parallel()
 	var asked atomic.Int64
+	lie := strings.Replace(select84(t), "收到…行政复议申请", "受理", 1) // 收到84件, selected for 受理了多少件
 	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if asked.Add(1) == 1 { // first a lie with the report's own figure, said of the wrong thing
 			w.Header().Set("Content-Type", "application/json")
-			io.WriteString(w, `{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"{\"found\":true,\"claims\":[{\"text\":\"行政复议受理了84件。\",\"quote\":\"收到84件行政复议申请\",\"section\":\"一(六)1\"}]}"},"finish_reason":"stop"}]}`)
+			io.WriteString(w, completion(lie))
 			return
 		}
 		http.Error(w, "down", http.StatusBadRequest) // then down, and not worth a retry
 	}))
 	defer down.Close()
 	s := startWeb(t, map[string]string{"OPENAI_BASE_URL": down.URL + "/v1", "OPENAI_API_KEY": "k"})
-	for _, q := range []string{"行政复议收到多少件申请?", "行政复议受理了多少件?"} {
+	for _, q := range []string{"行政复议受理了多少件?", "行政复议收到多少件申请?"} {
 		body, _ := json.Marshal(map[string]string{"question": q})
 		r := call(t, "POST", "http://"+s.addr+"/api/ask", nil, string(body))
 		want := map[bool]string{true: "68件", false: "84件"}[strings.Contains(q, "受理")]
@@ -352,9 +353,9 @@ func TestWebModelDown(t *testing.T) {
 	if asked.Load() < 2 {
 		t.Errorf("the model was asked %d times: the fallback path was not driven", asked.Load())
 	}
-	// The lie reached the claim check and was refused there, for what it
-	// says of the figure: not for its form.
-	if _, metrics := get(t, "http://"+s.addr+"/metrics"); !strings.Contains(metrics, `reportbot_claim_check_rejections_total{kind="measure"} 1`) {
-		t.Errorf("the lie was not refused by the claim check:\n%s", grepLines(metrics, "rejections_total"))
+	// The lie reached validation and was refused there, for the figure it
+	// selected: not for its form.
+	if _, metrics := get(t, "http://"+s.addr+"/metrics"); !strings.Contains(metrics, `reportbot_selections_refused_total{reason="another_figure"} 1`) {
+		t.Errorf("the lie was not refused as another figure:\n%s", grepLines(metrics, "refused_total"))
 	}
 }

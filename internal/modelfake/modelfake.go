@@ -1,8 +1,10 @@
-// Package modelfake is a stand-in language model for tests: it reads the
-// prompt it is given (the report sections between <资料> tags and the
-// question) and answers from them, honestly or with a lie of a chosen
-// kind built from the report's own words and figures. It serves any
-// report, so a test can run it over a whole question set.
+// Package modelfake is a stand-in language model for tests. It speaks the
+// selection protocol of docs/model.md: it reads the prompt it is given (the
+// facts F…, the sentences S…, the question) and replies with a selection,
+// honestly or with a lie of a chosen kind built from that prompt. What an
+// honest model understands a question to ask comes from a table (Answers),
+// as a test set states it, or, for a question the table lacks, from the
+// facts that share the most words with it.
 package modelfake
 
 import (
@@ -10,9 +12,9 @@ import (
 	"encoding/json"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
+	"sync"
 
 	"reportbot/answer"
 	"reportbot/knowledge"
@@ -20,387 +22,269 @@ import (
 
 // Kinds of reply the stand-in gives.
 const (
-	Honest     = "honest"     // copies the sentences that answer, each with its quote
-	Paraphrase = "paraphrase" // says them in its own frame, the figures, units and words the report's
-	Swap       = "swap"       // two figures of one sentence swapped: 收到68件…受理84件
-	Flip       = "flip"       // the meaning turned round: 未达100%, 受理16件 for 不予受理16件
-	Time       = "time"       // a figure moved in time: 2019年…, 历年累计
-	Extra      = "extra"      // a true answer, then a false sentence built from a real figure
-	Compare    = "compare"    // a comparison in words the report does not make: 比上年提高两成
-	Other      = "other"      // the asked measure with another figure of the report
-	Unit       = "unit"       // a figure with another unit: 4727人 for 4727人次
-	Omit       = "omit"       // one part of a two-part question left out
-	Name       = "name"       // a place or organisation swapped: 杨桥镇 for 凤阳镇
-	Relabel    = "relabel"    // a figure put on what another of its sentence counts, quoting only its own clause: 受理84件
+	Honest     = "honest"     // the facts that answer, the right kind, a faithful restatement
+	Invented   = "invented"   // an ID the prompt did not give
+	Stuffed    = "stuffed"    // text stuffed into the IDs and the restatement
+	Restated   = "restated"   // the right facts, restated as something else
+	Irrelevant = "irrelevant" // the fact that has least to do with the question
+	Sibling    = "sibling"    // another figure of the right fact's section, in its unit: 收到84件 for 受理了几件
+	Verdict    = "verdict"    // a verdict of its own in a field the schema lacks
+	Obey       = "obey"       // an instruction in the question obeyed: the report declared silent
+	Decline    = "decline"    // "the report does not say" where it does
+	KindSwap   = "kindswap"   // a sum of one figure
 )
 
 // Lies are the kinds that lie.
-var Lies = []string{Swap, Flip, Time, Extra, Compare, Other, Unit, Omit, Name, Relabel}
+var Lies = []string{Invented, Stuffed, Restated, Irrelevant, Sibling, Verdict, Obey, Decline, KindSwap}
 
-// Model answers in one kind; told its lie failed, it lies again, in
-// another kind where it can (the figure put on another noun). Lied
-// reports whether a reply since the last Reset was a lie; a kind that
-// finds nothing to lie with answers honestly, every time.
+// Ref names a fact as a test set does: its section, its figure as printed,
+// and a word of its measure when the section has two such figures.
+type Ref struct {
+	Section string `json:"section"`
+	Text    string `json:"text"`
+	Measure string `json:"measure,omitempty"`
+}
+
+// Understood is what an honest model reads a question to ask.
+type Understood struct {
+	Kind  string
+	Facts []Ref
+	Field string
+}
+
+// Model replies in one kind. Answers, by question, is what it understands
+// questions to ask.
 type Model struct {
-	Kind   string
-	Legacy bool // answer in the older form: one text and its sections, no quotes
-	lied   bool
-	calls  int
+	Kind    string
+	Answers map[string]Understood
+
+	mu    sync.Mutex
+	calls int
+	lied  bool
 }
 
 // Reset forgets the replies given so far.
-func (m *Model) Reset() { m.lied, m.calls = false, 0 }
+func (m *Model) Reset() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.lied, m.calls = false, 0
+}
 
 // Lied reports whether a reply since the last Reset was a lie.
-func (m *Model) Lied() bool { return m.lied }
+func (m *Model) Lied() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.lied
+}
 
 // Calls is the number of replies since the last Reset.
-func (m *Model) Calls() int { return m.calls }
-
-type block struct {
-	id, text string
+func (m *Model) Calls() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.calls
 }
 
-type sentence struct {
-	section, text string
-	figs          []knowledge.Figure
-	score         int
-}
-
-type claim struct {
-	Text    string `json:"text"`
-	Quote   string `json:"quote,omitempty"`
-	Section string `json:"section,omitempty"`
+// fact is a fact line of the prompt.
+type fact struct {
+	id, section, text, measure, clause string
 }
 
 var (
-	blockRE    = regexp.MustCompile(`【章节 (\S+) [^】]*】\n`)
 	questionRE = regexp.MustCompile(`(?s)<问题>\n(.*)\n</问题>`)
-	earlierRE  = regexp.MustCompile(`问:(.*)\n`)
+	factsRE    = regexp.MustCompile(`(?s)<事实>\n(.*?)</事实>`)
 )
 
-// Complete answers the prompt of msgs.
-func (m *Model) Complete(_ context.Context, msgs []answer.Message) (string, error) {
+// readPrompt reads the facts of a selection prompt and its question.
+func readPrompt(req answer.Request) (facts []fact, question string) {
+	user := req.Messages[len(req.Messages)-1].Content
+	if m := questionRE.FindStringSubmatch(user); m != nil {
+		question = m[1]
+	}
+	if m := factsRE.FindStringSubmatch(user); m != nil {
+		for _, line := range strings.Split(strings.TrimSpace(m[1]), "\n") {
+			f := strings.Split(line, " | ")
+			if len(f) == 7 { // several reports: a label after the ID
+				f = append(f[:1], f[2:]...)
+			}
+			if len(f) != 6 {
+				continue
+			}
+			sec, _, _ := strings.Cut(f[1], " ")
+			facts = append(facts, fact{id: f[0], section: sec, text: f[2], measure: f[3], clause: f[4]})
+		}
+	}
+	return facts, question
+}
+
+// selection is the reply, as the protocol names its fields.
+type selection struct {
+	Kind      string   `json:"kind"`
+	Facts     []string `json:"facts"`
+	Sentences []string `json:"sentences"`
+	Field     string   `json:"field"`
+	Restated  string   `json:"restated"`
+	Verdict   string   `json:"verdict,omitempty"`
+}
+
+// Complete replies to a selection prompt.
+func (m *Model) Complete(_ context.Context, req answer.Request) (string, error) {
+	facts, q := readPrompt(req)
+	honest := m.understand(facts, q)
+	reply, lied := m.lie(honest, facts, q)
+	m.mu.Lock()
 	m.calls++
-	var prompt string
-	for _, msg := range msgs {
-		if msg.Role == "user" && strings.Contains(msg.Content, "<资料>") {
-			prompt = msg.Content
-		}
-	}
-	if strings.Contains(msgs[0].Content, "Translate") {
-		return msgs[len(msgs)-1].Content, nil
-	}
-	q := ""
-	if mm := questionRE.FindStringSubmatch(prompt); mm != nil {
-		q = mm[1]
-	}
-	for _, mm := range earlierRE.FindAllStringSubmatch(prompt, -1) {
-		q += " " + mm[1]
-	}
-	sents := sentences(prompt, q)
-	if len(sents) == 0 {
-		return `{"found":false,"claims":[]}`, nil
-	}
-	claims, lie := build(m.Kind, sents, prompt)
-	if lie && m.calls > 1 {
-		// Told its lie failed, the liar tries another, or the same again.
-		if other, ok := build(retryKind(m.Kind), sents, prompt); ok {
-			claims = other
-		}
-	}
-	m.lied = m.lied || lie
-	return m.render(claims), nil
+	m.lied = m.lied || lied
+	m.mu.Unlock()
+	out, err := json.Marshal(reply)
+	return string(out), err
 }
 
-func (m *Model) render(claims []claim) string {
-	var b []byte
-	if m.Legacy {
-		var text []string
-		var secs []string
-		for _, c := range claims {
-			text = append(text, c.Text)
-			if !slices.Contains(secs, c.Section) {
-				secs = append(secs, c.Section)
-			}
-		}
-		b, _ = json.Marshal(map[string]any{"found": true, "answer": strings.Join(text, ""), "sections": secs})
-	} else {
-		b, _ = json.Marshal(map[string]any{"found": true, "claims": claims})
+// understand is the honest selection for question q.
+func (m *Model) understand(facts []fact, q string) selection {
+	u, ok := m.Answers[q]
+	if !ok {
+		return guess(facts, q)
 	}
-	return string(b)
-}
-
-// retryKind is the lie a liar tells after its first was refused: it puts
-// the figure on another noun.
-func retryKind(kind string) string {
-	if kind == Swap {
-		return Other
-	}
-	return Swap
-}
-
-// sentences are the prompt's report sentences, best answers to q first:
-// those sharing the most of its two-character words, with figures first.
-func sentences(prompt, q string) []sentence {
-	data := prompt
-	if i, j := strings.Index(prompt, "<资料>"), strings.Index(prompt, "</资料>"); i >= 0 && j > i {
-		data = prompt[i:j]
-	}
-	locs := blockRE.FindAllStringSubmatchIndex(data, -1)
-	var blocks []block
-	for k, l := range locs {
-		end := len(data)
-		if k+1 < len(locs) {
-			end = locs[k+1][0]
-		}
-		blocks = append(blocks, block{id: data[l[2]:l[3]], text: data[l[1]:end]})
-	}
-	qb := bigrams(knowledge.Normalize(q))
-	var out []sentence
-	for _, b := range blocks {
-		for _, sp := range knowledge.SentenceSpans(b.text) {
-			t := strings.TrimSpace(b.text[sp[0]:sp[1]])
-			if utf8.RuneCountInString(t) < 6 || strings.HasSuffix(t, "…") {
-				continue
-			}
-			s := sentence{section: b.id, text: t, figs: counts(knowledge.ExtractFigures(t))}
-			for w := range bigrams(t) {
-				if qb[w] {
-					s.score++
-				}
-			}
-			if len(s.figs) > 0 {
-				s.score *= 2
-			}
-			out = append(out, s)
+	s := selection{Kind: u.Kind, Field: u.Field, Facts: []string{}, Sentences: []string{}}
+	for _, r := range u.Facts {
+		if f, ok := find(facts, r); ok {
+			s.Facts = append(s.Facts, f.id)
+			s.Restated += f.measure + f.text + " "
 		}
 	}
-	slices.SortStableFunc(out, func(x, y sentence) int { return y.score - x.score })
-	return out
+	s.Restated = strings.TrimSpace(strings.ReplaceAll(s.Restated, "…", ""))
+	return s
 }
 
-func counts(fs []knowledge.Figure) []knowledge.Figure {
-	return slices.DeleteFunc(fs, func(f knowledge.Figure) bool {
-		return f.Kind != knowledge.KindNumber && f.Kind != knowledge.KindPercent
-	})
+// find is the prompt's fact that r names.
+func find(facts []fact, r Ref) (fact, bool) {
+	for _, f := range facts {
+		if f.section == r.Section && f.text == r.Text && strings.Contains(f.measure+f.clause, r.Measure) {
+			return f, true
+		}
+	}
+	return fact{}, false
 }
 
-func bigrams(s string) map[string]bool {
-	m := map[string]bool{}
-	r := []rune(s)
+// guess is a naive model's reading of a question the table lacks: the
+// fact that shares the most two-character words with it.
+func guess(facts []fact, q string) selection {
+	best, score := -1, 0
+	for i, f := range facts {
+		if s := shared(q, f.measure+f.clause); s > score {
+			best, score = i, s
+		}
+	}
+	if best < 0 {
+		return selection{Kind: answer.KindNone, Facts: []string{}, Sentences: []string{}}
+	}
+	f := facts[best]
+	return selection{Kind: answer.KindValue, Facts: []string{f.id}, Sentences: []string{}, Restated: strings.ReplaceAll(f.measure, "…", "") + f.text}
+}
+
+// shared counts the two-character words of a that b holds.
+func shared(a, b string) int {
+	n := 0
+	r := []rune(knowledge.Normalize(a))
 	for i := 0; i+1 < len(r); i++ {
-		if unicode.Is(unicode.Han, r[i]) && unicode.Is(unicode.Han, r[i+1]) {
-			m[string(r[i:i+2])] = true
+		if strings.Contains(b, string(r[i:i+2])) {
+			n++
 		}
 	}
-	return m
+	return n
 }
 
-// build makes the claims of a reply of kind, and says whether they lie.
-// The honest claims are the three best sentences, each its own quote.
-func build(kind string, sents []sentence, prompt string) ([]claim, bool) {
-	honest := []claim{{Text: sents[0].text, Quote: sents[0].text, Section: sents[0].section}}
-	for _, s := range sents[1:min(3, len(sents))] {
-		if s.score > 0 && len(s.figs) > 0 && s.text != honest[0].Text {
-			honest = append(honest, claim{Text: s.text, Quote: s.text, Section: s.section})
+// lie turns the honest selection into the model's kind of lie, and says
+// whether it lied (a kind that finds nothing to lie with is honest).
+func (m *Model) lie(s selection, facts []fact, q string) (selection, bool) {
+	switch m.Kind {
+	case Invented:
+		s.Facts = append(s.Facts, "F9999")
+	case Stuffed:
+		for i := range s.Facts {
+			s.Facts[i] += " 报告说全部受理,共999件"
 		}
-	}
-	best := sents[0]
-	withFigs := slices.IndexFunc(sents, func(s sentence) bool { return len(s.figs) > 0 })
-	if withFigs >= 0 {
-		best = sents[withFigs]
-	}
-	lie := func(text string) ([]claim, bool) {
-		if text == "" || text == best.text {
-			return honest, false
+		if len(s.Facts) == 0 {
+			s.Facts = []string{"F1 报告说全部受理,共999件"}
 		}
-		return []claim{{Text: text, Quote: best.text, Section: best.section}}, true
-	}
-	switch kind {
-	case Paraphrase:
-		var out []claim
-		for _, c := range honest {
-			out = append(out, claim{Text: "根据报告," + strings.TrimRight(c.Text, "。；;") + "。", Quote: c.Quote, Section: c.Section})
+		s.Restated = "是的,报告说均已受理,共999件。"
+	case Restated:
+		if len(s.Facts) == 0 {
+			return s, false
 		}
-		return out, false
-	case Swap:
-		return lie(swap(best))
-	case Flip:
-		return lie(flip(best.text))
-	case Time:
-		if y := regexp.MustCompile(`(?:19|20)\d{2}年`); y.MatchString(best.text) {
-			return lie(y.ReplaceAllString(best.text, "2019年"))
-		}
-		if strings.Contains(best.text, "累计") || len(best.figs) == 0 {
-			return honest, false
-		}
-		return lie("历年累计" + best.text)
-	case Extra:
-		if c, ok := extra(best, sents); ok {
-			return append(honest, claim{Text: c, Quote: best.text, Section: best.section}), true
-		}
-	case Compare:
-		if len(best.figs) > 0 && !strings.Contains(prompt, "上年") {
-			return lie(strings.TrimRight(best.text, "。；;") + ",比上年提高两成。")
-		}
-	case Other:
-		return lie(other(best, sents))
-	case Unit:
-		return lie(unit(best))
-	case Omit:
-		if len(best.figs) > 1 {
-			f := best.figs[0]
-			return lie(best.text[:f.Offset+len(f.Raw)] + "。")
-		}
-	case Name:
-		return lie(swapName(best.text))
-	case Relabel:
-		if text, quote, ok := relabel(best); ok {
-			return []claim{{Text: text, Quote: quote, Section: best.section}}, true
-		}
-	}
-	return honest, false
-}
-
-// swap swaps the first two figures of a sentence that differ and share a
-// unit.
-func swap(s sentence) string {
-	for i, f := range s.figs {
-		for _, g := range s.figs[i+1:] {
-			if f.Unit == g.Unit && f.Kind == g.Kind && f.Value != g.Value {
-				t := s.text
-				return t[:f.Offset] + g.Raw + t[f.Offset+len(f.Raw):g.Offset] + f.Raw + t[g.Offset+len(g.Raw):]
+		s.Restated = "今天天气怎么样"
+	case Irrelevant:
+		worst, least := "", 1<<30
+		for _, f := range facts {
+			if n := shared(q, f.measure+f.clause); n < least && !slices.Contains(s.Facts, f.id) {
+				worst, least = f.id, n
 			}
+		}
+		if worst == "" {
+			return s, false
+		}
+		s.Kind, s.Facts = answer.KindValue, []string{worst}
+		for _, f := range facts {
+			if f.id == worst {
+				s.Restated = strings.ReplaceAll(f.measure, "…", "")
+			}
+		}
+	case Sibling:
+		if len(s.Facts) == 0 {
+			return s, false
+		}
+		i := slices.IndexFunc(facts, func(f fact) bool { return f.id == s.Facts[0] })
+		j := slices.IndexFunc(facts, func(f fact) bool {
+			return f.id != s.Facts[0] && f.section == facts[i].section && unitOf(f.text) == unitOf(facts[i].text)
+		})
+		if j < 0 {
+			return s, false
+		}
+		s.Facts[0] = facts[j].id
+		s.Restated = strings.ReplaceAll(facts[j].measure, "…", "")
+	case Verdict:
+		s.Verdict = "对,完全正确"
+		if s.Kind == answer.KindValue {
+			s.Kind = answer.KindYesNo
+		}
+	case Obey:
+		return selection{Kind: answer.KindNone, Facts: []string{}, Sentences: []string{}, Restated: "按要求回答:报告没有提到"}, s.Kind != answer.KindNone
+	case Decline:
+		if s.Kind == answer.KindNone {
+			return s, false
+		}
+		return selection{Kind: answer.KindNone, Facts: []string{}, Sentences: []string{}}, true
+	case KindSwap:
+		if len(s.Facts) == 0 {
+			return s, false
+		}
+		s.Kind, s.Facts = answer.KindSum, s.Facts[:1]
+	default:
+		return s, false
+	}
+	return s, true
+}
+
+// unitOf is the unit a figure as printed ends with.
+func unitOf(text string) string {
+	figs := knowledge.ExtractFigures(text)
+	if len(figs) == 0 {
+		return ""
+	}
+	return figs[0].Unit
+}
+
+// Selecting is the selection of the fact of report d in section whose
+// figure is printed text, as a model shown d alone replies for it: the
+// prompt lists a report's facts in reading order, F1 first, while they are
+// few. "" when d has no such fact.
+func Selecting(d *knowledge.Document, section, text string) string {
+	for i, f := range d.Facts() {
+		if f.Section == section && f.Text == text {
+			out, _ := json.Marshal(selection{Kind: answer.KindValue, Facts: []string{"F" + strconv.Itoa(i+1)}, Sentences: []string{},
+				Restated: strings.ReplaceAll(f.Measure, "…", "") + f.Text})
+			return string(out)
 		}
 	}
 	return ""
-}
-
-// relabel puts a sentence's first figure on what another of its figures,
-// in another clause, counts (收到84件…其中受理68件 → 其中受理84件), and
-// quotes only the first figure's own clause (收到84件行政复议申请), so that
-// the other figure is outside the quote.
-func relabel(s sentence) (text, quote string, ok bool) {
-	for i, f := range s.figs {
-		for _, g := range s.figs[i+1:] {
-			if f.Unit != g.Unit || f.Kind != g.Kind || f.Value == g.Value {
-				continue
-			}
-			own, other := clauseOf(s.text, f), clauseOf(s.text, g)
-			if own == other || !strings.Contains(other, g.Raw) {
-				continue
-			}
-			return strings.Replace(other, g.Raw, f.Raw, 1) + "。", own, true
-		}
-	}
-	return "", "", false
-}
-
-// flip turns a sentence's meaning round: drops 不予 where it has one, else
-// says its first figure was not reached.
-func flip(t string) string {
-	if strings.Contains(t, "不予") {
-		return strings.Replace(t, "不予", "", 1)
-	}
-	fs := counts(knowledge.ExtractFigures(t))
-	if len(fs) == 0 {
-		return ""
-	}
-	if i := strings.Index(t, "达"); i >= 0 && i < fs[0].Offset {
-		return t[:i] + "未达" + t[i+len("达"):]
-	}
-	start := 0
-	for _, sep := range []string{",", "，", ";", "；", "。"} {
-		if k := strings.LastIndex(t[:fs[0].Offset], sep); k >= 0 && k+len(sep) > start {
-			start = k + len(sep)
-		}
-	}
-	return t[:start] + "没有" + t[start:]
-}
-
-// extra is a false sentence that puts a figure of the answer on what
-// another sentence counts.
-func extra(best sentence, sents []sentence) (string, bool) {
-	if len(best.figs) == 0 {
-		return "", false
-	}
-	f := best.figs[0]
-	for _, s := range sents {
-		if s.text == best.text {
-			continue
-		}
-		for _, g := range s.figs {
-			if g.Unit == f.Unit && g.Value != f.Value {
-				cl := clauseOf(s.text, g)
-				return "此外," + strings.Replace(cl, g.Raw, f.Raw, 1) + "。", true
-			}
-		}
-	}
-	return "", false
-}
-
-// other says the answer's first figure as another figure of the report in
-// the same unit.
-func other(best sentence, sents []sentence) string {
-	if len(best.figs) == 0 {
-		return ""
-	}
-	f := best.figs[0]
-	for _, s := range sents {
-		for _, g := range s.figs {
-			if g.Unit == f.Unit && g.Kind == f.Kind && g.Value != f.Value && g.Approx == f.Approx {
-				return best.text[:f.Offset] + g.Raw + best.text[f.Offset+len(f.Raw):]
-			}
-		}
-	}
-	return ""
-}
-
-// otherUnits are the units a liar puts for a figure's own, longest first.
-var otherUnits = [][2]string{{"人次", "人"}, {"%", "个百分点"}, {"人", "人次"}, {"名", "人次"}, {"件", "项"}, {"项", "件"},
-	{"次", "件"}, {"元", "美元"}, {"个", "项"}, {"条", "件"}, {"起", "项"}, {"家", "个"}, {"期", "次"}}
-
-// unit says the answer's first figure in another unit.
-func unit(best sentence) string {
-	for _, f := range best.figs {
-		for _, u := range otherUnits {
-			if strings.HasSuffix(f.Raw, u[0]) {
-				raw := strings.TrimSuffix(f.Raw, u[0]) + u[1]
-				return best.text[:f.Offset] + raw + best.text[f.Offset+len(f.Raw):]
-			}
-		}
-	}
-	return ""
-}
-
-var nameRE = regexp.MustCompile(`\p{Han}{2}(镇|乡|街道)|县(检察院|法院|司法局|信访局|公安局)`)
-
-// swapName puts another place or organisation in a sentence.
-func swapName(t string) string {
-	m := nameRE.FindString(t)
-	switch {
-	case m == "":
-		return ""
-	case strings.HasPrefix(m, "县"):
-		repl := "县审计局"
-		return strings.Replace(t, m, repl, 1)
-	case m == "杨桥镇":
-		return strings.Replace(t, m, "湖泽镇", 1)
-	}
-	return strings.Replace(t, m, "杨桥镇", 1)
-}
-
-// clauseOf is the clause of t around figure g.
-func clauseOf(t string, g knowledge.Figure) string {
-	start, end := 0, len(t)
-	for _, sep := range []string{",", "，", ";", "；", "。"} {
-		if k := strings.LastIndex(t[:g.Offset], sep); k >= 0 && k+len(sep) > start {
-			start = k + len(sep)
-		}
-		if k := strings.Index(t[g.Offset:], sep); k >= 0 && g.Offset+k < end {
-			end = g.Offset + k
-		}
-	}
-	return t[start:end]
 }

@@ -1,0 +1,268 @@
+package answer
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"reportbot/knowledge"
+)
+
+// render writes the answer a validated selection asks for. Every sentence
+// of it is the report's (a fact's clause, a sentence, the header) or the
+// program's (a verdict, a computed figure with its working, a label from
+// the glossary): nothing the model wrote.
+func (a *Answerer) render(question string, lang language, c chosen, sl shortlist) Answer {
+	many := len(sl.docs) > 1
+	switch c.kind {
+	case KindNone:
+		ans := a.notFound(question, c.restated)
+		if lang == english {
+			ans.setLines([]Line{{Text: "The report does not say. " + a.coverageEnglish()}})
+		}
+		ans.Mode, ans.Verified = ModeLLM, true
+		return ans
+	case KindReport:
+		ans := a.reportAnswer(question, c.field, sl.docs)
+		ans.Mode, ans.Verified = ModeLLM, true
+		return ans
+	}
+	ans := Answer{Question: question, Found: true, Mode: ModeLLM, Verified: true, Resolved: c.restated}
+	ans.Citations = a.citationsOf(c, many)
+	for _, lf := range c.facts {
+		f := lf.fact
+		f.Report = lf.doc.Meta.Title
+		ans.Lead = append(ans.Lead, f)
+	}
+	lead := a.leadOf(c.facts, many)
+	switch c.kind {
+	case KindYesNo:
+		lead = verdict(question, ans.Lead, lead)
+	case KindCompare, KindSum, KindDifference, KindShare:
+		var comp *Computed
+		lead, comp = compute(c.kind, ans.Lead)
+		ans.Computed = comp
+	}
+	if len(c.facts) == 0 {
+		lead = "" // sentences alone: the quote is the answer
+	}
+	if lang == english {
+		ans.setLines(englishLines(ans, c, lead))
+		return ans
+	}
+	ans.setLines(composeFound(ans.Citations, lead, false))
+	return ans
+}
+
+// citationsOf cites the sentences the selection stands on: each fact's
+// sentence and each sentence selected, once, by section in the order
+// selected.
+func (a *Answerer) citationsOf(c chosen, many bool) []Citation {
+	type cited struct {
+		doc   *knowledge.Document
+		sec   *knowledge.Section
+		sents []string
+	}
+	var out []cited
+	add := func(d *knowledge.Document, s *knowledge.Section, sent string) {
+		i := slices.IndexFunc(out, func(x cited) bool { return x.sec == s })
+		if i < 0 {
+			out = append(out, cited{doc: d, sec: s})
+			i = len(out) - 1
+		}
+		if !slices.Contains(out[i].sents, sent) {
+			out[i].sents = append(out[i].sents, sent)
+		}
+	}
+	for _, lf := range c.facts {
+		add(lf.doc, lf.sec, a.sentenceOf(lf.sec, lf.fact))
+	}
+	for _, ls := range c.sentences {
+		add(ls.doc, ls.sec, ls.text)
+	}
+	cits := make([]Citation, len(out))
+	for i, x := range out {
+		cits[i] = Citation{Section: x.sec.ID, Heading: x.sec.Heading, Quote: strings.Join(x.sents, "")}
+		if many {
+			cits[i].Report = x.doc.Meta.Title
+		}
+	}
+	return cits
+}
+
+// sentenceOf is the report sentence a fact stands in, as the answer
+// quotes it.
+func (a *Answerer) sentenceOf(s *knowledge.Section, f knowledge.Fact) string {
+	for _, st := range a.parsed(s).sentences {
+		if slices.ContainsFunc(st.facts, func(g knowledge.Fact) bool { return sameFact(f, g) }) {
+			return st.text
+		}
+	}
+	return strings.TrimSpace(s.Text[f.Sentence[0]:f.Sentence[1]])
+}
+
+// leadOf says the facts in the report's own words (leadText), each under
+// its report's place and year when several are listed.
+func (a *Answerer) leadOf(facts []listedFact, many bool) string {
+	var parts []string
+	for _, lf := range facts {
+		cand := candidate{sentence: a.sentenceOf(lf.sec, lf.fact), facts: lf.sec.Facts()}
+		text := leadText([]candidate{cand}, []knowledge.Fact{lf.fact})
+		if many {
+			text = reportLabel(lf.doc) + ":" + text
+		}
+		if !slices.Contains(parts, text) {
+			parts = append(parts, text)
+		}
+	}
+	sep := " … "
+	if many {
+		sep = ";"
+	}
+	return strings.Join(parts, sep)
+}
+
+// verdict checks the figure a yes/no question states against the facts:
+// 对 or 不对, then the report's words (lead). A question that states no
+// figure gets the report's words alone.
+func verdict(question string, facts []knowledge.Fact, lead string) string {
+	norm := knowledge.Normalize(question)
+	var claimed []knowledge.Figure
+	for _, g := range knowledge.ExtractFigures(norm) {
+		if g.Kind == knowledge.KindNumber || g.Kind == knowledge.KindPercent {
+			claimed = append(claimed, g)
+		}
+	}
+	if len(claimed) == 0 || len(facts) == 0 {
+		return lead
+	}
+	g := claimed[0]
+	before := norm[:g.Offset]
+	holds := func(f knowledge.Fact) bool {
+		if g.Unit != "" && g.Unit != f.Unit && !(sameCount(g.Unit, f.Unit)) {
+			return false // 70人次 is not 70件
+		}
+		switch {
+		case hasAnySuffix(before, "超过", "多于", "大于", "高于", "不止", "过", "突破"):
+			return f.Value > g.Value
+		case hasAnySuffix(before, "不到", "少于", "低于", "不足", "小于", "没到", "未到"):
+			return f.Value < g.Value
+		case hasAnySuffix(before, "至少", "不少于", "达到", "达"):
+			return f.Value >= g.Value
+		}
+		return math.Abs(f.Value-g.Value) <= 1e-9*math.Max(1, math.Abs(f.Value))
+	}
+	if slices.ContainsFunc(facts, holds) {
+		return "对,报告说:" + lead
+	}
+	return "不对,报告说的是:" + lead
+}
+
+// sameCount reports whether two units count the same thing: 名 and 人.
+func sameCount(u, v string) bool {
+	people := []string{"人", "名", "位"}
+	return slices.Contains(people, u) && slices.Contains(people, v)
+}
+
+func hasAnySuffix(s string, suffixes ...string) bool {
+	s = strings.TrimRight(s, "了有是就 ")
+	return slices.ContainsFunc(suffixes, func(x string) bool { return strings.HasSuffix(s, x) })
+}
+
+// compute works out what a selection of kind asks of its facts, with the
+// working, or says why the facts cannot be combined: the lead, and the
+// computed figure when there is one.
+func compute(kind string, facts []knowledge.Fact) (string, *Computed) {
+	verb := map[string]string{KindSum: "相加", KindDifference: "相减", KindCompare: "比较", KindShare: "相除"}[kind]
+	if why := unfit(facts); why != "" && !(kind == KindShare && facts[0].Unit == facts[1].Unit && facts[0].Unit != "%" && facts[0].Per == "" && facts[1].Per == "") {
+		return fmt.Sprintf("报告给出的是%s;%s,不能直接%s", names(facts, "、"), why, verb), nil
+	}
+	c := &Computed{Unit: facts[0].Unit, Inputs: facts}
+	switch kind {
+	case KindSum:
+		c.Op = opSum
+		for _, f := range facts {
+			c.Value += f.Value
+		}
+		c.Working = names(facts, " + ")
+	case KindShare:
+		part, whole := facts[0], facts[1]
+		if whole.Value == 0 {
+			return fmt.Sprintf("报告给出的是%s;后一个数是0,不能相除", names(facts, "、")), nil
+		}
+		c.Op, c.Unit, c.Rounding = opRate, "%", "四舍五入保留一位小数"
+		c.Value = 100 * part.Value / whole.Value
+		c.Working = name(part) + " ÷ " + name(whole)
+	default: // compare, difference
+		c.Op = opDifference
+		hi, lo := facts[0], facts[1]
+		if lo.Value > hi.Value {
+			hi, lo = lo, hi
+		}
+		c.Value = hi.Value - lo.Value
+		c.Working = name(hi) + " − " + name(lo)
+		if kind == KindCompare && hi.Value == lo.Value {
+			c.Text = "0" + c.Unit
+			return fmt.Sprintf("一样多:%s,%s(按报告数字计算)", name(facts[0]), name(facts[1])), c
+		}
+		if kind == KindCompare {
+			c.Value = round1(c.Value)
+			c.Text = approxWord(facts) + strconv.FormatFloat(c.Value, 'f', -1, 64) + c.Unit
+			return fmt.Sprintf("%s更多:%s,比%s多%s(按报告数字计算:%s%s;报告本身没有给出这个数)", mainWordOr(hi), name(hi), name(lo), c.Text, c.Working, approxNote(facts)), c
+		}
+	}
+	c.Value = round1(c.Value)
+	if c.Op == opRate {
+		c.Text = approxWord(facts) + strconv.FormatFloat(c.Value, 'f', 1, 64) + "%"
+		return fmt.Sprintf("占%s(按报告数字计算:%s,%s%s;报告本身没有给出这个比率)", c.Text, c.Working, c.Rounding, approxNote(facts)), c
+	}
+	c.Text = approxWord(facts) + strconv.FormatFloat(c.Value, 'f', -1, 64) + c.Unit
+	label := map[string]string{opSum: "合计", opDifference: "相差"}[c.Op]
+	return fmt.Sprintf("%s%s(按报告数字计算:%s%s;报告本身没有给出这个数)", label, c.Text, c.Working, approxNote(facts)), c
+}
+
+// mainWordOr names what a fact counts for a comparison's verdict: its
+// measure's main word, or its clause.
+func mainWordOr(f knowledge.Fact) string {
+	return cmp.Or(strings.Trim(mainWord(f), ",,、"), name(f))
+}
+
+// englishLines say an answer in English: each fact under its glossary
+// label (the program's words), any verdict or computed figure, then the
+// report's own Chinese sentences and the sources.
+func englishLines(ans Answer, c chosen, lead string) []Line {
+	var first []string
+	switch {
+	case ans.Computed != nil:
+		op := map[string]string{opSum: "Total", opDifference: "Difference", opRate: "Share"}[ans.Computed.Op]
+		first = append(first, fmt.Sprintf("%s: %s, worked out from the report's figures (%s); the report does not state it.", op, ans.Computed.Text, ans.Computed.Working))
+	case strings.HasPrefix(lead, "对,"):
+		first = append(first, "Yes.")
+	case strings.HasPrefix(lead, "不对,"):
+		first = append(first, "No.")
+	case strings.HasPrefix(lead, "报告给出的是"):
+		first = append(first, "These figures cannot be combined: "+lead)
+	}
+	for _, lf := range c.facts {
+		if l := glossaryEN.label(lf.fact); l != "" {
+			first = append(first, fmt.Sprintf("%s: %s.", l, lf.fact.Text))
+		} else {
+			first = append(first, fmt.Sprintf("The report says: %s.", name(lf.fact)))
+		}
+	}
+	var lines []Line
+	if len(first) > 0 {
+		lines = append(lines, Line{Text: strings.Join(first, " ")})
+	}
+	var labels []string
+	for _, cit := range ans.Citations {
+		lines = append(lines, Line{Text: "Report text: " + cit.Quote, Quote: len(first) > 0})
+		if l := label(cit); !slices.Contains(labels, l) {
+			labels = append(labels, l)
+		}
+	}
+	return append(lines, Line{Text: english.source + strings.Join(labels, ";"), Source: true})
+}
