@@ -83,7 +83,7 @@ func BenchmarkSelection(b *testing.B) {
 		if ref != nil {
 			b.Fatal(ref)
 		}
-		c, ref := sl.validate(sel, benchQuestion, simplified, ext)
+		c, ref := sl.validate(sel, benchQuestion, simplified, nil, ext)
 		if ref != nil {
 			b.Fatal(ref)
 		}

@@ -12,12 +12,12 @@ import (
 
 // Fallback reasons, as Answer.Fallback and the logs give them.
 const (
-	FallbackUnavailable = "llm_unavailable"  // the model could not be reached, or its breaker is open
-	FallbackConfig      = "llm_config"       // the API refused the key, URL or model
-	FallbackTimeout     = "llm_timeout"      // no answer within the deadline
-	FallbackBadResponse = "llm_bad_response" // a reply the API could not give
+	FallbackUnavailable = "llm_unavailable"   // the model could not be reached, or its breaker is open
+	FallbackConfig      = "llm_config"        // the API refused the key, URL or model
+	FallbackTimeout     = "llm_timeout"       // no answer within the deadline
+	FallbackBadResponse = "llm_bad_response"  // a reply the API could not give
 	FallbackRefused     = "selection_refused" // a selection the program refused (Refusal)
-	FallbackBudget      = "llm_budget"       // the day's budget of model calls is spent
+	FallbackBudget      = "llm_budget"        // the day's budget of model calls is spent
 )
 
 // language is how a question is written, and so how it is answered.
@@ -65,7 +65,7 @@ func (a *Answerer) withModel(ctx context.Context, m Model, question string, lang
 	sel, ref := parseSelection(reply)
 	var c chosen
 	if ref == nil {
-		c, ref = sl.validate(sel, question, lang, ext)
+		c, ref = sl.validate(sel, question, lang, history, ext)
 	}
 	if ref != nil {
 		if a.Observer != nil {

@@ -16,7 +16,8 @@ import (
 // program's (a verdict, a computed figure with its working, a label from
 // the glossary): nothing the model wrote.
 func (a *Answerer) render(question string, lang language, c chosen, sl shortlist) Answer {
-	many := len(sl.docs) > 1
+	many := len(a.Index.Docs()) > 1 // citations name their report
+	side := len(sl.docs) > 1        // facts of several reports, each under its place and year
 	switch c.kind {
 	case KindNone:
 		ans := a.notFound(question, c.restated)
@@ -31,13 +32,18 @@ func (a *Answerer) render(question string, lang language, c chosen, sl shortlist
 		return ans
 	}
 	ans := Answer{Question: question, Found: true, Mode: ModeLLM, Verified: true, Resolved: c.restated}
+	if many {
+		for _, d := range sl.docs {
+			ans.Scope = append(ans.Scope, d.Meta.Title)
+		}
+	}
 	ans.Citations = a.citationsOf(c, many)
 	for _, lf := range c.facts {
 		f := lf.fact
 		f.Report = lf.doc.Meta.Title
 		ans.Lead = append(ans.Lead, f)
 	}
-	lead := a.leadOf(c.facts, many)
+	lead := a.leadOf(c.facts, side)
 	switch c.kind {
 	case KindYesNo:
 		lead = verdict(question, ans.Lead, lead)
@@ -53,7 +59,11 @@ func (a *Answerer) render(question string, lang language, c chosen, sl shortlist
 		ans.setLines(englishLines(ans, c, lead))
 		return ans
 	}
-	ans.setLines(composeFound(ans.Citations, lead, false))
+	lines := composeFound(ans.Citations, lead, false)
+	if many && !side {
+		lines[0].Text = "【" + reportLabel(sl.docs[0]) + "】" + lines[0].Text
+	}
+	ans.setLines(lines)
 	return ans
 }
 
@@ -105,13 +115,13 @@ func (a *Answerer) sentenceOf(s *knowledge.Section, f knowledge.Fact) string {
 }
 
 // leadOf says the facts in the report's own words (leadText), each under
-// its report's place and year when several are listed.
-func (a *Answerer) leadOf(facts []listedFact, many bool) string {
+// its report's place and year when several reports are listed (side).
+func (a *Answerer) leadOf(facts []listedFact, side bool) string {
 	var parts []string
 	for _, lf := range facts {
 		cand := candidate{sentence: a.sentenceOf(lf.sec, lf.fact), facts: lf.sec.Facts()}
 		text := leadText([]candidate{cand}, []knowledge.Fact{lf.fact})
-		if many {
+		if side {
 			text = reportLabel(lf.doc) + ":" + text
 		}
 		if !slices.Contains(parts, text) {
@@ -119,7 +129,7 @@ func (a *Answerer) leadOf(facts []listedFact, many bool) string {
 		}
 	}
 	sep := " … "
-	if many {
+	if side {
 		sep = ";"
 	}
 	return strings.Join(parts, sep)

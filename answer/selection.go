@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -127,9 +128,9 @@ func (a *Answerer) shortlistFor(docs []*knowledge.Document, question string, his
 		searched = history[n-1].Resolved + " " + question
 	}
 	for _, d := range docs {
-		ix := a.report(d).Index
-		if len(docs) == 1 {
-			ix = a.Index
+		ix := a.Index // the report's own: a library is never searched as one
+		if len(ix.Docs()) > 1 {
+			ix = a.report(d).Index
 		}
 		hits := ix.Search(ix.Analyze(searched), max(listedSections, maxListedFacts/max(1, len(docs))))
 		rank := map[string]int{}
@@ -192,8 +193,12 @@ func (sl shortlist) prompt(question string, history []Turn) []Message {
 		if many {
 			b.WriteString(reportLabel(lf.doc) + " | ")
 		}
+		measure := f.Measure
+		if f.Of != "" { // 受理, of 收到…行政复议申请
+			measure += "(属于" + f.Of + ")"
+		}
 		fmt.Fprintf(&b, "%s %s | %s | %s | %s | %d\n", f.Section, dataSafe.Replace(lf.sec.Heading), f.Text,
-			dataSafe.Replace(cmp.Or(f.Of, f.Measure)), dataSafe.Replace(f.Clause), f.Period)
+			dataSafe.Replace(measure), dataSafe.Replace(f.Clause), f.Period)
 	}
 	b.WriteString("</事实>\n<句子>\n")
 	for i, ls := range sl.sentences {
@@ -265,13 +270,17 @@ type chosen struct {
 	sentences []listedSentence
 }
 
-// validate resolves a selection's IDs and checks it against the question:
+// validate resolves a selection's IDs and checks it against the question
+// (and the conversation's last question, for a follow-up):
 // every ID the shortlist's; as many facts as its kind takes; a restatement
 // that names what each fact counts; each fact tied to the question's words
 // (anchorOf) and not a neighbour of the figure the question names. ext is the extractive answer: a decline where it
 // found the report's answer is refused.
-func (sl shortlist) validate(s Selection, question string, lang language, ext Answer) (chosen, *Refusal) {
+func (sl shortlist) validate(s Selection, question string, lang language, history []Turn, ext Answer) (chosen, *Refusal) {
 	anchor := anchorOf(question, lang)
+	if n := len(history); n > 0 { // a follow-up (多少人参加?) is about its conversation's topic too
+		maps.Copy(anchor, anchorOf(history[n-1].Question, detectLanguage(history[n-1].Question)))
+	}
 	c := chosen{kind: s.Kind, field: s.Field, restated: strings.TrimSpace(s.Restated)}
 	for _, id := range s.Facts {
 		i, ok := listIndex(id, "F", len(sl.facts))
@@ -320,7 +329,7 @@ func (sl shortlist) validate(s Selection, question string, lang language, ext An
 		if terms := words(termSet(strings.ReplaceAll(cmp.Or(f.Measure, f.Clause), "…", " ") + " " + f.Of)); len(terms) > 0 && !overlapsAny(terms, restated) {
 			return chosen{}, refuse(RefuseRestated, "%q does not name what %s counts", knowledge.Clip(c.restated, 30), f.Text)
 		}
-		if !anchored(lf, anchor) {
+		if !anchored(lf, anchor, lang) {
 			return chosen{}, refuse(RefuseUnanchored, "%s (%s) shares nothing with the question", f.Text, lf.sec.ID)
 		}
 		if g, ok := namedSibling(lf, c.facts, anchor, question, lang); ok {
@@ -383,14 +392,36 @@ func anchorOf(question string, lang language) map[string]bool {
 	return runeSet(question)
 }
 
-// anchored reports whether a fact's sentence or headings hold a content
-// character of the question: a fact with nothing in common with the
-// question's words is not its answer, however a model reads it.
-func anchored(lf listedFact, anchor map[string]bool) bool {
+// anchored reports whether a fact's own words (what it counts, its clause,
+// its section's headings; its sentence when it names little of what it
+// counts, as a date) hold enough content characters of the question: a
+// fact with next to nothing in common with the question's words is not its
+// answer, however a model reads it: two, or three where the sentence
+// counts. An English question is read through the glossary, which finds
+// fewer of the report's words: one is enough.
+func anchored(lf listedFact, anchor map[string]bool, lang language) bool {
 	f := lf.fact
-	text := lf.sec.Heading + strings.Join(lf.sec.Path, "") + lf.sec.Text[f.Sentence[0]:f.Sentence[1]]
-	return overlapsAny(runeSet(text), anchor)
+	words := f.Measure + f.Of + f.Clause + lf.sec.Heading + strings.Join(lf.sec.Path, "")
+	need := anchorRunes
+	if len(runeSet(strings.ReplaceAll(f.Measure, "…", ""))) < 2 {
+		words += lf.sec.Text[f.Sentence[0]:f.Sentence[1]]
+		need++ // a whole sentence shares more by chance
+	}
+	if lang == english {
+		need = 1
+	}
+	n := 0
+	for r := range runeSet(words) {
+		if anchor[r] {
+			n++
+		}
+	}
+	return n >= min(need, len(anchor))
 }
+
+// anchorRunes are the content characters a fact must share with a Chinese
+// question: one is too easily shared by chance (政, 法).
+const anchorRunes = 2
 
 // namedSibling finds another fact of f's section, in its unit and not
 // selected too, that the question names where it does not name f: by its

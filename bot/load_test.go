@@ -18,8 +18,8 @@ import (
 	"time"
 
 	"reportbot/answer"
-	"reportbot/internal/modelfake"
 	"reportbot/bot"
+	"reportbot/internal/modelfake"
 	"reportbot/internal/tgfake"
 	"reportbot/knowledge"
 	"reportbot/llm"

@@ -68,9 +68,13 @@ func TestParaphrasesThroughModel(t *testing.T) {
 	right, wrongWithout := 0, 0
 	for _, p := range ps {
 		facts := factsOf(t, ix, p)
+		model.Reset()
 		got, err := with.Ask(context.Background(), p.ID, p.Question)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if n := model.Calls(); n != 1 {
+			t.Errorf("%s: %d model calls, want one", p.ID, n)
 		}
 		if why := wrong(p, facts, got); why != "" {
 			t.Errorf("%s %q through the model: %s\n%s", p.ID, p.Question, why, got.Text)

@@ -225,8 +225,8 @@ func (m *Model) lie(s selection, facts []fact, q string) (selection, bool) {
 		}
 		s.Kind, s.Facts = answer.KindValue, []string{worst}
 		for _, f := range facts {
-			if f.id == worst {
-				s.Restated = strings.ReplaceAll(f.measure, "…", "")
+			if f.id == worst { // a restatement true to the fact: the lie is the choice
+				s.Restated = f.clause
 			}
 		}
 	case Sibling:

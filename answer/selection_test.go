@@ -1,0 +1,98 @@
+package answer
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// recordingModel replies with reply, and keeps the requests it was sent.
+type recordingModel struct {
+	reply func(Request) string
+	reqs  []Request
+}
+
+func (m *recordingModel) Complete(_ context.Context, req Request) (string, error) {
+	m.reqs = append(m.reqs, req)
+	return m.reply(req), nil
+}
+
+// TestSelectionScope: with several reports loaded, a model is shown the
+// facts of the reports in scope alone, so that it cannot name another
+// report's: a question naming 甲一东县 lists that report's facts, and its
+// selection is answered from that report; an ID past the list is refused.
+// A question that names no place while more places are loaded than are
+// answered side by side asks which place, and asks no model.
+func TestSelectionScope(t *testing.T) {
+	a, docs := library(t)
+	jia := docs["jia"]
+	i84 := -1
+	for i, f := range jia.Facts() {
+		if f.Section == "一(六)1" && strings.HasSuffix(f.Clause, "行政复议申请") {
+			i84 = i
+		}
+	}
+	if i84 < 0 {
+		t.Fatal("甲一东县's report has no count of applications received")
+	}
+	for _, tt := range []struct {
+		id      string
+		refused bool
+	}{{factID(i84), false}, {factID(len(jia.Facts())), true}} {
+		m := &recordingModel{reply: func(Request) string {
+			return fmt.Sprintf(`{"kind":"value","facts":[%q],"sentences":[],"field":"","restated":"收到行政复议申请多少件"}`, tt.id)
+		}}
+		a.Model = m
+		ans, err := a.Ask(context.Background(), "c-"+tt.id, "甲一东县行政复议收到多少件申请?")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(m.reqs) != 1 {
+			t.Fatalf("%d model calls, want one", len(m.reqs))
+		}
+		prompt := m.reqs[0].Messages[1].Content
+		if n := strings.Count(prompt, "\nF"); n != len(jia.Facts()) {
+			t.Errorf("the prompt lists %d facts, want 甲一东县's %d alone", n, len(jia.Facts()))
+		}
+		if strings.Contains(prompt, "分宜") || strings.Contains(prompt, "乙一东") {
+			t.Errorf("another report's words are in the prompt:\n%s", prompt)
+		}
+		switch {
+		case tt.refused && (ans.Fallback != FallbackRefused || ans.Mode != ModeExtractive):
+			t.Errorf("%s, past the list: fallback %q, mode %s", tt.id, ans.Fallback, ans.Mode)
+		case !tt.refused && (ans.Mode != ModeLLM || len(reportsOf(ans)) != 1 || reportsOf(ans)[0] != jia.Meta.Title || !strings.Contains(ans.Lines[0].Text, jia.Facts()[i84].Text)):
+			t.Errorf("%s: mode %s, reports %v:\n%s", tt.id, ans.Mode, reportsOf(ans), ans.Text)
+		}
+	}
+	m := &recordingModel{reply: func(Request) string { return `{"kind":"none"}` }}
+	a.Model = m
+	ans, _ := a.Ask(context.Background(), "c-any", "行政复议收到多少件申请?")
+	if len(m.reqs) != 0 || len(ans.Choices) == 0 {
+		t.Errorf("a question of no place among four: %d model calls, choices %v", len(m.reqs), ans.Choices)
+	}
+}
+
+// promptRunesBound bounds a selection prompt for one report of the seed's
+// size: its 78 facts, the sentences of four sections, three earlier
+// questions and the question.
+const promptRunesBound = 12000
+
+// TestPromptSize: the prompt for the seed report stays within its bound,
+// with a conversation and a long question.
+func TestPromptSize(t *testing.T) {
+	a := newAnswerer(t, nil)
+	history := []Turn{{Question: strings.Repeat("行政复议收到多少件申请", 20)}, {Question: "那受理了几件?"}, {Question: "不予受理的呢?"}}
+	q := strings.Repeat("法律明白人在社区培养了多少名", 30)
+	sl := a.shortlistFor(a.Index.Docs(), q, history)
+	msgs := sl.prompt(q, history)
+	runes := 0
+	for _, m := range msgs {
+		runes += utf8.RuneCountInString(m.Content)
+	}
+	t.Logf("prompt: %d facts, %d sentences, %d runes (system %d)", len(sl.facts), len(sl.sentences), runes, utf8.RuneCountInString(msgs[0].Content))
+	if runes > promptRunesBound || len(sl.facts) != len(a.Index.Docs()[0].Facts()) {
+		t.Errorf("prompt of %d runes (bound %d) listing %d facts", runes, promptRunesBound, len(sl.facts))
+	}
+}
