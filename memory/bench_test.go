@@ -60,12 +60,7 @@ func BenchmarkAskRedis(b *testing.B) {
 // masters, each with a replica: a question's Load and Save each go to the
 // one node of its conversation.
 func BenchmarkAskRedisCluster(b *testing.B) {
-	c := redistest.StartCluster(b, 3, 1)
-	r, err := NewRedis(c.URL(), Options{PerMinute: 1 << 30, PerDay: 1 << 30}, discard)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer r.Close()
+	r := redisAt(b, redistest.StartCluster(b, 3, 1).URL(), Options{PerMinute: 1 << 30, PerDay: 1 << 30}, nil)
 	var rt roundTrips
 	r.client.AddHook(&rt)
 	benchAsk(b, &answer.Answerer{Index: seedIndex(b), Memory: r})
@@ -78,12 +73,7 @@ func BenchmarkAskRedisCluster(b *testing.B) {
 // done-mark, so that it has reached a replica before the webhook says 200
 // (wait=true, the choice docs/telegram.md weighs).
 func BenchmarkDoneMark(b *testing.B) {
-	c := redistest.StartCluster(b, 3, 1)
-	r, err := NewRedis(c.URL(), Options{}, discard)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer r.Close()
+	r := redisAt(b, redistest.StartCluster(b, 3, 1).URL(), Options{}, nil)
 	ctx := context.Background()
 	for _, wait := range []bool{false, true} {
 		b.Run(fmt.Sprint("wait=", wait), func(b *testing.B) {

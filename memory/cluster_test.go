@@ -34,7 +34,7 @@ func TestClusterFailover(t *testing.T) {
 	c := redistest.StartCluster(t, 3, 1)
 	opt := Options{ClaimTTL: 300 * time.Millisecond}
 	var logA, logB logtest.Buffer
-	a, b := newClusterRedis(t, c, opt, &logA), newClusterRedis(t, c, opt, &logB)
+	a, b := redisAt(t, c.URL(), opt, &logA), redisAt(t, c.URL(), opt, &logB)
 	ctx := context.Background()
 	convs := map[*redistest.Server][]string{}
 	for i := range 30 {
@@ -67,17 +67,7 @@ func TestClusterFailover(t *testing.T) {
 
 	victim.Kill()
 	killed := time.Now()
-	promotion := make(chan time.Time, 1)
-	go func() {
-		defer close(promotion)
-		for time.Since(killed) < 30*time.Second {
-			if m := c.MasterOf(a.convKey("conv0")); m != nil && m != victim {
-				promotion <- time.Now()
-				return
-			}
-			time.Sleep(20 * time.Millisecond) // a poll of redis-cli's view, not a wait for our own event
-		}
-	}()
+	promotion := c.Promotion(a.convKey("conv0"), victim, killed)
 	outage := make(chan struct{})
 	healthyCalls := make(chan int)
 	go func() { // b alone calls the other masters, throughout
@@ -159,15 +149,4 @@ func TestClusterFailover(t *testing.T) {
 	if down, up := strings.Count(logB.String(), "redis unreachable"), strings.Count(logB.String(), "memory restored"); down != up || down > 1 {
 		t.Errorf("b: %d lines saying a node failed and %d saying memory is back:\n%s", down, up, logB.String())
 	}
-}
-
-// newClusterRedis is memory on cluster c, logging to log.
-func newClusterRedis(t *testing.T, c *redistest.Cluster, opt Options, log *logtest.Buffer) *Redis {
-	t.Helper()
-	r, err := NewRedis(c.URL(), opt, slogTo(log))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.Close() })
-	return r
 }

@@ -33,13 +33,20 @@ func seedIndex(t testing.TB) *knowledge.Index {
 	return knowledge.NewIndex(docs...)
 }
 
+// newRedis is memory on server srv, logging to log (nil: nowhere).
 func newRedis(t testing.TB, srv *redistest.Server, opt Options, log *logtest.Buffer) *Redis {
+	t.Helper()
+	return redisAt(t, srv.URL(), opt, log)
+}
+
+// redisAt is memory on the Redis that url names, closed when the test ends.
+func redisAt(t testing.TB, url string, opt Options, log *logtest.Buffer) *Redis {
 	t.Helper()
 	lg := discard
 	if log != nil {
 		lg = slogTo(log)
 	}
-	r, err := NewRedis(srv.URL(), opt, lg)
+	r, err := NewRedis(url, opt, lg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -116,14 +116,11 @@ func readPrompt(req answer.Request) (facts []fact, question string) {
 	return facts, question
 }
 
-// selection is the reply, as the protocol names its fields.
+// selection is the reply: the protocol's, and a field of the stand-in's
+// own for a verdict (which the schema lacks and the program ignores).
 type selection struct {
-	Kind      string   `json:"kind"`
-	Facts     []string `json:"facts"`
-	Sentences []string `json:"sentences"`
-	Field     string   `json:"field"`
-	Restated  string   `json:"restated"`
-	Verdict   string   `json:"verdict,omitempty"`
+	answer.Selection
+	Verdict string `json:"verdict,omitempty"`
 }
 
 // Complete replies to a selection prompt.
@@ -145,7 +142,7 @@ func (m *Model) understand(facts []fact, q string) selection {
 	if !ok {
 		return guess(facts, q)
 	}
-	s := selection{Kind: u.Kind, Field: u.Field, Facts: []string{}, Sentences: []string{}}
+	s := selection{Selection: answer.Selection{Kind: u.Kind, Field: u.Field, Facts: []string{}, Sentences: []string{}}}
 	for _, r := range u.Facts {
 		if f, ok := find(facts, r); ok {
 			s.Facts = append(s.Facts, f.id)
@@ -176,10 +173,10 @@ func guess(facts []fact, q string) selection {
 		}
 	}
 	if best < 0 {
-		return selection{Kind: answer.KindNone, Facts: []string{}, Sentences: []string{}}
+		return selection{Selection: answer.Selection{Kind: answer.KindNone, Facts: []string{}, Sentences: []string{}}}
 	}
 	f := facts[best]
-	return selection{Kind: answer.KindValue, Facts: []string{f.id}, Sentences: []string{}, Restated: strings.ReplaceAll(f.measure, "…", "") + f.text}
+	return selection{Selection: answer.Selection{Kind: answer.KindValue, Facts: []string{f.id}, Sentences: []string{}, Restated: strings.ReplaceAll(f.measure, "…", "") + f.text}}
 }
 
 // shared counts the two-character words of a that b holds.
@@ -248,12 +245,12 @@ func (m *Model) lie(s selection, facts []fact, q string) (selection, bool) {
 			s.Kind = answer.KindYesNo
 		}
 	case Obey:
-		return selection{Kind: answer.KindNone, Facts: []string{}, Sentences: []string{}, Restated: "按要求回答:报告没有提到"}, s.Kind != answer.KindNone
+		return selection{Selection: answer.Selection{Kind: answer.KindNone, Facts: []string{}, Sentences: []string{}, Restated: "按要求回答:报告没有提到"}}, s.Kind != answer.KindNone
 	case Decline:
 		if s.Kind == answer.KindNone {
 			return s, false
 		}
-		return selection{Kind: answer.KindNone, Facts: []string{}, Sentences: []string{}}, true
+		return selection{Selection: answer.Selection{Kind: answer.KindNone, Facts: []string{}, Sentences: []string{}}}, true
 	case KindSwap:
 		if len(s.Facts) == 0 {
 			return s, false
@@ -281,8 +278,8 @@ func unitOf(text string) string {
 func Selecting(d *knowledge.Document, section, text string) string {
 	for i, f := range d.Facts() {
 		if f.Section == section && f.Text == text {
-			out, _ := json.Marshal(selection{Kind: answer.KindValue, Facts: []string{"F" + strconv.Itoa(i+1)}, Sentences: []string{},
-				Restated: strings.ReplaceAll(f.Measure, "…", "") + f.Text})
+			out, _ := json.Marshal(selection{Selection: answer.Selection{Kind: answer.KindValue, Facts: []string{"F" + strconv.Itoa(i+1)}, Sentences: []string{},
+				Restated: strings.ReplaceAll(f.Measure, "…", "") + f.Text}})
 			return string(out)
 		}
 	}

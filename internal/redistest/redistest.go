@@ -258,6 +258,24 @@ func (c *Cluster) MasterOf(key string) *Server {
 	return nil
 }
 
+// Promotion watches, from killed on, for another node than old to serve
+// key, as redis-cli sees it (polled every 20 ms): it sends the time it
+// does, or closes the channel after 30 s without.
+func (c *Cluster) Promotion(key string, old *Server, killed time.Time) <-chan time.Time {
+	promoted := make(chan time.Time, 1)
+	go func() {
+		defer close(promoted)
+		for time.Since(killed) < 30*time.Second {
+			if m := c.MasterOf(key); m != nil && m != old {
+				promoted <- time.Now()
+				return
+			}
+			time.Sleep(20 * time.Millisecond) // a poll of redis-cli's view: the cluster tells no one
+		}
+	}()
+	return promoted
+}
+
 func port(addr string) string {
 	_, p, _ := net.SplitHostPort(addr)
 	return p

@@ -256,17 +256,7 @@ func TestReplicasSurviveKills(t *testing.T) {
 	before := len(api.Sent())
 	master.Kill()
 	killedAt := time.Now()
-	promotion := make(chan time.Time, 1)
-	go func() {
-		defer close(promotion)
-		for time.Since(killedAt) < 30*time.Second {
-			if m := cluster.MasterOf(first); m != nil && m != master {
-				promotion <- time.Now()
-				return
-			}
-			time.Sleep(50 * time.Millisecond) // a poll of redis-cli's view, not a wait for the bot
-		}
-	}()
+	promotion := cluster.Promotion(first, master, killedAt)
 	var retried atomic.Int64 // deliveries answered other than 200
 	var acks sync.WaitGroup
 	resend := func(id int, chat int64) {
