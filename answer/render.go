@@ -237,7 +237,7 @@ func compute(kind string, facts []knowledge.Fact) (string, *Computed) {
 // mainWordOr names what a fact counts for a comparison's verdict: its
 // measure's main word, or its clause.
 func mainWordOr(f knowledge.Fact) string {
-	return cmp.Or(strings.Trim(mainWord(f), ",,、"), name(f))
+	return cmp.Or(strings.Trim(mainWord(f), ",，、"), name(f))
 }
 
 // englishLines say an answer in English: each fact under its glossary
