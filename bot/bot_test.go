@@ -17,6 +17,7 @@ import (
 	"reportbot/bot"
 	"reportbot/internal/logtest"
 	"reportbot/internal/tgfake"
+	"reportbot/internal/wait"
 	"reportbot/knowledge"
 )
 
@@ -122,11 +123,7 @@ func TestPanic(t *testing.T) {
 		t.Fatalf("sent %+v", sent)
 	}
 	// The panic is logged last, once the update is marked handled.
-	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(logs.String(), "panicked"); time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("the panic is not logged:\n%s", logs.String())
-		}
-	}
+	wait.Eventually(t, 5*time.Second, func() bool { return strings.Contains(logs.String(), "panicked") }, "the panic is not logged:\n%s", logs)
 	if seen, _ := mem.Handled(context.Background(), "tg:1"); !seen {
 		t.Error("the update that panicked is not recorded as handled")
 	}
@@ -137,10 +134,7 @@ func TestInline(t *testing.T) {
 	api, _, _ := run(t)
 	api.Push(1, update(1, "inline_query", map[string]any{"id": "iq1", "query": "行政复议<几件>",
 		"from": map[string]any{"id": 9, "is_bot": false, "first_name": "u"}, "offset": ""}))
-	deadline := time.Now().Add(5 * time.Second)
-	for len(api.Calls("answerInlineQuery")) == 0 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
+	wait.Until(5*time.Second, func() bool { return len(api.Calls("answerInlineQuery")) > 0 })
 	calls := api.Calls("answerInlineQuery")
 	if len(calls) != 1 || calls[0].Values["inline_query_id"] != "iq1" {
 		t.Fatalf("answerInlineQuery: %+v", calls)

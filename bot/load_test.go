@@ -51,7 +51,10 @@ func (m *slowModel) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	json.NewDecoder(r.Body).Decode(&req)
 	reply, _ := m.selector.Complete(r.Context(), answer.Request{Messages: req.Messages})
-	time.Sleep(modelLatency)
+	select { // the model's own time
+	case <-time.After(modelLatency):
+	case <-r.Context().Done():
+	}
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(map[string]any{"id": "x", "object": "chat.completion",
 		"choices": []map[string]any{{"index": 0, "message": map[string]any{"role": "assistant", "content": reply}, "finish_reason": "stop"}}})

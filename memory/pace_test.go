@@ -8,6 +8,7 @@ import (
 
 	"reportbot/answer"
 	"reportbot/internal/redistest"
+	"reportbot/internal/wait"
 )
 
 // TestTake: two replicas take turns from one Redis, the bot's and a
@@ -19,25 +20,32 @@ func TestTake(t *testing.T) {
 	a, b := newRedis(t, srv, Options{Prefix: "rb-pace"}, nil), newRedis(t, srv, Options{Prefix: "rb-pace"}, nil)
 	ctx := context.Background()
 	const all, chat = 30 * time.Millisecond, 300 * time.Millisecond
-	if wait, err := a.Take(ctx, map[string]time.Duration{"all": all, "chat:1": chat}); err != nil || wait != 0 {
-		t.Fatalf("first turn: wait %v, %v", wait, err)
+	if chatWait, err := a.Take(ctx, map[string]time.Duration{"all": all, "chat:1": chat}); err != nil || chatWait != 0 {
+		t.Fatalf("first turn: wait %v, %v", chatWait, err)
 	}
-	wait, err := b.Take(ctx, map[string]time.Duration{"all": all, "chat:1": chat})
-	if err != nil || wait < chat/2 || wait > chat {
-		t.Fatalf("the other replica's turn in the chat: wait %v, %v; want about %v", wait, err, chat)
+	chatWait, err := b.Take(ctx, map[string]time.Duration{"all": all, "chat:1": chat})
+	if err != nil || chatWait < chat/2 || chatWait > chat {
+		t.Fatalf("the other replica's turn in the chat: wait %v, %v; want about %v", chatWait, err, chat)
 	}
 	w, err := b.Take(ctx, map[string]time.Duration{"all": all, "chat:2": chat})
 	if err != nil || w <= 0 || w > all {
 		t.Fatalf("another chat within the bot's interval: wait %v, %v; want up to %v", w, err, all)
 	}
-	time.Sleep(w) // the wait Take asked for is the point of the test
-	if w, err := b.Take(ctx, map[string]time.Duration{"all": all, "chat:2": chat}); err != nil || w != 0 {
-		t.Fatalf("another chat after the bot's wait: wait %v, %v", w, err)
+	// Once the wait Take asked for is over, the turn is given: a refusal
+	// takes none, so asking until then changes nothing.
+	asked := time.Now()
+	wait.Eventually(t, chat, func() bool {
+		w, err := b.Take(ctx, map[string]time.Duration{"all": all, "chat:2": chat})
+		return err == nil && w == 0
+	}, "another chat after the bot's wait of %v: no turn", w)
+	if waited := time.Since(asked); waited < w-5*time.Millisecond {
+		t.Errorf("a turn after %v, before the wait of %v was over", waited, w)
 	}
 	// A chat not yet ready takes no turn of the bot's: once the bot's
 	// interval is over, chat:1 is refused, and chat:3 right after waits
 	// nothing.
-	time.Sleep(all)
+	allKey := a.opt.Prefix + ":send:{pace}:all"
+	wait.Eventually(t, chat, func() bool { return a.client.Exists(ctx, allKey).Val() == 0 }, "the bot's turn is not due after %v", chat) // its key lives until then
 	if w, err := a.Take(ctx, map[string]time.Duration{"all": all, "chat:1": chat}); err != nil || w == 0 {
 		t.Fatalf("chat:1 again within its interval: wait %v, %v", w, err)
 	}
@@ -53,10 +61,10 @@ func TestTake(t *testing.T) {
 			t.Errorf("%s expires in %v, want within %v", k, ttl, chat)
 		}
 	}
-	time.Sleep(wait) // chat:1's interval is over
-	if w, err := b.Take(ctx, map[string]time.Duration{"chat:1": chat}); err != nil || w != 0 {
-		t.Errorf("chat:1 after its wait: wait %v, %v", w, err)
-	}
+	wait.Eventually(t, 2*chat, func() bool { // chat:1's interval is over
+		w, err := b.Take(ctx, map[string]time.Duration{"chat:1": chat})
+		return err == nil && w == 0
+	}, "chat:1 after its wait of %v: no turn", chatWait)
 }
 
 // TestClaims: on one Redis, an asking claimed by one process is not taken
@@ -94,8 +102,7 @@ func TestClaims(t *testing.T) {
 	if ttl := a.client.PTTL(ctx, key).Val(); ttl < claimTTL-time.Second || ttl > claimTTL {
 		t.Errorf("renewed claim expires in %v, want %v", ttl, claimTTL)
 	}
-	a.client.PExpire(ctx, key, time.Millisecond) // a died: its claim runs out
-	time.Sleep(5 * time.Millisecond)
+	a.client.Del(ctx, key) // a died: its claim runs out
 	if _, err := b.Load(ctx, k); err != nil {
 		t.Errorf("Load of an asking whose claim ran out: %v", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"unicode/utf16"
 
 	"reportbot/internal/tgfake"
+	"reportbot/internal/wait"
 )
 
 // TestServeCommandsRefused: a refused setMyCommands is logged with what
@@ -23,10 +24,7 @@ func TestServeCommandsRefused(t *testing.T) {
 		if desc == "" {
 			want = "telegram answered 400: no description"
 		}
-		deadline := time.Now().Add(5 * time.Second)
-		for !strings.Contains(s.stderr.String(), want) && time.Now().Before(deadline) {
-			time.Sleep(10 * time.Millisecond)
-		}
+		wait.Until(5*time.Second, func() bool { return strings.Contains(s.stderr.String(), want) })
 		if logs := s.stderr.String(); !strings.Contains(logs, "bot commands not registered") || !strings.Contains(logs, want) {
 			t.Errorf("want %q in the log:\n%s", want, logs)
 		}
@@ -39,9 +37,12 @@ func TestServeEmptyPolls(t *testing.T) {
 	t.Parallel()
 	s := startServeWith(t, nil, func(api *tgfake.Server) { api.AnswerPollsEmpty() })
 	get(t, "http://"+s.addr+"/healthz")
-	time.Sleep(2500 * time.Millisecond) // the polls of this while are what is measured
-	if n := len(s.api.Calls("getUpdates")); n < 2 || n > 5 {
-		t.Errorf("%d polls in 2.5 s, want about one a second", n)
+	before, start := len(s.api.Calls("getUpdates")), time.Now()
+	wait.Eventually(t, 10*time.Second, func() bool { return len(s.api.Calls("getUpdates")) >= before+2 }, "fewer than 2 more polls")
+	// Two more polls, each answered at once with nothing: over a second
+	// apart, not the milliseconds of a busy loop.
+	if took := time.Since(start); took < time.Second {
+		t.Errorf("2 polls in %v, want about one a second", took)
 	}
 }
 
@@ -74,14 +75,8 @@ func TestServeUnauthorizedWebhook(t *testing.T) {
 // time passing.
 func handledCount(t *testing.T, s *served, n int) int {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		got := strings.Count(s.stderr.String(), "update handled")
-		if got >= n || time.Now().After(deadline) {
-			return got
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	wait.Until(10*time.Second, func() bool { return strings.Count(s.stderr.String(), "update handled") >= n })
+	return strings.Count(s.stderr.String(), "update handled")
 }
 
 func mention(_, entity string, offsetUnits int) map[string]any {

@@ -21,6 +21,7 @@ import (
 	"reportbot/internal/redistest"
 	"reportbot/internal/synth"
 	"reportbot/internal/tgfake"
+	"reportbot/internal/wait"
 )
 
 const botToken = "123456:TEST-token-secret"
@@ -112,17 +113,15 @@ func freeAddr(t testing.TB) string {
 // get waits for the server to listen, then returns a GET's status and body.
 func get(t testing.TB, url string) (int, string) {
 	t.Helper()
-	for range 100 {
-		resp, err := http.Get(url)
-		if err == nil {
-			defer resp.Body.Close()
-			body, _ := io.ReadAll(resp.Body)
-			return resp.StatusCode, string(body)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatalf("%s: not listening", url)
-	return 0, ""
+	var resp *http.Response
+	wait.Eventually(t, 5*time.Second, func() bool {
+		var err error
+		resp, err = http.Get(url)
+		return err == nil
+	}, "%s: not listening", url)
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
 }
 
 func message(id int, chat int64, chatType string, from int64, text string) map[string]any {
@@ -344,7 +343,10 @@ func TestServeShutdown(t *testing.T) {
 	reply := select84(t)
 	model := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		asked.Add(1)
-		time.Sleep(800 * time.Millisecond)
+		select { // a slow model, as long as the stop takes
+		case <-time.After(800 * time.Millisecond):
+		case <-r.Context().Done():
+		}
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, completion(reply))
 	}))
@@ -353,9 +355,7 @@ func TestServeShutdown(t *testing.T) {
 	for i := range 4 {
 		s.api.Push(i+1, private(10+i, 100+int64(i), "行政复议收到多少件申请?"))
 	}
-	for asked.Load() < 4 { // every answer is waiting for the model
-		time.Sleep(10 * time.Millisecond)
-	}
+	wait.Eventually(t, 10*time.Second, func() bool { return asked.Load() >= 4 }, "fewer than 4 answers waiting for the model") // every answer is waiting for the model
 	if n := len(s.api.Sent()); n != 0 {
 		t.Fatalf("%d answers sent before the stop; the test stops nothing in flight", n)
 	}
@@ -411,20 +411,21 @@ func TestServeWebhook(t *testing.T) {
 	post := func(secretHeader string, update map[string]any) int {
 		t.Helper()
 		body, _ := json.Marshal(update)
-		for range 50 { // until the server listens
+		code := 0
+		wait.Eventually(t, 5*time.Second, func() bool { // until the server listens
 			req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/telegram", bytes.NewReader(body))
 			if secretHeader != "" {
 				req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secretHeader)
 			}
 			resp, err := http.DefaultClient.Do(req)
-			if err == nil {
-				resp.Body.Close()
-				return resp.StatusCode
+			if err != nil {
+				return false
 			}
-			time.Sleep(50 * time.Millisecond)
-		}
-		t.Fatal("webhook server not listening")
-		return 0
+			resp.Body.Close()
+			code = resp.StatusCode
+			return true
+		}, "webhook server not listening")
+		return code
 	}
 	q := private(11, 100, "行政复议收到多少件申请?")
 	q["update_id"] = 1
@@ -530,12 +531,16 @@ func TestServeReload(t *testing.T) {
 	if got := ask(1, 501); !strings.Contains(got, "120件") {
 		t.Fatalf("before reload: %q", got)
 	}
-	hup := func() {
+	reloads := func() int {
+		return strings.Count(s.stderr.String(), "reports reloaded") + strings.Count(s.stderr.String(), "reports not reloaded")
+	}
+	hup := func() { // and wait until the reload, good or bad, is logged
 		t.Helper()
+		n := reloads()
 		if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(300 * time.Millisecond)
+		wait.Eventually(t, 10*time.Second, func() bool { return reloads() > n }, "no reload logged:\n%s", s.stderr)
 	}
 	os.WriteFile(file, []byte(strings.ReplaceAll(string(sample), "120件", "150件")), 0o600)
 	hup()
@@ -617,13 +622,10 @@ func TestServeReloadFolder(t *testing.T) {
 	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(s.stderr.String(), "样例县2024年法治政府建设年度报告") { // logged with the reports reloaded
-		if time.Now().After(deadline) {
-			t.Fatalf("no reload logged:\n%s", s.stderr.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	wait.Eventually(t, 10*time.Second, func() bool {
+		return strings.Contains(s.stderr.String(), "样例县2024年法治政府建设年度报告")
+	}, // logged with the reports reloaded
+		"no reload logged:\n%s", s.stderr)
 	s.api.Push(1, private(10, 601, "样例县行政复议收到申请多少件?"))
 	sent := sentTo(s.api.WaitSent(1, 10*time.Second), 601)
 	if len(sent) == 0 || !strings.Contains(sent[0].Text, "77件") || strings.Contains(sent[0].Text, "120件") {

@@ -16,6 +16,7 @@ import (
 	"reportbot/internal/logtest"
 	"reportbot/internal/redistest"
 	"reportbot/internal/tgfake"
+	"reportbot/internal/wait"
 )
 
 const (
@@ -53,15 +54,32 @@ func startReplica(t *testing.T, bin string, api *tgfake.Server, redisURL string,
 			t.Error("the bot token is in the logs")
 		}
 	})
-	for range 300 {
-		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
+	wait.Eventually(t, 6*time.Second, func() bool {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err == nil {
 			resp.Body.Close()
-			return r
 		}
-		time.Sleep(20 * time.Millisecond)
+		return err == nil
+	}, "replica on %s did not start:\n%s", addr, r.logs)
+	return r
+}
+
+// deliverUntilOK delivers update id as Telegram does: to each of replicas
+// in turn, from the first, pausing between tries, until one answers 200
+// or the deadline passes. It returns the tries answered otherwise (a 503
+// for an update held elsewhere, or a replica down).
+func deliverUntilOK(t *testing.T, api *tgfake.Server, replicas []*replica, first, id int, chat int64, pause time.Duration, deadline time.Time) int {
+	t.Helper()
+	for i := first; ; i++ {
+		if api.Deliver(replicas[i%len(replicas)].url, secret, id, chat, question) == http.StatusOK {
+			return i - first
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("update %d: no replica acknowledged it", id)
+			return i - first
+		}
+		time.Sleep(pause) // Telegram's pause before it tries again: the pace of its retries, not a wait for an event
 	}
-	t.Fatalf("replica on %s did not start:\n%s", addr, r.logs.String())
-	return nil
 }
 
 // build builds reportbot, as deployed, for a test.
@@ -161,20 +179,8 @@ func TestReplicasSurviveKills(t *testing.T) {
 		fmt.Sprint("REPORTBOT_RATE_PER_MINUTE=", perChat)}
 	replicas := []*replica{startReplica(t, bin, api, cluster.URL(), hook...), startReplica(t, bin, api, cluster.URL(), hook...)}
 
-	// deliver tries update id at replica first, then the next, until one
-	// answers 200, as Telegram does.
 	deliver := func(id int, chat int64, first int) {
-		deadline := time.Now().Add(2 * time.Minute)
-		for i := first; ; i++ {
-			if api.Deliver(replicas[i%2].url, secret, id, chat, question) == http.StatusOK {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Errorf("update %d: no replica acknowledged it", id)
-				return
-			}
-			time.Sleep(200 * time.Millisecond)
-		}
+		deliverUntilOK(t, api, replicas, first, id, chat, 200*time.Millisecond, time.Now().Add(2*time.Minute))
 	}
 	var acked atomic.Int64
 	var kill sync.Once
@@ -260,14 +266,7 @@ func TestReplicasSurviveKills(t *testing.T) {
 	var retried atomic.Int64 // deliveries answered other than 200
 	var acks sync.WaitGroup
 	resend := func(id int, chat int64) {
-		for i := 0; api.Deliver(replicas[1].url, secret, id, chat, question) != http.StatusOK; i++ {
-			retried.Add(1)
-			if time.Since(killedAt) > 40*time.Second {
-				t.Errorf("update %d not acknowledged 40 s after the kill", id)
-				return
-			}
-			time.Sleep(100 * time.Millisecond) // Telegram's pause before it tries again
-		}
+		retried.Add(int64(deliverUntilOK(t, api, replicas[1:], 0, id, chat, 100*time.Millisecond, killedAt.Add(40*time.Second))))
 	}
 	for _, id := range held {
 		acks.Go(func() { resend(id, int64(3000+(id-1)/perChat)) })
