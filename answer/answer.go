@@ -1,7 +1,3 @@
-// Package answer turns a citizen's question, in its conversation, into an
-// Answer: the report sentences that answer it, their figures exactly as
-// printed, and the sections they come from. Extractive answering needs no
-// key and no network; it is also what any other answering path falls back to.
 package answer
 
 import (

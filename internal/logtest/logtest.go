@@ -1,5 +1,3 @@
-// Package logtest collects log output in tests, safely across the
-// goroutines that write it.
 package logtest
 
 import (
