@@ -46,7 +46,7 @@ func composeFound(cits []Citation, lead string, noNumber bool) []Line {
 			quote.Reset()
 		}
 		quote.WriteString(c.Quote)
-		if l := label(c); !slices.Contains(labels, l) {
+		if l := citationLabel(c); !slices.Contains(labels, l) {
 			labels = append(labels, l)
 		}
 	}
@@ -77,9 +77,9 @@ func (a Answer) Body() string {
 	return strings.Join(keep, "\n")
 }
 
-// label names a cited section: its ID and heading, and the report when
+// citationLabel names a cited section: its ID and heading, and the report when
 // several are loaded.
-func label(c Citation) string {
+func citationLabel(c Citation) string {
 	l := c.Section
 	if c.Heading != "" {
 		l += " " + c.Heading

@@ -199,46 +199,8 @@ func (a *Answerer) extract(question string, history []Turn) Answer {
 	if k.hasUnit {
 		unitFirst(cands, spans, k)
 	}
-	var picked []candidate
-	var covered []bool
-	if !k.quantity {
-		picked, covered = a.headingAnswer(hits, cands, spans)
-	}
-	headed := picked != nil
-	if picked == nil {
-		picked, covered = pick(cands, spans, partAsks(q, k))
-	}
-	if q.continues && len(picked) > 1 { // one thing asked: one sentence answers it
-		picked, covered = picked[:1], make([]bool, len(spans))
-		cover(spans, covered, picked[0])
-	}
-	byTopic := false // answered on the conversation's topic, not the question's words
-	if coverage(spans, covered) < minCoverage || !coversWord(spans, covered) {
-		c, ok := a.onTopic(q, k, cands)
-		if !ok {
-			return a.notFound(question, q.resolved)
-		}
-		picked, byTopic = []candidate{c}, true
-	}
-	// A question that asks for a number is answered by figures whose own
-	// sentences answer it, in the unit it asks for: not by 4727人次 for the
-	// whole county when it asks about one town, nor by a sum of money from
-	// another sentence when it asks 多少钱.
-	if k.quantity && !byTopic && slices.ContainsFunc(picked, func(c candidate) bool { return k.answeredBy(c.figures) }) {
-		// A question that asks for several things at once (…和…加起来,
-		// 分别) may ask each in its own unit.
-		anyUnit := !k.hasUnit || asksOp(norm) != "" || separateRE.MatchString(norm)
-		byFigures := make([]bool, len(spans))
-		for _, c := range picked {
-			if k.answeredBy(c.figures) && (anyUnit || hasFigure(c.figures, k.unit, k.kind)) {
-				cover(spans, byFigures, c)
-			}
-		}
-		if coverage(spans, byFigures) < minCoverage {
-			return a.notFound(question, q.resolved)
-		}
-	}
-	if !sameYear(q.search.Years, picked) {
+	picked, covered, headed, ok := a.choose(q, k, norm, cands, hits, spans)
+	if !ok {
 		return a.notFound(question, q.resolved)
 	}
 	slices.SortFunc(picked, func(x, y candidate) int { return x.order - y.order })
@@ -259,7 +221,7 @@ func (a *Answerer) extract(question string, history []Turn) Answer {
 	noNumber := k.quantity && !slices.ContainsFunc(picked, func(c candidate) bool { return k.answeredBy(c.figures) })
 	// "The report gives no number" claims the report speaks of exactly
 	// this: it needs the question covered nearly in full.
-	if noNumber && coverage(spans, covered) < noNumberCoverage {
+	if noNumber && spanCoverage(spans, covered) < noNumberCoverage {
 		return a.notFound(question, q.resolved)
 	}
 	ans.NoFigure = noNumber
@@ -275,13 +237,61 @@ func (a *Answerer) extract(question string, history []Turn) Answer {
 	return ans
 }
 
+// choose picks the sentences that answer q among cands: the section whose
+// heading answers a question that asks for no number (headed), or those
+// that cover the question best, or, failing both, the one on the
+// conversation's topic. It returns the sentences, the question's spans
+// they cover, and false when none answers well enough: too little of the
+// question covered, a number asked and not answered in its unit, or
+// another year's sentences.
+func (a *Answerer) choose(q query, k ask, norm string, cands []candidate, hits []knowledge.Hit, spans []span) (picked []candidate, covered []bool, headed, ok bool) {
+	if !k.quantity {
+		picked, covered = a.headingAnswer(hits, cands, spans)
+	}
+	headed = picked != nil
+	if picked == nil {
+		picked, covered = pick(cands, spans, partAsks(q, k))
+	}
+	if q.continues && len(picked) > 1 { // one thing asked: one sentence answers it
+		picked, covered = picked[:1], make([]bool, len(spans))
+		cover(spans, covered, picked[0])
+	}
+	byTopic := false // answered on the conversation's topic, not the question's words
+	if spanCoverage(spans, covered) < minCoverage || !coversWord(spans, covered) {
+		c, ok := a.onTopic(q, k, cands)
+		if !ok {
+			return nil, nil, false, false
+		}
+		picked, byTopic = []candidate{c}, true
+	}
+	// A question that asks for a number is answered by figures whose own
+	// sentences answer it, in the unit it asks for: not by 4727人次 for the
+	// whole county when it asks about one town, nor by a sum of money from
+	// another sentence when it asks 多少钱.
+	if k.quantity && !byTopic && slices.ContainsFunc(picked, func(c candidate) bool { return k.answeredBy(c.figures) }) {
+		// A question that asks for several things at once (…和…加起来,
+		// 分别) may ask each in its own unit.
+		anyUnit := !k.hasUnit || asksOp(norm) != "" || separateRE.MatchString(norm)
+		byFigures := make([]bool, len(spans))
+		for _, c := range picked {
+			if k.answeredBy(c.figures) && (anyUnit || hasFigure(c.figures, k.unit, k.kind)) {
+				cover(spans, byFigures, c)
+			}
+		}
+		if spanCoverage(spans, byFigures) < minCoverage {
+			return nil, nil, false, false
+		}
+	}
+	return picked, covered, headed, sameYear(q.search.Years, picked)
+}
+
 // focusedQuote is the part of a sentence that answers a question that
 // asks for no number: from the last clause after which the sentence still
 // covers as much of the question as it does whole, to its end.
 func focusedQuote(c candidate, spans []span) string {
 	whole := make([]bool, len(spans))
 	cover(spans, whole, c)
-	want := coverage(spans, whole)
+	want := spanCoverage(spans, whole)
 	from := 0
 	for _, cl := range clauseSpans(c.sentence) {
 		part := candidate{inText: map[string]bool{}}
@@ -290,7 +300,7 @@ func focusedQuote(c candidate, spans []span) string {
 		}
 		got := make([]bool, len(spans))
 		cover(spans, got, part)
-		if coverage(spans, got) < want {
+		if spanCoverage(spans, got) < want {
 			break
 		}
 		from = cl[0]
@@ -312,14 +322,14 @@ func (a *Answerer) onTopic(q query, k ask, cands []candidate) (candidate, bool) 
 	onTopic := func(c candidate) bool {
 		seen := make([]bool, len(topic))
 		cover(topic, seen, c)
-		return coverage(topic, seen) >= minCoverage
+		return spanCoverage(topic, seen) >= minCoverage
 	}
 	if q.continues {
 		own := contentSpans(a.Index, q.own, q.synonyms)
 		for _, c := range cands {
 			seen := make([]bool, len(own))
 			cover(own, seen, c)
-			if coverage(own, seen) >= minCoverage && coversWord(own, seen) && (q.sections[c.hit.Section.ID] || onTopic(c)) {
+			if spanCoverage(own, seen) >= minCoverage && coversWord(own, seen) && (q.sections[c.hit.Section.ID] || onTopic(c)) {
 				return c, true
 			}
 		}
@@ -345,7 +355,7 @@ func unitFirst(cands []candidate, spans []span, k ask) {
 	share := func(c candidate) float64 {
 		covered := make([]bool, len(spans))
 		cover(spans, covered, c)
-		return coverage(spans, covered)
+		return spanCoverage(spans, covered)
 	}
 	best := share(cands[0])
 	for i, c := range cands {

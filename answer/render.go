@@ -46,7 +46,7 @@ func (a *Answerer) render(question string, lang language, c chosen, sl shortlist
 	lead := a.leadOf(c.facts, side)
 	switch c.kind {
 	case KindYesNo:
-		lead = verdict(question, ans.Lead, lead)
+		lead = yesNoLead(question, ans.Lead, lead)
 	case KindCompare, KindSum, KindDifference, KindShare:
 		var comp *Computed
 		lead, comp = compute(c.kind, ans.Lead)
@@ -135,10 +135,10 @@ func (a *Answerer) leadOf(facts []listedFact, side bool) string {
 	return strings.Join(parts, sep)
 }
 
-// verdict checks the figure a yes/no question states against the facts:
+// yesNoLead checks the figure a yes/no question states against the facts:
 // 对 or 不对, then the report's words (lead). A question that states no
 // figure gets the report's words alone.
-func verdict(question string, facts []knowledge.Fact, lead string) string {
+func yesNoLead(question string, facts []knowledge.Fact, lead string) string {
 	norm := knowledge.Normalize(question)
 	var claimed []knowledge.Figure
 	for _, g := range knowledge.ExtractFigures(norm) {
@@ -270,7 +270,7 @@ func englishLines(ans Answer, c chosen, lead string) []Line {
 	var labels []string
 	for _, cit := range ans.Citations {
 		lines = append(lines, Line{Text: "Report text: " + cit.Quote, Quote: len(first) > 0})
-		if l := label(cit); !slices.Contains(labels, l) {
+		if l := citationLabel(cit); !slices.Contains(labels, l) {
 			labels = append(labels, l)
 		}
 	}

@@ -259,8 +259,8 @@ func newSpan(ix *knowledge.Index, part int, text string, terms []string) span {
 	return span{part: part, weight: w, terms: terms}
 }
 
-// coverage is the share of the question's spans that covered marks.
-func coverage(spans []span, covered []bool) float64 {
+// spanCoverage is the share of the question's spans that covered marks.
+func spanCoverage(spans []span, covered []bool) float64 {
 	var got, total float64
 	for i, s := range spans {
 		total += s.weight
@@ -379,7 +379,7 @@ func (a *Answerer) headingAnswer(hits []knowledge.Hit, cands []candidate, spans 
 		}
 		covered := make([]bool, len(spans))
 		cover(spans, covered, head)
-		if coverage(spans, covered) < headingShare {
+		if spanCoverage(spans, covered) < headingShare {
 			continue
 		}
 		var out []candidate

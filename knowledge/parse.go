@@ -202,6 +202,24 @@ func parseLines(name string, lines []line) (*Document, error) {
 		return nil, &ParseError{File: name, Line: lines[0].no, Msg: "the first line is a section heading; expected the report's title"}
 	}
 
+	if err := doc.outline(name, body); err != nil {
+		return nil, err
+	}
+	doc.Meta.Year, doc.Meta.Place, doc.Meta.Level = titleFacts(doc.Meta.Title, doc.Meta.Source)
+	doc.splitInline()
+	for _, s := range doc.Sections {
+		s.Figures = sectionFigures(s.ID, s.Text)
+		if !strings.Contains(s.Text, s.Heading) {
+			s.Figures = append(sectionFigures(s.ID, s.Heading), s.Figures...)
+		}
+	}
+	return doc, nil
+}
+
+// outline reads the report's body into sections by their headings' markers,
+// each numbered in order under its parent; the text before the first
+// heading is the preamble.
+func (doc *Document) outline(name string, body []line) error {
 	var (
 		stack   []*Section // open sections, outermost first
 		counter = map[string]int{}
@@ -230,7 +248,7 @@ func parseLines(name string, lines []line) (*Document, error) {
 		}
 		key := parentID + "|" + strconv.Itoa(m.level)
 		if want := counter[key] + 1; m.n != want {
-			return nil, &ParseError{File: name, Line: l.no, Msg: fmt.Sprintf("heading %q is out of order: expected number %d at this level", Clip(l.text, 20), want)}
+			return &ParseError{File: name, Line: l.no, Msg: fmt.Sprintf("heading %q is out of order: expected number %d at this level", Clip(l.text, 20), want)}
 		}
 		counter[key] = m.n
 		// The original line, less the marker: its rune count equals the folded one's.
@@ -243,15 +261,7 @@ func parseLines(name string, lines []line) (*Document, error) {
 		doc.add(cur)
 		stack = append(stack, cur)
 	}
-	doc.Meta.Year, doc.Meta.Place, doc.Meta.Level = titleFacts(doc.Meta.Title, doc.Meta.Source)
-	doc.splitInline()
-	for _, s := range doc.Sections {
-		s.Figures = sectionFigures(s.ID, s.Text)
-		if !strings.Contains(s.Text, s.Heading) {
-			s.Figures = append(sectionFigures(s.ID, s.Heading), s.Figures...)
-		}
-	}
-	return doc, nil
+	return nil
 }
 
 // placeRE finds a government's place in a title: 分宜县, 新余市, 浙江省,

@@ -36,9 +36,9 @@ func newHealth(route func(ctx context.Context, key string) string, opt Options, 
 	return &health{route: route, now: opt.Now, downAfter: opt.DownAfter, log: log, observer: opt.Observer, nodes: map[string]*failure{}}
 }
 
-// failed records a failed call to node for key. The first of a run is
+// fault records a failed call to node for key. The first of a run is
 // logged, once.
-func (h *health) failed(node, key string, err error) {
+func (h *health) fault(node, key string, err error) {
 	if h.observer != nil {
 		h.observer.ObserveRedisError()
 	}

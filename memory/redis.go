@@ -471,7 +471,7 @@ func (r *Redis) call(ctx context.Context, key string, try func() error) (node st
 // call's failure, if any, as ErrUnavailable.
 func (r *Redis) note(ctx context.Context, node, key string, err error) error {
 	if failed(err) {
-		r.health.failed(node, key, err)
+		r.health.fault(node, key, err)
 		return fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	r.health.ok(ctx, node)

@@ -85,11 +85,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		return exitOK
 	}
-	var handler slog.Handler = slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel})
-	if cfg.LogJSON {
-		handler = slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel})
-	}
-	log := slog.New(handler)
+	log := newLogger(cfg, stderr)
 	docs, err := loadReports(cfg.Reports, cfg.ReportsDir)
 	if err != nil {
 		fmt.Fprintf(stderr, "reportbot: %v\n", err)
@@ -105,19 +101,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if c, ok := mem.(io.Closer); ok {
 		defer c.Close()
 	}
-	ans := &answer.Answerer{Index: ix, Memory: mem, Log: log, MaxQuestionRunes: cfg.MaxQuestionRunes, ModelBudget: cfg.Memory.ModelBudget,
-		Observer: answer.Observers{stats, mem}}
-	var modelStats *answer.Stats // what eval prints of the model
-	if cfg.LLM.Enabled() {
-		client := llm.New(llm.Config{
-			BaseURL: cfg.LLM.BaseURL, APIKey: cfg.LLM.APIKey.Reveal(), Model: cfg.LLM.Model, Timeout: cfg.LLM.Timeout, Parallel: cfg.LLM.Parallel,
-			Retries: cfg.LLM.Retries, MaxTokens: cfg.LLM.MaxTokens,
-			Observer: stats,
-		}, log)
-		ans.Model, ans.ModelID = client, cfg.LLM.BaseURL+"|"+client.Model()
-		modelStats = &answer.Stats{}
-		ans.Observer = answer.Observers{stats, mem, modelStats}
-	}
+	ans, modelStats := newAnswerer(cfg, ix, mem, stats, log)
 	switch cmd {
 	case "ask":
 		if len(rest) == 0 {
@@ -140,6 +124,35 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	default: // eval
 		return runEval(ctx, ans, modelStats, ix, cfg.GoldSet, cfg.Strict, stdout, stderr)
 	}
+}
+
+// newLogger logs to stderr at the configured level, as text or JSON.
+func newLogger(cfg config.Config, stderr io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogJSON {
+		return slog.New(slog.NewJSONHandler(stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(stderr, opts))
+}
+
+// newAnswerer answers from ix with memory mem, through the configured
+// language model when there is one; the returned Stats count what the
+// model did, for eval (nil without a model).
+func newAnswerer(cfg config.Config, ix *knowledge.Index, mem memoryStore, stats *metrics.Metrics, log *slog.Logger) (*answer.Answerer, *answer.Stats) {
+	ans := &answer.Answerer{Index: ix, Memory: mem, Log: log, MaxQuestionRunes: cfg.MaxQuestionRunes, ModelBudget: cfg.Memory.ModelBudget,
+		Observer: answer.Observers{stats, mem}}
+	if !cfg.LLM.Enabled() {
+		return ans, nil
+	}
+	client := llm.New(llm.Config{
+		BaseURL: cfg.LLM.BaseURL, APIKey: cfg.LLM.APIKey.Reveal(), Model: cfg.LLM.Model, Timeout: cfg.LLM.Timeout, Parallel: cfg.LLM.Parallel,
+		Retries: cfg.LLM.Retries, MaxTokens: cfg.LLM.MaxTokens,
+		Observer: stats,
+	}, log)
+	modelStats := &answer.Stats{}
+	ans.Model, ans.ModelID = client, cfg.LLM.BaseURL+"|"+client.Model()
+	ans.Observer = answer.Observers{stats, mem, modelStats}
+	return ans, modelStats
 }
 
 // memoryStore is what both memories are: the answerer's and the bot's.

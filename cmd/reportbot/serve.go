@@ -80,52 +80,20 @@ func serve(ctx context.Context, cfg config.Config, a *answer.Answerer, mem memor
 	swaps := []func(*answer.Answerer, []*knowledge.Document){func(next *answer.Answerer, docs []*knowledge.Document) { site.Swap(next, docs) }}
 	var b *bot.Bot
 	if cfg.Telegram.Token != "" {
-		// Replicas on one Redis share Telegram's send limits; memory kept
-		// in this process has no other replica to share them with.
-		var pace bot.Pace
-		if r, ok := mem.(*memory.Redis); ok {
-			pace = r
-		}
 		var err error
-		b, err = bot.New(ctx, work, bot.Config{
-			Token: cfg.Telegram.Token.Reveal(), Endpoint: cfg.Telegram.Endpoint, Workers: cfg.Telegram.Workers,
-			MaxQuestionRunes: cfg.MaxQuestionRunes, Observer: stats, Admins: cfg.Telegram.Admins, LogQuestions: cfg.LogQuestions,
-			Feedback: mem, Pace: pace, ClaimRefresh: cfg.Memory.ClaimTTL / 3, ChatInterval: sendLimits.chat, GroupInterval: sendLimits.group, MessagesPerSecond: sendLimits.overall,
-		}, a, mem, docs, log)
-		if err != nil {
+		if b, err = newBot(ctx, work, cfg, a, mem, docs, stats, log); err != nil {
 			fmt.Fprintf(stderr, "reportbot serve: %v\n", err)
 			if errors.Is(err, bot.ErrToken) {
 				return exitUsage
 			}
 			return exitError
 		}
-		if err := b.RegisterCommands(work); err != nil {
-			log.Warn("bot commands not registered", "err", err)
-		}
 		swaps = append(swaps, func(next *answer.Answerer, docs []*knowledge.Document) { b.Swap(next, docs) })
 	}
 	go reloadOnHUP(ctx, hup, cfg.Reports, cfg.ReportsDir, a, log, swaps...)
 	mux := http.NewServeMux()
 	site.Register(mux)
-	mux.Handle("GET /metrics", stats.Handler())
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		rctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		if p, ok := mem.(pinger); ok {
-			if err := p.Ping(rctx); err != nil {
-				http.Error(w, "redis: unreachable", http.StatusServiceUnavailable)
-				return
-			}
-		}
-		if b != nil {
-			if err := b.Ready(rctx); err != nil {
-				http.Error(w, "telegram: unreachable", http.StatusServiceUnavailable)
-				return
-			}
-		}
-		io.WriteString(w, "ready\n")
-	})
+	serveHealth(mux, stats, mem, b)
 	polled := cfg.Telegram.WebhookURL == ""
 	if b != nil && !polled {
 		u, _ := url.Parse(cfg.Telegram.WebhookURL) // validated by config
@@ -146,20 +114,7 @@ func serve(ctx context.Context, cfg config.Config, a *answer.Answerer, mem memor
 		BaseContext: func(net.Listener) context.Context { return work }}
 	go srv.Serve(ln)
 
-	var runErr error
-	switch {
-	case b == nil:
-		log.Info("serving", "mode", "web", "listen", ln.Addr().String())
-		<-ctx.Done()
-	case polled:
-		log.Info("serving", "bot", b.Username(), "mode", "polling", "listen", ln.Addr().String())
-		runErr = b.Poll(ctx)
-	default:
-		log.Info("serving", "bot", b.Username(), "mode", "webhook", "listen", ln.Addr().String())
-		if runErr = b.SetWebhook(ctx, cfg.Telegram.WebhookURL, cfg.Telegram.WebhookSecret.Reveal()); runErr == nil {
-			<-ctx.Done()
-		}
-	}
+	runErr := runBot(ctx, b, cfg, ln.Addr().String(), log)
 	shutdown, cancel := context.WithTimeout(work, cfg.Telegram.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil {
@@ -179,4 +134,70 @@ func serve(ctx context.Context, cfg config.Config, a *answer.Answerer, mem memor
 	}
 	log.Info("stopped")
 	return exitOK
+}
+
+// newBot makes the Telegram bot of serve: replicas on one Redis share
+// Telegram's send limits (memory kept in this process has no other replica
+// to share them with); its commands are registered with Telegram.
+func newBot(ctx, work context.Context, cfg config.Config, a *answer.Answerer, mem memoryStore, docs []*knowledge.Document, stats *metrics.Metrics, log *slog.Logger) (*bot.Bot, error) {
+	var pace bot.Pace
+	if r, ok := mem.(*memory.Redis); ok {
+		pace = r
+	}
+	b, err := bot.New(ctx, work, bot.Config{
+		Token: cfg.Telegram.Token.Reveal(), Endpoint: cfg.Telegram.Endpoint, Workers: cfg.Telegram.Workers,
+		MaxQuestionRunes: cfg.MaxQuestionRunes, Observer: stats, Admins: cfg.Telegram.Admins, LogQuestions: cfg.LogQuestions,
+		Feedback: mem, Pace: pace, ClaimRefresh: cfg.Memory.ClaimTTL / 3, ChatInterval: sendLimits.chat, GroupInterval: sendLimits.group, MessagesPerSecond: sendLimits.overall,
+	}, a, mem, docs, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.RegisterCommands(work); err != nil {
+		log.Warn("bot commands not registered", "err", err)
+	}
+	return b, nil
+}
+
+// serveHealth serves /metrics, /healthz (the process is up) and /readyz
+// (Redis, when used, and Telegram, when a bot runs, answer).
+func serveHealth(mux *http.ServeMux, stats *metrics.Metrics, mem memoryStore, b *bot.Bot) {
+	mux.Handle("GET /metrics", stats.Handler())
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		rctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if p, ok := mem.(pinger); ok {
+			if err := p.Ping(rctx); err != nil {
+				http.Error(w, "redis: unreachable", http.StatusServiceUnavailable)
+				return
+			}
+		}
+		if b != nil {
+			if err := b.Ready(rctx); err != nil {
+				http.Error(w, "telegram: unreachable", http.StatusServiceUnavailable)
+				return
+			}
+		}
+		io.WriteString(w, "ready\n")
+	})
+}
+
+// runBot runs until ctx is done: the web chat alone, or the bot polling
+// Telegram, or the bot's webhook once set.
+func runBot(ctx context.Context, b *bot.Bot, cfg config.Config, listen string, log *slog.Logger) error {
+	switch {
+	case b == nil:
+		log.Info("serving", "mode", "web", "listen", listen)
+		<-ctx.Done()
+		return nil
+	case cfg.Telegram.WebhookURL == "":
+		log.Info("serving", "bot", b.Username(), "mode", "polling", "listen", listen)
+		return b.Poll(ctx)
+	}
+	log.Info("serving", "bot", b.Username(), "mode", "webhook", "listen", listen)
+	if err := b.SetWebhook(ctx, cfg.Telegram.WebhookURL, cfg.Telegram.WebhookSecret.Reveal()); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	return nil
 }
