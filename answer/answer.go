@@ -186,24 +186,21 @@ func (a *Answerer) With(ix *knowledge.Index) *Answerer {
 }
 
 // Ask answers question in conversation conv, asked by the conversation's
-// own user, and remembers the turn.
+// own user, and remembers the turn: AskFor for a conversation of one.
 func (a *Answerer) Ask(ctx context.Context, conv, question string) (Answer, error) {
-	return a.AskAs(ctx, conv, conv, question)
+	return a.AskFor(ctx, Key{Conv: conv, User: conv}, question, nil)
 }
 
-// AskAs answers question in conversation conv, asked by user, and remembers
-// the turn. Its errors are ErrEmptyQuestion, ErrQuestionTooLong and a
-// *RateLimitError, none of which changes anything, and, for an asking
-// named in ctx (WithAsked), ErrInFlight and ErrAnswered; memory that fails
-// is logged and the question answered on its own.
-func (a *Answerer) AskAs(ctx context.Context, conv, user, question string) (Answer, error) {
-	return a.AskThen(ctx, conv, user, question, nil)
-}
-
-// AskThen is AskAs that hands the answer to deliver, when not nil, before
-// memory keeps the turn: the turn, and the asking marked answered, are
-// kept once the answer is delivered, in one round trip.
-func (a *Answerer) AskThen(ctx context.Context, conv, user, question string, deliver func(context.Context, Answer)) (Answer, error) {
+// AskFor answers question in conversation k.Conv, asked by k.User (""
+// for no limits), and hands the answer to deliver, when not nil, before
+// memory keeps the turn: the turn, and k.Asked (a Telegram update) marked
+// answered, are kept once the answer is delivered, in one round trip.
+// Memory's Load claims k.Asked first. k.Cache is the answerer's to set.
+// Its errors are ErrEmptyQuestion, ErrQuestionTooLong and a
+// *RateLimitError, none of which changes anything, and, for an asking,
+// ErrInFlight and ErrAnswered; memory that fails is logged and the
+// question answered on its own.
+func (a *Answerer) AskFor(ctx context.Context, k Key, question string, deliver func(context.Context, Answer)) (Answer, error) {
 	question = strings.TrimSpace(plainText(question))
 	if question == "" {
 		return Answer{}, ErrEmptyQuestion
@@ -216,7 +213,7 @@ func (a *Answerer) AskThen(ctx context.Context, conv, user, question string, del
 		return Answer{}, ErrQuestionTooLong
 	}
 	lang := detectLanguage(question)
-	key := Key{Conv: conv, User: user, Asked: AskedOf(ctx)}
+	key := Key{Conv: k.Conv, User: k.User, Asked: k.Asked}
 	if a.Model != nil { // the report's own sentences are found in microseconds: cached, they would cost a read
 		key.Cache = a.cacheKey(question, lang)
 	}
@@ -238,7 +235,7 @@ func (a *Answerer) AskThen(ctx context.Context, conv, user, question string, del
 		return Answer{}, &RateLimitError{RetryAfter: sess.RetryAfter}
 	}
 	ans, calls, cacheable := a.compose(ctx, question, lang, sess)
-	ans.Ref = answerRef(conv, question, a.now())
+	ans.Ref = answerRef(k.Conv, question, a.now())
 	if deliver != nil {
 		deliver(ctx, ans)
 	}
@@ -420,22 +417,6 @@ func waitWords(d time.Duration) string {
 		return fmt.Sprintf("%d分钟", int((d+time.Minute-1)/time.Minute))
 	}
 	return fmt.Sprintf("%d小时", int((d+time.Hour-1)/time.Hour))
-}
-
-// askedKey is the context key of the name of a question's asking.
-type askedKey struct{}
-
-// WithAsked tells what answers in ctx the name of this asking of the
-// question (a Telegram update's ID): asked again under the same name, it
-// counts once against the user's limits.
-func WithAsked(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, askedKey{}, id)
-}
-
-// AskedOf is the name of the asking ctx carries (WithAsked), or "".
-func AskedOf(ctx context.Context) string {
-	id, _ := ctx.Value(askedKey{}).(string)
-	return id
 }
 
 // channelKey is the context key of the channel a question came through.

@@ -6,7 +6,7 @@
 // way the program writes every sentence shown (compose.go, render.go), from
 // the report's clauses and its own computations (compute.go).
 //
-// Answerer.AskThen is the pipeline a question goes through: memory (turns,
+// Answerer.AskFor is the pipeline a question goes through: memory (turns,
 // limits, the cache, the update's claim), the model and its budget, the
 // fallback to the extractive answer, and memory again once delivered.
 package answer

@@ -20,9 +20,10 @@ import (
 
 // Answerer answers a question of a user in a conversation.
 type Answerer interface {
-	// AskThen answers, hands the answer to deliver, then remembers the
-	// turn and marks the asking named in ctx answered.
-	AskThen(ctx context.Context, conv, user, question string, deliver func(context.Context, answer.Answer)) (answer.Answer, error)
+	// AskFor answers a question in k's conversation, asked by k's user,
+	// hands the answer to deliver, then remembers the turn and marks k's
+	// asking answered.
+	AskFor(ctx context.Context, k answer.Key, question string, deliver func(context.Context, answer.Answer)) (answer.Answer, error)
 	// Suggestions are up to n first questions the reports answer.
 	Suggestions(n int) []string
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -27,12 +28,15 @@ type echo struct{ mem *handled }
 
 func (echo) Suggestions(int) []string { return []string{"行政复议收到多少件申请?"} }
 
-func (e echo) AskThen(ctx context.Context, _, _, q string, deliver func(context.Context, answer.Answer)) (answer.Answer, error) {
+func (e echo) AskFor(ctx context.Context, key answer.Key, q string, deliver func(context.Context, answer.Answer)) (answer.Answer, error) {
 	if q == "panic" {
 		panic("boom")
 	}
 	if e.mem != nil {
-		k := answer.Key{Asked: answer.AskedOf(ctx)}
+		if !strings.HasPrefix(key.Asked, "tg:") {
+			return answer.Answer{}, fmt.Errorf("question %q asked with no update named: %+v", q, key)
+		}
+		k := answer.Key{Asked: key.Asked}
 		if _, done, _ := e.mem.Claim(ctx, k); done {
 			return answer.Answer{}, answer.ErrAnswered
 		}

@@ -43,17 +43,16 @@ func (e *replyError) Unwrap() error { return e.err }
 var errPanic = errors.New("update handler panicked")
 
 // channel marks what an update asks as come through Telegram, for the
-// metrics of its answers, and names the asking by the update, so that a
-// question handled again (its replica died answering it) counts once
-// against its user's limits.
+// metrics of its answers.
 func channel(next Handler) Handler {
 	return func(ctx context.Context, u tgbotapi.Update) error {
-		ctx = answer.WithAsked(answer.WithChannel(ctx, "telegram"), askingOf(u))
-		return next(ctx, u)
+		return next(answer.WithChannel(ctx, "telegram"), u)
 	}
 }
 
-// askingOf names an update's asking, in memory's claims and done-marks.
+// askingOf names an update's asking, in memory's claims and done-marks: a
+// question handled again (its replica died answering it) counts once
+// against its user's limits.
 func askingOf(u tgbotapi.Update) string { return "tg:" + strconv.Itoa(u.UpdateID) }
 
 // claimKey is what memory claims and marks an update under: its asking,

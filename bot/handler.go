@@ -94,18 +94,19 @@ func (b *Bot) handler() Handler {
 
 // route hands an update to the handler of its kind.
 func (b *Bot) route(ctx context.Context, u tgbotapi.Update) error {
+	asked := askingOf(u) // what memory claims a question under, and counts once
 	switch {
 	case u.Message != nil:
-		return b.onMessage(ctx, u.Message)
+		return b.onMessage(ctx, asked, u.Message)
 	case u.CallbackQuery != nil:
-		return b.onCallback(ctx, u.CallbackQuery)
+		return b.onCallback(ctx, asked, u.CallbackQuery)
 	case u.InlineQuery != nil:
-		return b.onInline(ctx, u.InlineQuery)
+		return b.onInline(ctx, asked, u.InlineQuery)
 	}
 	return nil
 }
 
-func (b *Bot) onMessage(ctx context.Context, m *tgbotapi.Message) error {
+func (b *Bot) onMessage(ctx context.Context, asked string, m *tgbotapi.Message) error {
 	asker, ok := askerOf(m)
 	if !ok || m.Chat == nil {
 		return nil
@@ -130,7 +131,7 @@ func (b *Bot) onMessage(ctx context.Context, m *tgbotapi.Message) error {
 	b.out.request(ctx, 0, false, tgbotapi.NewChatAction(m.Chat.ID, tgbotapi.ChatTyping)) // not a message: no chat limit
 	start := time.Now()
 	lib := b.lib.Load() // one update, one set of reports
-	_, err := lib.ans.AskThen(ctx, conv, user, text, func(ctx context.Context, ans answer.Answer) {
+	_, err := lib.ans.AskFor(ctx, answer.Key{Conv: conv, User: user, Asked: asked}, text, func(ctx context.Context, ans answer.Answer) {
 		var cited []string
 		for _, c := range ans.Citations {
 			cited = append(cited, c.Section)
@@ -297,13 +298,13 @@ func (b *Bot) parseSource(data string) (*knowledge.Document, *knowledge.Section,
 	return docs[n], s, s != nil
 }
 
-func (b *Bot) onCallback(ctx context.Context, q *tgbotapi.CallbackQuery) error {
+func (b *Bot) onCallback(ctx context.Context, asked string, q *tgbotapi.CallbackQuery) error {
 	if strings.HasPrefix(q.Data, feedbackPrefix) {
 		b.onVote(ctx, q)
 		return nil
 	}
 	if place, ok := strings.CutPrefix(q.Data, placePrefix); ok {
-		return b.onPlace(ctx, q, place)
+		return b.onPlace(ctx, asked, q, place)
 	}
 	doc, sec, ok := b.parseSource(q.Data)
 	if !ok || q.Message == nil || q.Message.Chat == nil {
@@ -318,7 +319,7 @@ func (b *Bot) onCallback(ctx context.Context, q *tgbotapi.CallbackQuery) error {
 // onPlace answers the question a place button was offered under, asked of
 // that place: the button's message replies to the question. The place then
 // stays the asker's conversation's for its follow-ups.
-func (b *Bot) onPlace(ctx context.Context, q *tgbotapi.CallbackQuery, place string) error {
+func (b *Bot) onPlace(ctx context.Context, asked string, q *tgbotapi.CallbackQuery, place string) error {
 	lib := b.lib.Load()
 	m := q.Message
 	loaded := false
@@ -342,7 +343,8 @@ func (b *Bot) onPlace(ctx context.Context, q *tgbotapi.CallbackQuery, place stri
 		asker = q.From.ID
 	}
 	conv := convKey(m.Chat, asker)
-	_, err := lib.ans.AskThen(ctx, conv, userKey(q.From.ID), place+strings.TrimSpace(text), func(ctx context.Context, ans answer.Answer) {
+	k := answer.Key{Conv: conv, User: userKey(q.From.ID), Asked: asked}
+	_, err := lib.ans.AskFor(ctx, k, place+strings.TrimSpace(text), func(ctx context.Context, ans answer.Answer) {
 		b.sendHTML(ctx, m.Chat.ID, isGroup(m.Chat), orig.MessageID, FormatHTML(ans), b.keyboard(lib.docs, ans))
 	})
 	return b.askError(orig, conv, err)
@@ -398,7 +400,7 @@ func sectionHTML(doc *knowledge.Document, s *knowledge.Section) []string {
 	return split(lines, MaxMessageRunes)
 }
 
-func (b *Bot) onInline(ctx context.Context, q *tgbotapi.InlineQuery) error {
+func (b *Bot) onInline(ctx context.Context, asked string, q *tgbotapi.InlineQuery) error {
 	text := strings.TrimSpace(q.Query)
 	// Telegram sends a query for each keystroke: only the user's latest is
 	// answered, and inline answers count against no question limit.
@@ -406,7 +408,7 @@ func (b *Bot) onInline(ctx context.Context, q *tgbotapi.InlineQuery) error {
 		b.out.request(ctx, 0, false, tgbotapi.InlineConfig{InlineQueryID: q.ID, Results: []interface{}{}})
 		return nil
 	}
-	ans, err := b.lib.Load().ans.AskThen(ctx, fmt.Sprintf("tg:inline:%d", q.From.ID), "", text, nil)
+	ans, err := b.lib.Load().ans.AskFor(ctx, answer.Key{Conv: fmt.Sprintf("tg:inline:%d", q.From.ID), Asked: asked}, text, nil)
 	body := ""
 	if err != nil {
 		body = html.EscapeString(answer.UserMessage(err))

@@ -26,7 +26,7 @@ func benchAsk(b *testing.B, a *answer.Answerer) {
 		q := benchConversation[i%len(benchConversation)]
 		conv := fmt.Sprint("bench:", i/len(benchConversation))
 		var err error
-		rec.Time(func() { _, err = a.AskAs(ctx, conv, conv, q) })
+		rec.Time(func() { _, err = a.Ask(ctx, conv, q) })
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -115,7 +115,7 @@ func TestKeys(t *testing.T) {
 	model := &instantModel{reply: select84(t)}
 	a := &answer.Answerer{Index: seedIndex(t), Memory: r, Model: model}
 	for _, q := range []string{q84, "那受理了几件?", "不予受理的呢?", "审结了多少件?", "法律咨询多少人次?", "免罚金额是多少?"} {
-		if _, err := a.AskAs(context.Background(), "tg:-100:7", "tg:7", q); err != nil {
+		if _, err := a.AskFor(context.Background(), answer.Key{Conv: "tg:-100:7", User: "tg:7"}, q, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -165,7 +165,7 @@ func TestRoundTrips(t *testing.T) {
 	a := &answer.Answerer{Index: seedIndex(t), Memory: r, Model: &instantModel{reply: select84(t)}}
 	for i, q := range []string{q84, "那受理了几件?", q84} {
 		before := rt.n.Load()
-		if _, err := a.AskAs(context.Background(), "c", "u", q); err != nil {
+		if _, err := a.AskFor(context.Background(), answer.Key{Conv: "c", User: "u"}, q, nil); err != nil {
 			t.Fatal(err)
 		}
 		if n := rt.n.Load() - before; n != 2 {
@@ -234,11 +234,11 @@ func TestRateLimitAcrossReplicas(t *testing.T) {
 	b := &answer.Answerer{Index: ix, Memory: newRedis(t, srv, opt, nil)}
 	ctx := context.Background()
 	for i, bot := range []*answer.Answerer{a, b, a} {
-		if _, err := bot.AskAs(ctx, "tg:9", "tg:9", q84); err != nil {
+		if _, err := bot.AskFor(ctx, answer.Key{Conv: "tg:9", User: "tg:9"}, q84, nil); err != nil {
 			t.Fatalf("question %d: %v", i+1, err)
 		}
 	}
-	_, err := b.AskAs(ctx, "tg:9", "tg:9", q84)
+	_, err := b.AskFor(ctx, answer.Key{Conv: "tg:9", User: "tg:9"}, q84, nil)
 	var limited *answer.RateLimitError
 	if !errorsAs(err, &limited) || limited.RetryAfter <= 0 || limited.RetryAfter > time.Minute {
 		t.Fatalf("4th question across replicas: %v", err)
@@ -246,7 +246,7 @@ func TestRateLimitAcrossReplicas(t *testing.T) {
 	if msg := answer.UserMessage(err); !strings.Contains(msg, "提问太频繁了") || !strings.Contains(msg, "秒后再试") {
 		t.Errorf("message %q", msg)
 	}
-	if _, err := a.AskAs(ctx, "tg:10", "tg:10", q84); err != nil {
+	if _, err := a.AskFor(ctx, answer.Key{Conv: "tg:10", User: "tg:10"}, q84, nil); err != nil {
 		t.Errorf("another user: %v", err)
 	}
 }

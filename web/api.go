@@ -73,7 +73,7 @@ func (s *Server) ask(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(answer.WithChannel(r.Context(), "web"), s.cfg.AnswerTimeout)
 	defer cancel()
 	start := time.Now()
-	ans, err := s.lib.Load().ans.AskAs(ctx, "web:"+req.Conversation, "web:"+s.client(r), req.Question)
+	ans, err := s.lib.Load().ans.AskFor(ctx, answer.Key{Conv: "web:" + req.Conversation, User: "web:" + s.client(r)}, req.Question, nil)
 	if err != nil {
 		var limited *answer.RateLimitError
 		status, retry := http.StatusInternalServerError, 0

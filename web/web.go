@@ -20,7 +20,7 @@ import (
 // Answerer answers a question of a user in a conversation, and offers
 // first questions.
 type Answerer interface {
-	AskAs(ctx context.Context, conv, user, question string) (answer.Answer, error)
+	AskFor(ctx context.Context, k answer.Key, question string, deliver func(context.Context, answer.Answer)) (answer.Answer, error)
 	Suggestions(n int) []string
 }
 
