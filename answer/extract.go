@@ -293,7 +293,7 @@ func focusedQuote(c candidate, spans []span) string {
 	cover(spans, whole, c)
 	want := spanCoverage(spans, whole)
 	from := 0
-	for _, cl := range clauseSpans(c.sentence) {
+	for _, cl := range knowledge.ClauseSpans(c.sentence) {
 		part := candidate{inText: map[string]bool{}}
 		for _, t := range knowledge.Terms(knowledge.Fold(c.sentence[cl[0]:])) {
 			part.inText[t] = true
@@ -413,16 +413,12 @@ func ofYears(c candidate, years []int) bool {
 		return true
 	}
 	for _, y := range years {
-		if !strings.Contains(c.sentence, strconv.Itoa(y)) && (c.hit.Doc.Year() != y || mentionsYear(c.sentence)) {
+		if !strings.Contains(c.sentence, strconv.Itoa(y)) && (c.hit.Doc.Year() != y || knowledge.MentionsYear(c.sentence)) {
 			return false
 		}
 	}
 	return true
 }
-
-var yearInTextRE = regexp.MustCompile(`(?:19|20)\d{2}年`)
-
-func mentionsYear(s string) bool { return yearInTextRE.MatchString(s) }
 
 // resolve works out what a question asks. A follow-up ("那受理了几件?",
 // "金额呢?") is searched together with the earlier turn, and must still

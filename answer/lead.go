@@ -429,7 +429,7 @@ func withMeasure(picked []candidate, f knowledge.Fact) string {
 		if i <= 0 || !slices.ContainsFunc(c.facts, func(g knowledge.Fact) bool { return sameFact(f, g) }) {
 			continue
 		}
-		spans := clauseSpans(c.sentence[:i])
+		spans := knowledge.ClauseSpans(c.sentence[:i])
 		if len(spans) == 0 {
 			return ""
 		}

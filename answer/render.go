@@ -3,7 +3,6 @@ package answer
 import (
 	"cmp"
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -163,7 +162,7 @@ func yesNoLead(question string, facts []knowledge.Fact, lead string) string {
 		case hasAnySuffix(before, "至少", "不少于", "达到", "达"):
 			return f.Value >= g.Value
 		}
-		return math.Abs(f.Value-g.Value) <= 1e-9*math.Max(1, math.Abs(f.Value))
+		return knowledge.SameValue(f.Value, g.Value)
 	}
 	if slices.ContainsFunc(facts, holds) {
 		return "对,报告说:" + lead

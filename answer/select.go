@@ -415,26 +415,6 @@ func (a *Answerer) childSentences(h knowledge.Hit) []candidate {
 	return out
 }
 
-// clauseSpans returns the byte spans of a sentence's clauses: the text
-// between commas, semicolons and full stops.
-func clauseSpans(sentence string) [][2]int {
-	var out [][2]int
-	start := 0
-	for i, r := range sentence {
-		switch r {
-		case ',', '\uff0c', ';', '\uff1b', '。', '!', '?', '\uff01', '\uff1f', ':', '\uff1a':
-			if i > start {
-				out = append(out, [2]int{start, i})
-			}
-			start = i + utf8.RuneLen(r)
-		}
-	}
-	if start < len(sentence) {
-		out = append(out, [2]int{start, len(sentence)})
-	}
-	return out
-}
-
 // Sentences splits report text into sentences, each exactly as printed with
 // its closing punctuation (knowledge.SentenceSpans), without surrounding
 // space.

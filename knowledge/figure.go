@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // FigureKind says what sort of quantity a figure is, so that a year is never
@@ -36,6 +37,12 @@ type Figure struct {
 	code    string     // document numbers: issuing code such as 国办发
 }
 
+// SameValue reports whether two normalized values are one: equal but for
+// the rounding of their arithmetic (8.56万 is 85600).
+func SameValue(x, y float64) bool {
+	return math.Abs(x-y) <= 1e-9*math.Max(1, math.Max(math.Abs(x), math.Abs(y)))
+}
+
 // Equal reports whether f and g denote the same quantity.
 func (f Figure) Equal(g Figure) bool {
 	if f.Kind != g.Kind || f.Unit != g.Unit || f.Approx != g.Approx {
@@ -46,8 +53,7 @@ func (f Figure) Equal(g Figure) bool {
 			return false
 		}
 	}
-	d := math.Abs(f.Value - g.Value)
-	return d <= 1e-9*math.Max(1, math.Max(math.Abs(f.Value), math.Abs(g.Value)))
+	return SameValue(f.Value, g.Value)
 }
 
 // unitAlias folds measure words that count the same thing.
@@ -100,7 +106,7 @@ func (f Figure) Matches(g Figure) bool {
 	if f.Unit != "" || f.Kind != KindNumber || f.Approx != g.Approx {
 		return false
 	}
-	return math.Abs(f.Value-g.Value) <= 1e-9*math.Max(1, math.Abs(g.Value))
+	return SameValue(f.Value, g.Value)
 }
 
 var hanDigits = map[rune]int{'零': 0, '〇': 0, '一': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
@@ -154,6 +160,25 @@ func parseHanNumber(s string) (float64, bool) {
 func clauseAround(text string, start, end int) string {
 	i, j := clauseBounds(text, start, end)
 	return text[i:j]
+}
+
+// ClauseSpans returns the byte spans of a sentence's clauses: the text
+// between its clause punctuation (commas, semicolons, colons, stops).
+func ClauseSpans(sentence string) [][2]int {
+	var out [][2]int
+	start := 0
+	for i, r := range sentence {
+		if isClauseBreak(r) {
+			if i > start {
+				out = append(out, [2]int{start, i})
+			}
+			start = i + utf8.RuneLen(r)
+		}
+	}
+	if start < len(sentence) {
+		out = append(out, [2]int{start, len(sentence)})
+	}
+	return out
 }
 
 func isClauseBreak(r rune) bool {

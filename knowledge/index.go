@@ -260,7 +260,13 @@ type Query struct {
 	Years    []int // years the question names
 }
 
-var yearRE = regexp.MustCompile(`(?:19|20)\d{2}`)
+var (
+	yearRE        = regexp.MustCompile(`(?:19|20)\d{2}`)
+	yearMentionRE = regexp.MustCompile(yearRE.String() + `年`)
+)
+
+// MentionsYear reports whether s names a year (2023年).
+func MentionsYear(s string) bool { return yearMentionRE.MatchString(s) }
 
 // Analyze normalizes a question, expands its colloquial words with the
 // thesaurus, and drops its filler words.
