@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -277,8 +278,14 @@ func (a *Answerer) compose(ctx context.Context, question string, lang language, 
 	}
 	calls := 0
 	counted := countCalls(model, &calls)
+	// Without a model an English question is read through the glossary:
+	// the report's words for its words.
+	search := question
+	if lang == english && counted == nil {
+		search = glossaryEN.readEnglish(question)
+	}
 	start := time.Now()
-	ans := a.answer(question, sess.Turns)
+	ans := a.answer(search, sess.Turns)
 	retrieval := time.Since(start)
 	defer func() {
 		if a.Observer != nil {
@@ -294,15 +301,58 @@ func (a *Answerer) compose(ctx context.Context, question string, lang language, 
 		ans = a.fallback(ctx, ans, FallbackBudget, errors.New("the day's language model budget is spent"))
 	}
 	switch {
-	case !ans.Found && lang == english && counted == nil:
-		// Without a model an English question is searched as it is, in a
-		// Chinese report: not finding it says nothing of the report.
+	case lang != english || ans.Mode == ModeLLM:
+	case ans.Found && counted == nil && !a.readWell(question, ans):
+		ans = Answer{Question: question, Mode: ModeExtractive, Resolved: ans.Resolved, Verified: true}
 		ans.setLines([]Line{{Text: a.englishWithoutModel()}})
-	case !ans.Found && lang == english && ans.Mode != ModeLLM:
+	case ans.Found:
+		ans.setLines(englishLines(ans, ans.Lines[0].Text))
+	case counted == nil:
+		// Read through a glossary alone, a question not found may still
+		// be answered: say so, and how to ask.
+		ans.setLines([]Line{{Text: a.englishWithoutModel()}})
+	default:
 		ans.setLines([]Line{{Text: "The report does not say. " + a.coverageEnglish()}})
 	}
 	return ans, calls, standalone && ans.Fallback == ""
 }
+
+// readWell reports whether an answer found for an English question read
+// through the glossary gives figures that the question's words name: each
+// lead fact's measure at least half held by them, and none of its
+// section's figures in its unit held more. A glossary misses more than a
+// model does; the report not found beats a figure of another thing.
+func (a *Answerer) readWell(question string, ans Answer) bool {
+	if slices.ContainsFunc(ans.Citations, func(c Citation) bool { return c.Section == knowledge.HeaderID }) {
+		return true // the report's publisher or date, asked in words the glossary reads
+	}
+	if len(ans.Lead) == 0 {
+		return false
+	}
+	anchor := anchorOf(question, english)
+	for _, f := range ans.Lead {
+		own := measureShare(f, anchor)
+		if own < englishShare {
+			return false
+		}
+		for _, d := range a.Index.Docs() {
+			s := d.Section(f.Section)
+			if s == nil || d.Meta.Title != f.Report && f.Report != "" {
+				continue
+			}
+			for _, g := range s.Facts() {
+				if g.Unit == f.Unit && !sameFact(f, g) && measureShare(g, anchor) > own {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// englishShare is how much of a fact's measure an English question read
+// through the glossary must name.
+const englishShare = 0.3
 
 // inScope are the reports a model is shown for a question: the one loaded,
 // or those the question (or its conversation) names, or the latest of each

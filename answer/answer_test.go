@@ -259,15 +259,3 @@ func TestFormattedQuestion(t *testing.T) {
 		}
 	}
 }
-
-// TestEnglishWithoutModel: with no model to translate it, an English
-// question is not declined as if the report were silent: the answer asks
-// for it in Chinese, with a question the report answers.
-func TestEnglishWithoutModel(t *testing.T) {
-	a := newAnswerer(t, nil)
-	ans, err := a.Ask(context.Background(), "en", "How many administrative reconsideration applications were received?")
-	if err != nil || ans.Found || strings.Contains(ans.Text, "does not say") || !strings.Contains(ans.Text, "in Chinese, for example: ") ||
-		!strings.Contains(ans.Text, a.Suggestions(1)[0]) {
-		t.Errorf("answer %q, %v", ans.Text, err)
-	}
-}

@@ -99,9 +99,10 @@ func (a *Answerer) notFound(question, resolved string) Answer {
 }
 
 // englishWithoutModel asks for the question in Chinese: with no language
-// model to translate it, an English question cannot be searched for.
+// model, an English question is read through a glossary of the report's
+// words, and not finding it says little of the report.
 func (a *Answerer) englishWithoutModel() string {
-	msg := "Without a language model configured I can only search the report in Chinese, so I cannot tell whether it answers this. Please ask in Chinese"
+	msg := "I could not find this in the report. Without a language model I read English questions through a glossary of the report's words only, so please ask in Chinese too"
 	if s := a.Suggestions(1); len(s) > 0 {
 		return msg + ", for example: " + s[0]
 	}

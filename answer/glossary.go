@@ -95,6 +95,84 @@ func (g *glossary) chinese(question string) []string {
 	return out
 }
 
+// englishAsk is a way an English question asks, and the report's words
+// for it.
+type englishAsk struct {
+	re *regexp.Regexp
+	zh string
+}
+
+// englishAsks are the ways an English question asks, first match first:
+// the report's publisher and date (answered from its header), a number of
+// people, a share, a number, a date.
+var englishAsks = []englishAsk{
+	{regexp.MustCompile(`(?i)\bwho\b.*\b(publish|issue|release|wr[io]te|author)`), "报告是谁发布的"},
+	{regexp.MustCompile(`(?i)\bwhen\b.*\b(publish|issue|release)|\b(publication|release)\s+date\b`), "报告是哪天发布的"},
+	{regexp.MustCompile(`(?i)\bhow\s+many\s+(people|persons|residents)\b`), "多少人"},
+	{regexp.MustCompile(`(?i)\b(what|which)\s+(share|percentage|proportion|rate)\b|\bhow\s+often\b`), "比例是多少"},
+	{regexp.MustCompile(`(?i)\bhow\s+(many|much)\b|\bwhat\s+(number|amount|total)\b`), "多少"},
+	{regexp.MustCompile(`(?i)\bwhen\b|\bwhat\s+(date|day)\b`), "哪天"},
+}
+
+// readEnglish reads an English question as the report's words: the
+// glossary's Chinese for its words, any year it names, and what it asks
+// (多少, 比例, 哪天). A question none of whose words the glossary has is
+// returned as it is.
+func (g *glossary) readEnglish(question string) string {
+	if injectionRE.MatchString(question) || g.read(question) < englishRead {
+		return question // not read as the report's words: searched as it is, and not found
+	}
+	zh := g.chinese(question)
+	if len(zh) == 0 && !slices.ContainsFunc(englishAsks[:2], func(a englishAsk) bool { return a.re.MatchString(question) }) {
+		return question
+	}
+	for _, y := range yearWordRE.FindAllString(question, -1) {
+		zh = append(zh, y+"年")
+	}
+	for _, a := range englishAsks {
+		if a.re.MatchString(question) {
+			zh = append(zh, a.zh)
+			break
+		}
+	}
+	return strings.Join(zh, " ") + "?"
+}
+
+var yearWordRE = regexp.MustCompile(`\b(?:19|20)\d{2}\b`)
+
+// englishRead is the share of an English question's content words the
+// glossary must read for the question to be searched in the report's
+// words: a question mostly of other words (the capital of France) is not
+// the report's.
+const englishRead = 0.5
+
+// questionWords say how a question asks, not what about.
+var questionWords = map[string]bool{"how": true, "many": true, "much": true, "what": true, "which": true, "when": true, "who": true,
+	"where": true, "why": true, "does": true, "did": true, "was": true, "were": true, "are": true, "is": true, "have": true, "has": true,
+	"had": true, "this": true, "that": true, "there": true, "their": true, "they": true, "get": true, "got": true, "can": true,
+	"county": true, "year": true, "last": true, "total": true, "number": true, "all": true, "any": true, "its": true, "been": true}
+
+// read is the share of an English question's content words (of three
+// letters or more, not a question word) that an entry of the glossary says.
+func (g *glossary) read(question string) float64 {
+	n, known := 0, 0
+	for _, w := range strings.FieldsFunc(strings.ToLower(question), notLetter) {
+		if len(w) < 3 || englishStop[w] || questionWords[w] || yearWordRE.MatchString(w) {
+			continue
+		}
+		n++
+		if slices.ContainsFunc(g.english, func(e englishEntry) bool {
+			return slices.ContainsFunc(e.words, func(x string) bool { return sameStem(x, w) })
+		}) {
+			known++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(known) / float64(n)
+}
+
 // label says what a fact counts in English, from the glossary: the nouns
 // of its measure (or of what it is counted of), then its verbs, when the
 // glossary covers most of the measure; "" when it does not.

@@ -55,7 +55,7 @@ func (a *Answerer) render(question string, lang language, c chosen, sl shortlist
 		lead = "" // sentences alone: the quote is the answer
 	}
 	if lang == english {
-		ans.setLines(englishLines(ans, c, lead))
+		ans.setLines(englishLines(ans, lead))
 		return ans
 	}
 	lines := composeFound(ans.Citations, lead, false)
@@ -239,10 +239,11 @@ func mainWordOr(f knowledge.Fact) string {
 	return cmp.Or(strings.Trim(mainWord(f), ",，、"), name(f))
 }
 
-// englishLines say an answer in English: each fact under its glossary
-// label (the program's words), any verdict or computed figure, then the
-// report's own Chinese sentences and the sources.
-func englishLines(ans Answer, c chosen, lead string) []Line {
+// englishLines say an answer in English: each lead fact under its
+// glossary label (the program's words), any verdict or computed figure
+// (from the Chinese lead), then the report's own Chinese sentences and the
+// sources.
+func englishLines(ans Answer, lead string) []Line {
 	var first []string
 	switch {
 	case ans.Computed != nil:
@@ -254,12 +255,14 @@ func englishLines(ans Answer, c chosen, lead string) []Line {
 		first = append(first, "No.")
 	case strings.HasPrefix(lead, "报告给出的是"):
 		first = append(first, "These figures cannot be combined: "+lead)
+	case len(ans.Citations) > 0 && ans.Citations[0].Section == knowledge.HeaderID:
+		first = append(first, "From the report's header: "+lead)
 	}
-	for _, lf := range c.facts {
-		if l := glossaryEN.label(lf.fact); l != "" {
-			first = append(first, fmt.Sprintf("%s: %s.", l, lf.fact.Text))
+	for _, f := range ans.Lead {
+		if l := glossaryEN.label(f); l != "" {
+			first = append(first, fmt.Sprintf("%s: %s.", l, f.Text))
 		} else {
-			first = append(first, fmt.Sprintf("The report says: %s.", name(lf.fact)))
+			first = append(first, fmt.Sprintf("The report says: %s.", name(f)))
 		}
 	}
 	var lines []Line
@@ -268,7 +271,7 @@ func englishLines(ans Answer, c chosen, lead string) []Line {
 	}
 	var labels []string
 	for _, cit := range ans.Citations {
-		lines = append(lines, Line{Text: "Report text: " + cit.Quote, Quote: len(first) > 0})
+		lines = append(lines, Line{Text: "Report text: " + strings.TrimPrefix(cit.Quote, quotePrefix), Quote: len(first) > 0})
 		if l := citationLabel(cit); !slices.Contains(labels, l) {
 			labels = append(labels, l)
 		}
