@@ -271,11 +271,12 @@ type chosen struct {
 }
 
 // validate resolves a selection's IDs and checks it against the question
-// (and the conversation's last question, for a follow-up):
-// every ID the shortlist's; as many facts as its kind takes; a restatement
-// that names what each fact counts; each fact tied to the question's words
-// (anchorOf) and not a neighbour of the figure the question names. ext is the extractive answer: a decline where it
-// found the report's answer is refused.
+// (and the conversation's last question, for a follow-up): every ID the
+// shortlist's; as many facts as its kind takes; a restatement that names
+// what each fact counts; each fact tied to the question's words (anchorOf)
+// and not a neighbour of the figure the question names. ext is the
+// extractive answer: a decline where it found the report's answer is
+// refused.
 func (sl shortlist) validate(s Selection, question string, lang language, history []Turn, ext Answer) (chosen, *Refusal) {
 	anchor := anchorOf(question, lang)
 	if n := len(history); n > 0 { // a follow-up (多少人参加?) is about its conversation's topic too
@@ -301,7 +302,8 @@ func (sl shortlist) validate(s Selection, question string, lang language, histor
 	n := len(c.facts)
 	switch c.kind {
 	case KindNone:
-		if ext.Found {
+		if ext.Found { // the program's own reading found it: most often right where a paraphrase hides its words
+
 			return chosen{}, refuse(RefuseDecline, "the report answers with %s", clipQuote(ext))
 		}
 		return c, nil
@@ -368,10 +370,10 @@ func clipQuote(ext Answer) string {
 }
 
 // stopRunes say nothing of what a question is about.
-const stopRunes = "的了是有在和与及或也都就还又吗呢吧啊呀么嘛哦噢么多少几个些什怎样咋谁哪里那这个一不没请问我你他她它们们年月日县市区乡镇里上下中对吧可以能会要想说讲报告"
+const stopRunes = "的了是有在和与及或也都就还又吗呢吧啊呀么嘛哦噢多少几个些什怎样咋谁哪里那这一不没请问我你他她它们年月日县市区乡镇上下中对可以能会要想说讲报告"
 
-// runeSet is the content characters of s, folded: the Han characters that
-// say something, and its ASCII words.
+// runeSet is the content characters of s, normalized: the Han characters
+// that say something of what it is about.
 func runeSet(s string) map[string]bool {
 	out := map[string]bool{}
 	for _, r := range knowledge.Normalize(s) {
