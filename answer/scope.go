@@ -13,8 +13,15 @@ import (
 )
 
 // maxSideBySide is how many reports an unscoped question is answered from
-// side by side; with more places loaded the bot asks which one.
-const maxSideBySide = 3
+// side by side; when more answer it the bot asks which one. maxSearched is
+// how many an unscoped question is searched in, each alone, to find those
+// that answer; with more loaded the bot asks at once. maxChoices is how
+// many places the bot names and offers when it asks.
+const (
+	maxSideBySide = 3
+	maxSearched   = 50
+	maxChoices    = 12
+)
 
 // report returns the answerer of one report, built on first use.
 func (a *Answerer) report(d *knowledge.Document) *Answerer {
@@ -173,8 +180,11 @@ func (a *Answerer) routed(question, norm string, history []Turn) Answer {
 	}
 	if !sc.named {
 		sc.docs = latest(sc.docs) // of a place whose reports of several years are loaded, the newest
-		if len(sc.docs) > maxSideBySide {
-			return a.whichPlace(question, sc.docs)
+		// The reports that answer decide: one answers, it is answered
+		// from; a few, side by side; more, the bot asks which among them.
+		// Past maxSearched reports each searched alone costs too much.
+		if len(sc.docs) > maxSearched {
+			return a.whichPlace(question, sc.docs, false)
 		}
 	}
 	var answers []Answer
@@ -197,7 +207,7 @@ func (a *Answerer) routed(question, norm string, history []Turn) Answer {
 	case len(answers) == 0:
 		return a.notFound(question, "")
 	case len(answers) > maxSideBySide:
-		return a.whichPlace(question, found)
+		return a.whichPlace(question, found, true)
 	}
 	out := answers[0]
 	if len(answers) == 2 && asksOp(norm) == opDifference {
@@ -405,10 +415,19 @@ func (a *Answerer) notLoaded(question, place string) Answer {
 
 // whichPlace asks back which place a question is about, naming the loaded
 // places: many are loaded and it names none.
-func (a *Answerer) whichPlace(question string, docs []*knowledge.Document) Answer {
+func (a *Answerer) whichPlace(question string, docs []*knowledge.Document, answered bool) Answer {
 	ps := places(docs)
+	named := strings.Join(ps, "、")
+	if len(ps) > maxChoices { // one message, one screen of buttons
+		named = fmt.Sprintf("%s等%d个地方", strings.Join(ps[:maxChoices], "、"), len(ps))
+		ps = ps[:maxChoices]
+	}
 	ans := Answer{Question: question, Mode: ModeExtractive, Choices: ps}
-	ans.setLines([]Line{{Text: fmt.Sprintf("已载入这些地方的报告:%s。请问您问的是哪个地方?可以在问题里写上地名,比如“%s%s”。",
-		strings.Join(ps, "、"), ps[0], strings.TrimRight(question, "?？"))}})
+	lead := "已载入这些地方的报告:"
+	if answered {
+		lead = "这些地方的报告都讲到了:"
+	}
+	ans.setLines([]Line{{Text: fmt.Sprintf("%s%s。请问您问的是哪个地方?可以在问题里写上地名,比如“%s的%s”。",
+		lead, named, ps[0], strings.TrimRight(question, "?？"))}})
 	return ans
 }

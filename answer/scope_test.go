@@ -1,12 +1,14 @@
 package answer
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"reportbot/internal/synth"
 	"reportbot/knowledge"
@@ -198,4 +200,31 @@ func hasCount(text string) bool {
 	return slices.ContainsFunc(knowledge.ExtractFigures(text), func(f knowledge.Figure) bool {
 		return f.Kind == knowledge.KindNumber || f.Kind == knowledge.KindPercent
 	})
+}
+
+// TestRoutedByEvidence: with more places loaded than are answered side by
+// side, a question that names none is answered from the reports that
+// answer it: from the one report that does, labelled with its place and
+// year, without asking; when more than three answer, the bot asks which,
+// naming only those, in one short message.
+func TestRoutedByEvidence(t *testing.T) {
+	a, docs := library(t)
+	if n := len(places(latest(a.Index.Docs()))); n <= maxSideBySide {
+		t.Fatalf("%d places loaded: the test needs more than %d", n, maxSideBySide)
+	}
+	ans, err := a.Ask(context.Background(), "one", "参学干部有多少人次?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ans.Choices) > 0 || !strings.HasPrefix(ans.Lines[0].Text, "【临湘市2024年】") || !strings.Contains(ans.Lines[0].Text, "1500余人次") ||
+		len(reportsOf(ans)) != 1 || reportsOf(ans)[0] != docs["linxiang"].Meta.Title {
+		t.Errorf("a fact of one report alone: choices %v, reports %v:\n%s", ans.Choices, reportsOf(ans), ans.Text)
+	}
+	ans, err = a.Ask(context.Background(), "many", "行政复议收到多少件申请?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ans.Choices) != 4 || ans.Found || utf8.RuneCountInString(ans.Text) > 4096 || !strings.HasPrefix(ans.Text, "这些地方的报告都讲到了:") {
+		t.Errorf("a fact of four places: choices %v, found %v:\n%s", ans.Choices, ans.Found, ans.Text)
+	}
 }
