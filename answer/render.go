@@ -134,51 +134,20 @@ func (a *Answerer) leadOf(facts []listedFact, side bool) string {
 	return strings.Join(parts, sep)
 }
 
-// yesNoLead checks the figure a yes/no question states against the facts:
-// 对 or 不对, then the report's words (lead). A question that states no
-// figure gets the report's words alone.
+// yesNoLead checks the figures a yes/no question states against the
+// facts: 对 or 不对, then the report's words (lead). A question that states
+// no figure gets the report's words alone.
 func yesNoLead(question string, facts []knowledge.Fact, lead string) string {
-	norm := knowledge.Normalize(question)
-	var claimed []knowledge.Figure
-	for _, g := range knowledge.ExtractFigures(norm) {
-		if g.Kind == knowledge.KindNumber || g.Kind == knowledge.KindPercent {
-			claimed = append(claimed, g)
-		}
-	}
-	if len(claimed) == 0 || len(facts) == 0 {
+	claims, _ := readClaimed(knowledge.Normalize(question))
+	if len(claims) == 0 || len(facts) == 0 {
 		return lead
 	}
-	g := claimed[0]
-	before := norm[:g.Offset]
-	holds := func(f knowledge.Fact) bool {
-		if g.Unit != "" && g.Unit != f.Unit && !(sameCount(g.Unit, f.Unit)) {
-			return false // 70人次 is not 70件
-		}
-		switch {
-		case hasAnySuffix(before, "超过", "多于", "大于", "高于", "不止", "过", "突破"):
-			return f.Value > g.Value
-		case hasAnySuffix(before, "不到", "少于", "低于", "不足", "小于", "没到", "未到"):
-			return f.Value < g.Value
-		case hasAnySuffix(before, "至少", "不少于", "达到", "达"):
-			return f.Value >= g.Value
-		}
-		return knowledge.SameValue(f.Value, g.Value)
-	}
-	if slices.ContainsFunc(facts, holds) {
+	if slices.ContainsFunc(facts, func(f knowledge.Fact) bool {
+		return slices.ContainsFunc(claims, func(g claimed) bool { return g.holds(f.Figure()) })
+	}) {
 		return "对,报告说:" + lead
 	}
 	return "不对,报告说的是:" + lead
-}
-
-// sameCount reports whether two units count the same thing: 名 and 人.
-func sameCount(u, v string) bool {
-	people := []string{"人", "名", "位"}
-	return slices.Contains(people, u) && slices.Contains(people, v)
-}
-
-func hasAnySuffix(s string, suffixes ...string) bool {
-	s = strings.TrimRight(s, "了有是就 ")
-	return slices.ContainsFunc(suffixes, func(x string) bool { return strings.HasSuffix(s, x) })
 }
 
 // compute works out what a selection of kind asks of its facts, with the

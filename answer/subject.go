@@ -115,43 +115,108 @@ func header(d *knowledge.Document) string {
 	return strings.Join(parts, " ")
 }
 
-// claim is a citizen's statement of a figure, asked to be checked.
+// claim is a citizen's statement of figures, asked to be checked.
 type claim struct {
-	question string             // the statement asked as a question: 行政复议收到多少件
-	figures  []knowledge.Figure // the figures claimed
+	question string    // the statement asked as a question: 行政复议收到多少件
+	figures  []claimed // the figures claimed
+}
+
+// claimed is a figure a question states, and which way it is compared:
+// "" for equal to it, ">" above (超过), "<" below (不到), ">=" at least
+// (至少, 达到).
+type claimed struct {
+	knowledge.Figure
+	cmp string
+}
+
+// holds reports whether fact f is as the claim says of it: in its unit (a
+// figure said without one takes f's), and equal, above, below or at least.
+func (g claimed) holds(f knowledge.Figure) bool {
+	if g.Unit != "" && g.Unit != f.Unit && !sameCount(g.Unit, f.Unit) {
+		return false // 70人次 is not 70件
+	}
+	switch g.cmp {
+	case ">":
+		return f.Value > g.Value
+	case "<":
+		return f.Value < g.Value
+	case ">=":
+		return f.Value >= g.Value
+	}
+	return g.Unit == "" && knowledge.SameValue(f.Value, g.Value) || g.Equal(f)
+}
+
+// sameCount reports whether two units count the same thing: 名 and 人.
+func sameCount(u, v string) bool {
+	people := []string{"人", "名", "位"}
+	return slices.Contains(people, u) && slices.Contains(people, v)
 }
 
 var (
 	claimOpenRE  = regexp.MustCompile(`(报告(里|上|中)?(说|讲|写|称)(的是|了)?|听说|据说|有人说|网上说|我看到)`)
-	claimCheckRE = regexp.MustCompile(`[,,]?\s*(这是)?(对吗|对不对|是吗|是不是真的|是真的吗|真的吗|属实吗|是否属实|没错吧|对吧|是这样吗|是不是这样)[??!!。.]*$`)
+	claimCheckRE = regexp.MustCompile(`[,,]?\s*(这是)?(对吗|对不对|是吗|是不是真的|是真的吗|真的吗|属实吗|是否属实|没错吧|对吧|是这样吗|是不是这样|是不)[??!!。.]*$`)
+	// claimAskRE asks whether what it states is so: 是不是…, 有没有…, …吗.
+	claimAskRE = regexp.MustCompile(`是不是|是否|有没有|有无|[吗嘛么][??!!。.]*$`)
+	// claimCmpRE ends the words before a figure that compare with it.
+	claimCmpRE = regexp.MustCompile(`(超过|超出|多于|大于|高于|不止|突破|不到|少于|低于|不足|小于|没到|未到|至少|不少于|达到|达)了?$`)
 )
 
-// readClaim reads a question that states a figure and asks whether it is
-// right (报告说行政复议收到999件,对吗?). It returns the statement asked
-// as a question, with each claimed figure asked for instead.
-func readClaim(norm string) (claim, bool) {
-	if !claimCheckRE.MatchString(norm) && !claimOpenRE.MatchString(norm) {
-		return claim{}, false
+// comparison is which way words before a figure compare with it.
+func comparison(word string) string {
+	switch word {
+	case "":
+		return ""
+	case "不到", "少于", "低于", "不足", "小于", "没到", "未到":
+		return "<"
+	case "至少", "不少于", "达到", "达":
+		return ">="
 	}
-	var c claim
-	q := claimCheckRE.ReplaceAllString(norm, "")
-	q = claimOpenRE.ReplaceAllString(q, "")
-	for _, f := range knowledge.ExtractFigures(q) {
+	return ">"
+}
+
+// readClaimed reads the figures a question states (counts and shares, not
+// years), each with the words before it that compare with it, and the
+// question with each asked for instead (超过100件 → 多少件).
+func readClaimed(norm string) ([]claimed, string) {
+	var out []claimed
+	q := norm
+	for _, f := range knowledge.ExtractFigures(norm) {
 		if f.Kind != knowledge.KindNumber && f.Kind != knowledge.KindPercent {
 			continue
 		}
-		c.figures = append(c.figures, f)
+		i := strings.Index(q, f.Raw)
+		if i < 0 {
+			continue
+		}
+		word := claimCmpRE.FindString(q[:i])
+		out = append(out, claimed{f, comparison(strings.TrimSuffix(word, "了"))})
 		asked := "多少" + f.Unit
 		if f.Unit == "%" {
 			asked = "多少"
 		}
-		q = strings.Replace(q, f.Raw, asked, 1)
+		q = q[:i-len(word)] + asked + q[i+len(f.Raw):]
 	}
-	if len(c.figures) == 0 {
+	return out, q
+}
+
+// readClaim reads a question that states a figure and asks whether it is
+// right, in any of the ways residents ask (报告说行政复议收到999件,对吗?
+// 是不是受理了70件? 异地通办有600项吗? 有没有超过100件?). It returns the
+// statement asked as a question, with each claimed figure asked for
+// instead, so that a false figure neither steers the search nor declines
+// the question.
+func readClaim(norm string) (claim, bool) {
+	if !claimCheckRE.MatchString(norm) && !claimOpenRE.MatchString(norm) && !claimAskRE.MatchString(norm) {
 		return claim{}, false
 	}
-	c.question = q + "?"
-	return c, true
+	q := claimCheckRE.ReplaceAllString(norm, "")
+	q = claimOpenRE.ReplaceAllString(q, "")
+	q = claimAskRE.ReplaceAllString(q, "")
+	figures, q := readClaimed(q)
+	if len(figures) == 0 {
+		return claim{}, false
+	}
+	return claim{question: q + "?", figures: figures}, true
 }
 
 // verdict answers a claim with what the report says: right or wrong, then
@@ -162,7 +227,7 @@ func (c claim) verdict(ans Answer, question string) Answer {
 		return ans
 	}
 	said := func(f knowledge.Figure) bool {
-		return slices.ContainsFunc(c.figures, func(g knowledge.Figure) bool { return g.Equal(f) })
+		return slices.ContainsFunc(c.figures, func(g claimed) bool { return g.holds(f) })
 	}
 	right := slices.ContainsFunc(ans.Lead, func(f knowledge.Fact) bool { return said(f.Figure()) })
 	if len(ans.Lead) == 0 { // the whole quote answers: is the figure in it?
@@ -171,10 +236,13 @@ func (c claim) verdict(ans Answer, question string) Answer {
 		}
 	}
 	lines := slices.Clone(ans.Lines)
-	if right {
-		lines[0].Text = "对,报告说的正是这个数:" + lines[0].Text
-	} else {
+	switch {
+	case !right:
 		lines[0].Text = "不对,报告说的是:" + lines[0].Text
+	case slices.ContainsFunc(c.figures, func(g claimed) bool { return g.cmp != "" }):
+		lines[0].Text = "对,报告说:" + lines[0].Text
+	default:
+		lines[0].Text = "对,报告说的正是这个数:" + lines[0].Text
 	}
 	ans.setLines(lines)
 	return ans

@@ -46,3 +46,29 @@ func TestEnglishWithoutModel(t *testing.T) {
 		}
 	}
 }
+
+// TestYesNoForms: a figure stated in a question is checked, in every way
+// residents ask (…对吗, 是不是…, …吗, 有没有超过…, …了吗): 对 or 不对 first,
+// then the report's own figure; the stated figure never steers the search
+// (是不是受理了70件 is not answered with the 70项 of another section).
+func TestYesNoForms(t *testing.T) {
+	a := newAnswerer(t, nil)
+	for _, tt := range []struct{ q, want string }{
+		{"是不是受理了70件?", "不对,报告说的是:受理68件。"},
+		{"受理了68件,对吗?", "对,报告说的正是这个数:受理68件。"},
+		{"异地通办有600项吗", "不对,报告说的是:542项事项实现“异地通办”。"},
+		{"异地通办有542项吗?", "对,报告说的正是这个数:542项事项实现“异地通办”。"},
+		{"行政复议有没有超过100件?", "不对,报告说的是:收到84件行政复议申请。"},
+		{"复议申请超过80件了吗?", "对,报告说:收到84件行政复议申请。"},
+		{"出庭应诉率达到100%了吗?", "对,报告说:行政机关负责人出庭应诉率达100%。"},
+		{"法律咨询是不是不到5000人次?", "对,报告说:通过公共法律服务平台解答群众法律咨询4727人次。"},
+	} {
+		ans, err := a.Ask(context.Background(), "yn", tt.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ans.Lines[0].Text; got != tt.want {
+			t.Errorf("%q: first line %q, want %q", tt.q, got, tt.want)
+		}
+	}
+}
