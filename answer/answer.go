@@ -294,8 +294,9 @@ func (a *Answerer) compose(ctx context.Context, question string, lang language, 
 	}()
 	ans.Question = question
 	ans.Verified = len(Unsupported(a.Index, ans)) == 0
+	personal := personalRE.MatchString(knowledge.Normalize(question)) // no report answers it, however read
 	switch docs := a.inScope(question, sess.Turns); {
-	case counted != nil && len(docs) > 0 && len(ans.Choices) == 0:
+	case counted != nil && len(docs) > 0 && len(ans.Choices) == 0 && !personal:
 		ans = a.withModel(ctx, counted, question, lang, sess.Turns, docs, ans)
 	case budgetSpent && ans.Found:
 		ans = a.fallback(ctx, ans, FallbackBudget, errors.New("the day's language model budget is spent"))

@@ -98,6 +98,15 @@ func (a *Answerer) notFound(question, resolved string) Answer {
 	return ans
 }
 
+// notPersonal is the answer to a question about a person's own case, advice
+// or the future: the report cannot say, and the answer says why and what it
+// does cover.
+func (a *Answerer) notPersonal(question string) Answer {
+	ans := Answer{Question: question, Mode: ModeExtractive}
+	ans.setLines([]Line{{Text: "报告是政府一年工作的总结,不涉及个人的具体案件及其进度,也不提供法律意见或对今后的预测;个人的事请向承办部门咨询。" + a.coverage()}})
+	return ans
+}
+
 // englishWithoutModel asks for the question in Chinese: with no language
 // model, an English question is read through a glossary of the report's
 // words, and not finding it says little of the report.

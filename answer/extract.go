@@ -35,6 +35,11 @@ const (
 // about the report. They are declined without a search.
 var injectionRE = regexp.MustCompile(`(?i)(忽略|无视|忘记|忘掉|不要理会|ignore|disregard|forget).{0,12}(指令|指示|规则|提示|设定|要求|instruction|rule|prompt)|系统提示|提示词|system prompt|jailbreak|developer mode|(你现在是|你现在扮演|扮演|假装你|假设你是|pretend|act as|you are now)`)
 
+// personalRE finds what a government's annual report cannot answer: a
+// person's own case (我去年申请的复议办到哪一步了), advice on it (我该怎么办,
+// 能赢吗), and what is yet to come (明年会不会…).
+var personalRE = regexp.MustCompile(`我(的|家|们家|们的)?.{0,12}(申请|案子|案件|复议|官司|投诉|举报|事|证|诉讼).{0,12}(进度|到哪|哪一步|结果|怎么样了|批了|办好|办完|能不能|能赢|会赢|会不会|要多久|多久)|我(该|应该)怎么办|(帮我|替我)(查|问|看|办)|(明年|后年|将来|以后|未来).{0,6}(会不会|会有|会增加|会减少|能不能|预计|预测)`)
+
 // placeRE finds place names such as 渝水区 or 新余市 in a question; a place
 // the reports never name means the question is about somewhere else.
 var placeRE = regexp.MustCompile(`(\p{Han}{2,3})(?:县|区|市|省)`)
@@ -142,6 +147,9 @@ func (a *Answerer) answer(question string, history []Turn) Answer {
 	norm := knowledge.Normalize(question)
 	if injectionRE.MatchString(norm) {
 		return a.notFound(question, "")
+	}
+	if personalRE.MatchString(norm) {
+		return a.notPersonal(question)
 	}
 	if len(a.Index.Docs()) > 1 {
 		return a.routed(question, norm, history)

@@ -72,3 +72,29 @@ func TestYesNoForms(t *testing.T) {
 		}
 	}
 }
+
+// TestNotTheReports: a question about a person's own case, advice on it or
+// the future is declined, saying why and what the report does cover, and
+// no model is asked; the report itself asked in spoken words is answered
+// from its header.
+func TestNotTheReports(t *testing.T) {
+	m := &recordingModel{reply: func(Request) string { return `{"kind":"value","facts":["F1"]}` }}
+	a := newAnswerer(t, nil)
+	a.Model = m
+	for _, q := range []string{"我去年申请的复议办到哪一步了", "我家的事去申请复议能赢吗", "明年会不会有更多复议案件", "我申请的执法证多久能办好"} {
+		ans, err := a.Ask(context.Background(), "p", q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans.Found || !strings.HasPrefix(ans.Text, "报告是政府一年工作的总结,不涉及个人的具体案件") || !strings.Contains(ans.Text, "报告讲的是:") {
+			t.Errorf("%q: found %v:\n%s", q, ans.Found, ans.Text)
+		}
+	}
+	if len(m.reqs) != 0 {
+		t.Errorf("the model was asked %d times about what no report answers", len(m.reqs))
+	}
+	a.Model = nil
+	if ans, _ := a.Ask(context.Background(), "p", "报告是啥时候发出来的"); !strings.HasPrefix(ans.Text, "这份报告发布于2025-06-25") {
+		t.Errorf("the report's date in spoken words:\n%s", ans.Text)
+	}
+}

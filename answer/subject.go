@@ -13,7 +13,7 @@ import (
 var (
 	aboutReportRE = regexp.MustCompile(`报告|这份|这篇|本文|这个文件|该文`)
 	publisherRE   = regexp.MustCompile(`谁(发布|发的|出的|写的|编|公布|印发|制作)|哪个(单位|部门|机关|政府)|发布(单位|机关|部门|者|方)|来源|出处`)
-	publishedRE   = regexp.MustCompile(`(哪天|哪一天|什么时候|何时|几号|日期|时间|几月).{0,6}(发布|公布|发的|印发|出的|上网|挂网)|(发布|公布|印发)(的)?(时间|日期|于)|(发布|公布|发)(的)?(时候|那天)`)
+	publishedRE   = regexp.MustCompile(`(哪天|哪一天|什么时候|啥时候|啥时|何时|几号|日期|时间|几月).{0,6}(发布|公布|发的|发出|印发|出的|出来|上网|挂网)|(发布|公布|印发)(的)?(时间|日期|于)|(发布|公布|发)(的)?(时候|那天)`)
 	reportYearRE  = regexp.MustCompile(`哪一?年(的|度)?(报告)?|报告.{0,6}哪一?年|什么年份|年度是`)
 	titleRE       = regexp.MustCompile(`标题|题目|叫什么|名称|全称|名字`)
 	placeAskRE    = regexp.MustCompile(`哪个(县|市|区|省|地方)|哪里的|什么地方的`)
