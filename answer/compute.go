@@ -45,9 +45,11 @@ const (
 var (
 	// rateRE finds a rate or share asked for: 受理率, 占比, 比例.
 	rateRE = regexp.MustCompile(`率|占比|比例|比重`)
-	// sumRE asks for figures added up; differenceRE for one less another.
+	// sumRE asks for figures added up; differenceRE for one less another;
+	// compareRE for which is the larger, and by how much.
 	sumRE        = regexp.MustCompile(`加起来|加在一起|一共|总共|合计|共计|总计|总和|之和`)
 	differenceRE = regexp.MustCompile(`多了多少|少了多少|多多少|少多少|多出|少了|相差|差多少|差了多少|差距|之差`)
+	compareRE    = regexp.MustCompile(`哪个(更)?(多|少|大|小|高|低)|谁(更)?(多|少)|多还是少|大还是小|高还是低`)
 )
 
 // rateAsked finds the rate a question asks for: the word (受理率), its stem
@@ -74,13 +76,16 @@ func rateAsked(norm string) (word, stem string, at, end int) {
 	return norm[at:m[1]], norm[at:end], at, m[1]
 }
 
-// asksOp says which operation a question asks of its figures, if any.
+// asksOp says what a question asks of its figures, as a selection's kind
+// names it (compare, difference, sum), or "" for none.
 func asksOp(norm string) string {
 	switch {
+	case compareRE.MatchString(norm):
+		return KindCompare
 	case differenceRE.MatchString(norm):
-		return opDifference
+		return KindDifference
 	case sumRE.MatchString(norm):
-		return opSum
+		return KindSum
 	}
 	return ""
 }
@@ -152,44 +157,22 @@ func (a *Answerer) wholeOf(part knowledge.Fact) (knowledge.Fact, bool) {
 	return knowledge.Fact{}, false
 }
 
-// combine works out a sum or a difference of an answer's lead facts when
-// the question asks for one, or says why they cannot be combined. It
-// changes nothing when the question asks for neither, or the lead has
-// fewer than two facts.
+// combine works out a comparison, a sum or a difference of an answer's
+// lead facts when the question asks for one (compute), or says why they
+// cannot be combined. It changes nothing when the question asks for none,
+// or the lead has fewer than two facts.
 func combine(ans Answer, norm string) Answer {
-	op := asksOp(norm)
-	if op == "" || len(ans.Lead) < 2 {
+	kind := asksOp(norm)
+	if kind == "" || len(ans.Lead) < 2 {
 		return ans
 	}
 	facts := ans.Lead
-	if op == opDifference {
+	if kind != KindSum {
 		facts = facts[:2]
 	}
-	if why := unfit(facts); why != "" {
-		verb := map[string]string{opSum: "相加", opDifference: "相减"}[op]
-		ans.setLines(composeFound(ans.Citations, fmt.Sprintf("报告给出的是%s;%s,不能直接%s", names(facts, "、"), why, verb), false))
-		return ans
-	}
-	c := Computed{Op: op, Unit: facts[0].Unit, Inputs: facts}
-	switch op {
-	case opSum:
-		for _, f := range facts {
-			c.Value += f.Value
-		}
-		c.Working = names(facts, " + ")
-	case opDifference:
-		c.Value = math.Abs(facts[0].Value - facts[1].Value)
-		hi, lo := facts[0], facts[1]
-		if lo.Value > hi.Value {
-			hi, lo = lo, hi
-		}
-		c.Working = name(hi) + " − " + name(lo)
-	}
-	c.Value = round1(c.Value)
-	c.Text = approxWord(facts) + strconv.FormatFloat(c.Value, 'f', -1, 64) + c.Unit
-	label := map[string]string{opSum: "合计", opDifference: "相差"}[op]
-	ans.Computed = &c
-	ans.setLines(composeFound(ans.Citations, fmt.Sprintf("%s%s(按报告数字计算:%s%s;报告本身没有给出这个数)", label, c.Text, c.Working, approxNote(facts)), false))
+	lead, c := compute(kind, facts)
+	ans.Computed = c
+	ans.setLines(composeFound(ans.Citations, lead, false))
 	return ans
 }
 

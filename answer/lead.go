@@ -189,7 +189,7 @@ type conjunct struct {
 func (a *Answerer) conjuncts(clause, norm string) []conjunct {
 	items := splitConjuncts(clause)
 	op := asksOp(norm)
-	if op == opDifference && len(items) < 2 { // 新办执法证比注销执法证多了多少人
+	if (op == KindDifference || op == KindCompare) && len(items) < 2 { // 新办执法证比注销执法证多了多少人
 		items = strings.SplitN(clause, "比", 2)
 	}
 	if len(items) < 2 || slices.Contains(items, "") {

@@ -50,7 +50,9 @@ func TestEnglishWithoutModel(t *testing.T) {
 // TestYesNoForms: a figure stated in a question is checked, in every way
 // residents ask (…对吗, 是不是…, …吗, 有没有超过…, …了吗): 对 or 不对 first,
 // then the report's own figure; the stated figure never steers the search
-// (是不是受理了70件 is not answered with the 70项 of another section).
+// (是不是受理了70件 is not answered with the 70项 of another section). Which
+// of two figures is more is said first, with the difference and its
+// working.
 func TestYesNoForms(t *testing.T) {
 	a := newAnswerer(t, nil)
 	for _, tt := range []struct{ q, want string }{
@@ -62,6 +64,7 @@ func TestYesNoForms(t *testing.T) {
 		{"复议申请超过80件了吗?", "对,报告说:收到84件行政复议申请。"},
 		{"出庭应诉率达到100%了吗?", "对,报告说:行政机关负责人出庭应诉率达100%。"},
 		{"法律咨询是不是不到5000人次?", "对,报告说:通过公共法律服务平台解答群众法律咨询4727人次。"},
+		{"新办执法证比注销执法证多还是少", "新办执法证更多:2023年新办执法证95人,比注销执法证7人多88人(按报告数字计算:2023年新办执法证95人 − 注销执法证7人;报告本身没有给出这个数)。"},
 	} {
 		ans, err := a.Ask(context.Background(), "yn", tt.q)
 		if err != nil {

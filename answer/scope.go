@@ -210,7 +210,7 @@ func (a *Answerer) routed(question, norm string, history []Turn) Answer {
 		return a.whichPlace(question, found, true)
 	}
 	out := answers[0]
-	if len(answers) == 2 && asksOp(norm) == opDifference {
+	if op := asksOp(norm); len(answers) == 2 && (op == KindDifference || op == KindCompare) {
 		labels := map[string]string{}
 		for _, d := range found {
 			labels[d.Meta.Title] = reportLabel(d)
