@@ -145,6 +145,23 @@ func partAsks(q query, whole ask) []ask {
 // state are computed from its facts.
 func (a *Answerer) answer(question string, history []Turn) Answer {
 	norm := knowledge.Normalize(question)
+	read, fixed := a.vocabulary().ReadBySound(norm)
+	if len(fixed) == 0 {
+		return a.answerAsRead(question, norm, history)
+	}
+	// Read with its typos corrected by sound; the answer says how.
+	ans := a.answerAsRead(read, read, history)
+	ans.Question = question
+	if ans.Found && len(ans.Lines) > 0 {
+		lines := slices.Clone(ans.Lines)
+		lines[0].Text += "(按“" + strings.Join(fixed, "、") + "”理解)"
+		ans.setLines(lines)
+	}
+	return ans
+}
+
+// answerAsRead is answer of a question as it is read, and normalized (norm).
+func (a *Answerer) answerAsRead(question, norm string, history []Turn) Answer {
 	if injectionRE.MatchString(norm) {
 		return a.notFound(question, "")
 	}

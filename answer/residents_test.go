@@ -101,3 +101,16 @@ func TestNotTheReports(t *testing.T) {
 		t.Errorf("the report's date in spoken words:\n%s", ans.Text)
 	}
 }
+
+// TestTyposBySound: a question mistyped by sound is answered as read with
+// the report's words, and the answer says how it was read.
+func TestTyposBySound(t *testing.T) {
+	a := newAnswerer(t, nil)
+	ans, err := a.Ask(context.Background(), "typo", "检查院提出的检查意见有几件")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "提出检察意见7件。(按“检察院、检察意见”理解)"; ans.Lines[0].Text != want || ans.Question != "检查院提出的检查意见有几件" {
+		t.Errorf("first line %q, want %q; question %q", ans.Lines[0].Text, want, ans.Question)
+	}
+}

@@ -57,6 +57,7 @@ type Index struct {
 	text     string          // all folded section text, for whole-word look-ups
 	version  string
 	built    sync.Once // the terms, postings and weights, made on first use
+	sounds   sounds    // the reports' words by sound, for typos (ReadBySound)
 }
 
 // Version identifies what the index answers from: the reports' sections and

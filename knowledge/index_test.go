@@ -60,3 +60,31 @@ func TestSearch(t *testing.T) {
 		t.Errorf("HasYear: 2023 %v 2022 %v 2024 %v", ix.HasYear(2023), ix.HasYear(2022), ix.HasYear(2024))
 	}
 }
+
+// TestReadBySound: a question's word the report lacks is read as the
+// report's word that sounds the same, one character apart, where the
+// reading stands in the report with a character beside it; a word the
+// report holds, a function word and a word with no such reading stay.
+func TestReadBySound(t *testing.T) {
+	docs, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := NewIndex(docs...)
+	for _, tt := range []struct {
+		q, read string
+		words   []string
+	}{
+		{"检查院提出的检查意见有几件", "检察院提出的检察意见有几件", []string{"检察院", "检察意见"}},
+		{"行政复义收到多少件", "行政复议收到多少件", []string{"行政复议"}},
+		{"失业率是多少", "失业率是多少", nil},                     // 事业率 stands nowhere in the report
+		{"双随机检查的占比", "双随机检查的占比", nil},                 // 检查 is the report's own word
+		{"调度部署相关工作几次", "调度部署相关工作几次", nil},             // 几 is a question word
+		{"实质性化解率和出庭应诉率各是多少", "实质性化解率和出庭应诉率各是多少", nil}, // 率和 is two words
+	} {
+		read, words := ix.ReadBySound(tt.q)
+		if read != tt.read || !slices.Equal(words, tt.words) {
+			t.Errorf("%q read as %q by %v, want %q by %v", tt.q, read, words, tt.read, tt.words)
+		}
+	}
+}
