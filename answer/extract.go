@@ -171,6 +171,14 @@ func (a *Answerer) answerAsRead(question, norm string, history []Turn) Answer {
 	if len(a.Index.Docs()) > 1 {
 		return a.routed(question, norm, history)
 	}
+	if own := a.ownPlace(norm); own != "" {
+		// The report's own place chose the report: it is no word to find
+		// in it (its text may say 全区 where the question says 下陆区).
+		asked := strings.ReplaceAll(norm, own, "")
+		ans := a.answerAsRead(asked, asked, history)
+		ans.Question = question
+		return ans
+	}
 	if ans, ok := a.aboutReport(question, norm); ok {
 		return ans
 	}

@@ -263,6 +263,17 @@ func sideBySide(answers []Answer, docs []*knowledge.Document) []Line {
 	return lines
 }
 
+// ownPlace is the name of the one loaded report's place that norm holds,
+// longest first; "" for none.
+func (a *Answerer) ownPlace(norm string) string {
+	for _, n := range a.aliasesOf(a.Index.Docs()[0]) {
+		if strings.Contains(norm, n) {
+			return n
+		}
+	}
+	return ""
+}
+
 // stripPlaces takes out of a question the names of the loaded reports'
 // places and the years they are of: they chose the reports, and are no
 // content to find in one.

@@ -228,3 +228,27 @@ func TestRoutedByEvidence(t *testing.T) {
 		t.Errorf("a fact of four places: choices %v, found %v:\n%s", ans.Choices, ans.Found, ans.Text)
 	}
 }
+
+// TestOwnPlace: with one report loaded, its own place named in a question
+// chose the report and is no word to find in it: 临湘市集体学法多少次? is
+// answered as 集体学法多少次? is.
+func TestOwnPlace(t *testing.T) {
+	text, err := os.ReadFile("testdata/linxiang-2024.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := knowledge.Parse("linxiang-2024.txt", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &Answerer{Index: knowledge.NewIndex(d)}
+	for _, q := range []string{"集体学法多少次?", "临湘市集体学法多少次?", "临湘2024年集体学法多少次?"} {
+		ans, err := a.Ask(context.Background(), "c", q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans.Lines[0].Text != "全年开展集体学法12次。" || ans.Question != q {
+			t.Errorf("%q: %q", q, ans.Text)
+		}
+	}
+}
