@@ -93,8 +93,14 @@ func citationLabel(c Citation) string {
 // notFound is the answer to a question the reports do not answer: it says
 // so and what they do cover, and quotes no figure.
 func (a *Answerer) notFound(question, resolved string) Answer {
+	return a.notFoundIn(question, resolved, a.Index.Docs())
+}
+
+// notFoundIn is notFound for the reports a question was asked of: what
+// those cover, not the others loaded.
+func (a *Answerer) notFoundIn(question, resolved string, docs []*knowledge.Document) Answer {
 	ans := Answer{Question: question, Mode: ModeExtractive, Resolved: resolved}
-	ans.setLines([]Line{{Text: "报告里没有提到这方面的内容,我不能替报告回答。" + a.coverage()}})
+	ans.setLines([]Line{{Text: "报告里没有提到这方面的内容,我不能替报告回答。" + coverageOf(docs)}})
 	return ans
 }
 
@@ -120,8 +126,11 @@ func (a *Answerer) englishWithoutModel() string {
 
 // coverage names what the reports do cover: their chapter and part headings
 // that carry no figure.
-func (a *Answerer) coverage() string {
-	topics := a.topics()
+func (a *Answerer) coverage() string { return coverageOf(a.Index.Docs()) }
+
+// coverageOf names what docs cover.
+func coverageOf(docs []*knowledge.Document) string {
+	topics := topics(docs)
 	if len(topics) == 0 {
 		return ""
 	}
@@ -129,7 +138,7 @@ func (a *Answerer) coverage() string {
 }
 
 func (a *Answerer) coverageEnglish() string {
-	topics := a.topics()
+	topics := topics(a.Index.Docs())
 	if len(topics) == 0 {
 		return ""
 	}
@@ -138,8 +147,7 @@ func (a *Answerer) coverageEnglish() string {
 
 // topics are the reports' chapter and part headings that carry no figure;
 // with several reports, each report's few under its place and year.
-func (a *Answerer) topics() []string {
-	docs := a.Index.Docs()
+func topics(docs []*knowledge.Document) []string {
 	var topics []string
 	per := max(2, 8/len(docs))
 	for i, d := range docs {

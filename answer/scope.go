@@ -204,6 +204,8 @@ func (a *Answerer) routed(question, norm string, history []Turn) Answer {
 		}
 	}
 	switch {
+	case len(answers) == 0 && sc.named:
+		return a.notFoundIn(question, "", sc.docs) // what the reports asked of cover
 	case len(answers) == 0:
 		return a.notFound(question, "")
 	case len(answers) > maxSideBySide:

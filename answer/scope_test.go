@@ -252,3 +252,16 @@ func TestOwnPlace(t *testing.T) {
 		}
 	}
 }
+
+// TestDeclineInScope: a question naming a loaded place that its report does
+// not answer is declined with what that report covers, not the others'.
+func TestDeclineInScope(t *testing.T) {
+	a, _ := library(t)
+	ans, err := a.Ask(context.Background(), "c", "临湘市的GDP是多少?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ans.Found || !strings.Contains(ans.Text, "深化行政复议改革") || strings.Contains(ans.Text, "分宜") || strings.Contains(ans.Text, "一东县") {
+		t.Errorf("decline for 临湘市:\n%s", ans.Text)
+	}
+}
