@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -49,7 +50,30 @@ func LoadFiles(paths []string) ([]*Document, error) {
 		}
 		data[i] = b
 	}
-	return ParseAll(data, func(i int) string { return paths[i] })
+	docs, err := ParseAll(data, func(i int) string { return paths[i] })
+	if err != nil {
+		return nil, err
+	}
+	if err := distinct(docs); err != nil {
+		return nil, err
+	}
+	return docs, nil
+}
+
+// distinct refuses two reports of the same title, place and year (one file
+// loaded twice under two names): a question would find each figure twice,
+// and which place is asked about could never be told. The error names both
+// files.
+func distinct(docs []*Document) error {
+	seen := map[[3]string]*Document{}
+	for _, d := range docs {
+		k := [3]string{d.Meta.Title, d.Meta.Place, strconv.Itoa(d.Meta.Year)}
+		if first, ok := seen[k]; ok {
+			return fmt.Errorf("%s and %s are the same report (《%s》); load one of them", first.Meta.File, d.Meta.File, d.Meta.Title)
+		}
+		seen[k] = d
+	}
+	return nil
 }
 
 // ParseAll parses many reports at once, on every core, and returns them in

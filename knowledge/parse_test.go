@@ -250,3 +250,23 @@ func TestFullText(t *testing.T) {
 		t.Errorf("Children(一(六)) = %d sections", len(kids))
 	}
 }
+
+// TestSameReportTwice: one report loaded twice under two names is refused,
+// naming both files, and nothing is loaded.
+func TestSameReportTwice(t *testing.T) {
+	dir := t.TempDir()
+	text, err := os.ReadFile(filepath.Join("testdata", "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := filepath.Join(dir, "a.md"), filepath.Join(dir, "b.md")
+	for _, p := range []string{a, b} {
+		if err := os.WriteFile(p, text, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	docs, err := LoadFiles([]string{a, b})
+	if err == nil || docs != nil || !strings.Contains(err.Error(), a) || !strings.Contains(err.Error(), b) {
+		t.Errorf("the same report twice: %d documents, %v", len(docs), err)
+	}
+}

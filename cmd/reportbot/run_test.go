@@ -133,9 +133,15 @@ func TestReports(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "5000人次") {
 		t.Errorf("exit %d: %s%s", code, out, errOut)
 	}
-	code, out, _ = runCLI(t, "", "sections", "--report", "../../knowledge/testdata/report.md", "--report", "../../knowledge/testdata/report.html")
-	if code != 0 || strings.Count(out, "# 示例县2024年法治政府建设年度报告") != 2 {
+	code, out, _ = runCLI(t, "", "sections", "--report", "../../knowledge/testdata/report.md", "--report", "../../knowledge/testdata/linxiang-2024.html")
+	if code != 0 || strings.Count(out, "# 示例县2024年法治政府建设年度报告") != 1 || !strings.Contains(out, "# 临湘市") {
 		t.Errorf("two reports: exit %d:\n%s", code, out)
+	}
+	// The same report saved twice (as Markdown and as a web page) is one
+	// report: refused, naming both files.
+	code, _, errOut = runCLI(t, "", "sections", "--report", "../../knowledge/testdata/report.md", "--report", "../../knowledge/testdata/report.html")
+	if code != 1 || !strings.Contains(errOut, "report.md and ../../knowledge/testdata/report.html are the same report") {
+		t.Errorf("the same report twice: exit %d: %s", code, errOut)
 	}
 	bad := filepath.Join(t.TempDir(), "bad.txt")
 	if err := os.WriteFile(bad, []byte("报告\n\n二、错位\n"), 0o600); err != nil {
