@@ -318,8 +318,8 @@ func trimMeasure(s string, left bool) string {
 
 // Polarity is the negation a text (a measure, a claim, a question) counts
 // under, if any; words in quotation marks (“无事不扰”) are names, not
-// negations. The fact table, the lead and the claim check all read
-// negation here, so that they never disagree.
+// negations. The fact table and the lead both read negation here, so that
+// they never disagree.
 func Polarity(text string) string {
 	m := Unquoted(text)
 	for _, w := range notNegation {
