@@ -199,6 +199,9 @@ func (a *Answerer) routed(question, norm string, history []Turn) Answer {
 			for i := range ans.Lead {
 				ans.Lead[i].Report = d.Meta.Title
 			}
+			if !sc.named { // the latest year was chosen: the others follow
+				ans = a.withEarlierYears(ans, d, asked, history)
+			}
 			answers = append(answers, ans)
 			found = append(found, d)
 		}
@@ -237,6 +240,43 @@ func (a *Answerer) routed(question, norm string, history []Turn) Answer {
 	}
 	out.setLines(sideBySide(answers, found))
 	return a.scoped(out, found, question)
+}
+
+// withEarlierYears adds to ans, the answer of d, the latest report of its
+// place, what the place's earlier loaded reports answer, on one line under
+// its first (往年:【分宜县2023年】收到84件行政复议申请。), each under its
+// report's place and year (a figure keeps the year its sentence gives), and
+// cited.
+func (a *Answerer) withEarlierYears(ans Answer, d *knowledge.Document, asked string, history []Turn) Answer {
+	var earlier []*knowledge.Document
+	for _, o := range a.Index.Docs() {
+		if o != d && o.Meta.Place == d.Meta.Place && o.Meta.Year < d.Meta.Year {
+			earlier = append(earlier, o)
+		}
+	}
+	slices.SortFunc(earlier, func(x, y *knowledge.Document) int { return cmp.Compare(x.Meta.Year, y.Meta.Year) })
+	var said []string
+	lines := slices.Clone(ans.Lines)
+	for _, o := range earlier {
+		e := a.report(o).answer(asked, history)
+		if !e.Found || len(e.Lead) == 0 {
+			continue
+		}
+		said = append(said, "【"+reportLabel(o)+"】"+strings.TrimSuffix(e.Lines[0].Text, "。"))
+		for _, c := range e.Citations {
+			c.Report = o.Meta.Title
+			ans.Citations = append(ans.Citations, c)
+			if last := &lines[len(lines)-1]; last.Source {
+				last.Text += ";" + citationLabel(c)
+			}
+		}
+	}
+	if len(said) == 0 {
+		return ans
+	}
+	lines = slices.Insert(lines, 1, Line{Text: "往年:" + strings.Join(said, ";") + "。"})
+	ans.setLines(lines)
+	return ans
 }
 
 // scoped finishes a routed answer: the question as asked, and the reports

@@ -102,7 +102,8 @@ func TestScopeDeclines(t *testing.T) {
 }
 
 // TestUnscoped: a question that names no place gets each place's newest
-// report side by side when few are loaded, and is asked back when many.
+// report side by side (its earlier years under it) when few answer, and is
+// asked back when many.
 func TestUnscoped(t *testing.T) {
 	a, docs := library(t)
 	// Four places are loaded: more than are answered side by side.
@@ -112,9 +113,10 @@ func TestUnscoped(t *testing.T) {
 	}
 	few := &Answerer{Index: knowledge.NewIndex(docs["fenyi2023"], docs["jia"], docs["fenyi2024"]), Memory: turnsMemory{}}
 	ans = askOne(t, few, "行政复议收到多少件申请?")
-	if got := reportsOf(ans); len(got) != 2 || got[0] != docs["jia"].Meta.Title && got[1] != docs["jia"].Meta.Title ||
-		!strings.Contains(ans.Text, "【分宜县2024年】收到101件") || !strings.Contains(ans.Text, "【甲一东县2023年】收到126件") || strings.Contains(ans.Text, "84件") {
-		t.Errorf("two places, one in two years: want each place's newest side by side:\n%s", ans.Text)
+	if got := reportsOf(ans); len(got) != 3 || !slices.Contains(got, docs["jia"].Meta.Title) ||
+		!strings.HasPrefix(ans.Text, "【分宜县2024年】收到101件") || !strings.Contains(ans.Text, "\n往年:【分宜县2023年】收到84件行政复议申请。\n") ||
+		!strings.Contains(ans.Text, "【甲一东县2023年】收到126件") {
+		t.Errorf("two places, one in two years: want each place's newest side by side, the earlier year under it:\n%s", ans.Text)
 	}
 	// The place chosen carries to the follow-up.
 	ans = askOne(t, few, "甲一东县行政复议收到多少件申请?", "那受理了几件?")
@@ -263,5 +265,23 @@ func TestDeclineInScope(t *testing.T) {
 	}
 	if ans.Found || !strings.Contains(ans.Text, "深化行政复议改革") || strings.Contains(ans.Text, "分宜") || strings.Contains(ans.Text, "一东县") {
 		t.Errorf("decline for 临湘市:\n%s", ans.Text)
+	}
+}
+
+// TestEarlierYears: a question that names no place or year is answered
+// from each place's latest report, with what the place's earlier loaded
+// reports say on the line under it, each under its report and cited.
+func TestEarlierYears(t *testing.T) {
+	a, docs := library(t)
+	ans, err := a.Ask(context.Background(), "c", "法律明白人在社区培养了多少?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(ans.Lines[0].Text, "【分宜县2024年】") || ans.Lines[1].Text != "往年:【分宜县2023年】全县27个社区皆培养了至少5名“法律明白人”骨干。" ||
+		!slices.Contains(reportsOf(ans), docs["fenyi2023"].Meta.Title) {
+		t.Errorf("the latest year, then the earlier:\n%s\nreports %v", ans.Text, reportsOf(ans))
+	}
+	if u := Unsupported(a.Index, ans); len(u) > 0 {
+		t.Errorf("%q is not in the cited text:\n%s", u[0].Raw, ans.Text)
 	}
 }
