@@ -282,7 +282,7 @@ func (a *Answerer) compose(ctx context.Context, question string, lang language, 
 	// the report's words for its words.
 	search := question
 	if lang == english && counted == nil {
-		search = glossaryEN.readEnglish(question)
+		search = glossaryEN().readEnglish(question)
 	}
 	start := time.Now()
 	ans := a.answer(search, sess.Turns)
@@ -294,10 +294,11 @@ func (a *Answerer) compose(ctx context.Context, question string, lang language, 
 	}()
 	ans.Question = question
 	ans.Verified = len(Unsupported(a.Index, ans)) == 0
-	personal := personalRE.MatchString(knowledge.Normalize(question)) // no report answers it, however read
-	switch docs := a.inScope(question, sess.Turns); {
-	case counted != nil && len(docs) > 0 && len(ans.Choices) == 0 && !personal:
-		ans = a.withModel(ctx, counted, question, lang, sess.Turns, docs, ans)
+	switch {
+	case counted != nil && len(ans.Choices) == 0 && !personalRE.MatchString(knowledge.Normalize(question)): // no report answers a person's case, however read
+		if docs := a.inScope(question, sess.Turns); len(docs) > 0 {
+			ans = a.withModel(ctx, counted, question, lang, sess.Turns, docs, ans)
+		}
 	case budgetSpent && ans.Found:
 		ans = a.fallback(ctx, ans, FallbackBudget, errors.New("the day's language model budget is spent"))
 	}
@@ -319,9 +320,9 @@ func (a *Answerer) compose(ctx context.Context, question string, lang language, 
 }
 
 // readWell reports whether an answer found for an English question read
-// through the glossary gives figures that the question's words name: each
-// lead fact's measure at least half held by them, and none of its
-// section's figures in its unit held more. A glossary misses more than a
+// through the glossary gives figures that the question's words name: at
+// least englishShare of each lead fact's measure held by them, and none of
+// its section's figures in its unit held more. A glossary misses more than a
 // model does; the report not found beats a figure of another thing.
 func (a *Answerer) readWell(question string, ans Answer) bool {
 	if slices.ContainsFunc(ans.Citations, func(c Citation) bool { return c.Section == knowledge.HeaderID }) {

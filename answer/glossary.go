@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -33,7 +34,9 @@ type englishEntry struct {
 	chinese string
 }
 
-var glossaryEN = parseGlossary(glossaryTSV)
+// glossaryEN is the glossary, read on first use: most processes never
+// meet an English question.
+var glossaryEN = sync.OnceValue(func() *glossary { return parseGlossary(glossaryTSV) })
 
 // englishStop are words that say nothing of what an entry means.
 var englishStop = map[string]bool{"of": true, "the": true, "and": true, "for": true, "on": true, "in": true, "to": true,
@@ -48,7 +51,7 @@ func parseGlossary(tsv string) *glossary {
 		if len(f) != 3 || strings.HasPrefix(f[0], "#") {
 			continue
 		}
-		zh, en := knowledge.Normalize(f[1]), strings.TrimSpace(f[2])
+		zh, en := knowledge.Fold(f[1]), strings.TrimSpace(f[2]) // written as the reports are: Simplified
 		switch f[0] {
 		case "term":
 			g.terms[zh] = en
@@ -177,10 +180,10 @@ func (g *glossary) read(question string) float64 {
 // of its measure (or of what it is counted of), then its verbs, when the
 // glossary covers most of the measure; "" when it does not.
 func (g *glossary) label(f knowledge.Fact) string {
-	measure := knowledge.Normalize(strings.ReplaceAll(f.Measure, "…", " "))
+	measure := knowledge.Fold(strings.ReplaceAll(f.Measure, "…", " "))
 	nouns, verbs, covered, han := g.segment(measure)
 	if f.Of != "" && len(nouns) == 0 {
-		n, _, c, h := g.segment(knowledge.Normalize(strings.ReplaceAll(f.Of, "…", " ")))
+		n, _, c, h := g.segment(knowledge.Fold(strings.ReplaceAll(f.Of, "…", " ")))
 		nouns, covered, han = n, covered+c, han+h
 	}
 	if han == 0 || float64(covered) < 0.6*float64(han) || len(nouns)+len(verbs) == 0 {

@@ -142,12 +142,11 @@ func yesNoLead(question string, facts []knowledge.Fact, lead string) string {
 	if len(claims) == 0 || len(facts) == 0 {
 		return lead
 	}
-	if slices.ContainsFunc(facts, func(f knowledge.Fact) bool {
-		return slices.ContainsFunc(claims, func(g claimed) bool { return g.holds(f.Figure()) })
-	}) {
-		return "对,报告说:" + lead
+	figs := make([]knowledge.Figure, len(facts))
+	for i, f := range facts {
+		figs[i] = f.Figure()
 	}
-	return "不对,报告说的是:" + lead
+	return verdictOf(claims, figs) + lead
 }
 
 // compute works out what a selection of kind asks of its facts, with the
@@ -228,7 +227,7 @@ func englishLines(ans Answer, lead string) []Line {
 		first = append(first, "From the report's header: "+lead)
 	}
 	for _, f := range ans.Lead {
-		if l := glossaryEN.label(f); l != "" {
+		if l := glossaryEN().label(f); l != "" {
 			first = append(first, fmt.Sprintf("%s: %s.", l, f.Text))
 		} else {
 			first = append(first, fmt.Sprintf("The report says: %s.", name(f)))

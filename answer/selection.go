@@ -278,7 +278,7 @@ type chosen struct {
 // extractive answer: a decline where it found the report's answer is
 // refused.
 func (sl shortlist) validate(s Selection, question string, lang language, history []Turn, ext Answer) (chosen, *Refusal) {
-	anchor := anchorOf(question, lang)
+	anchor, norm := anchorOf(question, lang), knowledge.Normalize(question)
 	if n := len(history); n > 0 { // a follow-up (多少人参加?) is about its conversation's topic too
 		maps.Copy(anchor, anchorOf(history[n-1].Question, detectLanguage(history[n-1].Question)))
 	}
@@ -334,7 +334,7 @@ func (sl shortlist) validate(s Selection, question string, lang language, histor
 		if !anchored(lf, anchor, lang) {
 			return chosen{}, refuse(RefuseUnanchored, "%s (%s) shares nothing with the question", f.Text, lf.sec.ID)
 		}
-		if g, ok := namedSibling(lf, c.facts, anchor, question, lang); ok {
+		if g, ok := namedSibling(lf, c.facts, anchor, norm, lang); ok {
 			return chosen{}, refuse(RefuseSibling, "the question names %s, not %s", g.Clause, f.Clause)
 		}
 		if g, ok := readOtherwise(lf, c.facts, anchor, ext); ok {
@@ -372,11 +372,12 @@ func clipQuote(ext Answer) string {
 // stopRunes say nothing of what a question is about.
 const stopRunes = "的了是有在和与及或也都就还又吗呢吧啊呀么嘛哦噢多少几个些什怎样咋谁哪里那这一不没请问我你他她它们年月日县市区乡镇上下中对可以能会要想说讲报告"
 
-// runeSet is the content characters of s, normalized: the Han characters
-// that say something of what it is about.
+// runeSet is the content characters of s, folded: the Han characters that
+// say something of what it is about. A question is normalized first
+// (anchorOf); the reports' text is Simplified already.
 func runeSet(s string) map[string]bool {
 	out := map[string]bool{}
-	for _, r := range knowledge.Normalize(s) {
+	for _, r := range knowledge.Fold(s) {
 		if unicode.Is(unicode.Han, r) && !strings.ContainsRune(stopRunes, r) {
 			out[string(r)] = true
 		}
@@ -389,9 +390,9 @@ func runeSet(s string) map[string]bool {
 // its words.
 func anchorOf(question string, lang language) map[string]bool {
 	if lang == english {
-		return runeSet(strings.Join(glossaryEN.chinese(question), " "))
+		return runeSet(strings.Join(glossaryEN().chinese(question), " "))
 	}
-	return runeSet(question)
+	return runeSet(knowledge.Normalize(question))
 }
 
 // anchored reports whether a fact's own words (what it counts, its clause,
@@ -433,9 +434,8 @@ const anchorRunes = 2
 // characters (注销执法证7人 when 新办执法证95人 is selected for 注销了几个
 // 人的执法证). What f is counted of (提出检察意见 for 已回复6件) is no
 // rival: a question names the whole to ask for its part.
-func namedSibling(lf listedFact, selected []listedFact, anchor map[string]bool, question string, lang language) (knowledge.Fact, bool) {
+func namedSibling(lf listedFact, selected []listedFact, anchor map[string]bool, q string, lang language) (knowledge.Fact, bool) {
 	f := lf.fact
-	q := knowledge.Normalize(question)
 	fw := mainWord(f)
 	hasF := fw != "" && strings.Contains(q, fw)
 	own := measureShare(f, anchor)

@@ -226,24 +226,32 @@ func (c claim) verdict(ans Answer, question string) Answer {
 	if !ans.Found {
 		return ans
 	}
-	said := func(f knowledge.Figure) bool {
-		return slices.ContainsFunc(c.figures, func(g claimed) bool { return g.holds(f) })
+	var figs []knowledge.Figure
+	for _, f := range ans.Lead {
+		figs = append(figs, f.Figure())
 	}
-	right := slices.ContainsFunc(ans.Lead, func(f knowledge.Fact) bool { return said(f.Figure()) })
 	if len(ans.Lead) == 0 { // the whole quote answers: is the figure in it?
 		for _, cit := range ans.Citations {
-			right = right || slices.ContainsFunc(knowledge.ExtractFigures(cit.Quote), said)
+			figs = append(figs, knowledge.ExtractFigures(cit.Quote)...)
 		}
 	}
 	lines := slices.Clone(ans.Lines)
-	switch {
-	case !right:
-		lines[0].Text = "不对,报告说的是:" + lines[0].Text
-	case slices.ContainsFunc(c.figures, func(g claimed) bool { return g.cmp != "" }):
-		lines[0].Text = "对,报告说:" + lines[0].Text
-	default:
-		lines[0].Text = "对,报告说的正是这个数:" + lines[0].Text
-	}
+	lines[0].Text = verdictOf(c.figures, figs) + lines[0].Text
 	ans.setLines(lines)
 	return ans
+}
+
+// verdictOf opens the answer to figures claimed, the report's being figs:
+// 对 (and, for a figure claimed equal, that it is the report's own) or 不对.
+func verdictOf(claims []claimed, figs []knowledge.Figure) string {
+	right := slices.ContainsFunc(figs, func(f knowledge.Figure) bool {
+		return slices.ContainsFunc(claims, func(g claimed) bool { return g.holds(f) })
+	})
+	switch {
+	case !right:
+		return "不对,报告说的是:"
+	case slices.ContainsFunc(claims, func(g claimed) bool { return g.cmp != "" }):
+		return "对,报告说:"
+	}
+	return "对,报告说的正是这个数:"
 }

@@ -135,7 +135,7 @@ func (downModel) Complete(context.Context, answer.Request) (string, error) {
 
 // programLead are the lead lines the program writes around the report's
 // words: verdicts, computations and what the report does not say.
-var programLead = regexp.MustCompile(`^(对,报告说:|不对,报告说的是:)`)
+var programLead = regexp.MustCompile(`^(对,报告说的正是这个数:|对,报告说:|不对,报告说的是:)`)
 
 // fromReport checks that every line of ans is the report's or the
 // program's: every figure of its body a figure of the cited sections or

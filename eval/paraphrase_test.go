@@ -78,6 +78,9 @@ func TestParaphrasesThroughModel(t *testing.T) {
 		if n := model.Calls(); n != 1 {
 			t.Errorf("%s: %d model calls, want one", p.ID, n)
 		}
+		if got.Mode != answer.ModeLLM {
+			t.Errorf("%s %q: not rendered from the model's selection (fallback %q): the model path was not driven", p.ID, p.Question, got.Fallback)
+		}
 		if why := wrong(p, facts, got); why != "" {
 			t.Errorf("%s %q through the model: %s\n%s", p.ID, p.Question, why, got.Text)
 		} else {
