@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"reportbot/knowledge"
+	"reportbot/knowledge/figure"
 )
 
 func newAnswerer(t testing.TB, mem Memory) *Answerer {
@@ -68,10 +69,10 @@ func TestAsk(t *testing.T) {
 			t.Errorf("Ask(%q): found %v mode %s, want found %v\n%s", tt.q, ans.Found, ans.Mode, tt.found, ans.Text)
 			continue
 		}
-		body := knowledge.ExtractFigures(ans.Body())
+		body := figure.Extract(ans.Body())
 		for _, f := range tt.figures {
-			want := knowledge.ExtractFigures(f)[0]
-			if !slices.ContainsFunc(body, func(g knowledge.Figure) bool { return g.Raw == f && g.Equal(want) }) {
+			want := figure.Extract(f)[0]
+			if !slices.ContainsFunc(body, func(g figure.Figure) bool { return g.Raw == f && g.Equal(want) }) {
 				t.Errorf("Ask(%q) lacks %s:\n%s", tt.q, f, ans.Text)
 			}
 		}
@@ -112,8 +113,8 @@ func TestNoNumber(t *testing.T) {
 	if !ans.Found || !strings.Contains(ans.Text, "没有给出具体数字") || !strings.Contains(ans.Text, "败诉率偏高") {
 		t.Errorf("answer:\n%s", ans.Text)
 	}
-	for _, f := range knowledge.ExtractFigures(ans.Body()) {
-		if f.Kind == knowledge.KindNumber || f.Kind == knowledge.KindPercent {
+	for _, f := range figure.Extract(ans.Body()) {
+		if f.Kind == figure.KindNumber || f.Kind == figure.KindPercent {
 			t.Errorf("answer gives the number %q", f.Raw)
 		}
 	}
@@ -242,7 +243,7 @@ func TestDeclines(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ans.Found || len(knowledge.ExtractFigures(ans.Body())) > 0 {
+		if ans.Found || len(figure.Extract(ans.Body())) > 0 {
 			t.Errorf("Ask(%q) should decline:\n%s", q, ans.Text)
 		}
 	}

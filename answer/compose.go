@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"reportbot/knowledge"
+	"reportbot/knowledge/figure"
 )
 
 // SourcePrefix opens the line of an answer that names its sources.
@@ -171,15 +172,15 @@ func topics(docs []*knowledge.Document) []string {
 // Unsupported returns the figures of an answer's body that no cited section
 // of ix contains, and that are not the answer's computed figure worked out
 // from cited figures: for a correct answer, none.
-func Unsupported(ix *knowledge.Index, a Answer) []knowledge.Figure {
-	var allowed []knowledge.Figure
+func Unsupported(ix *knowledge.Index, a Answer) []figure.Figure {
+	var allowed []figure.Figure
 	for _, c := range a.Citations {
 		for _, d := range ix.Docs() {
 			if c.Report != "" && c.Report != d.Meta.Title {
 				continue
 			}
 			if c.Section == knowledge.HeaderID {
-				allowed = append(allowed, knowledge.ExtractFigures(d.Meta.Title+" "+d.Meta.Published+" "+d.Meta.Source)...)
+				allowed = append(allowed, figure.Extract(d.Meta.Title+" "+d.Meta.Published+" "+d.Meta.Source)...)
 			}
 			if s := d.Section(c.Section); s != nil {
 				allowed = append(allowed, s.Figures...)
@@ -201,11 +202,11 @@ func Unsupported(ix *knowledge.Index, a Answer) []knowledge.Figure {
 	// (【分宜县2023年】): those years are labels, not the report's figures.
 	if len(ix.Docs()) > 1 {
 		for _, d := range ix.Docs() {
-			allowed = append(allowed, knowledge.Figure{Kind: knowledge.KindYear, Unit: "年", Value: float64(d.Meta.Year)})
+			allowed = append(allowed, figure.Figure{Kind: figure.KindYear, Unit: "年", Value: float64(d.Meta.Year)})
 		}
 	}
-	var out []knowledge.Figure
-	for _, f := range knowledge.ExtractFigures(knowledge.FoldRunes(body)) {
+	var out []figure.Figure
+	for _, f := range figure.Extract(knowledge.FoldRunes(body)) {
 		ok := false
 		for _, g := range allowed {
 			if f.Matches(g) {

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"reportbot/knowledge"
+	"reportbot/knowledge/figure"
 )
 
 // Computed is a figure the program worked out from the report's facts,
@@ -27,12 +28,12 @@ type Computed struct {
 }
 
 // Figure is the computed figure, for checking an answer's figures.
-func (c Computed) Figure() knowledge.Figure {
-	kind := knowledge.KindNumber
+func (c Computed) Figure() figure.Figure {
+	kind := figure.KindNumber
 	if c.Unit == "%" {
-		kind = knowledge.KindPercent
+		kind = figure.KindPercent
 	}
-	return knowledge.Figure{Value: c.Value, Unit: c.Unit, Kind: kind, Raw: c.Text}
+	return figure.Figure{Value: c.Value, Unit: c.Unit, Kind: kind, Raw: c.Text}
 }
 
 // Operations a question can ask of several figures.

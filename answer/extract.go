@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"reportbot/knowledge"
+	"reportbot/knowledge/figure"
 )
 
 // Tuning of extractive answering. The gold set in testdata/ measures them.
@@ -53,7 +54,7 @@ const notPlace = "个几多少的了有在和与及各全本我你咱们该这�
 type ask struct {
 	quantity bool
 	unit     string
-	kind     knowledge.FigureKind
+	kind     figure.Kind
 	hasUnit  bool
 }
 
@@ -68,32 +69,32 @@ var interrogativeRE = regexp.MustCompile(`什么|啥|怎么|怎样|咋|如何|�
 var unitCues = []struct {
 	re   *regexp.Regexp
 	unit string
-	kind knowledge.FigureKind
+	kind figure.Kind
 }{
-	{regexp.MustCompile(`人次`), "人次", knowledge.KindNumber},
-	{regexp.MustCompile(`(多少|几)(个)?(人|名|位)|人数|多少人|几人`), "人", knowledge.KindNumber},
-	{regexp.MustCompile(`(多少|几)件|件数|案件数`), "件", knowledge.KindNumber},
-	{regexp.MustCompile(`(多少|几)(次|回)`), "次", knowledge.KindNumber},
-	{regexp.MustCompile(`(多少|几)(项|样)`), "项", knowledge.KindNumber},
-	{regexp.MustCompile(`(多少|几)起`), "起", knowledge.KindNumber},
-	{regexp.MustCompile(`(多少|几)家`), "家", knowledge.KindNumber},
-	{regexp.MustCompile(`(多少|几)条`), "条", knowledge.KindNumber},
-	{regexp.MustCompile(`(多少|几)期`), "期", knowledge.KindNumber},
-	{regexp.MustCompile(`(多少|几)个`), "个", knowledge.KindNumber},
-	{regexp.MustCompile(`钱|金额|资金|元|补贴|补助|罚款|经费|预算`), "元", knowledge.KindNumber},
-	{regexp.MustCompile(`率|比例|比率|占比|比重|百分|(满意|知晓|认可|信任|参与)度`), "%", knowledge.KindPercent},
-	{regexp.MustCompile(`什么时候|哪天|哪一天|日期|几月几[日号]`), "", knowledge.KindDate},
+	{regexp.MustCompile(`人次`), "人次", figure.KindNumber},
+	{regexp.MustCompile(`(多少|几)(个)?(人|名|位)|人数|多少人|几人`), "人", figure.KindNumber},
+	{regexp.MustCompile(`(多少|几)件|件数|案件数`), "件", figure.KindNumber},
+	{regexp.MustCompile(`(多少|几)(次|回)`), "次", figure.KindNumber},
+	{regexp.MustCompile(`(多少|几)(项|样)`), "项", figure.KindNumber},
+	{regexp.MustCompile(`(多少|几)起`), "起", figure.KindNumber},
+	{regexp.MustCompile(`(多少|几)家`), "家", figure.KindNumber},
+	{regexp.MustCompile(`(多少|几)条`), "条", figure.KindNumber},
+	{regexp.MustCompile(`(多少|几)期`), "期", figure.KindNumber},
+	{regexp.MustCompile(`(多少|几)个`), "个", figure.KindNumber},
+	{regexp.MustCompile(`钱|金额|资金|元|补贴|补助|罚款|经费|预算`), "元", figure.KindNumber},
+	{regexp.MustCompile(`率|比例|比率|占比|比重|百分|(满意|知晓|认可|信任|参与)度`), "%", figure.KindPercent},
+	{regexp.MustCompile(`什么时候|哪天|哪一天|日期|几月几[日号]`), "", figure.KindDate},
 }
 
 // answeredBy reports whether figures can answer what is asked: a date for
 // "什么时候", a count or share for "多少": 2023年11月6日 is no answer to
 // 多少.
-func (k ask) answeredBy(fs []knowledge.Figure) bool {
-	return slices.ContainsFunc(fs, func(f knowledge.Figure) bool {
-		if k.hasUnit && k.kind == knowledge.KindDate {
-			return f.Kind == knowledge.KindDate
+func (k ask) answeredBy(fs []figure.Figure) bool {
+	return slices.ContainsFunc(fs, func(f figure.Figure) bool {
+		if k.hasUnit && k.kind == figure.KindDate {
+			return f.Kind == figure.KindDate
 		}
-		return f.Kind == knowledge.KindNumber || f.Kind == knowledge.KindPercent
+		return f.Kind == figure.KindNumber || f.Kind == figure.KindPercent
 	})
 }
 
@@ -112,8 +113,8 @@ func readAsk(texts ...string) ask {
 		}
 		// Any other measure word after 多少 or 几: 多少部, 几批.
 		for _, m := range howManyRE.FindAllStringIndex(t, -1) {
-			if u := knowledge.MeasureAt(t[m[1]:]); !k.hasUnit && u != "" && u != "年" && u != "月" && u != "日" {
-				k.unit, k.kind, k.hasUnit = u, knowledge.KindNumber, true
+			if u := figure.MeasureAt(t[m[1]:]); !k.hasUnit && u != "" && u != "年" && u != "月" && u != "日" {
+				k.unit, k.kind, k.hasUnit = u, figure.KindNumber, true
 			}
 		}
 	}
@@ -326,7 +327,7 @@ func focusedQuote(c candidate, spans []span) string {
 	cover(spans, whole, c)
 	want := spanCoverage(spans, whole)
 	from := 0
-	for _, cl := range knowledge.ClauseSpans(c.sentence) {
+	for _, cl := range figure.ClauseSpans(c.sentence) {
 		part := candidate{inText: map[string]bool{}}
 		for _, t := range knowledge.Terms(knowledge.Fold(c.sentence[cl[0]:])) {
 			part.inText[t] = true

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"reportbot/knowledge"
+	"reportbot/knowledge/figure"
 )
 
 // firstLine is what a citizen reads first.
@@ -79,7 +80,7 @@ func TestLeadFact(t *testing.T) {
 			}
 		}
 		for _, n := range tt.not {
-			if slices.ContainsFunc(knowledge.ExtractFigures(first), func(f knowledge.Figure) bool { return f.Raw == n }) {
+			if slices.ContainsFunc(figure.Extract(first), func(f figure.Figure) bool { return f.Raw == n }) {
 				t.Errorf("%q: first line %q gives %s, not what was asked", tt.questions, first, n)
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"reportbot/knowledge"
+	"reportbot/knowledge/figure"
 )
 
 // want is one thing a question asks for a figure of: the content it names,
@@ -296,15 +297,15 @@ func leadFacts(picked []candidate, wants []want) []knowledge.Fact {
 	for _, w := range wants {
 		var cands []factTerms
 		for _, ft := range all {
-			if w.ask.answeredBy([]knowledge.Figure{ft.fact.Figure()}) {
+			if w.ask.answeredBy([]figure.Figure{ft.fact.Figure()}) {
 				cands = append(cands, ft)
 			}
 		}
 		if w.ask.hasUnit && slices.ContainsFunc(cands, func(ft factTerms) bool {
-			return hasFigure([]knowledge.Figure{ft.fact.Figure()}, w.ask.unit, w.ask.kind)
+			return hasFigure([]figure.Figure{ft.fact.Figure()}, w.ask.unit, w.ask.kind)
 		}) {
 			cands = slices.DeleteFunc(cands, func(ft factTerms) bool {
-				return !hasFigure([]knowledge.Figure{ft.fact.Figure()}, w.ask.unit, w.ask.kind)
+				return !hasFigure([]figure.Figure{ft.fact.Figure()}, w.ask.unit, w.ask.kind)
 			})
 		}
 		best, bestKey := -1, leadKey{}
@@ -331,7 +332,7 @@ func leadFacts(picked []candidate, wants []want) []knowledge.Fact {
 		}
 		// Nothing asked is named (多少人参加? on the earlier topic): the
 		// first figure in the asked unit answers.
-		if best < 0 && w.ask.hasUnit && len(cands) > 0 && hasFigure([]knowledge.Figure{cands[0].fact.Figure()}, w.ask.unit, w.ask.kind) {
+		if best < 0 && w.ask.hasUnit && len(cands) > 0 && hasFigure([]figure.Figure{cands[0].fact.Figure()}, w.ask.unit, w.ask.kind) {
 			best = 0
 		}
 		if best >= 0 && !slices.ContainsFunc(out, func(f knowledge.Fact) bool { return sameFact(f, cands[best].fact) }) {
@@ -429,7 +430,7 @@ func withMeasure(picked []candidate, f knowledge.Fact) string {
 		if i <= 0 || !slices.ContainsFunc(c.facts, func(g knowledge.Fact) bool { return sameFact(f, g) }) {
 			continue
 		}
-		spans := knowledge.ClauseSpans(c.sentence[:i])
+		spans := figure.ClauseSpans(c.sentence[:i])
 		if len(spans) == 0 {
 			return ""
 		}

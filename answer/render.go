@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"reportbot/knowledge"
+	"reportbot/knowledge/figure"
 )
 
 // render writes the answer a validated selection asks for. Every sentence
@@ -142,7 +143,7 @@ func yesNoLead(question string, facts []knowledge.Fact, lead string) string {
 	if len(claims) == 0 || len(facts) == 0 {
 		return lead
 	}
-	figs := make([]knowledge.Figure, len(facts))
+	figs := make([]figure.Figure, len(facts))
 	for i, f := range facts {
 		figs[i] = f.Figure()
 	}

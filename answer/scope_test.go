@@ -12,6 +12,7 @@ import (
 
 	"reportbot/internal/synth"
 	"reportbot/knowledge"
+	"reportbot/knowledge/figure"
 )
 
 // library loads the seed report, two synthetic counties, the seed's county
@@ -199,8 +200,8 @@ func TestNoCrossing(t *testing.T) {
 
 // hasCount reports whether a text gives a count or share.
 func hasCount(text string) bool {
-	return slices.ContainsFunc(knowledge.ExtractFigures(text), func(f knowledge.Figure) bool {
-		return f.Kind == knowledge.KindNumber || f.Kind == knowledge.KindPercent
+	return slices.ContainsFunc(figure.Extract(text), func(f figure.Figure) bool {
+		return f.Kind == figure.KindNumber || f.Kind == figure.KindPercent
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"reportbot/knowledge"
+	"reportbot/knowledge/figure"
 )
 
 // query is what a question asks, once its conversation is taken into
@@ -32,7 +33,7 @@ type candidate struct {
 	sentence string
 	inText   map[string]bool // terms of the sentence
 	inHead   map[string]bool // terms of its section's headings
-	figures  []knowledge.Figure
+	figures  []figure.Figure
 	facts    []knowledge.Fact // the facts the sentence states, in reading order
 	score    float64
 }
@@ -49,7 +50,7 @@ type parsedSection struct {
 type parsedSentence struct {
 	text    string
 	terms   map[string]bool
-	figures []knowledge.Figure
+	figures []figure.Figure
 	facts   []knowledge.Fact
 }
 
@@ -440,9 +441,9 @@ func sectionOrder(ix *knowledge.Index, h knowledge.Hit) int {
 	return n
 }
 
-func hasNumber(fs []knowledge.Figure) bool {
-	return slices.ContainsFunc(fs, func(f knowledge.Figure) bool {
-		return f.Kind == knowledge.KindNumber || f.Kind == knowledge.KindPercent || f.Kind == knowledge.KindDate
+func hasNumber(fs []figure.Figure) bool {
+	return slices.ContainsFunc(fs, func(f figure.Figure) bool {
+		return f.Kind == figure.KindNumber || f.Kind == figure.KindPercent || f.Kind == figure.KindDate
 	})
 }
 
@@ -450,8 +451,8 @@ func hasNumber(fs []knowledge.Figure) bool {
 // asks for. 多少人 takes 人次 too; 几个 takes any count, and a count in 个
 // answers a count of things (16个代办事项 answers 几项), not of cases or
 // people.
-func hasFigure(fs []knowledge.Figure, unit string, kind knowledge.FigureKind) bool {
-	return slices.ContainsFunc(fs, func(f knowledge.Figure) bool {
+func hasFigure(fs []figure.Figure, unit string, kind figure.Kind) bool {
+	return slices.ContainsFunc(fs, func(f figure.Figure) bool {
 		if f.Kind != kind {
 			return false
 		}

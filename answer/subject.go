@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"reportbot/knowledge"
+	"reportbot/knowledge/figure"
 )
 
 // Questions about the report itself, answered from its title and header.
@@ -125,13 +126,13 @@ type claim struct {
 // "" for equal to it, ">" above (超过), "<" below (不到), ">=" at least
 // (至少, 达到).
 type claimed struct {
-	knowledge.Figure
+	figure.Figure
 	cmp string
 }
 
 // holds reports whether fact f is as the claim says of it: in its unit (a
 // figure said without one takes f's), and equal, above, below or at least.
-func (g claimed) holds(f knowledge.Figure) bool {
+func (g claimed) holds(f figure.Figure) bool {
 	if g.Unit != "" && g.Unit != f.Unit && !sameCount(g.Unit, f.Unit) {
 		return false // 70人次 is not 70件
 	}
@@ -143,7 +144,7 @@ func (g claimed) holds(f knowledge.Figure) bool {
 	case ">=":
 		return f.Value >= g.Value
 	}
-	return g.Unit == "" && knowledge.SameValue(f.Value, g.Value) || g.Equal(f)
+	return g.Unit == "" && figure.SameValue(f.Value, g.Value) || g.Equal(f)
 }
 
 // sameCount reports whether two units count the same thing: 名 and 人.
@@ -180,8 +181,8 @@ func comparison(word string) string {
 func readClaimed(norm string) ([]claimed, string) {
 	var out []claimed
 	q := norm
-	for _, f := range knowledge.ExtractFigures(norm) {
-		if f.Kind != knowledge.KindNumber && f.Kind != knowledge.KindPercent {
+	for _, f := range figure.Extract(norm) {
+		if f.Kind != figure.KindNumber && f.Kind != figure.KindPercent {
 			continue
 		}
 		i := strings.Index(q, f.Raw)
@@ -226,13 +227,13 @@ func (c claim) verdict(ans Answer, question string) Answer {
 	if !ans.Found {
 		return ans
 	}
-	var figs []knowledge.Figure
+	var figs []figure.Figure
 	for _, f := range ans.Lead {
 		figs = append(figs, f.Figure())
 	}
 	if len(ans.Lead) == 0 { // the whole quote answers: is the figure in it?
 		for _, cit := range ans.Citations {
-			figs = append(figs, knowledge.ExtractFigures(cit.Quote)...)
+			figs = append(figs, figure.Extract(cit.Quote)...)
 		}
 	}
 	lines := slices.Clone(ans.Lines)
@@ -243,8 +244,8 @@ func (c claim) verdict(ans Answer, question string) Answer {
 
 // verdictOf opens the answer to figures claimed, the report's being figs:
 // 对 (and, for a figure claimed equal, that it is the report's own) or 不对.
-func verdictOf(claims []claimed, figs []knowledge.Figure) string {
-	right := slices.ContainsFunc(figs, func(f knowledge.Figure) bool {
+func verdictOf(claims []claimed, figs []figure.Figure) string {
+	right := slices.ContainsFunc(figs, func(f figure.Figure) bool {
 		return slices.ContainsFunc(claims, func(g claimed) bool { return g.holds(f) })
 	})
 	switch {

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"reportbot/knowledge"
+	"reportbot/knowledge/figure"
 )
 
 // maxSuggestions is the most first questions any channel offers.
@@ -61,7 +62,7 @@ func (a *Answerer) suggest(n int) []string {
 // reads as one: a count or an amount of something plainly named.
 func suggestion(f knowledge.Fact) (string, bool) {
 	m := f.Measure
-	if f.Kind != knowledge.KindNumber || f.Unit == "" || f.Unit == "%" || f.Approx != "" || f.Of != "" || f.Polarity != "" ||
+	if f.Kind != figure.KindNumber || f.Unit == "" || f.Unit == "%" || f.Approx != "" || f.Of != "" || f.Polarity != "" ||
 		strings.ContainsAny(m, "“”\"《》()()") || strings.Count(m, "…") > 1 {
 		return "", false
 	}

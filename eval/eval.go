@@ -12,6 +12,7 @@ import (
 
 	"reportbot/answer"
 	"reportbot/knowledge"
+	"reportbot/knowledge/figure"
 )
 
 // Case is one conversation of the gold set: questions asked in order.
@@ -59,7 +60,7 @@ func Load(r io.Reader, name string) ([]Case, error) {
 		ids[c.ID] = true
 		for _, t := range c.Turns {
 			for _, f := range t.Figures {
-				if len(knowledge.ExtractFigures(f)) != 1 {
+				if len(figure.Extract(f)) != 1 {
 					return nil, fmt.Errorf("%s:%d: %q is not one figure", name, no, f)
 				}
 			}
@@ -190,11 +191,11 @@ func Run(ctx context.Context, ask Asker, ix *knowledge.Index, cases []Case) (Rep
 // lead, the expected figures must stand in the answer's first line: a
 // figure found only in the quote under it does not count.
 func judge(t Turn, ans answer.Answer, lead bool) string {
-	body := knowledge.ExtractFigures(ans.Body())
+	body := figure.Extract(ans.Body())
 	given := body
 	if lead {
 		first, _, _ := strings.Cut(ans.Text, "\n")
-		given = knowledge.ExtractFigures(first)
+		given = figure.Extract(first)
 	}
 	if !t.wantFound() {
 		// "The report gives no number for it", with no count or share
@@ -215,7 +216,7 @@ func judge(t Turn, ans answer.Answer, lead bool) string {
 	}
 	var why []string
 	for _, want := range t.Figures {
-		w := knowledge.ExtractFigures(want)[0]
+		w := figure.Extract(want)[0]
 		switch {
 		case !slices.ContainsFunc(body, w.Equal):
 			why = append(why, fmt.Sprintf("missing figure %s", want))
@@ -241,9 +242,9 @@ func judge(t Turn, ans answer.Answer, lead bool) string {
 }
 
 // hasCount reports whether figures hold a count or a share.
-func hasCount(fs []knowledge.Figure) bool {
-	return slices.ContainsFunc(fs, func(f knowledge.Figure) bool {
-		return f.Kind == knowledge.KindNumber || f.Kind == knowledge.KindPercent
+func hasCount(fs []figure.Figure) bool {
+	return slices.ContainsFunc(fs, func(f figure.Figure) bool {
+		return f.Kind == figure.KindNumber || f.Kind == figure.KindPercent
 	})
 }
 

@@ -2,7 +2,7 @@
 // sections and figures, and retrieves the sections that answer a question.
 //
 // It knows nothing of chats, language models or Telegram: its outputs are
-// typed values (Document, Section, Figure, Hit) that the answering layer uses.
+// typed values (Document, Section, Fact, Hit; figures from package figure) that the answering layer uses.
 //
 // Section IDs are the report's outline markers without punctuation, as
 // printed: 一 for 一、, 一(六) for (六) under it, 一(六)1 for 1. under that,

@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"reportbot/knowledge/figure"
 	"strings"
 	"sync"
 )
@@ -28,16 +29,16 @@ type Meta struct {
 
 // Section is one numbered part of a report.
 type Section struct {
-	ID      string    `json:"id"`
-	Heading string    `json:"heading"`
-	Text    string    `json:"text"`           // the section's own text, without its children
-	Path    []string  `json:"path,omitempty"` // headings of its ancestors, outermost first
-	Parent  string    `json:"parent,omitempty"`
-	Level   int       `json:"level"` // 1 for 一、 … 5 for inline 一是; 0 for the preamble
-	Line    int       `json:"line"`  // line of the file where it starts
-	Figures []Figure  `json:"figures,omitempty"`
-	facts   []Fact    // its figures as facts, in reading order, once its document's are built
-	doc     *Document // the report it is part of
+	ID      string          `json:"id"`
+	Heading string          `json:"heading"`
+	Text    string          `json:"text"`           // the section's own text, without its children
+	Path    []string        `json:"path,omitempty"` // headings of its ancestors, outermost first
+	Parent  string          `json:"parent,omitempty"`
+	Level   int             `json:"level"` // 1 for 一、 … 5 for inline 一是; 0 for the preamble
+	Line    int             `json:"line"`  // line of the file where it starts
+	Figures []figure.Figure `json:"figures,omitempty"`
+	facts   []Fact          // its figures as facts, in reading order, once its document's are built
+	doc     *Document       // the report it is part of
 }
 
 // Facts returns the section's figures as facts, in reading order.

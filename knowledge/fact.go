@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"reportbot/knowledge/figure"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,13 +14,13 @@ import (
 // where the report says it. 收到84件行政复议申请 and 其中受理68件 stand in
 // one sentence; as facts they count different things.
 type Fact struct {
-	Report  string     `json:"report"`  // the title of the report it is in
-	Section string     `json:"section"` // the ID of its section
-	Value   float64    `json:"value"`   // normalized: 8.56万件 is 85600
-	Unit    string     `json:"unit"`
-	Kind    FigureKind `json:"kind"`
-	Text    string     `json:"text"`   // as printed: 84件
-	Clause  string     `json:"clause"` // the clause it stands in, exactly as printed
+	Report  string      `json:"report"`  // the title of the report it is in
+	Section string      `json:"section"` // the ID of its section
+	Value   float64     `json:"value"`   // normalized: 8.56万件 is 85600
+	Unit    string      `json:"unit"`
+	Kind    figure.Kind `json:"kind"`
+	Text    string      `json:"text"`   // as printed: 84件
+	Clause  string      `json:"clause"` // the clause it stands in, exactly as printed
 	// Start and End are the clause's byte offsets in the section's text.
 	Start int `json:"start"`
 	End   int `json:"end"`
@@ -42,8 +43,8 @@ type Fact struct {
 }
 
 // Figure is the fact's figure, for comparing it with others.
-func (f Fact) Figure() Figure {
-	return Figure{Value: f.Value, Unit: f.Unit, Kind: f.Kind, Raw: f.Text, Approx: f.Approx == "余" || f.Approx == "多",
+func (f Fact) Figure() figure.Figure {
+	return figure.Figure{Value: f.Value, Unit: f.Unit, Kind: f.Kind, Raw: f.Text, Approx: f.Approx == "余" || f.Approx == "多",
 		Context: f.Clause, Section: f.Section}
 }
 
@@ -103,17 +104,17 @@ func (d *Document) buildFacts() []Fact {
 func sectionFacts(report, place string, year int, s *Section) []Fact {
 	var out []Fact
 	text := s.Text
-	figs := ExtractFigures(text)
+	figs := figure.Extract(text)
 	for _, sent := range SentenceSpans(text) {
 		st := text[sent[0]:sent[1]]
 		var prev []Fact // facts of this sentence so far
 		for _, g := range figs {
-			if g.Offset < sent[0] || g.Offset >= sent[1] || g.Kind == KindYear || QuotedAt(st, g.Offset-sent[0]) {
+			if g.Offset < sent[0] || g.Offset >= sent[1] || g.Kind == figure.KindYear || QuotedAt(st, g.Offset-sent[0]) {
 				continue
 			}
-			start, end := clauseBounds(text, g.Offset, g.Offset+len(g.Raw))
+			start, end := figure.ClauseBounds(text, g.Offset, g.Offset+len(g.Raw))
 			clause := text[start:end]
-			if g.Kind == KindMonth && precededBy(text[:g.Offset], "截至", "截止") {
+			if g.Kind == figure.KindMonth && precededBy(text[:g.Offset], "截至", "截止") {
 				continue
 			}
 			f := Fact{Report: report, Section: s.ID, Value: g.Value, Unit: g.Unit, Kind: g.Kind, Text: g.Raw,
@@ -164,42 +165,6 @@ func SentenceSpans(text string) [][2]int {
 	return out
 }
 
-// clauseBounds returns the byte span of the clause of text around
-// [start,end), without its punctuation or surrounding space.
-func clauseBounds(text string, start, end int) (int, int) {
-	i := start
-	for i > 0 {
-		r, n := utf8.DecodeLastRuneInString(text[:i])
-		if isClauseBreak(r) {
-			break
-		}
-		i -= n
-	}
-	j := end
-	for j < len(text) {
-		r, n := utf8.DecodeRuneInString(text[j:])
-		if isClauseBreak(r) {
-			break
-		}
-		j += n
-	}
-	for i < j {
-		r, n := utf8.DecodeRuneInString(text[i:])
-		if !isSpace(r) {
-			break
-		}
-		i += n
-	}
-	for j > i {
-		r, n := utf8.DecodeLastRuneInString(text[:j])
-		if !isSpace(r) {
-			break
-		}
-		j -= n
-	}
-	return i, j
-}
-
 func precededBy(s string, words ...string) bool {
 	for _, w := range words {
 		if i := strings.LastIndex(s, w); i >= 0 && utf8.RuneCountInString(s[i:]) <= 8 {
@@ -211,7 +176,7 @@ func precededBy(s string, words ...string) bool {
 
 // approxOf says how a figure is approximate: the scanner's 余 or 多, or a
 // word such as 超过 right before it or 以上 right after it.
-func approxOf(g Figure, before, after string) string {
+func approxOf(g figure.Figure, before, after string) string {
 	if g.Approx {
 		for _, w := range []string{"余", "多"} {
 			if strings.Contains(g.Raw, w) {

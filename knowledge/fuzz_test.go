@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"os"
+	"reportbot/knowledge/figure"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -64,7 +65,7 @@ func FuzzNormalize(f *testing.F) {
 			}
 		}
 		ix.Search(q, 5)
-		for _, f := range append(ExtractFigures(s), ExtractFiguresStrict(s)...) {
+		for _, f := range append(figure.Extract(s), figure.ExtractStrict(s)...) {
 			if f.Offset < 0 || f.Offset+len(f.Raw) > len(s) || s[f.Offset:f.Offset+len(f.Raw)] != f.Raw {
 				t.Fatalf("figure %q at %d is not the text's", f.Raw, f.Offset)
 			}

@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"regexp"
+	"reportbot/knowledge/figure"
 	"strings"
 	"unicode/utf8"
 )
@@ -46,8 +47,8 @@ func splitHeading(rest string) (heading, body string) {
 
 // hasNumber reports whether s gives a figure that is not a year or date.
 func hasNumber(s string) bool {
-	for _, f := range ExtractFigures(s) {
-		if f.Kind == KindNumber || f.Kind == KindPercent {
+	for _, f := range figure.Extract(s) {
+		if f.Kind == figure.KindNumber || f.Kind == figure.KindPercent {
 			return true
 		}
 	}
@@ -67,7 +68,7 @@ func firstClause(s string, max int) string {
 				depth--
 			}
 		default:
-			if depth == 0 && isClauseBreak(r) {
+			if depth == 0 && figure.IsClauseBreak(r) {
 				return s[:i]
 			}
 		}

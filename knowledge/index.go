@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"reportbot/knowledge/figure"
 	"slices"
 	"strconv"
 	"strings"
@@ -76,7 +77,7 @@ func NewIndex(docs ...*Document) *Index {
 		for _, s := range d.Sections {
 			fmt.Fprintf(h, "%s\x00%s\x00%s\x00", s.ID, s.Heading, s.Text)
 			for _, f := range s.Figures {
-				if f.Kind == KindYear || f.Kind == KindDate || f.Kind == KindMonth {
+				if f.Kind == figure.KindYear || f.Kind == figure.KindDate || f.Kind == figure.KindMonth {
 					if y := yearOf(f); y >= 1000 { // 9月30日 names no year
 						ix.years[y] = true
 					}
@@ -163,7 +164,7 @@ func (ix *Index) index() {
 	ix.maxIDF = math.Log(1 + (total+0.5)/0.5)
 }
 
-func yearOf(f Figure) int {
+func yearOf(f figure.Figure) int {
 	v := int(f.Value)
 	for v >= 10000 {
 		v /= 100
@@ -306,7 +307,7 @@ func (ix *Index) Analyze(question string) Query {
 			}
 		})
 	}
-	for _, clause := range strings.FieldsFunc(q.Text, isClauseBreak) {
+	for _, clause := range strings.FieldsFunc(q.Text, figure.IsClauseBreak) {
 		var part []string
 		expansions, rest := ix.lexicon.Expand(clause, func(w string) bool { return ix.own[w] })
 		for _, seg := range ix.contentSegments(rest) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"reportbot/knowledge/figure"
 	"slices"
 	"strconv"
 	"strings"
@@ -138,11 +139,11 @@ type marker struct {
 
 func parseMarker(s string) (marker, bool) {
 	if m := level1RE.FindStringSubmatch(s); m != nil {
-		n, _ := parseHanNumber(m[1])
+		n, _ := figure.ParseHanNumber(m[1])
 		return marker{level: 1, n: int(n), id: m[1], rest: s[len(m[0]):]}, true
 	}
 	if m := level2RE.FindStringSubmatch(s); m != nil {
-		n, _ := parseHanNumber(m[1])
+		n, _ := figure.ParseHanNumber(m[1])
 		return marker{level: 2, n: int(n), id: "(" + m[1] + ")", rest: s[len(m[0]):]}, true
 	}
 	if m := level4RE.FindStringSubmatch(s); m != nil {
@@ -303,8 +304,8 @@ func titleFacts(title, source string) (year int, place, level string) {
 	return year, "", ""
 }
 
-func sectionFigures(id, text string) []Figure {
-	fs := ExtractFigures(text)
+func sectionFigures(id, text string) []figure.Figure {
+	fs := figure.Extract(text)
 	for i := range fs {
 		fs[i].Section = id
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reportbot/knowledge/figure"
 	"slices"
 	"strings"
 	"testing"
@@ -135,8 +136,8 @@ func TestSeedText(t *testing.T) {
 	// outline's markers (1. 2.) are no figures.
 	body := string(raw)[strings.Index(string(raw), "2023年,我县"):]
 	var inBody []string
-	for _, f := range ExtractFigures(body) {
-		if f.Unit != "" || f.Kind != KindNumber {
+	for _, f := range figure.Extract(body) {
+		if f.Unit != "" || f.Kind != figure.KindNumber {
 			inBody = append(inBody, f.Raw)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 
 	"reportbot/answer"
 	"reportbot/knowledge"
+	"reportbot/knowledge/figure"
 )
 
 // Kinds of reply the stand-in gives.
@@ -257,7 +258,7 @@ func (m *Model) lie(s selection, facts []fact, q string) (selection, bool) {
 
 // unitOf is the unit a figure as printed ends with.
 func unitOf(text string) string {
-	figs := knowledge.ExtractFigures(text)
+	figs := figure.Extract(text)
 	if len(figs) == 0 {
 		return ""
 	}

@@ -1,40 +1,41 @@
-package knowledge
+package figure
 
 import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
-// FigureKind says what sort of quantity a figure is, so that a year is never
+// Kind says what sort of quantity a figure is, so that a year is never
 // compared with a count.
-type FigureKind string
+type Kind string
 
 // The kinds of figure the parser recognises.
 const (
-	KindNumber    FigureKind = "number"    // 84件, 11.47亿元, 十期, 80余次
-	KindPercent   FigureKind = "percent"   // 87.3%
-	KindDate      FigureKind = "date"      // 2023年11月6日
-	KindYear      FigureKind = "year"      // 2023年
-	KindMonth     FigureKind = "month"     // 12月
-	KindOrdinal   FigureKind = "ordinal"   // 第一批
-	KindDocNumber FigureKind = "docnumber" // 国办发〔2018〕37号
+	KindNumber    Kind = "number"    // 84件, 11.47亿元, 十期, 80余次
+	KindPercent   Kind = "percent"   // 87.3%
+	KindDate      Kind = "date"      // 2023年11月6日
+	KindYear      Kind = "year"      // 2023年
+	KindMonth     Kind = "month"     // 12月
+	KindOrdinal   Kind = "ordinal"   // 第一批
+	KindDocNumber Kind = "docnumber" // 国办发〔2018〕37号
 )
 
 // Figure is one number found in a text, with its unit and the words around it.
 // Two figures are the same quantity when Equal says so, whatever their spelling:
 // 8.56万件 equals 85600件 and 十期 equals 10期.
 type Figure struct {
-	Value   float64    `json:"value"`
-	Unit    string     `json:"unit,omitempty"`
-	Kind    FigureKind `json:"kind"`
-	Raw     string     `json:"raw"`
-	Approx  bool       `json:"approx,omitempty"`
-	Context string     `json:"context,omitempty"` // the clause the figure stands in
-	Section string     `json:"section,omitempty"` // ID of the section it comes from
-	Offset  int        `json:"-"`                 // byte offset of Raw in the text it was found in
-	code    string     // document numbers: issuing code such as 国办发
+	Value   float64 `json:"value"`
+	Unit    string  `json:"unit,omitempty"`
+	Kind    Kind    `json:"kind"`
+	Raw     string  `json:"raw"`
+	Approx  bool    `json:"approx,omitempty"`
+	Context string  `json:"context,omitempty"` // the clause the figure stands in
+	Section string  `json:"section,omitempty"` // ID of the section it comes from
+	Offset  int     `json:"-"`                 // byte offset of Raw in the text it was found in
+	code    string  // document numbers: issuing code such as 国办发
 }
 
 // SameValue reports whether two normalized values are one: equal but for
@@ -111,8 +112,8 @@ func (f Figure) Matches(g Figure) bool {
 
 var hanDigits = map[rune]int{'零': 0, '〇': 0, '一': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
 
-// parseHanNumber reads a Chinese numeral such as 十, 二十二, 一百零五, 三万.
-func parseHanNumber(s string) (float64, bool) {
+// ParseHanNumber reads a Chinese numeral such as 十, 二十二, 一百零五, 三万.
+func ParseHanNumber(s string) (float64, bool) {
 	var total, section, digit float64
 	seenDigit := false
 	for _, r := range s {
@@ -158,7 +159,7 @@ func parseHanNumber(s string) (float64, bool) {
 // clauseAround returns the clause of text that contains [start,end): the text
 // between the nearest clause punctuation on either side.
 func clauseAround(text string, start, end int) string {
-	i, j := clauseBounds(text, start, end)
+	i, j := ClauseBounds(text, start, end)
 	return text[i:j]
 }
 
@@ -168,7 +169,7 @@ func ClauseSpans(sentence string) [][2]int {
 	var out [][2]int
 	start := 0
 	for i, r := range sentence {
-		if isClauseBreak(r) {
+		if IsClauseBreak(r) {
 			if i > start {
 				out = append(out, [2]int{start, i})
 			}
@@ -181,10 +182,49 @@ func ClauseSpans(sentence string) [][2]int {
 	return out
 }
 
-func isClauseBreak(r rune) bool {
+func IsClauseBreak(r rune) bool {
 	switch r {
 	case ',', '\uff0c', ';', '\uff1b', '。', ':', '\uff1a', '!', '\uff01', '?', '\uff1f', '\n':
 		return true
 	}
 	return false
 }
+
+// ClauseBounds returns the byte span of the clause of text around
+// [start,end), without its punctuation or surrounding space.
+func ClauseBounds(text string, start, end int) (int, int) {
+	i := start
+	for i > 0 {
+		r, n := utf8.DecodeLastRuneInString(text[:i])
+		if IsClauseBreak(r) {
+			break
+		}
+		i -= n
+	}
+	j := end
+	for j < len(text) {
+		r, n := utf8.DecodeRuneInString(text[j:])
+		if IsClauseBreak(r) {
+			break
+		}
+		j += n
+	}
+	for i < j {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if !isSpace(r) {
+			break
+		}
+		i += n
+	}
+	for j > i {
+		r, n := utf8.DecodeLastRuneInString(text[:j])
+		if !isSpace(r) {
+			break
+		}
+		j -= n
+	}
+	return i, j
+}
+
+// isSpace reports whether r is space, as a web page's text may hold it.
+func isSpace(r rune) bool { return unicode.IsSpace(r) || r == '\u3000' || r == '\ufeff' }

@@ -1,4 +1,4 @@
-package knowledge
+package figure
 
 import (
 	"strings"
@@ -47,15 +47,15 @@ func TestExtractFigures(t *testing.T) {
 		}},
 	}
 	for _, tt := range tests {
-		got := ExtractFigures(tt.text)
+		got := Extract(tt.text)
 		if len(got) != len(tt.want) {
-			t.Errorf("ExtractFigures(%q) = %+v, want %d figures", tt.text, got, len(tt.want))
+			t.Errorf("Extract(%q) = %+v, want %d figures", tt.text, got, len(tt.want))
 			continue
 		}
 		for i, w := range tt.want {
 			g := got[i]
 			if g.Raw != w.Raw || g.Value != w.Value || g.Unit != w.Unit || g.Kind != w.Kind || g.Approx != w.Approx {
-				t.Errorf("ExtractFigures(%q)[%d] = %+v, want %+v", tt.text, i, g, w)
+				t.Errorf("Extract(%q)[%d] = %+v, want %+v", tt.text, i, g, w)
 			}
 		}
 	}
@@ -73,18 +73,18 @@ func TestExtractFiguresStrict(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var got []string
-		for _, f := range ExtractFiguresStrict(tt.text) {
+		for _, f := range ExtractStrict(tt.text) {
 			got = append(got, f.Raw)
 		}
 		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
-			t.Errorf("ExtractFiguresStrict(%q) = %q, want %q", tt.text, got, tt.want)
+			t.Errorf("ExtractStrict(%q) = %q, want %q", tt.text, got, tt.want)
 		}
 	}
-	pct := ExtractFiguresStrict("百分之八十七点三")[0]
-	if pct.Kind != KindPercent || pct.Value != 87.3 || !pct.Equal(ExtractFigures("87.3%")[0]) {
+	pct := ExtractStrict("百分之八十七点三")[0]
+	if pct.Kind != KindPercent || pct.Value != 87.3 || !pct.Equal(Extract("87.3%")[0]) {
 		t.Errorf("百分之八十七点三 = %+v, want 87.3%%", pct)
 	}
-	if n := ExtractFiguresStrict("八十四")[0]; !n.Matches(ExtractFigures("84件")[0]) {
+	if n := ExtractStrict("八十四")[0]; !n.Matches(Extract("84件")[0]) {
 		t.Errorf("八十四 does not match 84件")
 	}
 }
@@ -102,7 +102,7 @@ func TestFigureMatches(t *testing.T) {
 		{"84件", "84人", false},
 	}
 	for _, tt := range tests {
-		a, r := ExtractFigures(tt.answer)[0], ExtractFigures(tt.report)[0]
+		a, r := Extract(tt.answer)[0], Extract(tt.report)[0]
 		if got := a.Matches(r); got != tt.want {
 			t.Errorf("%s matches %s = %v, want %v", tt.answer, tt.report, got, tt.want)
 		}
@@ -112,9 +112,9 @@ func TestFigureMatches(t *testing.T) {
 func TestFigureEqual(t *testing.T) {
 	one := func(s string) Figure {
 		t.Helper()
-		fs := ExtractFigures(s)
+		fs := Extract(s)
 		if len(fs) != 1 {
-			t.Fatalf("ExtractFigures(%q) = %d figures, want 1", s, len(fs))
+			t.Fatalf("Extract(%q) = %d figures, want 1", s, len(fs))
 		}
 		return fs[0]
 	}
@@ -160,19 +160,19 @@ func TestExtractRatios(t *testing.T) {
 		{"完成建设", nil},
 	}
 	for _, tt := range tests {
-		got := ExtractFiguresStrict(tt.text)
+		got := ExtractStrict(tt.text)
 		if len(got) != len(tt.want) {
-			t.Errorf("ExtractFiguresStrict(%q) = %+v, want %+v", tt.text, got, tt.want)
+			t.Errorf("ExtractStrict(%q) = %+v, want %+v", tt.text, got, tt.want)
 			continue
 		}
 		for i, w := range tt.want {
 			g := got[i]
 			if g.Raw != w.Raw || g.Value != w.Value || g.Unit != w.Unit || g.Kind != w.Kind {
-				t.Errorf("ExtractFiguresStrict(%q)[%d] = %+v, want %+v", tt.text, i, g, w)
+				t.Errorf("ExtractStrict(%q)[%d] = %+v, want %+v", tt.text, i, g, w)
 			}
 		}
-		if len(ExtractFigures(tt.text)) != 0 && tt.text != "一半以上,翻一番" {
-			t.Errorf("ExtractFigures(%q) reads a ratio in report text", tt.text)
+		if len(Extract(tt.text)) != 0 && tt.text != "一半以上,翻一番" {
+			t.Errorf("Extract(%q) reads a ratio in report text", tt.text)
 		}
 	}
 }

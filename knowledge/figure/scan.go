@@ -1,4 +1,4 @@
-package knowledge
+package figure
 
 import (
 	"math"
@@ -8,18 +8,18 @@ import (
 	"unicode/utf8"
 )
 
-// ExtractFigures finds every figure in text, leftmost first. Figures keep
+// Extract finds every figure in text, leftmost first. Figures keep
 // their raw spelling and byte offset; Section is left empty for the caller
 // to fill in. It is a hand-written scanner: answers are checked with it on
 // every reply of a language model, where a regular expression of all the
 // forms cost ten times as much.
-func ExtractFigures(text string) []Figure { return extract(text, false) }
+func Extract(text string) []Figure { return extract(text, false) }
 
-// ExtractFiguresStrict also finds numbers written in Chinese without a
+// ExtractStrict also finds numbers written in Chinese without a
 // measure word (八十四, 百分之八十七点三): what checking a model's words
 // needs, where a number must not slip through for want of its unit. Report
-// text is read with ExtractFigures, where 二十大 and 一是 are no figures.
-func ExtractFiguresStrict(text string) []Figure { return extract(text, true) }
+// text is read with Extract, where 二十大 and 一是 are no figures.
+func ExtractStrict(text string) []Figure { return extract(text, true) }
 
 func extract(text string, strict bool) []Figure {
 	var out []Figure
@@ -76,7 +76,7 @@ func scanRatio(s string, i int) (Figure, int, bool) {
 			}
 			p += n
 		}
-		if v, ok := parseHanNumber(rest[:p]); ok && strings.HasPrefix(rest[p:], "番") {
+		if v, ok := ParseHanNumber(rest[:p]); ok && strings.HasPrefix(rest[p:], "番") {
 			return Figure{Kind: KindNumber, Unit: "倍", Value: math.Pow(2, v)}, i + len("翻") + p + len("番"), true
 		}
 		return Figure{}, 0, false
@@ -92,7 +92,7 @@ func scanRatio(s string, i int) (Figure, int, bool) {
 	if p == 0 {
 		return Figure{}, 0, false
 	}
-	v, ok := parseHanNumber(s[:p])
+	v, ok := ParseHanNumber(s[:p])
 	if !ok {
 		return Figure{}, 0, false
 	}
@@ -108,7 +108,7 @@ func scanRatio(s string, i int) (Figure, int, bool) {
 			}
 			q += n
 		}
-		if m, ok := parseHanNumber(rest[:q]); ok && v > 0 {
+		if m, ok := ParseHanNumber(rest[:q]); ok && v > 0 {
 			return Figure{Kind: KindPercent, Unit: "%", Value: math.Round(m/v*10000) / 100}, i + p + len("分之") + q, true
 		}
 	}
@@ -137,7 +137,7 @@ func scanBareHan(s string, i int) (Figure, int, bool) {
 	if runes == 0 || runes == 1 && kind == KindNumber && !strings.HasPrefix(s[start:], "十") {
 		return Figure{}, 0, false
 	}
-	v, ok := parseHanNumber(s[start:p])
+	v, ok := ParseHanNumber(s[start:p])
 	if !ok {
 		return Figure{}, 0, false
 	}
@@ -377,7 +377,7 @@ func scanHan(s string, i int) (Figure, int, bool) {
 	if p == start {
 		return Figure{}, 0, false
 	}
-	v, ok := parseHanNumber(s[start:p])
+	v, ok := ParseHanNumber(s[start:p])
 	if !ok {
 		return Figure{}, 0, false
 	}
