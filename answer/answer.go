@@ -14,117 +14,23 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"reportbot/answer/reply"
 	"reportbot/knowledge"
 )
-
-// Mode says how an answer was made.
-type Mode string
-
-// ModeExtractive answers with the report's own sentences.
-const ModeExtractive Mode = "extractive"
-
-// Answer is what a user is shown for one question. The CLI's --json output
-// is this value, so scripts see exactly what a chat user sees.
-type Answer struct {
-	Question string `json:"question"`
-	Text     string `json:"answer"` // the plain text shown, its citation line last
-	Lines    []Line `json:"lines"`  // the same, line by line, each with what it is
-	Found    bool   `json:"found"`  // false when the report does not answer
-	// NoFigure is true when the report speaks of what was asked but gives
-	// no number for it (败诉率偏高): the text says so and quotes it.
-	NoFigure  bool       `json:"no_figure,omitempty"`
-	Mode      Mode       `json:"mode"`
-	Citations []Citation `json:"citations"`
-	// Lead are the facts that answer what was asked, said first: 受理68件
-	// for 受理了几件, not the 收到84件 of the same sentence.
-	Lead []knowledge.Fact `json:"lead,omitempty"`
-	// Computed is a figure worked out from the lead facts (a rate, a sum,
-	// a difference), labelled as such in the text with its working.
-	Computed *Computed `json:"computed,omitempty"`
-	// Verified is true when every figure of the text was found in the cited
-	// sections: always for the report's own sentences, and for a model's
-	// words once checked.
-	Verified bool `json:"verified"`
-	// Fallback says why a model's answer was not given, when one was asked
-	// for: the text is then the report's own sentences.
-	Fallback string `json:"fallback,omitempty"`
-	// Cached is true when the answer was given before, to the same question.
-	Cached bool `json:"cached,omitempty"`
-	// Ref names this answer for feedback on it; memory keeps what it answered.
-	Ref string `json:"-"`
-	// Resolved is the question as searched, with the earlier turn's topic
-	// added when the question was a follow-up.
-	Resolved string `json:"-"`
-	// Scope names the reports the answer is about, when several are loaded.
-	Scope []string `json:"-"`
-	// Choices are the places a question may be about, when it names none
-	// and too many are loaded to answer for each: the bot asks which.
-	Choices []string `json:"choices,omitempty"`
-}
-
-// Citation names a section an answer uses and the exact report text taken
-// from it.
-type Citation struct {
-	Section string `json:"section"`
-	Heading string `json:"heading"`
-	Quote   string `json:"quote"`
-	Report  string `json:"report,omitempty"` // the report's title, when several are loaded
-}
-
-// Turn is one question and answer of a conversation, as memory keeps it.
-type Turn struct {
-	Question string    `json:"question"`
-	Resolved string    `json:"resolved"`
-	Sections []string  `json:"sections"`
-	Found    bool      `json:"found"`
-	At       time.Time `json:"at"`
-	// Scope names the reports the answer was about, by title, when several
-	// are loaded: a follow-up that names no place keeps to them.
-	Scope []string `json:"scope,omitempty"`
-}
-
-// Key names what one question touches in memory.
-type Key struct {
-	Conv  string // the conversation: a private chat, or one user in a group
-	User  string // who asks, for rate limits; "" for none
-	Cache string // the question's key in the answer cache; "" without a model
-	// Asked names this asking of the question (a Telegram update), so that
-	// asked again, as when a replica died while answering it, it counts
-	// once against the user's limits; "" counts each asking. Load claims
-	// it for this process, and fails with ErrInFlight or ErrAnswered when
-	// another holds it or it was answered; Save marks it answered.
-	Asked string
-}
-
-// Session is what memory holds for a question before it is answered.
-type Session struct {
-	Turns      []Turn        // the conversation's recent turns, oldest first
-	Cached     *Answer       // the cached answer to the question, if any
-	RetryAfter time.Duration // > 0: the user is over a rate limit until then
-	ModelCalls int           // language model calls the whole bot made today
-}
-
-// Record is what memory keeps once a question is answered.
-type Record struct {
-	Turn       Turn
-	Cache      *Answer // the answer to cache under Key.Cache; nil for none
-	ModelCalls int     // language model calls the answer made
-	Ref        string  // the answer's name for feedback
-}
 
 // Memory keeps conversations, cached answers, rate limits and the model
 // budget: a Load before a question is answered and a Save after, each one
 // round trip to a shared store. Load also claims the question's asking
 // (Key.Asked), and Save marks it answered, in those round trips.
 type Memory interface {
-	Load(ctx context.Context, k Key) (Session, error)
-	Save(ctx context.Context, k Key, r Record) error
+	Load(ctx context.Context, k reply.Key) (reply.Session, error)
+	Save(ctx context.Context, k reply.Key, r reply.Record) error
 }
 
 // Observer is told what answering does, for metrics.
 type Observer interface {
-	ObserveAnswer(ctx context.Context, a Answer, retrieval time.Duration)
-	ObserveRefusal(reason string) // a model's selection refused, and why (RefusalReasons)
+	ObserveAnswer(ctx context.Context, a reply.Answer, retrieval time.Duration)
+	ObserveRefusal(reason string) // a model's selection refused, and why (reply.RefusalReasons)
 	ObserveLimited(ctx context.Context)
 }
 
@@ -141,14 +47,6 @@ func (e *RateLimitError) Error() string {
 var (
 	ErrEmptyQuestion   = errors.New("empty question")
 	ErrQuestionTooLong = errors.New("question too long")
-)
-
-// Errors of an asking (Key.Asked) not to answer here, now: no one is told.
-// ErrInFlight is also memory's while, for a moment, it cannot tell (its
-// store failing over): the asking is tried again later.
-var (
-	ErrInFlight = errors.New("another replica is answering this asking")
-	ErrAnswered = errors.New("this asking was answered before")
 )
 
 // DefaultMaxQuestionRunes is how long a question may be by default.
@@ -188,8 +86,8 @@ func (a *Answerer) With(ix *knowledge.Index) *Answerer {
 
 // Ask answers question in conversation conv, asked by the conversation's
 // own user, and remembers the turn: AskFor for a conversation of one.
-func (a *Answerer) Ask(ctx context.Context, conv, question string) (Answer, error) {
-	return a.AskFor(ctx, Key{Conv: conv, User: conv}, question, nil)
+func (a *Answerer) Ask(ctx context.Context, conv, question string) (reply.Answer, error) {
+	return a.AskFor(ctx, reply.Key{Conv: conv, User: conv}, question, nil)
 }
 
 // AskFor answers question in conversation k.Conv, asked by k.User (""
@@ -201,28 +99,28 @@ func (a *Answerer) Ask(ctx context.Context, conv, question string) (Answer, erro
 // *RateLimitError, none of which changes anything, and, for an asking,
 // ErrInFlight and ErrAnswered; memory that fails is logged and the
 // question answered on its own.
-func (a *Answerer) AskFor(ctx context.Context, k Key, question string, deliver func(context.Context, Answer)) (Answer, error) {
+func (a *Answerer) AskFor(ctx context.Context, k reply.Key, question string, deliver func(context.Context, reply.Answer)) (reply.Answer, error) {
 	question = strings.TrimSpace(plainText(question))
 	if question == "" {
-		return Answer{}, ErrEmptyQuestion
+		return reply.Answer{}, ErrEmptyQuestion
 	}
 	limit := a.MaxQuestionRunes
 	if limit <= 0 {
 		limit = DefaultMaxQuestionRunes
 	}
 	if utf8.RuneCountInString(question) > limit {
-		return Answer{}, ErrQuestionTooLong
+		return reply.Answer{}, ErrQuestionTooLong
 	}
 	lang := detectLanguage(question)
-	key := Key{Conv: k.Conv, User: k.User, Asked: k.Asked}
+	key := reply.Key{Conv: k.Conv, User: k.User, Asked: k.Asked}
 	if a.Model != nil { // the report's own sentences are found in microseconds: cached, they would cost a read
 		key.Cache = a.cacheKey(question, lang)
 	}
-	var sess Session
+	var sess reply.Session
 	if a.Memory != nil {
 		s, err := a.Memory.Load(ctx, key)
-		if errors.Is(err, ErrInFlight) || errors.Is(err, ErrAnswered) {
-			return Answer{}, err
+		if errors.Is(err, reply.ErrInFlight) || errors.Is(err, reply.ErrAnswered) {
+			return reply.Answer{}, err
 		}
 		if err != nil {
 			a.logger().DebugContext(ctx, "answering without memory", "err", err)
@@ -233,7 +131,7 @@ func (a *Answerer) AskFor(ctx context.Context, k Key, question string, deliver f
 		if a.Observer != nil {
 			a.Observer.ObserveLimited(ctx)
 		}
-		return Answer{}, &RateLimitError{RetryAfter: sess.RetryAfter}
+		return reply.Answer{}, &RateLimitError{RetryAfter: sess.RetryAfter}
 	}
 	ans, calls, cacheable := a.compose(ctx, question, lang, sess)
 	ans.Ref = answerRef(k.Conv, question, a.now())
@@ -241,7 +139,7 @@ func (a *Answerer) AskFor(ctx context.Context, k Key, question string, deliver f
 		deliver(ctx, ans)
 	}
 	if a.Memory != nil {
-		rec := Record{Turn: Turn{Question: question, Resolved: ans.Resolved, Found: ans.Found, At: a.now(), Scope: ans.Scope}, ModelCalls: calls,
+		rec := reply.Record{Turn: reply.Turn{Question: question, Resolved: ans.Resolved, Found: ans.Found, At: a.now(), Scope: ans.Scope}, ModelCalls: calls,
 			Ref: ans.Ref}
 		for _, c := range ans.Citations {
 			rec.Turn.Sections = append(rec.Turn.Sections, c.Section)
@@ -261,7 +159,7 @@ func (a *Answerer) AskFor(ctx context.Context, k Key, question string, deliver f
 // alone and was answered before, else from the reports, through the model
 // when there is one and the day's budget allows. It returns the answer, the
 // model calls made, and whether the answer may be cached.
-func (a *Answerer) compose(ctx context.Context, question string, lang language, sess Session) (Answer, int, bool) {
+func (a *Answerer) compose(ctx context.Context, question string, lang language, sess reply.Session) (reply.Answer, int, bool) {
 	standalone := len(sess.Turns) == 0 || !isFollowUp(question, a.vocabulary().Analyze(question))
 	if sess.Cached != nil && standalone {
 		ans := *sess.Cached
@@ -300,21 +198,21 @@ func (a *Answerer) compose(ctx context.Context, question string, lang language, 
 			ans = a.withModel(ctx, counted, question, lang, sess.Turns, docs, ans)
 		}
 	case budgetSpent && ans.Found:
-		ans = a.fallback(ctx, ans, FallbackBudget, errors.New("the day's language model budget is spent"))
+		ans = a.fallback(ctx, ans, reply.FallbackBudget, errors.New("the day's language model budget is spent"))
 	}
 	switch {
-	case lang != english || ans.Mode == ModeLLM:
+	case lang != english || ans.Mode == reply.ModeLLM:
 	case ans.Found && counted == nil && !a.readWell(question, ans):
-		ans = Answer{Question: question, Mode: ModeExtractive, Resolved: ans.Resolved, Verified: true}
-		ans.setLines([]Line{{Text: a.englishWithoutModel()}})
+		ans = reply.Answer{Question: question, Mode: reply.ModeExtractive, Resolved: ans.Resolved, Verified: true}
+		ans.SetLines([]reply.Line{{Text: a.englishWithoutModel()}})
 	case ans.Found:
-		ans.setLines(englishLines(ans, ans.Lines[0].Text))
+		ans.SetLines(englishLines(ans, ans.Lines[0].Text))
 	case counted == nil:
 		// Read through a glossary alone, a question not found may still
 		// be answered: say so, and how to ask.
-		ans.setLines([]Line{{Text: a.englishWithoutModel()}})
+		ans.SetLines([]reply.Line{{Text: a.englishWithoutModel()}})
 	default:
-		ans.setLines([]Line{{Text: "The report does not say. " + a.coverageEnglish()}})
+		ans.SetLines([]reply.Line{{Text: "The report does not say. " + a.coverageEnglish()}})
 	}
 	return ans, calls, standalone && ans.Fallback == ""
 }
@@ -324,8 +222,8 @@ func (a *Answerer) compose(ctx context.Context, question string, lang language, 
 // least englishShare of each lead fact's measure held by them, and none of
 // its section's figures in its unit held more. A glossary misses more than a
 // model does; the report not found beats a figure of another thing.
-func (a *Answerer) readWell(question string, ans Answer) bool {
-	if slices.ContainsFunc(ans.Citations, func(c Citation) bool { return c.Section == knowledge.HeaderID }) {
+func (a *Answerer) readWell(question string, ans reply.Answer) bool {
+	if slices.ContainsFunc(ans.Citations, func(c reply.Citation) bool { return c.Section == knowledge.HeaderID }) {
 		return true // the report's publisher or date, asked in words the glossary reads
 	}
 	if len(ans.Lead) == 0 {
@@ -360,7 +258,7 @@ const englishShare = 0.3
 // or those the question (or its conversation) names, or the latest of each
 // place while they are few enough to answer side by side; none when the
 // bot must ask which place is meant.
-func (a *Answerer) inScope(question string, history []Turn) []*knowledge.Document {
+func (a *Answerer) inScope(question string, history []reply.Turn) []*knowledge.Document {
 	docs := a.Index.Docs()
 	if len(docs) == 1 {
 		return docs
@@ -404,15 +302,17 @@ func countCalls(m Model, n *int) Model {
 	if m == nil {
 		return nil
 	}
-	return modelFunc(func(ctx context.Context, req Request) (string, error) {
+	return modelFunc(func(ctx context.Context, req reply.Request) (string, error) {
 		*n++
 		return m.Complete(ctx, req)
 	})
 }
 
-type modelFunc func(ctx context.Context, req Request) (string, error)
+type modelFunc func(ctx context.Context, req reply.Request) (string, error)
 
-func (f modelFunc) Complete(ctx context.Context, req Request) (string, error) { return f(ctx, req) }
+func (f modelFunc) Complete(ctx context.Context, req reply.Request) (string, error) {
+	return f(ctx, req)
+}
 
 // answerVersion changes when answering changes, so that answers cached by
 // an older version are not served.
@@ -469,21 +369,4 @@ func waitWords(d time.Duration) string {
 		return fmt.Sprintf("%d分钟", int((d+time.Minute-1)/time.Minute))
 	}
 	return fmt.Sprintf("%d小时", int((d+time.Hour-1)/time.Hour))
-}
-
-// channelKey is the context key of the channel a question came through.
-type channelKey struct{}
-
-// WithChannel tells what answers in ctx that the question came through
-// channel (telegram, web): metrics and logs say so.
-func WithChannel(ctx context.Context, channel string) context.Context {
-	return context.WithValue(ctx, channelKey{}, channel)
-}
-
-// ChannelOf is the channel ctx carries, or "cli" when none.
-func ChannelOf(ctx context.Context) string {
-	if c, ok := ctx.Value(channelKey{}).(string); ok {
-		return c
-	}
-	return "cli"
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"reportbot/answer/reply"
 	"reportbot/knowledge"
 	"reportbot/knowledge/figure"
 )
@@ -21,13 +22,13 @@ func newAnswerer(t testing.TB, mem Memory) *Answerer {
 }
 
 // turnsMemory is an in-test Memory that keeps turns only.
-type turnsMemory map[string][]Turn
+type turnsMemory map[string][]reply.Turn
 
-func (m turnsMemory) Load(_ context.Context, k Key) (Session, error) {
-	return Session{Turns: m[k.Conv]}, nil
+func (m turnsMemory) Load(_ context.Context, k reply.Key) (reply.Session, error) {
+	return reply.Session{Turns: m[k.Conv]}, nil
 }
 
-func (m turnsMemory) Save(_ context.Context, k Key, r Record) error {
+func (m turnsMemory) Save(_ context.Context, k reply.Key, r reply.Record) error {
 	m[k.Conv] = append(m[k.Conv], r.Turn)
 	return nil
 }
@@ -35,8 +36,10 @@ func (m turnsMemory) Save(_ context.Context, k Key, r Record) error {
 // brokenMemory fails every call, as a store that is down does.
 type brokenMemory struct{}
 
-func (brokenMemory) Load(context.Context, Key) (Session, error) { return Session{}, errors.New("down") }
-func (brokenMemory) Save(context.Context, Key, Record) error    { return errors.New("down") }
+func (brokenMemory) Load(context.Context, reply.Key) (reply.Session, error) {
+	return reply.Session{}, errors.New("down")
+}
+func (brokenMemory) Save(context.Context, reply.Key, reply.Record) error { return errors.New("down") }
 
 func TestAsk(t *testing.T) {
 	tests := []struct {
@@ -65,7 +68,7 @@ func TestAsk(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Ask(%q): %v", tt.q, err)
 		}
-		if ans.Found != tt.found || ans.Mode != ModeExtractive || ans.Question != tt.q {
+		if ans.Found != tt.found || ans.Mode != reply.ModeExtractive || ans.Question != tt.q {
 			t.Errorf("Ask(%q): found %v mode %s, want found %v\n%s", tt.q, ans.Found, ans.Mode, tt.found, ans.Text)
 			continue
 		}
@@ -77,7 +80,7 @@ func TestAsk(t *testing.T) {
 			}
 		}
 		for _, s := range tt.sections {
-			if !slices.ContainsFunc(ans.Citations, func(c Citation) bool { return c.Section == s }) {
+			if !slices.ContainsFunc(ans.Citations, func(c reply.Citation) bool { return c.Section == s }) {
 				t.Errorf("Ask(%q) does not cite %s: %+v", tt.q, s, ans.Citations)
 			}
 		}
@@ -96,7 +99,7 @@ func TestAsk(t *testing.T) {
 				t.Errorf("Ask(%q): quote %q not in the answer", tt.q, c.Quote)
 			}
 		}
-		if tt.found && !strings.Contains(ans.Text, "\n"+SourcePrefix+tt.sections[0]) {
+		if tt.found && !strings.Contains(ans.Text, "\n"+reply.SourcePrefix+tt.sections[0]) {
 			t.Errorf("Ask(%q): no source line for %s:\n%s", tt.q, tt.sections[0], ans.Text)
 		}
 	}
@@ -139,7 +142,7 @@ func TestFollowUps(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a := newAnswerer(t, turnsMemory{})
-			var ans Answer
+			var ans reply.Answer
 			for _, q := range tt.turns {
 				var err error
 				if ans, err = a.Ask(context.Background(), "conv", q); err != nil {

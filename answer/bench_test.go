@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"reportbot/answer/reply"
 	"reportbot/internal/latency"
 	"reportbot/internal/synth"
 	"reportbot/knowledge"
@@ -39,7 +40,7 @@ func BenchmarkAsk(b *testing.B) {
 // model's.
 type instantModel string
 
-func (m instantModel) Complete(context.Context, Request) (string, error) { return string(m), nil }
+func (m instantModel) Complete(context.Context, reply.Request) (string, error) { return string(m), nil }
 
 const benchQuestion = "行政复议收到多少件申请?"
 
@@ -61,11 +62,11 @@ func selectionSetup(b *testing.B) (*Answerer, shortlist, string) {
 // BenchmarkAskWithModel measures the non-model time of an answer through a
 // language model that answers instantly.
 func BenchmarkAskWithModel(b *testing.B) {
-	a, _, reply := selectionSetup(b)
-	a.Model = instantModel(reply)
+	a, _, out := selectionSetup(b)
+	a.Model = instantModel(out)
 	b.ReportAllocs()
 	for b.Loop() {
-		if ans, err := a.Ask(context.Background(), "c", benchQuestion); err != nil || ans.Mode != ModeLLM {
+		if ans, err := a.Ask(context.Background(), "c", benchQuestion); err != nil || ans.Mode != reply.ModeLLM {
 			b.Fatalf("%v %+v", err, ans)
 		}
 	}
@@ -75,11 +76,11 @@ func BenchmarkAskWithModel(b *testing.B) {
 // parsing it, validating its IDs, restatement and ties to the question,
 // and rendering the answer from the report.
 func BenchmarkSelection(b *testing.B) {
-	a, sl, reply := selectionSetup(b)
+	a, sl, out := selectionSetup(b)
 	ext := a.answer(benchQuestion, nil)
 	b.ReportAllocs()
 	for b.Loop() {
-		sel, ref := parseSelection(reply)
+		sel, ref := parseSelection(out)
 		if ref != nil {
 			b.Fatal(ref)
 		}

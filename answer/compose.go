@@ -4,38 +4,25 @@ import (
 	"slices"
 	"strings"
 
+	"reportbot/answer/reply"
 	"reportbot/knowledge"
 	"reportbot/knowledge/figure"
 )
 
-// SourcePrefix opens the line of an answer that names its sources.
-const SourcePrefix = "来源:"
-
 // quotePrefix opens the full quote after a lead.
 const quotePrefix = "原文:"
-
-// Line is one line of an answer as shown, with what it is: the channels
-// render an answer from its lines (a source line in italics), never by
-// reading its text back.
-type Line struct {
-	Text   string `json:"text"`
-	Source bool   `json:"source,omitempty"` // names the sections the answer comes from
-	// Quote is the report's own words under a lead that already says what
-	// was asked: a page may fold it under the citation.
-	Quote bool `json:"quote,omitempty"`
-}
 
 // composeFound writes the lines of an answer from its citations: the lead
 // (the clauses that give the asked-for figures), the quotes, then one line
 // naming the sections.
-func composeFound(cits []Citation, lead string, noNumber bool) []Line {
-	var lines []Line
+func composeFound(cits []reply.Citation, lead string, noNumber bool) []reply.Line {
+	var lines []reply.Line
 	prefix := ""
 	switch {
 	case noNumber:
-		lines = append(lines, Line{Text: "报告没有给出具体数字,原文是这样说的:"})
+		lines = append(lines, reply.Line{Text: "报告没有给出具体数字,原文是这样说的:"})
 	case lead != "":
-		lines = append(lines, Line{Text: strings.TrimSuffix(lead, "。") + "。"})
+		lines = append(lines, reply.Line{Text: strings.TrimSuffix(lead, "。") + "。"})
 		prefix = quotePrefix
 	}
 	var labels []string
@@ -43,74 +30,38 @@ func composeFound(cits []Citation, lead string, noNumber bool) []Line {
 	quote.WriteString(prefix)
 	for i, c := range cits {
 		if i > 0 && c.Section != cits[i-1].Section {
-			lines = append(lines, Line{Text: quote.String(), Quote: prefix != ""})
+			lines = append(lines, reply.Line{Text: quote.String(), Quote: prefix != ""})
 			quote.Reset()
 		}
 		quote.WriteString(c.Quote)
-		if l := citationLabel(c); !slices.Contains(labels, l) {
+		if l := reply.CitationLabel(c); !slices.Contains(labels, l) {
 			labels = append(labels, l)
 		}
 	}
-	lines = append(lines, Line{Text: quote.String(), Quote: prefix != ""})
-	return append(lines, Line{Text: SourcePrefix + strings.Join(labels, ";"), Source: true})
-}
-
-// setLines makes lines the answer's, and its text, as the CLI and JSON
-// show it.
-func (a *Answer) setLines(lines []Line) {
-	a.Lines = lines
-	texts := make([]string, len(lines))
-	for i, l := range lines {
-		texts[i] = l.Text
-	}
-	a.Text = strings.Join(texts, "\n")
-}
-
-// Body is an answer's text without its source lines: the words whose
-// figures must all come from the cited sections.
-func (a Answer) Body() string {
-	var keep []string
-	for _, l := range a.Lines {
-		if !l.Source {
-			keep = append(keep, l.Text)
-		}
-	}
-	return strings.Join(keep, "\n")
-}
-
-// citationLabel names a cited section: its ID and heading, and the report when
-// several are loaded.
-func citationLabel(c Citation) string {
-	l := c.Section
-	if c.Heading != "" {
-		l += " " + c.Heading
-	}
-	if c.Report != "" {
-		l = "《" + c.Report + "》" + l
-	}
-	return l
+	lines = append(lines, reply.Line{Text: quote.String(), Quote: prefix != ""})
+	return append(lines, reply.Line{Text: reply.SourcePrefix + strings.Join(labels, ";"), Source: true})
 }
 
 // notFound is the answer to a question the reports do not answer: it says
 // so and what they do cover, and quotes no figure.
-func (a *Answerer) notFound(question, resolved string) Answer {
+func (a *Answerer) notFound(question, resolved string) reply.Answer {
 	return a.notFoundIn(question, resolved, a.Index.Docs())
 }
 
 // notFoundIn is notFound for the reports a question was asked of: what
 // those cover, not the others loaded.
-func (a *Answerer) notFoundIn(question, resolved string, docs []*knowledge.Document) Answer {
-	ans := Answer{Question: question, Mode: ModeExtractive, Resolved: resolved}
-	ans.setLines([]Line{{Text: "报告里没有提到这方面的内容,我不能替报告回答。" + coverageOf(docs)}})
+func (a *Answerer) notFoundIn(question, resolved string, docs []*knowledge.Document) reply.Answer {
+	ans := reply.Answer{Question: question, Mode: reply.ModeExtractive, Resolved: resolved}
+	ans.SetLines([]reply.Line{{Text: "报告里没有提到这方面的内容,我不能替报告回答。" + coverageOf(docs)}})
 	return ans
 }
 
 // notPersonal is the answer to a question about a person's own case, advice
 // or the future: the report cannot say, and the answer says why and what it
 // does cover.
-func (a *Answerer) notPersonal(question string) Answer {
-	ans := Answer{Question: question, Mode: ModeExtractive}
-	ans.setLines([]Line{{Text: "报告是政府一年工作的总结,不涉及个人的具体案件及其进度,也不提供法律意见或对今后的预测;个人的事请向承办部门咨询。" + a.coverage()}})
+func (a *Answerer) notPersonal(question string) reply.Answer {
+	ans := reply.Answer{Question: question, Mode: reply.ModeExtractive}
+	ans.SetLines([]reply.Line{{Text: "报告是政府一年工作的总结,不涉及个人的具体案件及其进度,也不提供法律意见或对今后的预测;个人的事请向承办部门咨询。" + a.coverage()}})
 	return ans
 }
 
@@ -172,7 +123,7 @@ func topics(docs []*knowledge.Document) []string {
 // Unsupported returns the figures of an answer's body that no cited section
 // of ix contains, and that are not the answer's computed figure worked out
 // from cited figures: for a correct answer, none.
-func Unsupported(ix *knowledge.Index, a Answer) []figure.Figure {
+func Unsupported(ix *knowledge.Index, a reply.Answer) []figure.Figure {
 	var allowed []figure.Figure
 	for _, c := range a.Citations {
 		for _, d := range ix.Docs() {

@@ -10,31 +10,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"reportbot/answer/reply"
 	"reportbot/knowledge"
-	"reportbot/knowledge/figure"
 )
-
-// Computed is a figure the program worked out from the report's facts,
-// because a citizen asked for it and the report does not state it: a rate,
-// a sum or a difference. It is never presented as the report's own.
-type Computed struct {
-	Op       string           `json:"op"` // rate, sum or difference
-	Value    float64          `json:"value"`
-	Unit     string           `json:"unit"`
-	Text     string           `json:"text"`    // as shown: 约81.0%
-	Working  string           `json:"working"` // 受理68件 ÷ 收到84件行政复议申请
-	Rounding string           `json:"rounding,omitempty"`
-	Inputs   []knowledge.Fact `json:"inputs"` // the report's facts it is computed from, all cited
-}
-
-// Figure is the computed figure, for checking an answer's figures.
-func (c Computed) Figure() figure.Figure {
-	kind := figure.KindNumber
-	if c.Unit == "%" {
-		kind = figure.KindPercent
-	}
-	return figure.Figure{Value: c.Value, Unit: c.Unit, Kind: kind, Raw: c.Text}
-}
 
 // Operations a question can ask of several figures.
 const (
@@ -96,10 +74,10 @@ func asksOp(norm string) string {
 // over the whole it is part of (收到84件), which its sentence names first.
 // It returns false when the report states such a rate, or when no fact
 // has a whole to divide by.
-func (a *Answerer) computeRate(question, norm string, history []Turn, plain Answer) (Answer, bool) {
+func (a *Answerer) computeRate(question, norm string, history []reply.Turn, plain reply.Answer) (reply.Answer, bool) {
 	word, stem, at, end := rateAsked(norm) // 受理率, 受理
 	if word == "" {
-		return Answer{}, false
+		return reply.Answer{}, false
 	}
 	if plain.Found && slices.ContainsFunc(plain.Lead, func(f knowledge.Fact) bool {
 		return f.Unit == "%" && (stem == "" || strings.Contains(f.Clause, stem))
@@ -107,28 +85,28 @@ func (a *Answerer) computeRate(question, norm string, history []Turn, plain Answ
 		return plain, true // the report gives the rate itself
 	}
 	if stem == "" {
-		return Answer{}, false
+		return reply.Answer{}, false
 	}
 	// The count named by the stem: the question with its rate asked as a
 	// number (受理率 → 受理了多少).
 	counted := a.extract(norm[:at]+stem+"了多少"+norm[end:], history)
 	if !counted.Found || len(counted.Lead) == 0 {
-		return Answer{}, false
+		return reply.Answer{}, false
 	}
 	part := counted.Lead[0]
 	whole, ok := a.wholeOf(part)
 	if !ok {
-		return Answer{}, false
+		return reply.Answer{}, false
 	}
 	ans := counted
 	ans.Question = question
-	c := Computed{Op: opRate, Value: round1(100 * part.Value / whole.Value), Unit: "%", Inputs: []knowledge.Fact{part, whole},
+	c := reply.Computed{Op: opRate, Value: round1(100 * part.Value / whole.Value), Unit: "%", Inputs: []knowledge.Fact{part, whole},
 		Working: name(part) + " ÷ " + name(whole), Rounding: "四舍五入保留一位小数"}
 	c.Text = approxWord(c.Inputs) + strconv.FormatFloat(c.Value, 'f', 1, 64) + "%"
 	ans.Computed = &c
 	ans.Lead = c.Inputs
 	lead := fmt.Sprintf("%s%s(按报告数字计算:%s,%s%s;报告本身没有给出这个比率)", word, c.Text, c.Working, c.Rounding, approxNote(c.Inputs))
-	ans.setLines(composeFound(ans.Citations, lead, false))
+	ans.SetLines(composeFound(ans.Citations, lead, false))
 	return ans, true
 }
 
@@ -162,7 +140,7 @@ func (a *Answerer) wholeOf(part knowledge.Fact) (knowledge.Fact, bool) {
 // lead facts when the question asks for one (compute), or says why they
 // cannot be combined. It changes nothing when the question asks for none,
 // or the lead has fewer than two facts.
-func combine(ans Answer, norm string) Answer {
+func combine(ans reply.Answer, norm string) reply.Answer {
 	kind := asksOp(norm)
 	if kind == "" || len(ans.Lead) < 2 {
 		return ans
@@ -173,7 +151,7 @@ func combine(ans Answer, norm string) Answer {
 	}
 	lead, c := compute(kind, facts)
 	ans.Computed = c
-	ans.setLines(composeFound(ans.Citations, lead, false))
+	ans.SetLines(composeFound(ans.Citations, lead, false))
 	return ans
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"reportbot/answer/reply"
 	"reportbot/knowledge"
 	"reportbot/knowledge/figure"
 )
@@ -144,7 +145,7 @@ func partAsks(q query, whole ask) []ask {
 // itself are answered from its header, a citizen's claim is checked
 // against the report, and rates, sums and differences the report does not
 // state are computed from its facts.
-func (a *Answerer) answer(question string, history []Turn) Answer {
+func (a *Answerer) answer(question string, history []reply.Turn) reply.Answer {
 	norm := knowledge.Normalize(question)
 	read, fixed := a.vocabulary().ReadBySound(norm)
 	if len(fixed) == 0 {
@@ -156,13 +157,13 @@ func (a *Answerer) answer(question string, history []Turn) Answer {
 	if ans.Found && len(ans.Lines) > 0 {
 		lines := slices.Clone(ans.Lines)
 		lines[0].Text += "(按“" + strings.Join(fixed, "、") + "”理解)"
-		ans.setLines(lines)
+		ans.SetLines(lines)
 	}
 	return ans
 }
 
 // answerAsRead is answer of a question as it is read, and normalized (norm).
-func (a *Answerer) answerAsRead(question, norm string, history []Turn) Answer {
+func (a *Answerer) answerAsRead(question, norm string, history []reply.Turn) reply.Answer {
 	if injectionRE.MatchString(norm) {
 		return a.notFound(question, "")
 	}
@@ -196,7 +197,7 @@ func (a *Answerer) answerAsRead(question, norm string, history []Turn) Answer {
 
 // extract answers a question with the report's sentences, the facts it
 // asks for said first.
-func (a *Answerer) extract(question string, history []Turn) Answer {
+func (a *Answerer) extract(question string, history []reply.Turn) reply.Answer {
 	ix := a.Index
 	norm := knowledge.Normalize(question)
 	q := a.resolve(question, history)
@@ -238,10 +239,10 @@ func (a *Answerer) extract(question string, history []Turn) Answer {
 		return a.notFound(question, q.resolved)
 	}
 	slices.SortFunc(picked, func(x, y candidate) int { return x.order - y.order })
-	ans := Answer{Question: question, Found: true, Mode: ModeExtractive, Resolved: q.resolved}
+	ans := reply.Answer{Question: question, Found: true, Mode: reply.ModeExtractive, Resolved: q.resolved}
 	many := len(ix.Docs()) > 1
 	for _, c := range picked {
-		cit := Citation{Section: c.hit.Section.ID, Heading: c.hit.Section.Heading, Quote: c.sentence}
+		cit := reply.Citation{Section: c.hit.Section.ID, Heading: c.hit.Section.Heading, Quote: c.sentence}
 		if many {
 			cit.Report = c.hit.Doc.Meta.Title
 		}
@@ -267,7 +268,7 @@ func (a *Answerer) extract(question string, history []Turn) Answer {
 			lead = "" // the lead would be the whole quote
 		}
 	}
-	ans.setLines(composeFound(ans.Citations, lead, noNumber))
+	ans.SetLines(composeFound(ans.Citations, lead, noNumber))
 	return ans
 }
 
@@ -457,7 +458,7 @@ func ofYears(c candidate, years []int) bool {
 // resolve works out what a question asks. A follow-up ("那受理了几件?",
 // "金额呢?") is searched together with the earlier turn, and must still
 // answer its own words; any other question stands alone.
-func (a *Answerer) resolve(question string, history []Turn) query {
+func (a *Answerer) resolve(question string, history []reply.Turn) query {
 	ix := a.Index
 	own := ix.Analyze(question)
 	q := query{search: own, focus: own.Content, parts: own.Parts, clauses: own.Clauses, synonyms: own.Synonyms, resolved: own.Text}

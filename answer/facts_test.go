@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"reportbot/answer/reply"
 	"reportbot/knowledge"
 	"reportbot/knowledge/figure"
 )
@@ -18,9 +19,9 @@ func firstLine(text string) string {
 
 // askOne asks the questions in one conversation and returns the last
 // answer, checking that it gives no figure its cited text lacks.
-func askOne(t *testing.T, a *Answerer, questions ...string) Answer {
+func askOne(t *testing.T, a *Answerer, questions ...string) reply.Answer {
 	t.Helper()
-	var ans Answer
+	var ans reply.Answer
 	for _, q := range questions {
 		var err error
 		if ans, err = a.Ask(context.Background(), "c:"+strings.Join(questions, "|"), q); err != nil {
@@ -130,7 +131,7 @@ func TestComputed(t *testing.T) {
 		if ans.Citations[0].Section != tt.section {
 			t.Errorf("%q: cites %s, want %s", tt.q, ans.Citations[0].Section, tt.section)
 		}
-		if ans.Mode != ModeExtractive || !ans.Found {
+		if ans.Mode != reply.ModeExtractive || !ans.Found {
 			t.Errorf("%q: mode %s found %v", tt.q, ans.Mode, ans.Found)
 		}
 	}

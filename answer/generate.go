@@ -7,17 +7,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"reportbot/answer/reply"
 	"reportbot/knowledge"
-)
-
-// Fallback reasons, as Answer.Fallback and the logs give them.
-const (
-	FallbackUnavailable = "llm_unavailable"   // the model could not be reached, or its breaker is open
-	FallbackConfig      = "llm_config"        // the API refused the key, URL or model
-	FallbackTimeout     = "llm_timeout"       // no answer within the deadline
-	FallbackBadResponse = "llm_bad_response"  // a reply the API could not give
-	FallbackRefused     = "selection_refused" // a selection the program refused (Refusal)
-	FallbackBudget      = "llm_budget"        // the day's budget of model calls is spent
 )
 
 // language is how a question is written, and so how it is answered.
@@ -26,7 +17,7 @@ type language struct {
 }
 
 var (
-	simplified  = language{SourcePrefix}
+	simplified  = language{reply.SourcePrefix}
 	traditional = language{"來源:"}
 	english     = language{"Source: "}
 )
@@ -56,13 +47,13 @@ func detectLanguage(question string) language {
 // selected once they pass validate; ext, the extractive answer, is given
 // when the model fails or its selection is refused. docs are the reports
 // in scope.
-func (a *Answerer) withModel(ctx context.Context, m Model, question string, lang language, history []Turn, docs []*knowledge.Document, ext Answer) Answer {
+func (a *Answerer) withModel(ctx context.Context, m Model, question string, lang language, history []reply.Turn, docs []*knowledge.Document, ext reply.Answer) reply.Answer {
 	sl := a.shortlistFor(docs, question, history)
-	reply, err := m.Complete(ctx, Request{Messages: sl.prompt(question, history), Schema: SelectionSchema})
+	out, err := m.Complete(ctx, reply.Request{Messages: sl.prompt(question, history), Schema: SelectionSchema})
 	if err != nil {
 		return a.fallback(ctx, ext, reasonFor(err), err)
 	}
-	sel, ref := parseSelection(reply)
+	sel, ref := parseSelection(out)
 	var c chosen
 	if ref == nil {
 		c, ref = sl.validate(sel, question, lang, history, ext)
@@ -71,12 +62,12 @@ func (a *Answerer) withModel(ctx context.Context, m Model, question string, lang
 		if a.Observer != nil {
 			a.Observer.ObserveRefusal(ref.Reason)
 		}
-		return a.fallback(ctx, ext, FallbackRefused, ref)
+		return a.fallback(ctx, ext, reply.FallbackRefused, ref)
 	}
 	return a.render(question, lang, c, sl)
 }
 
-func (a *Answerer) fallback(ctx context.Context, ext Answer, reason string, err error) Answer {
+func (a *Answerer) fallback(ctx context.Context, ext reply.Answer, reason string, err error) reply.Answer {
 	a.logger().WarnContext(ctx, "answer fell back to the report's own sentences", "reason", reason, "err", err)
 	ext.Fallback = reason
 	return ext
@@ -84,12 +75,12 @@ func (a *Answerer) fallback(ctx context.Context, ext Answer, reason string, err 
 
 func reasonFor(err error) string {
 	switch {
-	case errors.Is(err, ErrModelConfig):
-		return FallbackConfig
-	case errors.Is(err, ErrModelTimeout), errors.Is(err, context.DeadlineExceeded):
-		return FallbackTimeout
-	case errors.Is(err, ErrModelResponse):
-		return FallbackBadResponse
+	case errors.Is(err, reply.ErrModelConfig):
+		return reply.FallbackConfig
+	case errors.Is(err, reply.ErrModelTimeout), errors.Is(err, context.DeadlineExceeded):
+		return reply.FallbackTimeout
+	case errors.Is(err, reply.ErrModelResponse):
+		return reply.FallbackBadResponse
 	}
-	return FallbackUnavailable
+	return reply.FallbackUnavailable
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"reportbot/answer/reply"
 	"reportbot/knowledge"
 	"reportbot/knowledge/figure"
 )
@@ -15,23 +16,23 @@ import (
 // of it is the report's (a fact's clause, a sentence, the header) or the
 // program's (a verdict, a computed figure with its working, a label from
 // the glossary): nothing the model wrote.
-func (a *Answerer) render(question string, lang language, c chosen, sl shortlist) Answer {
+func (a *Answerer) render(question string, lang language, c chosen, sl shortlist) reply.Answer {
 	many := len(a.Index.Docs()) > 1 // citations name their report
 	side := len(sl.docs) > 1        // facts of several reports, each under its place and year
 	switch c.kind {
 	case KindNone:
 		ans := a.notFound(question, c.restated)
 		if lang == english {
-			ans.setLines([]Line{{Text: "The report does not say. " + a.coverageEnglish()}})
+			ans.SetLines([]reply.Line{{Text: "The report does not say. " + a.coverageEnglish()}})
 		}
-		ans.Mode, ans.Verified = ModeLLM, true
+		ans.Mode, ans.Verified = reply.ModeLLM, true
 		return ans
 	case KindReport:
 		ans := a.reportAnswer(question, c.field, sl.docs)
-		ans.Mode, ans.Verified = ModeLLM, true
+		ans.Mode, ans.Verified = reply.ModeLLM, true
 		return ans
 	}
-	ans := Answer{Question: question, Found: true, Mode: ModeLLM, Verified: true, Resolved: c.restated}
+	ans := reply.Answer{Question: question, Found: true, Mode: reply.ModeLLM, Verified: true, Resolved: c.restated}
 	if many {
 		for _, d := range sl.docs {
 			ans.Scope = append(ans.Scope, d.Meta.Title)
@@ -48,7 +49,7 @@ func (a *Answerer) render(question string, lang language, c chosen, sl shortlist
 	case KindYesNo:
 		lead = yesNoLead(question, ans.Lead, lead)
 	case KindCompare, KindSum, KindDifference, KindShare:
-		var comp *Computed
+		var comp *reply.Computed
 		lead, comp = compute(c.kind, ans.Lead)
 		ans.Computed = comp
 	}
@@ -56,21 +57,21 @@ func (a *Answerer) render(question string, lang language, c chosen, sl shortlist
 		lead = "" // sentences alone: the quote is the answer
 	}
 	if lang == english {
-		ans.setLines(englishLines(ans, lead))
+		ans.SetLines(englishLines(ans, lead))
 		return ans
 	}
 	lines := composeFound(ans.Citations, lead, false)
 	if many && !side {
 		lines[0].Text = "【" + reportLabel(sl.docs[0]) + "】" + lines[0].Text
 	}
-	ans.setLines(lines)
+	ans.SetLines(lines)
 	return ans
 }
 
 // citationsOf cites the sentences the selection stands on: each fact's
 // sentence and each sentence selected, once, by section in the order
 // selected.
-func (a *Answerer) citationsOf(c chosen, many bool) []Citation {
+func (a *Answerer) citationsOf(c chosen, many bool) []reply.Citation {
 	type cited struct {
 		doc   *knowledge.Document
 		sec   *knowledge.Section
@@ -93,9 +94,9 @@ func (a *Answerer) citationsOf(c chosen, many bool) []Citation {
 	for _, ls := range c.sentences {
 		add(ls.doc, ls.sec, ls.text)
 	}
-	cits := make([]Citation, len(out))
+	cits := make([]reply.Citation, len(out))
 	for i, x := range out {
-		cits[i] = Citation{Section: x.sec.ID, Heading: x.sec.Heading, Quote: strings.Join(x.sents, "")}
+		cits[i] = reply.Citation{Section: x.sec.ID, Heading: x.sec.Heading, Quote: strings.Join(x.sents, "")}
 		if many {
 			cits[i].Report = x.doc.Meta.Title
 		}
@@ -153,12 +154,12 @@ func yesNoLead(question string, facts []knowledge.Fact, lead string) string {
 // compute works out what a selection of kind asks of its facts, with the
 // working, or says why the facts cannot be combined: the lead, and the
 // computed figure when there is one.
-func compute(kind string, facts []knowledge.Fact) (string, *Computed) {
+func compute(kind string, facts []knowledge.Fact) (string, *reply.Computed) {
 	verb := map[string]string{KindSum: "相加", KindDifference: "相减", KindCompare: "比较", KindShare: "相除"}[kind]
 	if why := unfit(facts); why != "" && !(kind == KindShare && facts[0].Unit == facts[1].Unit && facts[0].Unit != "%" && facts[0].Per == "" && facts[1].Per == "") {
 		return fmt.Sprintf("报告给出的是%s;%s,不能直接%s", names(facts, "、"), why, verb), nil
 	}
-	c := &Computed{Unit: facts[0].Unit, Inputs: facts}
+	c := &reply.Computed{Unit: facts[0].Unit, Inputs: facts}
 	switch kind {
 	case KindSum:
 		c.Op = opSum
@@ -212,7 +213,7 @@ func mainWordOr(f knowledge.Fact) string {
 // glossary label (the program's words), any verdict or computed figure
 // (from the Chinese lead), then the report's own Chinese sentences and the
 // sources.
-func englishLines(ans Answer, lead string) []Line {
+func englishLines(ans reply.Answer, lead string) []reply.Line {
 	var first []string
 	switch {
 	case ans.Computed != nil:
@@ -234,16 +235,16 @@ func englishLines(ans Answer, lead string) []Line {
 			first = append(first, fmt.Sprintf("The report says: %s.", name(f)))
 		}
 	}
-	var lines []Line
+	var lines []reply.Line
 	if len(first) > 0 {
-		lines = append(lines, Line{Text: strings.Join(first, " ")})
+		lines = append(lines, reply.Line{Text: strings.Join(first, " ")})
 	}
 	var labels []string
 	for _, cit := range ans.Citations {
-		lines = append(lines, Line{Text: "Report text: " + strings.TrimPrefix(cit.Quote, quotePrefix), Quote: len(first) > 0})
-		if l := citationLabel(cit); !slices.Contains(labels, l) {
+		lines = append(lines, reply.Line{Text: "Report text: " + strings.TrimPrefix(cit.Quote, quotePrefix), Quote: len(first) > 0})
+		if l := reply.CitationLabel(cit); !slices.Contains(labels, l) {
 			labels = append(labels, l)
 		}
 	}
-	return append(lines, Line{Text: english.source + strings.Join(labels, ";"), Source: true})
+	return append(lines, reply.Line{Text: english.source + strings.Join(labels, ";"), Source: true})
 }

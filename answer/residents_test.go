@@ -2,6 +2,7 @@ package answer
 
 import (
 	"context"
+	"reportbot/answer/reply"
 	"strings"
 	"testing"
 )
@@ -81,7 +82,7 @@ func TestYesNoForms(t *testing.T) {
 // no model is asked; the report itself asked in spoken words is answered
 // from its header.
 func TestNotTheReports(t *testing.T) {
-	m := &recordingModel{reply: func(Request) string { return `{"kind":"value","facts":["F1"]}` }}
+	m := &recordingModel{answerWith: func(reply.Request) string { return `{"kind":"value","facts":["F1"]}` }}
 	a := newAnswerer(t, nil)
 	a.Model = m
 	for _, q := range []string{"我去年申请的复议办到哪一步了", "我家的事去申请复议能赢吗", "明年会不会有更多复议案件", "我申请的执法证多久能办好"} {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"reportbot/answer/reply"
 	"reportbot/knowledge"
 )
 
@@ -100,7 +101,7 @@ type reportScope struct {
 // scopeOf works out which reports a question is about. A place or year it
 // names picks the reports of that place or year; a follow-up that names
 // none keeps its conversation's; else every report is in scope.
-func (a *Answerer) scopeOf(norm string, years []int, history []Turn) reportScope {
+func (a *Answerer) scopeOf(norm string, years []int, history []reply.Turn) reportScope {
 	docs := a.Index.Docs()
 	var sc reportScope
 	for _, d := range docs {
@@ -161,7 +162,7 @@ func places(docs []*knowledge.Document) []string {
 // reports it names, each searched alone, their answers side by side; a
 // ranking over the reports in scope; or, when it names none and many
 // places are loaded, a question back.
-func (a *Answerer) routed(question, norm string, history []Turn) Answer {
+func (a *Answerer) routed(question, norm string, history []reply.Turn) reply.Answer {
 	years := a.vocabulary().Analyze(question).Years
 	sc := a.scopeOf(norm, years, history)
 	if len(sc.unknown) > 0 {
@@ -187,7 +188,7 @@ func (a *Answerer) routed(question, norm string, history []Turn) Answer {
 			return a.whichPlace(question, sc.docs, false)
 		}
 	}
-	var answers []Answer
+	var answers []reply.Answer
 	var found []*knowledge.Document
 	asked := a.stripPlaces(question, sc.docs)
 	for _, d := range sc.docs {
@@ -225,7 +226,7 @@ func (a *Answerer) routed(question, norm string, history []Turn) Answer {
 			out.Citations = append(out.Citations, answers[1].Citations...)
 			out.Lead = c.Inputs
 			out.Computed = &c
-			out.setLines(append([]Line{{Text: fmt.Sprintf("相差%s(按报告数字计算:%s;报告本身没有给出这个数)。", c.Text, c.Working)}},
+			out.SetLines(append([]reply.Line{{Text: fmt.Sprintf("相差%s(按报告数字计算:%s;报告本身没有给出这个数)。", c.Text, c.Working)}},
 				sideBySide(answers, found)...))
 			return a.scoped(out, found, question)
 		}
@@ -238,7 +239,7 @@ func (a *Answerer) routed(question, norm string, history []Turn) Answer {
 	if len(answers) == 1 {
 		out.Computed = answers[0].Computed
 	}
-	out.setLines(sideBySide(answers, found))
+	out.SetLines(sideBySide(answers, found))
 	return a.scoped(out, found, question)
 }
 
@@ -247,7 +248,7 @@ func (a *Answerer) routed(question, norm string, history []Turn) Answer {
 // its first (往年:【分宜县2023年】收到84件行政复议申请。), each under its
 // report's place and year (a figure keeps the year its sentence gives), and
 // cited.
-func (a *Answerer) withEarlierYears(ans Answer, d *knowledge.Document, asked string, history []Turn) Answer {
+func (a *Answerer) withEarlierYears(ans reply.Answer, d *knowledge.Document, asked string, history []reply.Turn) reply.Answer {
 	var earlier []*knowledge.Document
 	for _, o := range a.Index.Docs() {
 		if o != d && o.Meta.Place == d.Meta.Place && o.Meta.Year < d.Meta.Year {
@@ -267,21 +268,21 @@ func (a *Answerer) withEarlierYears(ans Answer, d *knowledge.Document, asked str
 			c.Report = o.Meta.Title
 			ans.Citations = append(ans.Citations, c)
 			if last := &lines[len(lines)-1]; last.Source {
-				last.Text += ";" + citationLabel(c)
+				last.Text += ";" + reply.CitationLabel(c)
 			}
 		}
 	}
 	if len(said) == 0 {
 		return ans
 	}
-	lines = slices.Insert(lines, 1, Line{Text: "往年:" + strings.Join(said, ";") + "。"})
-	ans.setLines(lines)
+	lines = slices.Insert(lines, 1, reply.Line{Text: "往年:" + strings.Join(said, ";") + "。"})
+	ans.SetLines(lines)
 	return ans
 }
 
 // scoped finishes a routed answer: the question as asked, and the reports
 // it is about, which a follow-up keeps.
-func (a *Answerer) scoped(ans Answer, docs []*knowledge.Document, question string) Answer {
+func (a *Answerer) scoped(ans reply.Answer, docs []*knowledge.Document, question string) reply.Answer {
 	ans.Question = question
 	ans.Scope = nil
 	for _, d := range docs {
@@ -292,8 +293,8 @@ func (a *Answerer) scoped(ans Answer, docs []*knowledge.Document, question strin
 
 // sideBySide writes the answers of several reports one after another,
 // each under its place and year.
-func sideBySide(answers []Answer, docs []*knowledge.Document) []Line {
-	var lines []Line
+func sideBySide(answers []reply.Answer, docs []*knowledge.Document) []reply.Line {
+	var lines []reply.Line
 	for i, ans := range answers {
 		for j, l := range ans.Lines {
 			if j == 0 {
@@ -349,19 +350,19 @@ func latest(docs []*knowledge.Document) []*knowledge.Document {
 
 // acrossReports computes the difference of the lead facts of two reports'
 // answers (2024年比2023年多了多少), when they are in one unit.
-func acrossReports(x, y Answer, labels map[string]string) (Computed, bool) {
+func acrossReports(x, y reply.Answer, labels map[string]string) (reply.Computed, bool) {
 	if len(x.Lead) == 0 || len(y.Lead) == 0 {
-		return Computed{}, false
+		return reply.Computed{}, false
 	}
 	f, g := x.Lead[0], y.Lead[0]
 	if f.Unit != g.Unit || f.Kind != g.Kind || f.Per != "" || g.Per != "" || f.Unit == "%" {
-		return Computed{}, false
+		return reply.Computed{}, false
 	}
 	hi, lo := f, g
 	if lo.Value > hi.Value {
 		hi, lo = lo, hi
 	}
-	c := Computed{Op: opDifference, Unit: f.Unit, Inputs: []knowledge.Fact{f, g}, Value: round1(hi.Value - lo.Value),
+	c := reply.Computed{Op: opDifference, Unit: f.Unit, Inputs: []knowledge.Fact{f, g}, Value: round1(hi.Value - lo.Value),
 		Working: name(hi) + "(" + labels[hi.Report] + ") − " + name(lo) + "(" + labels[lo.Report] + ")"}
 	c.Text = approxWord(c.Inputs) + strconv.FormatFloat(c.Value, 'f', -1, 64) + c.Unit
 	return c, true
@@ -369,10 +370,10 @@ func acrossReports(x, y Answer, labels map[string]string) (Computed, bool) {
 
 // ranked answers 哪个县最多: the asked figure of each report in scope, in
 // order, said to be over those reports.
-func (a *Answerer) ranked(question, norm string, docs []*knowledge.Document, history []Turn) Answer {
+func (a *Answerer) ranked(question, norm string, docs []*knowledge.Document, history []reply.Turn) reply.Answer {
 	type entry struct {
 		doc *knowledge.Document
-		ans Answer
+		ans reply.Answer
 	}
 	var got []entry
 	asked := a.stripPlaces(asCount(norm), docs)
@@ -404,7 +405,7 @@ func (a *Answerer) ranked(question, norm string, docs []*knowledge.Document, his
 		sep = " < "
 	}
 	var order strings.Builder
-	out := Answer{Question: question, Found: true, Mode: ModeExtractive}
+	out := reply.Answer{Question: question, Found: true, Mode: reply.ModeExtractive}
 	var docsIn []*knowledge.Document
 	for i, e := range got {
 		f := e.ans.Lead[0]
@@ -433,11 +434,11 @@ func (a *Answerer) ranked(question, norm string, docs []*knowledge.Document, his
 	if len(leaders) > 1 {
 		word = "并列" + word
 	}
-	var answers []Answer
+	var answers []reply.Answer
 	for _, e := range got {
 		answers = append(answers, e.ans)
 	}
-	out.setLines(append([]Line{{Text: fmt.Sprintf("%s%s:%s(按已载入的报告比较:%s)。", strings.Join(leaders, "、"), word, got[0].ans.Lead[0].Text, order.String())}},
+	out.SetLines(append([]reply.Line{{Text: fmt.Sprintf("%s%s:%s(按已载入的报告比较:%s)。", strings.Join(leaders, "、"), word, got[0].ans.Lead[0].Text, order.String())}},
 		sideBySide(answers, docsIn)...))
 	return a.scoped(out, docsIn, question)
 }
@@ -456,31 +457,31 @@ func asCount(norm string) string {
 
 // notLoaded declines a question about a place no loaded report is of,
 // naming the reports that are.
-func (a *Answerer) notLoaded(question, place string) Answer {
+func (a *Answerer) notLoaded(question, place string) reply.Answer {
 	var titles []string
 	for _, d := range a.Index.Docs() {
 		titles = append(titles, "《"+d.Meta.Title+"》")
 	}
-	ans := Answer{Question: question, Mode: ModeExtractive}
-	ans.setLines([]Line{{Text: fmt.Sprintf("没有载入%s的报告,我不能替它回答。已载入的报告是:%s。", place, strings.Join(titles, ""))}})
+	ans := reply.Answer{Question: question, Mode: reply.ModeExtractive}
+	ans.SetLines([]reply.Line{{Text: fmt.Sprintf("没有载入%s的报告,我不能替它回答。已载入的报告是:%s。", place, strings.Join(titles, ""))}})
 	return ans
 }
 
 // whichPlace asks back which place a question is about, naming the loaded
 // places: many are loaded and it names none.
-func (a *Answerer) whichPlace(question string, docs []*knowledge.Document, answered bool) Answer {
+func (a *Answerer) whichPlace(question string, docs []*knowledge.Document, answered bool) reply.Answer {
 	ps := places(docs)
 	named := strings.Join(ps, "、")
 	if len(ps) > maxChoices { // one message, one screen of buttons
 		named = fmt.Sprintf("%s等%d个地方", strings.Join(ps[:maxChoices], "、"), len(ps))
 		ps = ps[:maxChoices]
 	}
-	ans := Answer{Question: question, Mode: ModeExtractive, Choices: ps}
+	ans := reply.Answer{Question: question, Mode: reply.ModeExtractive, Choices: ps}
 	lead := "已载入这些地方的报告:"
 	if answered {
 		lead = "这些地方的报告都讲到了:"
 	}
-	ans.setLines([]Line{{Text: fmt.Sprintf("%s%s。请问您问的是哪个地方?可以在问题里写上地名,比如“%s的%s”。",
+	ans.SetLines([]reply.Line{{Text: fmt.Sprintf("%s%s。请问您问的是哪个地方?可以在问题里写上地名,比如“%s的%s”。",
 		lead, named, ps[0], strings.TrimRight(question, "?？"))}})
 	return ans
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"reportbot/answer/reply"
 	"reportbot/internal/synth"
 	"reportbot/knowledge"
 	"reportbot/knowledge/figure"
@@ -49,7 +50,7 @@ func library(t testing.TB) (*Answerer, map[string]*knowledge.Document) {
 }
 
 // reportsOf are the titles of the reports an answer cites.
-func reportsOf(ans Answer) []string {
+func reportsOf(ans reply.Answer) []string {
 	var out []string
 	for _, c := range ans.Citations {
 		if !slices.Contains(out, c.Report) {

@@ -11,12 +11,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"reportbot/answer/reply"
 	"reportbot/knowledge"
 )
-
-// ModeLLM is an answer whose facts a language model selected: every
-// sentence of it is still the report's or the program's (render.go).
-const ModeLLM Mode = "llm"
 
 // Selection is a language model's reply for a question: which of the
 // report's facts and sentences answer it, by the IDs the prompt gave them,
@@ -52,20 +49,6 @@ var answerKinds = []string{KindValue, KindYesNo, KindCompare, KindSum, KindDiffe
 // reportFields are what a question about the report itself may ask.
 var reportFields = []string{"title", "publisher", "published", "year", "place"}
 
-// Reasons a selection is refused; the answer is then the extractive one.
-const (
-	RefuseMalformed  = "malformed"          // not the JSON asked for, or a field out of bounds
-	RefuseUnknownID  = "unknown_id"         // an ID the prompt did not give: invented, or of a report out of scope
-	RefuseFactCount  = "fact_count"         // too few or too many facts for its kind
-	RefuseRestated   = "restatement"        // the question restated does not name what a fact counts
-	RefuseSibling    = "another_figure"     // the question names what another figure of the fact's sentence counts
-	RefuseUnanchored = "unanchored"         // a fact shares nothing with the question
-	RefuseDecline    = "decline_hides_fact" // "the report does not say" where it does
-)
-
-// RefusalReasons are the reasons a selection is refused, for metrics.
-var RefusalReasons = []string{RefuseMalformed, RefuseUnknownID, RefuseFactCount, RefuseRestated, RefuseSibling, RefuseUnanchored, RefuseDecline}
-
 // Bounds of a selection.
 const (
 	maxSelected      = 6   // IDs of each list
@@ -79,7 +62,7 @@ const (
 
 // Refusal is why a selection is not rendered.
 type Refusal struct {
-	Reason string // one of RefusalReasons
+	Reason string // one of reply.RefusalReasons
 	Detail string // for the logs
 }
 
@@ -117,7 +100,7 @@ func sentenceID(i int) string { return "S" + strconv.Itoa(i+1) }
 // shortlistFor lists the facts of docs, all of them while they are few
 // (the seed report has 78), else those of the sections found for the
 // question first; and the sentences of the sections found.
-func (a *Answerer) shortlistFor(docs []*knowledge.Document, question string, history []Turn) shortlist {
+func (a *Answerer) shortlistFor(docs []*knowledge.Document, question string, history []reply.Turn) shortlist {
 	sl := shortlist{docs: docs}
 	total := 0
 	for _, d := range docs {
@@ -183,7 +166,7 @@ var dataSafe = strings.NewReplacer("<", "\uff1c", ">", "\uff1e", "\n", " ")
 
 // prompt is what the model is sent for a question: the role, then the
 // shortlist, the conversation's recent questions and the question, as data.
-func (sl shortlist) prompt(question string, history []Turn) []Message {
+func (sl shortlist) prompt(question string, history []reply.Turn) []reply.Message {
 	many := len(sl.docs) > 1
 	var b strings.Builder
 	b.WriteString("<事实>\n")
@@ -217,7 +200,7 @@ func (sl shortlist) prompt(question string, history []Turn) []Message {
 		b.WriteString("</对话>\n")
 	}
 	fmt.Fprintf(&b, "<问题>\n%s\n</问题>", dataSafe.Replace(question))
-	return []Message{
+	return []reply.Message{
 		{Role: "system", Content: fmt.Sprintf(selectionPrompt, strings.Join(places(sl.docs), "、"))},
 		{Role: "user", Content: b.String()},
 	}
@@ -239,24 +222,24 @@ var SelectionSchema = json.RawMessage(`{
 }`)
 
 // parseSelection reads a model's reply: the JSON object in it.
-func parseSelection(reply string) (Selection, *Refusal) {
-	body := strings.TrimSpace(reply)
+func parseSelection(text string) (Selection, *Refusal) {
+	body := strings.TrimSpace(text)
 	if i, j := strings.Index(body, "{"), strings.LastIndex(body, "}"); i >= 0 && j > i {
 		body = body[i : j+1]
 	}
 	var s Selection
 	if err := json.Unmarshal([]byte(body), &s); err != nil {
-		return Selection{}, refuse(RefuseMalformed, "not a selection: %v", err)
+		return Selection{}, refuse(reply.RefuseMalformed, "not a selection: %v", err)
 	}
 	switch {
 	case !slices.Contains(answerKinds, s.Kind):
-		return Selection{}, refuse(RefuseMalformed, "kind %q", knowledge.Clip(s.Kind, 20))
+		return Selection{}, refuse(reply.RefuseMalformed, "kind %q", knowledge.Clip(s.Kind, 20))
 	case len(s.Facts) > maxSelected || len(s.Sentences) > maxSelected:
-		return Selection{}, refuse(RefuseMalformed, "%d facts and %d sentences", len(s.Facts), len(s.Sentences))
+		return Selection{}, refuse(reply.RefuseMalformed, "%d facts and %d sentences", len(s.Facts), len(s.Sentences))
 	case s.Field != "" && !slices.Contains(reportFields, s.Field):
-		return Selection{}, refuse(RefuseMalformed, "field %q", knowledge.Clip(s.Field, 20))
+		return Selection{}, refuse(reply.RefuseMalformed, "field %q", knowledge.Clip(s.Field, 20))
 	case utf8.RuneCountInString(s.Restated) > maxRestatedRunes:
-		return Selection{}, refuse(RefuseMalformed, "a restatement of %d characters", utf8.RuneCountInString(s.Restated))
+		return Selection{}, refuse(reply.RefuseMalformed, "a restatement of %d characters", utf8.RuneCountInString(s.Restated))
 	}
 	return s, nil
 }
@@ -277,7 +260,7 @@ type chosen struct {
 // and not a neighbour of the figure the question names. ext is the
 // extractive answer: a decline where it found the report's answer is
 // refused.
-func (sl shortlist) validate(s Selection, question string, lang language, history []Turn, ext Answer) (chosen, *Refusal) {
+func (sl shortlist) validate(s Selection, question string, lang language, history []reply.Turn, ext reply.Answer) (chosen, *Refusal) {
 	anchor, norm := anchorOf(question, lang), knowledge.Normalize(question)
 	if n := len(history); n > 0 { // a follow-up (多少人参加?) is about its conversation's topic too
 		maps.Copy(anchor, anchorOf(history[n-1].Question, detectLanguage(history[n-1].Question)))
@@ -286,7 +269,7 @@ func (sl shortlist) validate(s Selection, question string, lang language, histor
 	for _, id := range s.Facts {
 		i, ok := listIndex(id, "F", len(sl.facts))
 		if !ok {
-			return chosen{}, refuse(RefuseUnknownID, "fact %q", knowledge.Clip(id, 20))
+			return chosen{}, refuse(reply.RefuseUnknownID, "fact %q", knowledge.Clip(id, 20))
 		}
 		if !slices.ContainsFunc(c.facts, func(f listedFact) bool { return sameFact(f.fact, sl.facts[i].fact) }) {
 			c.facts = append(c.facts, sl.facts[i])
@@ -295,7 +278,7 @@ func (sl shortlist) validate(s Selection, question string, lang language, histor
 	for _, id := range s.Sentences {
 		i, ok := listIndex(id, "S", len(sl.sentences))
 		if !ok {
-			return chosen{}, refuse(RefuseUnknownID, "sentence %q", knowledge.Clip(id, 20))
+			return chosen{}, refuse(reply.RefuseUnknownID, "sentence %q", knowledge.Clip(id, 20))
 		}
 		c.sentences = append(c.sentences, sl.sentences[i])
 	}
@@ -304,46 +287,46 @@ func (sl shortlist) validate(s Selection, question string, lang language, histor
 	case KindNone:
 		if ext.Found { // the program's own reading found it: most often right where a paraphrase hides its words
 
-			return chosen{}, refuse(RefuseDecline, "the report answers with %s", clipQuote(ext))
+			return chosen{}, refuse(reply.RefuseDecline, "the report answers with %s", clipQuote(ext))
 		}
 		return c, nil
 	case KindReport:
 		if c.field == "" {
-			return chosen{}, refuse(RefuseMalformed, "a question about the report with no field")
+			return chosen{}, refuse(reply.RefuseMalformed, "a question about the report with no field")
 		}
 		return c, nil
 	case KindValue, KindYesNo:
 		if n == 0 && len(c.sentences) == 0 {
-			return chosen{}, refuse(RefuseFactCount, "%s with nothing selected", c.kind)
+			return chosen{}, refuse(reply.RefuseFactCount, "%s with nothing selected", c.kind)
 		}
 	case KindCompare, KindDifference, KindShare:
 		if n != 2 {
-			return chosen{}, refuse(RefuseFactCount, "%s of %d facts", c.kind, n)
+			return chosen{}, refuse(reply.RefuseFactCount, "%s of %d facts", c.kind, n)
 		}
 	case KindSum:
 		if n < 2 {
-			return chosen{}, refuse(RefuseFactCount, "a sum of %d facts", n)
+			return chosen{}, refuse(reply.RefuseFactCount, "a sum of %d facts", n)
 		}
 	}
 	restated := termSet(knowledge.Normalize(c.restated))
 	for _, lf := range c.facts {
 		f := lf.fact
 		if terms := words(termSet(strings.ReplaceAll(cmp.Or(f.Measure, f.Clause), "…", " ") + " " + f.Of)); len(terms) > 0 && !overlapsAny(terms, restated) {
-			return chosen{}, refuse(RefuseRestated, "%q does not name what %s counts", knowledge.Clip(c.restated, 30), f.Text)
+			return chosen{}, refuse(reply.RefuseRestated, "%q does not name what %s counts", knowledge.Clip(c.restated, 30), f.Text)
 		}
 		if !anchored(lf, anchor, lang) {
-			return chosen{}, refuse(RefuseUnanchored, "%s (%s) shares nothing with the question", f.Text, lf.sec.ID)
+			return chosen{}, refuse(reply.RefuseUnanchored, "%s (%s) shares nothing with the question", f.Text, lf.sec.ID)
 		}
 		if g, ok := namedSibling(lf, c.facts, anchor, norm, lang); ok {
-			return chosen{}, refuse(RefuseSibling, "the question names %s, not %s", g.Clause, f.Clause)
+			return chosen{}, refuse(reply.RefuseSibling, "the question names %s, not %s", g.Clause, f.Clause)
 		}
 		if g, ok := readOtherwise(lf, c.facts, anchor, ext); ok {
-			return chosen{}, refuse(RefuseSibling, "the report's own reading leads with %s, which the question names at least as well as %s", g.Clause, f.Clause)
+			return chosen{}, refuse(reply.RefuseSibling, "the report's own reading leads with %s, which the question names at least as well as %s", g.Clause, f.Clause)
 		}
 	}
 	for _, ls := range c.sentences {
 		if !overlapsAny(runeSet(ls.text+ls.sec.Heading), anchor) {
-			return chosen{}, refuse(RefuseUnanchored, "sentence of %s shares nothing with the question", ls.sec.ID)
+			return chosen{}, refuse(reply.RefuseUnanchored, "sentence of %s shares nothing with the question", ls.sec.ID)
 		}
 	}
 	return c, nil
@@ -362,7 +345,7 @@ func listIndex(id, prefix string, n int) (int, bool) {
 	return i - 1, true
 }
 
-func clipQuote(ext Answer) string {
+func clipQuote(ext reply.Answer) string {
 	if len(ext.Citations) == 0 {
 		return ""
 	}
@@ -465,7 +448,7 @@ func namedSibling(lf listedFact, selected []listedFact, anchor map[string]bool, 
 // main word than of f's, and at least half: two readings of the same
 // words, the program's backed by them (注销执法证7人, not 新办执法证95人,
 // for 注销了几个人的执法证).
-func readOtherwise(lf listedFact, selected []listedFact, anchor map[string]bool, ext Answer) (knowledge.Fact, bool) {
+func readOtherwise(lf listedFact, selected []listedFact, anchor map[string]bool, ext reply.Answer) (knowledge.Fact, bool) {
 	f := lf.fact
 	own := share(runeSet(mainWord(f)), anchor)
 	for _, g := range ext.Lead {

@@ -3,6 +3,7 @@ package answer
 import (
 	"context"
 	"fmt"
+	"reportbot/answer/reply"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -10,13 +11,13 @@ import (
 
 // recordingModel replies with reply, and keeps the requests it was sent.
 type recordingModel struct {
-	reply func(Request) string
-	reqs  []Request
+	answerWith func(reply.Request) string
+	reqs       []reply.Request
 }
 
-func (m *recordingModel) Complete(_ context.Context, req Request) (string, error) {
+func (m *recordingModel) Complete(_ context.Context, req reply.Request) (string, error) {
 	m.reqs = append(m.reqs, req)
-	return m.reply(req), nil
+	return m.answerWith(req), nil
 }
 
 // TestSelectionScope: with several reports loaded, a model is shown the
@@ -41,7 +42,7 @@ func TestSelectionScope(t *testing.T) {
 		id      string
 		refused bool
 	}{{factID(i84), false}, {factID(len(jia.Facts())), true}} {
-		m := &recordingModel{reply: func(Request) string {
+		m := &recordingModel{answerWith: func(reply.Request) string {
 			return fmt.Sprintf(`{"kind":"value","facts":[%q],"sentences":[],"field":"","restated":"收到行政复议申请多少件"}`, tt.id)
 		}}
 		a.Model = m
@@ -60,13 +61,13 @@ func TestSelectionScope(t *testing.T) {
 			t.Errorf("another report's words are in the prompt:\n%s", prompt)
 		}
 		switch {
-		case tt.refused && (ans.Fallback != FallbackRefused || ans.Mode != ModeExtractive):
+		case tt.refused && (ans.Fallback != reply.FallbackRefused || ans.Mode != reply.ModeExtractive):
 			t.Errorf("%s, past the list: fallback %q, mode %s", tt.id, ans.Fallback, ans.Mode)
-		case !tt.refused && (ans.Mode != ModeLLM || len(reportsOf(ans)) != 1 || reportsOf(ans)[0] != jia.Meta.Title || !strings.Contains(ans.Lines[0].Text, jia.Facts()[i84].Text)):
+		case !tt.refused && (ans.Mode != reply.ModeLLM || len(reportsOf(ans)) != 1 || reportsOf(ans)[0] != jia.Meta.Title || !strings.Contains(ans.Lines[0].Text, jia.Facts()[i84].Text)):
 			t.Errorf("%s: mode %s, reports %v:\n%s", tt.id, ans.Mode, reportsOf(ans), ans.Text)
 		}
 	}
-	m := &recordingModel{reply: func(Request) string { return `{"kind":"none"}` }}
+	m := &recordingModel{answerWith: func(reply.Request) string { return `{"kind":"none"}` }}
 	a.Model = m
 	ans, _ := a.Ask(context.Background(), "c-any", "行政复议收到多少件申请?")
 	if len(m.reqs) != 0 || len(ans.Choices) == 0 {
@@ -83,7 +84,7 @@ const promptRunesBound = 12000
 // with a conversation and a long question.
 func TestPromptSize(t *testing.T) {
 	a := newAnswerer(t, nil)
-	history := []Turn{{Question: strings.Repeat("行政复议收到多少件申请", 20)}, {Question: "那受理了几件?"}, {Question: "不予受理的呢?"}}
+	history := []reply.Turn{{Question: strings.Repeat("行政复议收到多少件申请", 20)}, {Question: "那受理了几件?"}, {Question: "不予受理的呢?"}}
 	q := strings.Repeat("法律明白人在社区培养了多少名", 30)
 	sl := a.shortlistFor(a.Index.Docs(), q, history)
 	msgs := sl.prompt(q, history)

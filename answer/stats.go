@@ -3,6 +3,7 @@ package answer
 import (
 	"context"
 	"maps"
+	"reportbot/answer/reply"
 	"sync"
 	"time"
 )
@@ -27,12 +28,12 @@ func (s *Stats) Counts() (answers int, refused, fallbacks map[string]int) {
 }
 
 // ObserveAnswer counts an answer of the model's selection, or a fallback.
-func (s *Stats) ObserveAnswer(_ context.Context, a Answer, _ time.Duration) {
+func (s *Stats) ObserveAnswer(_ context.Context, a reply.Answer, _ time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
 	case a.Cached:
-	case a.Mode == ModeLLM:
+	case a.Mode == reply.ModeLLM:
 		s.answers++
 	case a.Fallback != "":
 		if s.fallbacks == nil {
@@ -61,7 +62,7 @@ type Observers []Observer
 var _ Observer = Observers(nil)
 
 // ObserveAnswer tells each observer of an answer.
-func (o Observers) ObserveAnswer(ctx context.Context, a Answer, d time.Duration) {
+func (o Observers) ObserveAnswer(ctx context.Context, a reply.Answer, d time.Duration) {
 	for _, x := range o {
 		x.ObserveAnswer(ctx, a, d)
 	}

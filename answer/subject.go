@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"reportbot/answer/reply"
 	"reportbot/knowledge"
 	"reportbot/knowledge/figure"
 )
@@ -23,9 +24,9 @@ var (
 // aboutReport answers a question whose subject is the report itself: who
 // published it, when, which year it covers, its title, its place. The
 // answer cites the report's header, where these come from.
-func (a *Answerer) aboutReport(question, norm string) (Answer, bool) {
+func (a *Answerer) aboutReport(question, norm string) (reply.Answer, bool) {
 	if !aboutReportRE.MatchString(norm) {
-		return Answer{}, false
+		return reply.Answer{}, false
 	}
 	var field string
 	switch {
@@ -40,14 +41,14 @@ func (a *Answerer) aboutReport(question, norm string) (Answer, bool) {
 	case placeAskRE.MatchString(norm):
 		field = "place"
 	default:
-		return Answer{}, false
+		return reply.Answer{}, false
 	}
 	return a.reportAnswer(question, field, a.Index.Docs()), true
 }
 
 // reportAnswer answers a question about the reports themselves: the field
 // of their metadata asked for, citing their headers.
-func (a *Answerer) reportAnswer(question, field string, docs []*knowledge.Document) Answer {
+func (a *Answerer) reportAnswer(question, field string, docs []*knowledge.Document) reply.Answer {
 	say := map[string]func(d *knowledge.Document) string{
 		"publisher": func(d *knowledge.Document) string {
 			if d.Meta.Source == "" {
@@ -78,7 +79,7 @@ func (a *Answerer) reportAnswer(question, field string, docs []*knowledge.Docume
 	if say == nil {
 		return a.notFound(question, "")
 	}
-	ans := Answer{Question: question, Found: true, Mode: ModeExtractive}
+	ans := reply.Answer{Question: question, Found: true, Mode: reply.ModeExtractive}
 	var lines []string
 	for _, d := range docs {
 		s := say(d)
@@ -90,7 +91,7 @@ func (a *Answerer) reportAnswer(question, field string, docs []*knowledge.Docume
 			subject = "《" + d.Meta.Title + "》"
 		}
 		lines = append(lines, subject+s+"。")
-		c := Citation{Section: knowledge.HeaderID, Quote: header(d)}
+		c := reply.Citation{Section: knowledge.HeaderID, Quote: header(d)}
 		if len(docs) > 1 {
 			c.Report = d.Meta.Title
 		}
@@ -99,7 +100,7 @@ func (a *Answerer) reportAnswer(question, field string, docs []*knowledge.Docume
 	if len(lines) == 0 {
 		return a.notFound(question, "")
 	}
-	ans.setLines(composeFound(ans.Citations, strings.Join(lines, ""), false))
+	ans.SetLines(composeFound(ans.Citations, strings.Join(lines, ""), false))
 	return ans
 }
 
@@ -222,7 +223,7 @@ func readClaim(norm string) (claim, bool) {
 
 // verdict answers a claim with what the report says: right or wrong, then
 // the report's own figure. The claimed figure is not repeated.
-func (c claim) verdict(ans Answer, question string) Answer {
+func (c claim) verdict(ans reply.Answer, question string) reply.Answer {
 	ans.Question = question
 	if !ans.Found {
 		return ans
@@ -238,7 +239,7 @@ func (c claim) verdict(ans Answer, question string) Answer {
 	}
 	lines := slices.Clone(ans.Lines)
 	lines[0].Text = verdictOf(c.figures, figs) + lines[0].Text
-	ans.setLines(lines)
+	ans.SetLines(lines)
 	return ans
 }
 

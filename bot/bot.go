@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"log/slog"
 	"net/http"
+	"reportbot/answer/reply"
 	"reportbot/feedback"
 	"sync/atomic"
 	"time"
@@ -23,7 +24,7 @@ type Answerer interface {
 	// AskFor answers a question in k's conversation, asked by k's user,
 	// hands the answer to deliver, then remembers the turn and marks k's
 	// asking answered.
-	AskFor(ctx context.Context, k answer.Key, question string, deliver func(context.Context, answer.Answer)) (answer.Answer, error)
+	AskFor(ctx context.Context, k reply.Key, question string, deliver func(context.Context, reply.Answer)) (reply.Answer, error)
 	// Suggestions are up to n first questions the reports answer.
 	Suggestions(n int) []string
 }
@@ -36,10 +37,10 @@ type Memory interface {
 	// Claim takes an asking for this process, atomically across replicas:
 	// claimed when none had it, or this one; else done says whether it was
 	// answered (or another replica is at it).
-	Claim(ctx context.Context, k answer.Key) (claimed, done bool, err error)
+	Claim(ctx context.Context, k reply.Key) (claimed, done bool, err error)
 	// Extend renews this process's claim on an asking it is handling.
-	Extend(ctx context.Context, k answer.Key) error
-	MarkHandled(ctx context.Context, k answer.Key) error
+	Extend(ctx context.Context, k reply.Key) error
+	MarkHandled(ctx context.Context, k reply.Key) error
 	Forget(ctx context.Context, conv string) error
 }
 

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"reportbot/answer"
+	"reportbot/answer/reply"
 	"reportbot/bot"
 	"reportbot/internal/logtest"
 	"reportbot/internal/tgfake"
@@ -28,23 +28,23 @@ type echo struct{ mem *handled }
 
 func (echo) Suggestions(int) []string { return []string{"行政复议收到多少件申请?"} }
 
-func (e echo) AskFor(ctx context.Context, key answer.Key, q string, deliver func(context.Context, answer.Answer)) (answer.Answer, error) {
+func (e echo) AskFor(ctx context.Context, key reply.Key, q string, deliver func(context.Context, reply.Answer)) (reply.Answer, error) {
 	if q == "panic" {
 		panic("boom")
 	}
 	if e.mem != nil {
 		if !strings.HasPrefix(key.Asked, "tg:") {
-			return answer.Answer{}, fmt.Errorf("question %q asked with no update named: %+v", q, key)
+			return reply.Answer{}, fmt.Errorf("question %q asked with no update named: %+v", q, key)
 		}
-		k := answer.Key{Asked: key.Asked}
+		k := reply.Key{Asked: key.Asked}
 		if _, done, _ := e.mem.Claim(ctx, k); done {
-			return answer.Answer{}, answer.ErrAnswered
+			return reply.Answer{}, reply.ErrAnswered
 		}
 		defer e.mem.MarkHandled(ctx, k)
 	}
-	a := answer.Answer{Question: q, Text: "答:" + q + "\n来源:一 主要举措和成效", Found: true,
-		Lines:     []answer.Line{{Text: "答:" + q}, {Text: "来源:一 主要举措和成效", Source: true}},
-		Citations: []answer.Citation{{Section: "一", Heading: "主要举措和成效"}}}
+	a := reply.Answer{Question: q, Text: "答:" + q + "\n来源:一 主要举措和成效", Found: true,
+		Lines:     []reply.Line{{Text: "答:" + q}, {Text: "来源:一 主要举措和成效", Source: true}},
+		Citations: []reply.Citation{{Section: "一", Heading: "主要举措和成效"}}}
 	if deliver != nil {
 		deliver(ctx, a)
 	}
@@ -58,7 +58,7 @@ type handled struct {
 	seen map[string]bool
 }
 
-func (h *handled) Claim(_ context.Context, k answer.Key) (claimed, done bool, err error) {
+func (h *handled) Claim(_ context.Context, k reply.Key) (claimed, done bool, err error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if d, ok := h.seen[k.Asked]; ok {
@@ -68,7 +68,7 @@ func (h *handled) Claim(_ context.Context, k answer.Key) (claimed, done bool, er
 	return true, false, nil
 }
 
-func (h *handled) Extend(context.Context, answer.Key) error { return nil }
+func (h *handled) Extend(context.Context, reply.Key) error { return nil }
 
 // Handled reports whether the asking was marked answered.
 func (h *handled) Handled(_ context.Context, asked string) (bool, error) {
@@ -77,7 +77,7 @@ func (h *handled) Handled(_ context.Context, asked string) (bool, error) {
 	return h.seen[asked], nil
 }
 
-func (h *handled) MarkHandled(_ context.Context, k answer.Key) error {
+func (h *handled) MarkHandled(_ context.Context, k reply.Key) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.seen[k.Asked] = true

@@ -11,6 +11,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"reportbot/answer"
+	"reportbot/answer/reply"
 )
 
 // Handler handles one update. An error it returns that carries a message
@@ -46,7 +47,7 @@ var errPanic = errors.New("update handler panicked")
 // metrics of its answers.
 func channel(next Handler) Handler {
 	return func(ctx context.Context, u tgbotapi.Update) error {
-		return next(answer.WithChannel(ctx, "telegram"), u)
+		return next(reply.WithChannel(ctx, "telegram"), u)
 	}
 }
 
@@ -57,9 +58,9 @@ func askingOf(u tgbotapi.Update) string { return "tg:" + strconv.Itoa(u.UpdateID
 
 // claimKey is what memory claims and marks an update under: its asking,
 // in its conversation (as its question's Load and Save name it).
-func claimKey(u tgbotapi.Update) answer.Key {
+func claimKey(u tgbotapi.Update) reply.Key {
 	conv, _ := conversationOf(u)
-	return answer.Key{Conv: conv, Asked: askingOf(u)}
+	return reply.Key{Conv: conv, Asked: askingOf(u)}
 }
 
 // recovered turns a panic of any value into an error, so that one update
@@ -104,10 +105,10 @@ func handled(mem Memory, track *tracker, refresh time.Duration, asks func(tgbota
 			defer func() {
 				stop()
 				switch {
-				case errors.Is(err, answer.ErrInFlight):
+				case errors.Is(err, reply.ErrInFlight):
 					track.release(u.UpdateID)
 					return
-				case saved || errors.Is(err, answer.ErrAnswered):
+				case saved || errors.Is(err, reply.ErrAnswered):
 				default:
 					mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
 					defer cancel()
@@ -127,7 +128,7 @@ func handled(mem Memory, track *tracker, refresh time.Duration, asks func(tgbota
 
 // renewClaim renews the claim on an update every refresh until the
 // returned stop is called, which returns once no renewal is under way.
-func renewClaim(ctx context.Context, mem Memory, key answer.Key, refresh time.Duration, log *slog.Logger) (stop func()) {
+func renewClaim(ctx context.Context, mem Memory, key reply.Key, refresh time.Duration, log *slog.Logger) (stop func()) {
 	if refresh <= 0 {
 		return func() {}
 	}
@@ -176,7 +177,7 @@ func logged(log *slog.Logger) Middleware {
 // an empty or too long question), or an asking another process holds.
 func expected(err error) bool {
 	return errors.As(err, new(*answer.RateLimitError)) || errors.Is(err, answer.ErrEmptyQuestion) || errors.Is(err, answer.ErrQuestionTooLong) ||
-		errors.Is(err, answer.ErrInFlight) || errors.Is(err, answer.ErrAnswered)
+		errors.Is(err, reply.ErrInFlight) || errors.Is(err, reply.ErrAnswered)
 }
 
 // toUser is the one place where errors become words for the user: a

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"reportbot/answer"
+	"reportbot/answer/reply"
 	"reportbot/internal/logtest"
 	"reportbot/knowledge"
 )
@@ -27,15 +28,15 @@ type marks struct {
 	renewed chan struct{} // told of each renewal, when not nil
 }
 
-func (m *marks) Claim(context.Context, answer.Key) (bool, bool, error) { return true, false, nil }
-func (m *marks) MarkHandled(_ context.Context, k answer.Key) error {
+func (m *marks) Claim(context.Context, reply.Key) (bool, bool, error) { return true, false, nil }
+func (m *marks) MarkHandled(_ context.Context, k reply.Key) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.asked = append(m.asked, k.Asked)
 	m.events = append(m.events, "done")
 	return nil
 }
-func (m *marks) Extend(context.Context, answer.Key) error {
+func (m *marks) Extend(context.Context, reply.Key) error {
 	m.mu.Lock()
 	m.events = append(m.events, "renew")
 	m.mu.Unlock()
@@ -101,8 +102,8 @@ func TestChannel(t *testing.T) {
 	ans := &answer.Answerer{Index: knowledge.NewIndex(doc), Memory: mem}
 	var got string
 	channel(func(ctx context.Context, _ tgbotapi.Update) error {
-		got = answer.ChannelOf(ctx)
-		_, err := ans.AskFor(ctx, answer.Key{Conv: "tg:1", User: "tg:u1"}, "行政复议收到多少件申请?", nil)
+		got = reply.ChannelOf(ctx)
+		_, err := ans.AskFor(ctx, reply.Key{Conv: "tg:1", User: "tg:u1"}, "行政复议收到多少件申请?", nil)
 		return err
 	})(context.Background(), tgbotapi.Update{UpdateID: 77})
 	if got != "telegram" || len(mem.keys) != 1 {
@@ -111,13 +112,13 @@ func TestChannel(t *testing.T) {
 }
 
 // keyMemory records the keys memory is asked with.
-type keyMemory struct{ keys []answer.Key }
+type keyMemory struct{ keys []reply.Key }
 
-func (m *keyMemory) Load(_ context.Context, k answer.Key) (answer.Session, error) {
+func (m *keyMemory) Load(_ context.Context, k reply.Key) (reply.Session, error) {
 	m.keys = append(m.keys, k)
-	return answer.Session{}, nil
+	return reply.Session{}, nil
 }
-func (m *keyMemory) Save(context.Context, answer.Key, answer.Record) error { return nil }
+func (m *keyMemory) Save(context.Context, reply.Key, reply.Record) error { return nil }
 
 // TestHandled: an update is marked handled, in memory and among those in
 // flight, whether it is answered, fails or panics. A question answered was
@@ -132,8 +133,8 @@ func TestHandled(t *testing.T) {
 		func(context.Context, tgbotapi.Update) error { return errors.New("failed") },
 		func(context.Context, tgbotapi.Update) error { panic("boom") },
 		func(context.Context, tgbotapi.Update) error { return nil },                  // a question answered
-		func(context.Context, tgbotapi.Update) error { return answer.ErrAnswered },   // answered before
-		func(context.Context, tgbotapi.Update) error { return answer.ErrInFlight },   // another process's
+		func(context.Context, tgbotapi.Update) error { return reply.ErrAnswered },    // answered before
+		func(context.Context, tgbotapi.Update) error { return reply.ErrInFlight },    // another process's
 		func(context.Context, tgbotapi.Update) error { return errors.New("failed") }, // a question failed
 	} {
 		track.start(id, true)
@@ -149,7 +150,7 @@ func TestHandled(t *testing.T) {
 	track.start(7, false)
 	f := track.flightOf(7)
 	handled(mem, track, 0, questions, slog.New(slog.DiscardHandler))(func(context.Context, tgbotapi.Update) error {
-		return answer.ErrInFlight
+		return reply.ErrInFlight
 	})(context.Background(), tgbotapi.Update{UpdateID: 7})
 	<-f.landed
 	if !f.held || track.offset() != 5 {

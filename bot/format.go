@@ -2,10 +2,9 @@ package bot
 
 import (
 	"html"
+	"reportbot/answer/reply"
 	"strings"
 	"unicode/utf8"
-
-	"reportbot/answer"
 )
 
 // MaxMessageRunes is the longest text Telegram accepts in one message.
@@ -15,7 +14,7 @@ const MaxMessageRunes = 4096
 // piece of report or user text escaped, the source line in italics. Text
 // longer than MaxMessageRunes is split into several messages at paragraph
 // boundaries, or at line or rune boundaries when a paragraph is too long.
-func FormatHTML(a answer.Answer) []string {
+func FormatHTML(a reply.Answer) []string {
 	var parts []string
 	for _, l := range a.Lines {
 		esc := html.EscapeString(l.Text)

@@ -1,16 +1,15 @@
 package bot
 
 import (
+	"reportbot/answer/reply"
 	"strings"
 	"testing"
 	"unicode/utf8"
-
-	"reportbot/answer"
 )
 
 func TestFormatHTML(t *testing.T) {
-	a := answer.Answer{Text: "原文<script>&“引号”\n来源:一(六)1 持续深化行政复议改革成果",
-		Lines: []answer.Line{{Text: "原文<script>&“引号”"}, {Text: "来源:一(六)1 持续深化行政复议改革成果", Source: true}}}
+	a := reply.Answer{Text: "原文<script>&“引号”\n来源:一(六)1 持续深化行政复议改革成果",
+		Lines: []reply.Line{{Text: "原文<script>&“引号”"}, {Text: "来源:一(六)1 持续深化行政复议改革成果", Source: true}}}
 	got := FormatHTML(a)
 	want := "原文&lt;script&gt;&amp;“引号”\n<i>来源:一(六)1 持续深化行政复议改革成果</i>"
 	if len(got) != 1 || got[0] != want {
@@ -31,11 +30,11 @@ func TestSplit(t *testing.T) {
 		{"exactly the limit", strings.Repeat("法", MaxMessageRunes), 1},
 	}
 	for _, tt := range tests {
-		var lines []answer.Line
+		var lines []reply.Line
 		for _, l := range strings.Split(tt.text, "\n") {
-			lines = append(lines, answer.Line{Text: l})
+			lines = append(lines, reply.Line{Text: l})
 		}
-		msgs := FormatHTML(answer.Answer{Text: tt.text, Lines: lines})
+		msgs := FormatHTML(reply.Answer{Text: tt.text, Lines: lines})
 		if len(msgs) != tt.count {
 			t.Errorf("%s: %d messages, want %d", tt.name, len(msgs), tt.count)
 		}

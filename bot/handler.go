@@ -14,6 +14,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"reportbot/answer"
+	"reportbot/answer/reply"
 	"reportbot/feedback"
 	"reportbot/knowledge"
 )
@@ -131,7 +132,7 @@ func (b *Bot) onMessage(ctx context.Context, asked string, m *tgbotapi.Message) 
 	b.out.request(ctx, 0, false, tgbotapi.NewChatAction(m.Chat.ID, tgbotapi.ChatTyping)) // not a message: no chat limit
 	start := time.Now()
 	lib := b.lib.Load() // one update, one set of reports
-	_, err := lib.ans.AskFor(ctx, answer.Key{Conv: conv, User: user, Asked: asked}, text, func(ctx context.Context, ans answer.Answer) {
+	_, err := lib.ans.AskFor(ctx, reply.Key{Conv: conv, User: user, Asked: asked}, text, func(ctx context.Context, ans reply.Answer) {
 		var cited []string
 		for _, c := range ans.Citations {
 			cited = append(cited, c.Section)
@@ -154,7 +155,7 @@ func (b *Bot) askError(m *tgbotapi.Message, conv string, err error) error {
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, answer.ErrInFlight) || errors.Is(err, answer.ErrAnswered):
+	case errors.Is(err, reply.ErrInFlight) || errors.Is(err, reply.ErrAnswered):
 		return err
 	}
 	return &replyError{m, fmt.Errorf("answer for %s: %w", hashString(conv), err)}
@@ -223,7 +224,7 @@ func questionOf(m *tgbotapi.Message) (string, []tgbotapi.MessageEntity) {
 
 // keyboard is what goes under an answer: a 查看原文 button for each cited
 // section, and 👍/👎 when feedback is kept.
-func (b *Bot) keyboard(docs []*knowledge.Document, ans answer.Answer) *tgbotapi.InlineKeyboardMarkup {
+func (b *Bot) keyboard(docs []*knowledge.Document, ans reply.Answer) *tgbotapi.InlineKeyboardMarkup {
 	var rows [][]tgbotapi.InlineKeyboardButton
 	if row := sourceButtons(docs, ans); row != nil {
 		rows = append(rows, row)
@@ -251,7 +252,7 @@ func (b *Bot) keyboard(docs []*knowledge.Document, ans answer.Answer) *tgbotapi.
 }
 
 // sourceButtons offers the full text of each cited section.
-func sourceButtons(docs []*knowledge.Document, ans answer.Answer) []tgbotapi.InlineKeyboardButton {
+func sourceButtons(docs []*knowledge.Document, ans reply.Answer) []tgbotapi.InlineKeyboardButton {
 	if !ans.Found {
 		return nil
 	}
@@ -273,7 +274,7 @@ func sourceButtons(docs []*knowledge.Document, ans answer.Answer) []tgbotapi.Inl
 	return row
 }
 
-func docIndex(docs []*knowledge.Document, c answer.Citation) int {
+func docIndex(docs []*knowledge.Document, c reply.Citation) int {
 	for i, d := range docs {
 		if (c.Report == "" || c.Report == d.Meta.Title) && d.Section(c.Section) != nil {
 			return i
@@ -343,8 +344,8 @@ func (b *Bot) onPlace(ctx context.Context, asked string, q *tgbotapi.CallbackQue
 		asker = q.From.ID
 	}
 	conv := convKey(m.Chat, asker)
-	k := answer.Key{Conv: conv, User: userKey(q.From.ID), Asked: asked}
-	_, err := lib.ans.AskFor(ctx, k, place+strings.TrimSpace(text), func(ctx context.Context, ans answer.Answer) {
+	k := reply.Key{Conv: conv, User: userKey(q.From.ID), Asked: asked}
+	_, err := lib.ans.AskFor(ctx, k, place+strings.TrimSpace(text), func(ctx context.Context, ans reply.Answer) {
 		b.sendHTML(ctx, m.Chat.ID, isGroup(m.Chat), orig.MessageID, FormatHTML(ans), b.keyboard(lib.docs, ans))
 	})
 	return b.askError(orig, conv, err)
@@ -408,7 +409,7 @@ func (b *Bot) onInline(ctx context.Context, asked string, q *tgbotapi.InlineQuer
 		b.out.request(ctx, 0, false, tgbotapi.InlineConfig{InlineQueryID: q.ID, Results: []interface{}{}})
 		return nil
 	}
-	ans, err := b.lib.Load().ans.AskFor(ctx, answer.Key{Conv: fmt.Sprintf("tg:inline:%d", q.From.ID), Asked: asked}, text, nil)
+	ans, err := b.lib.Load().ans.AskFor(ctx, reply.Key{Conv: fmt.Sprintf("tg:inline:%d", q.From.ID), Asked: asked}, text, nil)
 	body := ""
 	if err != nil {
 		body = html.EscapeString(answer.UserMessage(err))

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"reportbot/answer"
+	"reportbot/answer/reply"
 	"reportbot/bot"
 	"reportbot/internal/modelfake"
 	"reportbot/internal/tgfake"
@@ -47,10 +48,10 @@ func (m *slowModel) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	m.calls.Add(1)
 	var req struct {
-		Messages []answer.Message `json:"messages"`
+		Messages []reply.Message `json:"messages"`
 	}
 	json.NewDecoder(r.Body).Decode(&req)
-	reply, _ := m.selector.Complete(r.Context(), answer.Request{Messages: req.Messages})
+	reply, _ := m.selector.Complete(r.Context(), reply.Request{Messages: req.Messages})
 	select { // the model's own time
 	case <-time.After(modelLatency):
 	case <-r.Context().Done():
@@ -64,7 +65,7 @@ func (m *slowModel) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // every question costs a model call, as the load test's ideal assumes.
 type uncached struct{ *memory.InProcess }
 
-func (u uncached) Load(ctx context.Context, k answer.Key) (answer.Session, error) {
+func (u uncached) Load(ctx context.Context, k reply.Key) (reply.Session, error) {
 	s, err := u.InProcess.Load(ctx, k)
 	s.Cached = nil
 	return s, err

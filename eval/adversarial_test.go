@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"reportbot/answer"
+	"reportbot/answer/reply"
 	"reportbot/internal/modelfake"
 	"reportbot/knowledge"
 	"reportbot/memory"
@@ -129,8 +130,8 @@ func TestLyingModel(t *testing.T) {
 // downModel is a model that cannot be reached.
 type downModel struct{}
 
-func (downModel) Complete(context.Context, answer.Request) (string, error) {
-	return "", answer.ErrModelUnavailable
+func (downModel) Complete(context.Context, reply.Request) (string, error) {
+	return "", reply.ErrModelUnavailable
 }
 
 // programLead are the lead lines the program writes around the report's
@@ -141,7 +142,7 @@ var programLead = regexp.MustCompile(`^(对,报告说的正是这个数:|对,报
 // program's: every figure of its body a figure of the cited sections or
 // the computed one, every quote the report's text, and the lead's clauses
 // the report's words.
-func fromReport(t *testing.T, ix *knowledge.Index, ans answer.Answer) {
+func fromReport(t *testing.T, ix *knowledge.Index, ans reply.Answer) {
 	t.Helper()
 	if u := answer.Unsupported(ix, ans); len(u) > 0 {
 		t.Errorf("%q: %q is not in the cited text:\n%s", ans.Question, u[0].Raw, ans.Text)

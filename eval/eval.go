@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"reportbot/answer"
+	"reportbot/answer/reply"
 	"reportbot/knowledge"
 	"reportbot/knowledge/figure"
 )
@@ -78,7 +79,7 @@ func Load(r io.Reader, name string) ([]Case, error) {
 
 // Asker answers a question within a conversation.
 type Asker interface {
-	Ask(ctx context.Context, conv, question string) (answer.Answer, error)
+	Ask(ctx context.Context, conv, question string) (reply.Answer, error)
 }
 
 // Score counts the results of one category, or of all.
@@ -190,7 +191,7 @@ func Run(ctx context.Context, ask Asker, ix *knowledge.Index, cases []Case) (Rep
 // judge says why ans does not answer t correctly, or "" when it does. With
 // lead, the expected figures must stand in the answer's first line: a
 // figure found only in the quote under it does not count.
-func judge(t Turn, ans answer.Answer, lead bool) string {
+func judge(t Turn, ans reply.Answer, lead bool) string {
 	body := figure.Extract(ans.Body())
 	given := body
 	if lead {
@@ -225,7 +226,7 @@ func judge(t Turn, ans answer.Answer, lead bool) string {
 		}
 	}
 	for _, s := range t.Sections {
-		if !slices.ContainsFunc(ans.Citations, func(c answer.Citation) bool { return c.Section == s }) {
+		if !slices.ContainsFunc(ans.Citations, func(c reply.Citation) bool { return c.Section == s }) {
 			why = append(why, fmt.Sprintf("section %s not cited", s))
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"reportbot/answer"
+	"reportbot/answer/reply"
 	"reportbot/knowledge"
 	"reportbot/memory"
 )
@@ -113,13 +114,13 @@ func TestLoadErrors(t *testing.T) {
 
 func TestJudge(t *testing.T) {
 	no := false
-	found := withLines(answer.Answer{Found: true, Text: "收到84件行政复议申请。\n来源:一(六)1 持续深化行政复议改革成果",
-		Citations: []answer.Citation{{Section: "一(六)1"}}})
-	declined := withLines(answer.Answer{Text: "报告里没有提到这方面的内容。"})
+	found := withLines(reply.Answer{Found: true, Text: "收到84件行政复议申请。\n来源:一(六)1 持续深化行政复议改革成果",
+		Citations: []reply.Citation{{Section: "一(六)1"}}})
+	declined := withLines(reply.Answer{Text: "报告里没有提到这方面的内容。"})
 	tests := []struct {
 		name string
 		turn Turn
-		ans  answer.Answer
+		ans  reply.Answer
 		want string // "" when correct, else part of the reason
 	}{
 		{"right", Turn{Figures: []string{"84件"}, Sections: []string{"一(六)1"}}, found, ""},
@@ -129,15 +130,15 @@ func TestJudge(t *testing.T) {
 		{"declined answerable", Turn{Figures: []string{"84件"}}, declined, "declined a question the report answers"},
 		{"declined unanswerable", Turn{Found: &no}, declined, ""},
 		{"answered unanswerable", Turn{Found: &no}, found, "answered a question the report does not answer"},
-		{"declined but quoting", Turn{Found: &no}, withLines(answer.Answer{Text: "报告里没有,但有84件。"}), "declined but quoted the figure"},
+		{"declined but quoting", Turn{Found: &no}, withLines(reply.Answer{Text: "报告里没有,但有84件。"}), "declined but quoted the figure"},
 		{"number where none", Turn{NoNumber: true}, found, "gave a number"},
 	}
-	quoted := withLines(answer.Answer{Found: true, Text: "收到84件行政复议申请。\n原文:2023年,收到84件行政复议申请,其中受理68件,不予受理16件;\n来源:一(六)1"})
-	noFigure := withLines(answer.Answer{Found: true, NoFigure: true, Text: "报告没有给出具体数字,原文是这样说的:\n比如:行政诉讼败诉率偏高;\n来源:二"})
+	quoted := withLines(reply.Answer{Found: true, Text: "收到84件行政复议申请。\n原文:2023年,收到84件行政复议申请,其中受理68件,不予受理16件;\n来源:一(六)1"})
+	noFigure := withLines(reply.Answer{Found: true, NoFigure: true, Text: "报告没有给出具体数字,原文是这样说的:\n比如:行政诉讼败诉率偏高;\n来源:二"})
 	strict := []struct {
 		name string
 		turn Turn
-		ans  answer.Answer
+		ans  reply.Answer
 		want string
 	}{
 		{"figure in the first line", Turn{Figures: []string{"84件"}}, quoted, ""},
@@ -164,9 +165,9 @@ func TestJudge(t *testing.T) {
 
 // withLines gives a test's answer the lines of its text, its 来源 line
 // marked as the source, as the answering code makes them.
-func withLines(a answer.Answer) answer.Answer {
+func withLines(a reply.Answer) reply.Answer {
 	for _, l := range strings.Split(a.Text, "\n") {
-		a.Lines = append(a.Lines, answer.Line{Text: l, Source: strings.HasPrefix(l, answer.SourcePrefix)})
+		a.Lines = append(a.Lines, reply.Line{Text: l, Source: strings.HasPrefix(l, reply.SourcePrefix)})
 	}
 	return a
 }

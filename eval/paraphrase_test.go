@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"reportbot/answer"
+	"reportbot/answer/reply"
 	"reportbot/internal/modelfake"
 	"reportbot/knowledge"
 	"reportbot/memory"
@@ -78,7 +79,7 @@ func TestParaphrasesThroughModel(t *testing.T) {
 		if n := model.Calls(); n != 1 {
 			t.Errorf("%s: %d model calls, want one", p.ID, n)
 		}
-		if got.Mode != answer.ModeLLM {
+		if got.Mode != reply.ModeLLM {
 			t.Errorf("%s %q: not rendered from the model's selection (fallback %q): the model path was not driven", p.ID, p.Question, got.Fallback)
 		}
 		if why := wrong(p, facts, got); why != "" {
@@ -129,7 +130,7 @@ func factsOf(t *testing.T, ix *knowledge.Index, p paraphrase) []knowledge.Fact {
 
 // wrong says why an answer does not answer p as a strict reader would
 // have it, or "".
-func wrong(p paraphrase, facts []knowledge.Fact, ans answer.Answer) string {
+func wrong(p paraphrase, facts []knowledge.Fact, ans reply.Answer) string {
 	if !ans.Found || len(ans.Lines) == 0 {
 		return "declined"
 	}

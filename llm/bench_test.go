@@ -2,10 +2,9 @@ package llm_test
 
 import (
 	"context"
+	"reportbot/answer/reply"
 	"testing"
 	"time"
-
-	"reportbot/answer"
 )
 
 // BenchmarkAnswerThroughAPI measures an answer through the OpenAI client
@@ -17,7 +16,7 @@ func BenchmarkAnswerThroughAPI(b *testing.B) {
 	a.Memory = nil // no answer cache: every answer asks the model
 	b.ReportAllocs()
 	for b.Loop() {
-		if ans, err := a.Ask(context.Background(), "c", q84); err != nil || ans.Mode != answer.ModeLLM {
+		if ans, err := a.Ask(context.Background(), "c", q84); err != nil || ans.Mode != reply.ModeLLM {
 			b.Fatalf("%v %+v", err, ans)
 		}
 	}

@@ -12,7 +12,7 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 	"github.com/sony/gobreaker/v2"
 
-	"reportbot/answer"
+	"reportbot/answer/reply"
 )
 
 // Defaults for Config fields left zero.
@@ -42,8 +42,6 @@ type Config struct {
 		ObserveLLM(d time.Duration, err error)
 	}
 }
-
-var _ answer.Model = (*Client)(nil)
 
 // Client is a language model. It is safe for concurrent use.
 type Client struct {
@@ -94,7 +92,7 @@ func New(cfg Config, log *slog.Logger) *Client {
 		// A bad answer is the model working; only a model that cannot be
 		// reached, or that refuses the key, counts against it.
 		IsSuccessful: func(err error) bool {
-			return err == nil || errors.Is(err, answer.ErrModelResponse) || errors.Is(err, context.Canceled)
+			return err == nil || errors.Is(err, reply.ErrModelResponse) || errors.Is(err, context.Canceled)
 		},
 		OnStateChange: func(_ string, from, to gobreaker.State) {
 			log.Warn("language model circuit breaker", "from", from.String(), "to", to.String())
@@ -110,22 +108,22 @@ func (c *Client) Model() string { return c.cfg.Model }
 // schema asks for it as response_format (json_schema, strict); an API that
 // refuses that (400) is asked again without, once, and from then on. Errors
 // wrap the answer package's ErrModel… sentinels.
-func (c *Client) Complete(ctx context.Context, req answer.Request) (string, error) {
+func (c *Client) Complete(ctx context.Context, req reply.Request) (string, error) {
 	out, err := c.breaker.Execute(func() (string, error) { return c.complete(ctx, req) })
 	if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests) {
-		return "", fmt.Errorf("%w: circuit breaker open after repeated failures", answer.ErrModelUnavailable)
+		return "", fmt.Errorf("%w: circuit breaker open after repeated failures", reply.ErrModelUnavailable)
 	}
 	return out, err
 }
 
-func (c *Client) complete(ctx context.Context, req answer.Request) (string, error) {
+func (c *Client) complete(ctx context.Context, req reply.Request) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 	select {
 	case c.slots <- struct{}{}:
 		defer func() { <-c.slots }()
 	case <-ctx.Done():
-		return "", fmt.Errorf("%w: waited for a turn: %v", answer.ErrModelTimeout, ctx.Err())
+		return "", fmt.Errorf("%w: waited for a turn: %v", reply.ErrModelTimeout, ctx.Err())
 	}
 	cr := openai.ChatCompletionRequest{
 		Model: c.cfg.Model,
@@ -157,7 +155,7 @@ func (c *Client) complete(ctx context.Context, req answer.Request) (string, erro
 		return "", classify(ctx, err)
 	}
 	if len(resp.Choices) == 0 || resp.Choices[0].Message.Content == "" {
-		return "", fmt.Errorf("%w: no text in the reply", answer.ErrModelResponse)
+		return "", fmt.Errorf("%w: no text in the reply", reply.ErrModelResponse)
 	}
 	return resp.Choices[0].Message.Content, nil
 }
@@ -182,22 +180,22 @@ func classify(ctx context.Context, err error) error {
 	status := status(err)
 	switch {
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		return fmt.Errorf("%w: the API answered %d; check OPENAI_API_KEY and OPENAI_BASE_URL", answer.ErrModelConfig, status)
+		return fmt.Errorf("%w: the API answered %d; check OPENAI_API_KEY and OPENAI_BASE_URL", reply.ErrModelConfig, status)
 	case status == http.StatusNotFound:
-		return fmt.Errorf("%w: the API answered 404; check OPENAI_BASE_URL and OPENAI_MODEL", answer.ErrModelConfig)
+		return fmt.Errorf("%w: the API answered 404; check OPENAI_BASE_URL and OPENAI_MODEL", reply.ErrModelConfig)
 	case errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("%w: %v", answer.ErrModelTimeout, err)
+		return fmt.Errorf("%w: %v", reply.ErrModelTimeout, err)
 	case status == http.StatusTooManyRequests || status >= 500:
-		return fmt.Errorf("%w: the API answered %d", answer.ErrModelUnavailable, status)
+		return fmt.Errorf("%w: the API answered %d", reply.ErrModelUnavailable, status)
 	case status != 0:
-		return fmt.Errorf("%w: the API answered %d", answer.ErrModelResponse, status)
+		return fmt.Errorf("%w: the API answered %d", reply.ErrModelResponse, status)
 	case ctx.Err() != nil:
-		return fmt.Errorf("%w: %v", answer.ErrModelUnavailable, ctx.Err())
+		return fmt.Errorf("%w: %v", reply.ErrModelUnavailable, ctx.Err())
 	}
 	var netErr interface{ Timeout() bool }
 	if errors.As(err, &netErr) {
-		return fmt.Errorf("%w: %v", answer.ErrModelUnavailable, err)
+		return fmt.Errorf("%w: %v", reply.ErrModelUnavailable, err)
 	}
 	// Anything else is a reply that could not be read: not JSON, a stream.
-	return fmt.Errorf("%w: %v", answer.ErrModelResponse, err)
+	return fmt.Errorf("%w: %v", reply.ErrModelResponse, err)
 }

@@ -17,6 +17,7 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	"reportbot/answer"
+	"reportbot/answer/reply"
 	"reportbot/internal/modelfake"
 	"reportbot/knowledge"
 	"reportbot/llm"
@@ -135,7 +136,7 @@ func setup(t testing.TB, api *fakeAPI, timeout time.Duration, retries int) *answ
 }
 
 // extractive is what the report's own sentences answer.
-func extractive(t *testing.T, q string) answer.Answer {
+func extractive(t *testing.T, q string) reply.Answer {
 	t.Helper()
 	ans, err := (&answer.Answerer{Index: index(t)}).Ask(context.Background(), "x", q)
 	if err != nil {
@@ -146,7 +147,7 @@ func extractive(t *testing.T, q string) answer.Answer {
 
 // mustBeFromReport fails when the user would see a figure that the cited
 // sections do not contain.
-func mustBeFromReport(t *testing.T, a *answer.Answerer, ans answer.Answer) {
+func mustBeFromReport(t *testing.T, a *answer.Answerer, ans reply.Answer) {
 	t.Helper()
 	if u := answer.Unsupported(a.Index, ans); len(u) > 0 {
 		t.Errorf("the user sees %q, which the cited sections do not contain:\n%s", u[0].Raw, ans.Text)
@@ -162,11 +163,11 @@ const q84 = "行政复议收到多少件申请?"
 // package wrote it.
 func selecting(m *modelfake.Model) func(int, openai.ChatCompletionRequest, http.ResponseWriter, *http.Request) {
 	return func(_ int, req openai.ChatCompletionRequest, w http.ResponseWriter, _ *http.Request) {
-		var msgs []answer.Message
+		var msgs []reply.Message
 		for _, m := range req.Messages {
-			msgs = append(msgs, answer.Message{Role: m.Role, Content: m.Content})
+			msgs = append(msgs, reply.Message{Role: m.Role, Content: m.Content})
 		}
-		out, _ := m.Complete(context.Background(), answer.Request{Messages: msgs})
+		out, _ := m.Complete(context.Background(), reply.Request{Messages: msgs})
 		chat(w, out)
 	}
 }
@@ -193,7 +194,7 @@ func TestSelectedAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := extractive(t, q84); ans.Text != want.Text || ans.Mode != answer.ModeLLM || !ans.Verified {
+	if want := extractive(t, q84); ans.Text != want.Text || ans.Mode != reply.ModeLLM || !ans.Verified {
 		t.Errorf("answer (%s, verified %v):\n%s\nwant:\n%s", ans.Mode, ans.Verified, ans.Text, want.Text)
 	}
 	reqs := api.requests()
@@ -224,7 +225,7 @@ func TestSchemaRefused(t *testing.T) {
 	}
 	a := setup(t, api, 5*time.Second, 2)
 	for i, q := range []string{q84, qTraditional} {
-		if ans, _ := a.Ask(context.Background(), fmt.Sprint("c", i), q); ans.Mode != answer.ModeLLM {
+		if ans, _ := a.Ask(context.Background(), fmt.Sprint("c", i), q); ans.Mode != reply.ModeLLM {
 			t.Errorf("question %d: mode %s, fallback %q", i, ans.Mode, ans.Fallback)
 		}
 	}
@@ -239,12 +240,12 @@ func TestSchemaRefused(t *testing.T) {
 // liar).
 func TestRefused(t *testing.T) {
 	tests := []struct{ name, reply, reason string }{
-		{"not JSON", "收到999件行政复议申请。", answer.RefuseMalformed},
-		{"unknown kind", `{"kind":"收到999件","facts":[],"sentences":[],"field":"","restated":""}`, answer.RefuseMalformed},
-		{"invented ID", `{"kind":"value","facts":["F999"],"sentences":[],"field":"","restated":"收到多少件"}`, answer.RefuseUnknownID},
-		{"text in an ID", `{"kind":"value","facts":["F1,收到999件"],"sentences":[],"field":"","restated":"收到多少件"}`, answer.RefuseUnknownID},
-		{"declined", `{"kind":"none","facts":[],"sentences":[],"field":"","restated":""}`, answer.RefuseDecline},
-		{"a sum of one", `{"kind":"sum","facts":["F1"],"sentences":[],"field":"","restated":"收到多少件"}`, answer.RefuseFactCount},
+		{"not JSON", "收到999件行政复议申请。", reply.RefuseMalformed},
+		{"unknown kind", `{"kind":"收到999件","facts":[],"sentences":[],"field":"","restated":""}`, reply.RefuseMalformed},
+		{"invented ID", `{"kind":"value","facts":["F999"],"sentences":[],"field":"","restated":"收到多少件"}`, reply.RefuseUnknownID},
+		{"text in an ID", `{"kind":"value","facts":["F1,收到999件"],"sentences":[],"field":"","restated":"收到多少件"}`, reply.RefuseUnknownID},
+		{"declined", `{"kind":"none","facts":[],"sentences":[],"field":"","restated":""}`, reply.RefuseDecline},
+		{"a sum of one", `{"kind":"sum","facts":["F1"],"sentences":[],"field":"","restated":"收到多少件"}`, reply.RefuseFactCount},
 	}
 	want := extractive(t, q84)
 	for _, tt := range tests {
@@ -252,7 +253,7 @@ func TestRefused(t *testing.T) {
 			api := &fakeAPI{reply: replies(tt.reply)}
 			a := setup(t, api, 5*time.Second, 2)
 			ans, _ := a.Ask(context.Background(), "c", q84)
-			if ans.Text != want.Text || ans.Fallback != answer.FallbackRefused || len(api.requests()) != 1 {
+			if ans.Text != want.Text || ans.Fallback != reply.FallbackRefused || len(api.requests()) != 1 {
 				t.Errorf("%d requests, fallback %q, answer:\n%s", len(api.requests()), ans.Fallback, ans.Text)
 			}
 			if _, refused, _ := a.Observer.(*answer.Stats).Counts(); refused[tt.reason] != 1 || len(refused) != 1 {
@@ -289,28 +290,28 @@ func TestFaults(t *testing.T) {
 		requests int
 		within   time.Duration
 	}{
-		{"500 retried then given up", status(500, "Retry-After", "0"), 5 * time.Second, answer.FallbackUnavailable, 3, 3 * time.Second},
-		{"401 is configuration", status(401), 5 * time.Second, answer.FallbackConfig, 1, time.Second},
-		{"403 is configuration", status(403), 5 * time.Second, answer.FallbackConfig, 1, time.Second},
-		{"429 past the deadline", status(429, "Retry-After", "30"), 500 * time.Millisecond, answer.FallbackUnavailable, 1, time.Second},
+		{"500 retried then given up", status(500, "Retry-After", "0"), 5 * time.Second, reply.FallbackUnavailable, 3, 3 * time.Second},
+		{"401 is configuration", status(401), 5 * time.Second, reply.FallbackConfig, 1, time.Second},
+		{"403 is configuration", status(403), 5 * time.Second, reply.FallbackConfig, 1, time.Second},
+		{"429 past the deadline", status(429, "Retry-After", "30"), 500 * time.Millisecond, reply.FallbackUnavailable, 1, time.Second},
 		{"hang past the deadline", func(_ int, _ openai.ChatCompletionRequest, w http.ResponseWriter, r *http.Request) {
 			select {
 			case <-r.Context().Done():
 			case <-time.After(5 * time.Second):
 			}
-		}, 300 * time.Millisecond, answer.FallbackTimeout, 1, 2 * time.Second},
+		}, 300 * time.Millisecond, reply.FallbackTimeout, 1, 2 * time.Second},
 		{"malformed body", func(_ int, _ openai.ChatCompletionRequest, w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			io.WriteString(w, `<html>502 Bad Gateway</html>`)
-		}, 5 * time.Second, answer.FallbackBadResponse, 1, time.Second},
+		}, 5 * time.Second, reply.FallbackBadResponse, 1, time.Second},
 		{"streamed body", func(_ int, _ openai.ChatCompletionRequest, w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", "text/event-stream")
 			io.WriteString(w, "data: {\"choices\":[{\"delta\":{\"content\":\"收到86件\"}}]}\n\ndata: [DONE]\n\n")
-		}, 5 * time.Second, answer.FallbackBadResponse, 1, time.Second},
+		}, 5 * time.Second, reply.FallbackBadResponse, 1, time.Second},
 		{"no choices", func(_ int, _ openai.ChatCompletionRequest, w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			io.WriteString(w, `{"id":"x","choices":[]}`)
-		}, 5 * time.Second, answer.FallbackBadResponse, 1, time.Second},
+		}, 5 * time.Second, reply.FallbackBadResponse, 1, time.Second},
 	}
 	want := extractive(t, q84)
 	for _, tt := range tests {
@@ -323,7 +324,7 @@ func TestFaults(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if ans.Text != want.Text || ans.Fallback != tt.fallback || ans.Mode != answer.ModeExtractive {
+			if ans.Text != want.Text || ans.Fallback != tt.fallback || ans.Mode != reply.ModeExtractive {
 				t.Errorf("fallback %q, answer:\n%s\nwant fallback %q and the report's sentences", ans.Fallback, ans.Text, tt.fallback)
 			}
 			if n := len(api.requests()); n != tt.requests {
@@ -352,7 +353,7 @@ func TestRetryAfter(t *testing.T) {
 	if took := time.Since(start); took < time.Second {
 		t.Errorf("retried after %v, before Retry-After's 1s", took)
 	}
-	if ans.Mode != answer.ModeLLM || len(api.requests()) != 2 {
+	if ans.Mode != reply.ModeLLM || len(api.requests()) != 2 {
 		t.Errorf("%d requests, answer (%s):\n%s", len(api.requests()), ans.Mode, ans.Text)
 	}
 }
@@ -363,14 +364,14 @@ func TestBreaker(t *testing.T) {
 	api := &fakeAPI{reply: status(500, "Retry-After", "0")}
 	a := setup(t, api, 5*time.Second, 0)
 	for i := range 3 {
-		if ans, _ := a.Ask(context.Background(), "c", q84); ans.Fallback != answer.FallbackUnavailable {
+		if ans, _ := a.Ask(context.Background(), "c", q84); ans.Fallback != reply.FallbackUnavailable {
 			t.Fatalf("answer %d: fallback %q", i, ans.Fallback)
 		}
 	}
 	before := len(api.requests())
 	start := time.Now()
 	ans, _ := a.Ask(context.Background(), "c", q84)
-	if len(api.requests()) != before || ans.Fallback != answer.FallbackUnavailable || !strings.Contains(ans.Text, "84件") {
+	if len(api.requests()) != before || ans.Fallback != reply.FallbackUnavailable || !strings.Contains(ans.Text, "84件") {
 		t.Errorf("with the breaker open: %d new requests, fallback %q", len(api.requests())-before, ans.Fallback)
 	}
 	if took := time.Since(start); took > 100*time.Millisecond {
@@ -386,7 +387,7 @@ func TestLanguages(t *testing.T) {
 		api := &fakeAPI{reply: selecting(honest())}
 		a := setup(t, api, 5*time.Second, 2)
 		ans, _ := a.Ask(context.Background(), "c", qTraditional)
-		if ans.Mode != answer.ModeLLM || !strings.HasPrefix(ans.Text, "收到84件行政复议申请。") {
+		if ans.Mode != reply.ModeLLM || !strings.HasPrefix(ans.Text, "收到84件行政复议申请。") {
 			t.Errorf("answer (%s):\n%s", ans.Mode, ans.Text)
 		}
 		mustBeFromReport(t, a, ans)
@@ -398,7 +399,7 @@ func TestLanguages(t *testing.T) {
 		want := "Administrative reconsideration applications received: 84件.\n" +
 			"Report text: 2023年,收到84件行政复议申请,其中受理68件,不予受理16件;\n" +
 			"Source: 一(六)1 持续深化行政复议改革成果"
-		if ans.Text != want || ans.Mode != answer.ModeLLM || len(api.requests()) != 1 {
+		if ans.Text != want || ans.Mode != reply.ModeLLM || len(api.requests()) != 1 {
 			t.Errorf("%d requests, answer (%s):\n%s\nwant:\n%s", len(api.requests()), ans.Mode, ans.Text, want)
 		}
 		mustBeFromReport(t, a, ans)

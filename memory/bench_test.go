@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"reportbot/answer"
+	"reportbot/answer/reply"
 	"reportbot/internal/latency"
 	"reportbot/internal/redistest"
 )
@@ -79,7 +80,7 @@ func BenchmarkDoneMark(b *testing.B) {
 		b.Run(fmt.Sprint("wait=", wait), func(b *testing.B) {
 			var rec latency.Recorder
 			for i := 0; b.Loop(); i++ {
-				k := answer.Key{Conv: fmt.Sprint("bench:", wait, i), Asked: fmt.Sprint("tg:", i)}
+				k := reply.Key{Conv: fmt.Sprint("bench:", wait, i), Asked: fmt.Sprint("tg:", i)}
 				rec.Time(func() {
 					if err := r.Save(ctx, k, turn(q84)); err != nil {
 						b.Fatal(err)

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"reportbot/answer"
+	"reportbot/answer/reply"
 	"reportbot/internal/logtest"
 	"reportbot/internal/redistest"
 )
@@ -39,7 +39,7 @@ func TestClusterFailover(t *testing.T) {
 	convs := map[*redistest.Server][]string{}
 	for i := range 30 {
 		conv := fmt.Sprint("conv", i)
-		if err := a.Save(ctx, answer.Key{Conv: conv, Asked: "done"}, turn("行政复议收到多少件申请?")); err != nil {
+		if err := a.Save(ctx, reply.Key{Conv: conv, Asked: "done"}, turn("行政复议收到多少件申请?")); err != nil {
 			t.Fatalf("save %s: %v", conv, err)
 		}
 		master := c.MasterOf(a.convKey(conv))
@@ -80,7 +80,7 @@ func TestClusterFailover(t *testing.T) {
 			default:
 			}
 			for _, conv := range healthy {
-				if s, err := b.Load(ctx, answer.Key{Conv: conv}); err != nil || len(s.Turns) != 1 {
+				if s, err := b.Load(ctx, reply.Key{Conv: conv}); err != nil || len(s.Turns) != 1 {
 					t.Errorf("%s, on a master alive, %v into the outage: %v, %d turns", conv, time.Since(killed), err, len(s.Turns))
 					return
 				}
@@ -94,18 +94,18 @@ func TestClusterFailover(t *testing.T) {
 		if time.Since(killed) > 30*time.Second {
 			t.Fatal("memory on the killed master's slots not back within 30 s")
 		}
-		switch _, err := a.Load(ctx, answer.Key{Conv: dead[0], Asked: "fresh"}); {
+		switch _, err := a.Load(ctx, reply.Key{Conv: dead[0], Asked: "fresh"}); {
 		case err == nil:
 			claimed = true
-		case !errors.Is(err, answer.ErrInFlight):
+		case !errors.Is(err, reply.ErrInFlight):
 			t.Fatalf("an asking never answered, %v into the outage: %v; want it put off (ErrInFlight)", time.Since(killed), err)
 		}
 		answered := 0
 		for _, conv := range dead {
-			switch _, err := a.Load(ctx, answer.Key{Conv: conv, Asked: "done"}); {
-			case errors.Is(err, answer.ErrAnswered):
+			switch _, err := a.Load(ctx, reply.Key{Conv: conv, Asked: "done"}); {
+			case errors.Is(err, reply.ErrAnswered):
 				answered++
-			case !errors.Is(err, answer.ErrInFlight):
+			case !errors.Is(err, reply.ErrInFlight):
 				t.Fatalf("%s, answered before, %v into the outage: %v; want it put off (ErrInFlight) or known as answered", conv, time.Since(killed), err)
 			}
 		}
@@ -119,14 +119,14 @@ func TestClusterFailover(t *testing.T) {
 	if n := <-healthyCalls; n < len(healthy) {
 		t.Errorf("the other masters' conversations were loaded %d times during the outage", n)
 	}
-	if _, err := a.Load(ctx, answer.Key{Conv: dead[0], Asked: "fresh"}); !claimed && err != nil {
+	if _, err := a.Load(ctx, reply.Key{Conv: dead[0], Asked: "fresh"}); !claimed && err != nil {
 		t.Errorf("the asking never answered, once memory is back: %v, want it claimed", err)
 	}
 	for _, conv := range dead { // b's first calls on those slots since the kill
-		if _, err := b.Load(ctx, answer.Key{Conv: conv, Asked: "done"}); !errors.Is(err, answer.ErrAnswered) {
+		if _, err := b.Load(ctx, reply.Key{Conv: conv, Asked: "done"}); !errors.Is(err, reply.ErrAnswered) {
 			t.Errorf("b: %s after the promotion: %v, want ErrAnswered", conv, err)
 		}
-		if s, err := b.Load(ctx, answer.Key{Conv: conv}); err != nil || len(s.Turns) != 1 {
+		if s, err := b.Load(ctx, reply.Key{Conv: conv}); err != nil || len(s.Turns) != 1 {
 			t.Errorf("b: %s after the promotion: %v, %d turns", conv, err, len(s.Turns))
 		}
 	}

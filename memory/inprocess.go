@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"reportbot/answer"
+	"reportbot/answer/reply"
 	"reportbot/feedback"
 )
 
@@ -17,8 +17,8 @@ import (
 type InProcess struct {
 	opt   Options
 	mu    sync.Mutex
-	convs map[string]entry[[]answer.Turn]
-	cache map[string]entry[answer.Answer]
+	convs map[string]entry[[]reply.Turn]
+	cache map[string]entry[reply.Answer]
 	count map[string]entry[int64] // rate-limit, model-call and statistics counters
 	refs  map[string]entry[answered]
 	votes []Vote
@@ -35,8 +35,8 @@ type entry[T any] struct {
 func NewInProcess(opt Options) *InProcess {
 	return &InProcess{
 		opt:   opt.withDefaults(),
-		convs: map[string]entry[[]answer.Turn]{},
-		cache: map[string]entry[answer.Answer]{},
+		convs: map[string]entry[[]reply.Turn]{},
+		cache: map[string]entry[reply.Answer]{},
 		count: map[string]entry[int64]{},
 		refs:  map[string]entry[answered]{},
 		asked: map[string]int{},
@@ -45,16 +45,16 @@ func NewInProcess(opt Options) *InProcess {
 
 // Load returns the conversation's turns and the cached answer, counts the
 // question against the user's limits, and reads the day's model calls.
-func (m *InProcess) Load(_ context.Context, k answer.Key) (answer.Session, error) {
+func (m *InProcess) Load(_ context.Context, k reply.Key) (reply.Session, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.opt.Now()
 	if k.Asked != "" && m.answered(k.Asked) {
-		return answer.Session{}, answer.ErrAnswered
+		return reply.Session{}, reply.ErrAnswered
 	}
-	var s answer.Session
+	var s reply.Session
 	if e, ok := m.convs[k.Conv]; ok && now.Before(e.expires) {
-		s.Turns = append([]answer.Turn(nil), e.v...)
+		s.Turns = append([]reply.Turn(nil), e.v...)
 	}
 	if e, ok := m.cache[k.Cache]; ok && now.Before(e.expires) {
 		a := e.v
@@ -76,24 +76,24 @@ func (m *InProcess) Load(_ context.Context, k answer.Key) (answer.Session, error
 
 // Save appends the turn, keeping the last Turns, caches the answer, and adds
 // the model calls to the day's count.
-func (m *InProcess) Save(_ context.Context, k answer.Key, r answer.Record) error {
+func (m *InProcess) Save(_ context.Context, k reply.Key, r reply.Record) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.opt.Now()
 	if k.Asked != "" {
 		m.markAnswered(k.Asked)
 	}
-	var turns []answer.Turn
+	var turns []reply.Turn
 	if e, ok := m.convs[k.Conv]; ok && now.Before(e.expires) {
 		turns = e.v
 	}
 	turns = append(turns, r.Turn)
 	if len(turns) > m.opt.Turns {
-		turns = append([]answer.Turn(nil), turns[len(turns)-m.opt.Turns:]...)
+		turns = append([]reply.Turn(nil), turns[len(turns)-m.opt.Turns:]...)
 	}
-	m.convs[k.Conv] = entry[[]answer.Turn]{turns, now.Add(m.opt.TTL)}
+	m.convs[k.Conv] = entry[[]reply.Turn]{turns, now.Add(m.opt.TTL)}
 	if r.Cache != nil && k.Cache != "" {
-		m.cache[k.Cache] = entry[answer.Answer]{*r.Cache, now.Add(m.opt.CacheTTL)}
+		m.cache[k.Cache] = entry[reply.Answer]{*r.Cache, now.Add(m.opt.CacheTTL)}
 	}
 	if r.ModelCalls > 0 {
 		m.incr("llm:"+day(now), int64(r.ModelCalls), now, now.Add(dayTTL))
@@ -108,7 +108,7 @@ func (m *InProcess) Save(_ context.Context, k answer.Key, r answer.Record) error
 }
 
 // ObserveAnswer counts an answer given, for the statistics admins read.
-func (m *InProcess) ObserveAnswer(_ context.Context, a answer.Answer, _ time.Duration) {
+func (m *InProcess) ObserveAnswer(_ context.Context, a reply.Answer, _ time.Duration) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.opt.Now()
@@ -215,7 +215,7 @@ const seenTTL = 24 * time.Hour
 
 // Claim takes an asking for this process, the only one memory kept in it
 // serves: claimed unless it was answered (done).
-func (m *InProcess) Claim(_ context.Context, k answer.Key) (claimed, done bool, err error) {
+func (m *InProcess) Claim(_ context.Context, k reply.Key) (claimed, done bool, err error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	done = m.answered(k.Asked)
@@ -229,10 +229,10 @@ func (m *InProcess) answered(asked string) bool {
 }
 
 // Extend does nothing: no other process could take this one's askings.
-func (m *InProcess) Extend(context.Context, answer.Key) error { return nil }
+func (m *InProcess) Extend(context.Context, reply.Key) error { return nil }
 
 // MarkHandled records the asking as answered.
-func (m *InProcess) MarkHandled(_ context.Context, k answer.Key) error {
+func (m *InProcess) MarkHandled(_ context.Context, k reply.Key) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.markAnswered(k.Asked)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"reportbot/answer"
+	"reportbot/answer/reply"
 	"reportbot/bot"
 	"reportbot/feedback"
 	"reportbot/internal/redistest"
@@ -71,26 +72,26 @@ func eachStore(t *testing.T, opt Options, f func(t *testing.T, m answer.Memory, 
 	}
 }
 
-func turn(q string) answer.Record {
-	return answer.Record{Turn: answer.Turn{Question: q, Resolved: q, Sections: []string{"一(六)1"}, Found: true}}
+func turn(q string) reply.Record {
+	return reply.Record{Turn: reply.Turn{Question: q, Resolved: q, Sections: []string{"一(六)1"}, Found: true}}
 }
 
 func TestTurns(t *testing.T) {
 	ctx := context.Background()
 	eachStore(t, Options{Turns: 3}, func(t *testing.T, m answer.Memory, _ *clock) {
 		for i := range 5 {
-			if err := m.Save(ctx, answer.Key{Conv: "tg:1"}, turn(fmt.Sprint(i))); err != nil {
+			if err := m.Save(ctx, reply.Key{Conv: "tg:1"}, turn(fmt.Sprint(i))); err != nil {
 				t.Fatal(err)
 			}
 		}
-		s, err := m.Load(ctx, answer.Key{Conv: "tg:1"})
+		s, err := m.Load(ctx, reply.Key{Conv: "tg:1"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(s.Turns) != 3 || s.Turns[0].Question != "2" || s.Turns[2].Question != "4" || s.Turns[2].Sections[0] != "一(六)1" {
 			t.Errorf("turns = %+v, want the last three, oldest first", s.Turns)
 		}
-		if s, _ := m.Load(ctx, answer.Key{Conv: "tg:2"}); len(s.Turns) != 0 {
+		if s, _ := m.Load(ctx, reply.Key{Conv: "tg:2"}); len(s.Turns) != 0 {
 			t.Errorf("an unknown conversation has turns: %+v", s.Turns)
 		}
 	})
@@ -100,7 +101,7 @@ func TestTurns(t *testing.T) {
 func TestGroupUsers(t *testing.T) {
 	ctx := context.Background()
 	eachStore(t, Options{}, func(t *testing.T, m answer.Memory, _ *clock) {
-		alice, bob := answer.Key{Conv: "tg:-100:1", User: "tg:1"}, answer.Key{Conv: "tg:-100:2", User: "tg:2"}
+		alice, bob := reply.Key{Conv: "tg:-100:1", User: "tg:1"}, reply.Key{Conv: "tg:-100:2", User: "tg:2"}
 		m.Save(ctx, alice, turn("行政复议收到多少件申请?"))
 		m.Save(ctx, bob, turn("法律咨询多少人次?"))
 		a, _ := m.Load(ctx, alice)
@@ -114,21 +115,21 @@ func TestGroupUsers(t *testing.T) {
 func TestCache(t *testing.T) {
 	ctx := context.Background()
 	eachStore(t, Options{}, func(t *testing.T, m answer.Memory, _ *clock) {
-		ans := answer.Answer{Question: "q", Text: "收到84件。", Found: true, Mode: answer.ModeLLM, Verified: true, Resolved: "行政复议收到多少件",
-			Citations: []answer.Citation{{Section: "一(六)1", Heading: "h", Quote: "收到84件"}}}
+		ans := reply.Answer{Question: "q", Text: "收到84件。", Found: true, Mode: reply.ModeLLM, Verified: true, Resolved: "行政复议收到多少件",
+			Citations: []reply.Citation{{Section: "一(六)1", Heading: "h", Quote: "收到84件"}}}
 		rec := turn("q")
 		rec.Cache = &ans
-		if err := m.Save(ctx, answer.Key{Conv: "c", Cache: "k1"}, rec); err != nil {
+		if err := m.Save(ctx, reply.Key{Conv: "c", Cache: "k1"}, rec); err != nil {
 			t.Fatal(err)
 		}
-		s, err := m.Load(ctx, answer.Key{Conv: "other", Cache: "k1"})
+		s, err := m.Load(ctx, reply.Key{Conv: "other", Cache: "k1"})
 		if err != nil || s.Cached == nil {
 			t.Fatalf("cache miss: %v", err)
 		}
 		if got := *s.Cached; got.Text != ans.Text || got.Resolved != ans.Resolved || got.Mode != ans.Mode || len(got.Citations) != 1 || !got.Verified {
 			t.Errorf("cached %+v, want %+v", got, ans)
 		}
-		if s, _ := m.Load(ctx, answer.Key{Cache: "k2"}); s.Cached != nil {
+		if s, _ := m.Load(ctx, reply.Key{Cache: "k2"}); s.Cached != nil {
 			t.Errorf("hit for another key: %+v", s.Cached)
 		}
 	})
@@ -137,7 +138,7 @@ func TestCache(t *testing.T) {
 func TestRateLimits(t *testing.T) {
 	ctx := context.Background()
 	eachStore(t, Options{PerMinute: 3, PerDay: 5}, func(t *testing.T, m answer.Memory, clk *clock) {
-		k := answer.Key{Conv: "tg:1", User: "tg:1"}
+		k := reply.Key{Conv: "tg:1", User: "tg:1"}
 		for i := range 3 {
 			if s, err := m.Load(ctx, k); err != nil || s.RetryAfter != 0 {
 				t.Fatalf("question %d: limited (%v, %v)", i+1, s.RetryAfter, err)
@@ -147,7 +148,7 @@ func TestRateLimits(t *testing.T) {
 		if s.RetryAfter <= 0 || s.RetryAfter > time.Minute {
 			t.Errorf("4th question in a minute: retry after %v, want within the minute", s.RetryAfter)
 		}
-		if s, _ := m.Load(ctx, answer.Key{User: "tg:2"}); s.RetryAfter != 0 {
+		if s, _ := m.Load(ctx, reply.Key{User: "tg:2"}); s.RetryAfter != 0 {
 			t.Errorf("another user is limited too")
 		}
 		clk.Advance(time.Minute)
@@ -169,9 +170,9 @@ func TestModelCalls(t *testing.T) {
 		for _, n := range []int{3, 0, 2} {
 			rec := turn("q")
 			rec.ModelCalls = n
-			m.Save(ctx, answer.Key{Conv: fmt.Sprint("c", n)}, rec)
+			m.Save(ctx, reply.Key{Conv: fmt.Sprint("c", n)}, rec)
 		}
-		if s, _ := m.Load(ctx, answer.Key{}); s.ModelCalls != 5 {
+		if s, _ := m.Load(ctx, reply.Key{}); s.ModelCalls != 5 {
 			t.Errorf("model calls = %d, want 5", s.ModelCalls)
 		}
 	})
@@ -182,23 +183,23 @@ func TestInProcessExpiry(t *testing.T) {
 	clk := newClock()
 	m := NewInProcess(Options{TTL: time.Hour, CacheTTL: 2 * time.Hour, Now: clk.Now})
 	rec := turn("q")
-	rec.Cache = &answer.Answer{Text: "x"}
-	m.Save(ctx, answer.Key{Conv: "c", Cache: "k"}, rec)
+	rec.Cache = &reply.Answer{Text: "x"}
+	m.Save(ctx, reply.Key{Conv: "c", Cache: "k"}, rec)
 	clk.Advance(time.Hour + time.Second)
-	s, _ := m.Load(ctx, answer.Key{Conv: "c", Cache: "k"})
+	s, _ := m.Load(ctx, reply.Key{Conv: "c", Cache: "k"})
 	if len(s.Turns) != 0 || s.Cached == nil {
 		t.Errorf("after an hour: %d turns, cached %v; want the turns gone, the answer kept", len(s.Turns), s.Cached != nil)
 	}
 	clk.Advance(time.Hour)
-	if s, _ := m.Load(ctx, answer.Key{Cache: "k"}); s.Cached != nil {
+	if s, _ := m.Load(ctx, reply.Key{Cache: "k"}); s.Cached != nil {
 		t.Error("answer cached past its TTL")
 	}
 	for i := range 1000 {
-		m.Save(ctx, answer.Key{Conv: fmt.Sprint("x", i)}, turn("q"))
+		m.Save(ctx, reply.Key{Conv: fmt.Sprint("x", i)}, turn("q"))
 	}
 	clk.Advance(2 * time.Hour)
 	for i := range 1000 {
-		m.Save(ctx, answer.Key{Conv: fmt.Sprint("y", i)}, turn("q"))
+		m.Save(ctx, reply.Key{Conv: fmt.Sprint("y", i)}, turn("q"))
 	}
 	if n := len(m.convs); n > 1001 {
 		t.Errorf("%d conversations kept; expired ones are not swept", n)
@@ -209,25 +210,25 @@ func TestUpdatesAndForget(t *testing.T) {
 	ctx := context.Background()
 	eachStore(t, Options{}, func(t *testing.T, m answer.Memory, _ *clock) {
 		b := m.(interface {
-			Claim(context.Context, answer.Key) (bool, bool, error)
-			MarkHandled(context.Context, answer.Key) error
+			Claim(context.Context, reply.Key) (bool, bool, error)
+			MarkHandled(context.Context, reply.Key) error
 			Forget(context.Context, string) error
 		})
 		// The claim takes the asking; once marked, by MarkHandled or by a
 		// question's Save, it is known as done, and Load refuses it.
-		if claimed, done, err := b.Claim(ctx, answer.Key{Asked: "tg:7"}); !claimed || done || err != nil {
+		if claimed, done, err := b.Claim(ctx, reply.Key{Asked: "tg:7"}); !claimed || done || err != nil {
 			t.Errorf("first claim: %v %v %v", claimed, done, err)
 		}
-		b.MarkHandled(ctx, answer.Key{Asked: "tg:7"})
-		if claimed, done, _ := b.Claim(ctx, answer.Key{Asked: "tg:7"}); claimed || !done {
+		b.MarkHandled(ctx, reply.Key{Asked: "tg:7"})
+		if claimed, done, _ := b.Claim(ctx, reply.Key{Asked: "tg:7"}); claimed || !done {
 			t.Errorf("claim of an answered asking: claimed %v, done %v", claimed, done)
 		}
-		k := answer.Key{Conv: "c", Asked: "tg:8"}
+		k := reply.Key{Conv: "c", Asked: "tg:8"}
 		if _, err := m.Load(ctx, k); err != nil {
 			t.Fatal(err)
 		}
 		m.Save(ctx, k, turn("q"))
-		if _, err := m.Load(ctx, k); !errors.Is(err, answer.ErrAnswered) {
+		if _, err := m.Load(ctx, k); !errors.Is(err, reply.ErrAnswered) {
 			t.Errorf("Load of an asking saved: %v, want ErrAnswered", err)
 		}
 		if claimed, done, _ := b.Claim(ctx, k); claimed || !done {
@@ -236,7 +237,7 @@ func TestUpdatesAndForget(t *testing.T) {
 		if err := b.Forget(ctx, "c"); err != nil {
 			t.Fatal(err)
 		}
-		if s, _ := m.Load(ctx, answer.Key{Conv: "c"}); len(s.Turns) != 0 {
+		if s, _ := m.Load(ctx, reply.Key{Conv: "c"}); len(s.Turns) != 0 {
 			t.Errorf("forgotten conversation has %d turns", len(s.Turns))
 		}
 	})
@@ -249,12 +250,12 @@ func TestFeedback(t *testing.T) {
 		for i, q := range []string{"行政复议收到多少件申请?", "法律咨询多少人次?", "行政复议收到多少件申请?"} {
 			rec := turn(q)
 			rec.Ref = fmt.Sprintf("%016d", i)
-			if err := m.Save(ctx, answer.Key{Conv: fmt.Sprint("c", i)}, rec); err != nil {
+			if err := m.Save(ctx, reply.Key{Conv: fmt.Sprint("c", i)}, rec); err != nil {
 				t.Fatal(err)
 			}
-			given := answer.Answer{Question: q}
+			given := reply.Answer{Question: q}
 			if i == 1 {
-				given.Fallback = answer.FallbackRefused
+				given.Fallback = reply.FallbackRefused
 			}
 			m.(answer.Observer).ObserveAnswer(ctx, given, 0) // as the answerer tells it
 

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"reportbot/answer"
+	"reportbot/answer/reply"
 	"reportbot/internal/redistest"
 	"reportbot/internal/wait"
 )
@@ -77,7 +77,7 @@ func TestClaims(t *testing.T) {
 	const claimTTL = 4 * time.Second
 	srv := redistest.Start(t)
 	a, b := newRedis(t, srv, Options{Prefix: "rb-claim", ClaimTTL: claimTTL}, nil), newRedis(t, srv, Options{Prefix: "rb-claim", ClaimTTL: claimTTL}, nil)
-	k := answer.Key{Conv: "c", Asked: "tg:11"}
+	k := reply.Key{Conv: "c", Asked: "tg:11"}
 	if claimed, done, err := a.Claim(ctx, k); !claimed || done || err != nil {
 		t.Fatalf("first claim: %v %v %v", claimed, done, err)
 	}
@@ -87,7 +87,7 @@ func TestClaims(t *testing.T) {
 	if claimed, done, _ := b.Claim(ctx, k); claimed || done {
 		t.Errorf("another process's claim: claimed %v, done %v", claimed, done)
 	}
-	if _, err := b.Load(ctx, k); !errors.Is(err, answer.ErrInFlight) {
+	if _, err := b.Load(ctx, k); !errors.Is(err, reply.ErrInFlight) {
 		t.Errorf("another process's Load of a claimed asking: %v, want ErrInFlight", err)
 	}
 	if _, err := a.Load(ctx, k); err != nil {
@@ -109,7 +109,7 @@ func TestClaims(t *testing.T) {
 	if err := b.Save(ctx, k, turn("q")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Load(ctx, k); !errors.Is(err, answer.ErrAnswered) {
+	if _, err := a.Load(ctx, k); !errors.Is(err, reply.ErrAnswered) {
 		t.Errorf("Load of an answered asking: %v, want ErrAnswered", err)
 	}
 	if claimed, done, _ := a.Claim(ctx, k); claimed || !done {
@@ -130,7 +130,7 @@ func TestAskedOnce(t *testing.T) {
 	r := newRedis(t, redistest.Start(t), Options{Prefix: "rb-asked", PerMinute: 2, Now: at}, nil)
 	ctx := context.Background()
 	load := func(asked string) time.Duration {
-		s, err := r.Load(ctx, answer.Key{User: "tg:u1", Asked: asked})
+		s, err := r.Load(ctx, reply.Key{User: "tg:u1", Asked: asked})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -146,7 +146,7 @@ func TestAskedOnce(t *testing.T) {
 	}
 	r2 := newRedis(t, redistest.Start(t), Options{Prefix: "rb-asked", PerMinute: 2, Now: at}, nil)
 	for i, want := range []bool{false, false, true} {
-		s, _ := r2.Load(ctx, answer.Key{User: "web:1.2.3.4"})
+		s, _ := r2.Load(ctx, reply.Key{User: "web:1.2.3.4"})
 		if got := s.RetryAfter > 0; got != want {
 			t.Errorf("unnamed asking %d: limited %v, want %v", i+1, got, want)
 		}
@@ -163,29 +163,29 @@ func TestClaimDuringOutage(t *testing.T) {
 	clk := newClock()
 	r := newRedis(t, srv, Options{Now: clk.Now, ClaimTTL: 10 * time.Second, DownAfter: 20 * time.Second}, nil)
 	ctx := context.Background()
-	if _, err := r.Load(ctx, answer.Key{Conv: "c", Asked: "tg:1"}); err != nil {
+	if _, err := r.Load(ctx, reply.Key{Conv: "c", Asked: "tg:1"}); err != nil {
 		t.Fatal(err)
 	}
 	srv.Kill()
-	if _, err := r.Load(ctx, answer.Key{Conv: "c", Asked: "tg:2"}); !errors.Is(err, answer.ErrInFlight) {
+	if _, err := r.Load(ctx, reply.Key{Conv: "c", Asked: "tg:2"}); !errors.Is(err, reply.ErrInFlight) {
 		t.Errorf("Load at once: %v, want ErrInFlight", err)
 	}
 	clk.Advance(5 * time.Second)
-	if claimed, done, err := r.Claim(ctx, answer.Key{Conv: "c", Asked: "tg:3"}); claimed || done || err != nil {
+	if claimed, done, err := r.Claim(ctx, reply.Key{Conv: "c", Asked: "tg:3"}); claimed || done || err != nil {
 		t.Errorf("Claim 5 s into the outage: %v %v %v, want held elsewhere", claimed, done, err)
 	}
-	if _, err := r.Load(ctx, answer.Key{Conv: "c"}); err == nil || errors.Is(err, answer.ErrInFlight) {
+	if _, err := r.Load(ctx, reply.Key{Conv: "c"}); err == nil || errors.Is(err, reply.ErrInFlight) {
 		t.Errorf("Load of no asking: %v, want the outage itself", err)
 	}
 	clk.Advance(6 * time.Second)
-	if _, err := r.Load(ctx, answer.Key{Conv: "c", Asked: "tg:2"}); !errors.Is(err, answer.ErrInFlight) {
+	if _, err := r.Load(ctx, reply.Key{Conv: "c", Asked: "tg:2"}); !errors.Is(err, reply.ErrInFlight) {
 		t.Errorf("Load 11 s into the outage, past a claim's lifetime: %v, want ErrInFlight (a failover may take longer than a claim)", err)
 	}
 	clk.Advance(10 * time.Second)
-	if _, err := r.Load(ctx, answer.Key{Conv: "c", Asked: "tg:2"}); err == nil || errors.Is(err, answer.ErrInFlight) {
+	if _, err := r.Load(ctx, reply.Key{Conv: "c", Asked: "tg:2"}); err == nil || errors.Is(err, reply.ErrInFlight) {
 		t.Errorf("Load 21 s into the outage: %v, want the outage itself (answered without memory)", err)
 	}
-	if _, _, err := r.Claim(ctx, answer.Key{Conv: "c", Asked: "tg:3"}); err == nil {
+	if _, _, err := r.Claim(ctx, reply.Key{Conv: "c", Asked: "tg:3"}); err == nil {
 		t.Error("Claim 21 s into the outage: no error; the update would never be handled")
 	}
 	if got := (Options{ClaimTTL: time.Minute, DownAfter: time.Second}).withDefaults().DownAfter; got != time.Minute {

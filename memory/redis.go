@@ -15,7 +15,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"reportbot/answer"
+	"reportbot/answer/reply"
 	"reportbot/feedback"
 )
 
@@ -167,7 +167,7 @@ func (r *Redis) askedKey(user, w string) string {
 // Load reads the conversation and the cached answer, counts the question
 // against the user's limits, claims the asking and reads the day's model
 // calls, in one round trip.
-func (r *Redis) Load(ctx context.Context, k answer.Key) (answer.Session, error) {
+func (r *Redis) Load(ctx context.Context, k reply.Key) (reply.Session, error) {
 	now := r.opt.Now()
 	// A user's questions in each window are a set of their askings: one
 	// asked again (handled again after its replica died, or tried again on
@@ -176,7 +176,7 @@ func (r *Redis) Load(ctx context.Context, k answer.Key) (answer.Session, error) 
 	if asked == "" && k.User != "" {
 		asked = strconv.FormatInt(now.UnixNano(), 36) + ":" + strconv.FormatUint(rand.Uint64(), 36)
 	}
-	var s answer.Session
+	var s reply.Session
 	var holder *redis.StringCmd
 	node, err := r.call(ctx, r.slotKey(k), func() (err error) {
 		s, holder, err = r.load(ctx, k, asked, now)
@@ -184,14 +184,14 @@ func (r *Redis) Load(ctx context.Context, k answer.Key) (answer.Session, error) 
 	})
 	if k.Asked != "" {
 		if err != nil {
-			return answer.Session{}, r.claimUnknown(node, err)
+			return reply.Session{}, r.claimUnknown(node, err)
 		}
 		if err := r.claimOutcome(holder); err != nil {
-			return answer.Session{}, err
+			return reply.Session{}, err
 		}
 	}
 	if err != nil {
-		return answer.Session{}, err
+		return reply.Session{}, err
 	}
 	s.ModelCalls = r.modelCallsToday(now)
 	return s, nil
@@ -199,7 +199,7 @@ func (r *Redis) Load(ctx context.Context, k answer.Key) (answer.Session, error) 
 
 // slotKey is the key whose hash slot holds what a question's memory is:
 // its conversation and its asking's claim.
-func (r *Redis) slotKey(k answer.Key) string {
+func (r *Redis) slotKey(k reply.Key) string {
 	if k.Conv == "" {
 		return r.seenKey(k)
 	}
@@ -209,7 +209,7 @@ func (r *Redis) slotKey(k answer.Key) string {
 // load is one try at Load's round trip. Its error is that of the commands
 // on the conversation's node, the turns and the claim (holder): a counter
 // or the cached answer on another node that failed is taken as empty.
-func (r *Redis) load(ctx context.Context, k answer.Key, asked string, now time.Time) (s answer.Session, holder *redis.StringCmd, err error) {
+func (r *Redis) load(ctx context.Context, k reply.Key, asked string, now time.Time) (s reply.Session, holder *redis.StringCmd, err error) {
 	pipe := r.client.Pipeline()
 	var mine []redis.Cmder // the commands on the conversation's node
 	var turns *redis.StringSliceCmd
@@ -242,7 +242,7 @@ func (r *Redis) load(ctx context.Context, k answer.Key, asked string, now time.T
 	}
 	if turns != nil {
 		for _, v := range turns.Val() {
-			var t answer.Turn
+			var t reply.Turn
 			if err := json.Unmarshal([]byte(v), &t); err == nil {
 				s.Turns = append(s.Turns, t)
 			}
@@ -268,7 +268,7 @@ func (r *Redis) load(ctx context.Context, k answer.Key, asked string, now time.T
 // cachedAnswer is an answer as the cache stores it: with the fields that
 // JSON answers leave out.
 type cachedAnswer struct {
-	answer.Answer
+	reply.Answer
 	Resolved string `json:"resolved"`
 }
 
@@ -276,7 +276,7 @@ type cachedAnswer struct {
 // conversation to its last Turns, caches the answer and keeps its name for
 // feedback, in one round trip; every key it writes expires. The model calls
 // and the statistics are tallied, and flushed every tallyEvery.
-func (r *Redis) Save(ctx context.Context, k answer.Key, rec answer.Record) error {
+func (r *Redis) Save(ctx context.Context, k reply.Key, rec reply.Record) error {
 	turn, err := json.Marshal(rec.Turn)
 	if err != nil {
 		return fmt.Errorf("encode turn: %w", err)
@@ -414,11 +414,11 @@ func (r *Redis) Summary(ctx context.Context) (feedback.Summary, error) {
 // claimUnknown is what comes of an asking whose claim could not be made
 // on node (err): while the node has failed for less than DownAfter (a
 // cluster's master failing over, a blip), it is answered later, as one
-// another replica holds (answer.ErrInFlight), rather than maybe twice; past
+// another replica holds (reply.ErrInFlight), rather than maybe twice; past
 // that, err: it is answered without memory rather than not at all.
 func (r *Redis) claimUnknown(node string, err error) error {
 	if !r.health.down(node) {
-		return fmt.Errorf("%w: %w", answer.ErrInFlight, err)
+		return fmt.Errorf("%w: %w", reply.ErrInFlight, err)
 	}
 	return err
 }
@@ -505,7 +505,7 @@ func (r *Redis) rerouted(ctx context.Context, key, node string) string {
 
 // seenKey is where an asking's claim, then its done-mark, is kept: in its
 // conversation's hash slot.
-func (r *Redis) seenKey(k answer.Key) string {
+func (r *Redis) seenKey(k reply.Key) string {
 	if k.Conv == "" {
 		return r.opt.Prefix + ":seen:" + k.Asked
 	}
@@ -519,7 +519,7 @@ func (r *Redis) seenKey(k answer.Key) string {
 // process's ID and runs out after Options.ClaimTTL unless renewed (Extend),
 // so that the asking of a process that died is taken again. A question's
 // Load claims its asking itself.
-func (r *Redis) Claim(ctx context.Context, k answer.Key) (claimed, done bool, err error) {
+func (r *Redis) Claim(ctx context.Context, k reply.Key) (claimed, done bool, err error) {
 	var holder *redis.StringCmd
 	node, err := r.call(ctx, r.seenKey(k), func() error {
 		pipe := r.client.Pipeline()
@@ -535,22 +535,22 @@ func (r *Redis) Claim(ctx context.Context, k answer.Key) (claimed, done bool, er
 
 // claim queues in pipe the claim of k's asking for this process, and
 // returns the command that reads who holds it then (claimOutcome).
-func (r *Redis) claim(ctx context.Context, pipe redis.Pipeliner, k answer.Key) (holder *redis.StringCmd) {
+func (r *Redis) claim(ctx context.Context, pipe redis.Pipeliner, k reply.Key) (holder *redis.StringCmd) {
 	pipe.SetNX(ctx, r.seenKey(k), r.id, r.opt.ClaimTTL)
 	return pipe.Get(ctx, r.seenKey(k))
 }
 
 // claimOutcome is nil when the asking holder read is this process's,
-// answer.ErrAnswered once it was answered, and answer.ErrInFlight when
+// reply.ErrAnswered once it was answered, and reply.ErrInFlight when
 // another process holds it (or held it until a moment ago).
 func (r *Redis) claimOutcome(holder *redis.StringCmd) error {
 	switch holder.Val() {
 	case r.id:
 		return nil
 	case doneMark:
-		return answer.ErrAnswered
+		return reply.ErrAnswered
 	default:
-		return answer.ErrInFlight
+		return reply.ErrInFlight
 	}
 }
 
@@ -559,9 +559,9 @@ func claimResult(outcome error) (claimed, done bool, err error) {
 	switch {
 	case outcome == nil:
 		return true, false, nil
-	case errors.Is(outcome, answer.ErrAnswered):
+	case errors.Is(outcome, reply.ErrAnswered):
 		return false, true, nil
-	case errors.Is(outcome, answer.ErrInFlight):
+	case errors.Is(outcome, reply.ErrInFlight):
 		return false, false, nil
 	}
 	return false, false, outcome
@@ -573,7 +573,7 @@ var extendClaim = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then
 
 // Extend renews this process's claim on an asking being answered, for
 // another Options.ClaimTTL.
-func (r *Redis) Extend(ctx context.Context, k answer.Key) error {
+func (r *Redis) Extend(ctx context.Context, k reply.Key) error {
 	_, err := r.call(ctx, r.seenKey(k), func() error {
 		return extendClaim.Run(ctx, r.client, []string{r.seenKey(k)}, r.id, r.opt.ClaimTTL.Milliseconds()).Err()
 	})
@@ -582,7 +582,7 @@ func (r *Redis) Extend(ctx context.Context, k answer.Key) error {
 
 // MarkHandled records an asking as answered, for a day, in place of its
 // claim. A question's Save marks its asking itself.
-func (r *Redis) MarkHandled(ctx context.Context, k answer.Key) error {
+func (r *Redis) MarkHandled(ctx context.Context, k reply.Key) error {
 	_, err := r.call(ctx, r.seenKey(k), func() error { return r.client.Set(ctx, r.seenKey(k), doneMark, seenTTL).Err() })
 	return err
 }

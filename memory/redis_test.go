@@ -17,6 +17,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"reportbot/answer"
+	"reportbot/answer/reply"
 	"reportbot/eval"
 	"reportbot/internal/logtest"
 	"reportbot/internal/modelfake"
@@ -91,7 +92,7 @@ type instantModel struct {
 	calls atomic.Int64
 }
 
-func (m *instantModel) Complete(context.Context, answer.Request) (string, error) {
+func (m *instantModel) Complete(context.Context, reply.Request) (string, error) {
 	m.calls.Add(1)
 	return m.reply, nil
 }
@@ -115,7 +116,7 @@ func TestKeys(t *testing.T) {
 	model := &instantModel{reply: select84(t)}
 	a := &answer.Answerer{Index: seedIndex(t), Memory: r, Model: model}
 	for _, q := range []string{q84, "那受理了几件?", "不予受理的呢?", "审结了多少件?", "法律咨询多少人次?", "免罚金额是多少?"} {
-		if _, err := a.AskFor(context.Background(), answer.Key{Conv: "tg:-100:7", User: "tg:7"}, q, nil); err != nil {
+		if _, err := a.AskFor(context.Background(), reply.Key{Conv: "tg:-100:7", User: "tg:7"}, q, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -165,7 +166,7 @@ func TestRoundTrips(t *testing.T) {
 	a := &answer.Answerer{Index: seedIndex(t), Memory: r, Model: &instantModel{reply: select84(t)}}
 	for i, q := range []string{q84, "那受理了几件?", q84} {
 		before := rt.n.Load()
-		if _, err := a.AskFor(context.Background(), answer.Key{Conv: "c", User: "u"}, q, nil); err != nil {
+		if _, err := a.AskFor(context.Background(), reply.Key{Conv: "c", User: "u"}, q, nil); err != nil {
 			t.Fatal(err)
 		}
 		if n := rt.n.Load() - before; n != 2 {
@@ -199,7 +200,7 @@ func TestAnswerCache(t *testing.T) {
 	ctx := context.Background()
 	first, _ := a.Ask(ctx, "alice", q84)
 	second, _ := a.Ask(ctx, "bob", "  "+q84+" ")
-	if first.Cached || !second.Cached || second.Text != first.Text || second.Mode != answer.ModeLLM || model.calls.Load() != 1 {
+	if first.Cached || !second.Cached || second.Text != first.Text || second.Mode != reply.ModeLLM || model.calls.Load() != 1 {
 		t.Errorf("cached %v/%v, %d model calls; texts %q / %q", first.Cached, second.Cached, model.calls.Load(), first.Text, second.Text)
 	}
 	// bob's next question follows up on the cached answer's topic.
@@ -234,11 +235,11 @@ func TestRateLimitAcrossReplicas(t *testing.T) {
 	b := &answer.Answerer{Index: ix, Memory: newRedis(t, srv, opt, nil)}
 	ctx := context.Background()
 	for i, bot := range []*answer.Answerer{a, b, a} {
-		if _, err := bot.AskFor(ctx, answer.Key{Conv: "tg:9", User: "tg:9"}, q84, nil); err != nil {
+		if _, err := bot.AskFor(ctx, reply.Key{Conv: "tg:9", User: "tg:9"}, q84, nil); err != nil {
 			t.Fatalf("question %d: %v", i+1, err)
 		}
 	}
-	_, err := b.AskFor(ctx, answer.Key{Conv: "tg:9", User: "tg:9"}, q84, nil)
+	_, err := b.AskFor(ctx, reply.Key{Conv: "tg:9", User: "tg:9"}, q84, nil)
 	var limited *answer.RateLimitError
 	if !errorsAs(err, &limited) || limited.RetryAfter <= 0 || limited.RetryAfter > time.Minute {
 		t.Fatalf("4th question across replicas: %v", err)
@@ -246,7 +247,7 @@ func TestRateLimitAcrossReplicas(t *testing.T) {
 	if msg := answer.UserMessage(err); !strings.Contains(msg, "提问太频繁了") || !strings.Contains(msg, "秒后再试") {
 		t.Errorf("message %q", msg)
 	}
-	if _, err := a.AskFor(ctx, answer.Key{Conv: "tg:10", User: "tg:10"}, q84, nil); err != nil {
+	if _, err := a.AskFor(ctx, reply.Key{Conv: "tg:10", User: "tg:10"}, q84, nil); err != nil {
 		t.Errorf("another user: %v", err)
 	}
 }
@@ -273,7 +274,7 @@ func TestModelBudget(t *testing.T) {
 	rb.flush(ctx)
 	ra.flush(ctx)
 	ans, _ := a.Ask(ctx, "3", "免罚金额是多少?")
-	if spent < 2 || model.calls.Load() != spent || ans.Fallback != answer.FallbackBudget || !strings.Contains(ans.Text, "185.351万元") {
+	if spent < 2 || model.calls.Load() != spent || ans.Fallback != reply.FallbackBudget || !strings.Contains(ans.Text, "185.351万元") {
 		t.Errorf("%d model calls, then %d; third answer fallback %q:\n%s", spent, model.calls.Load(), ans.Fallback, ans.Text)
 	}
 	if n := ra.client.Get(ctx, ra.modelKey(day(time.Now()))).Val(); n != strconv.FormatInt(spent, 10) {

@@ -2,11 +2,10 @@ package memory
 
 import (
 	"context"
+	"reportbot/answer/reply"
 	"time"
 
 	"github.com/redis/go-redis/v9"
-
-	"reportbot/answer"
 )
 
 // tallyEvery is how often a process adds what its questions counted to the
@@ -32,7 +31,7 @@ func (r *Redis) countModelCalls(n int) {
 }
 
 // ObserveAnswer tallies an answer given, for the statistics admins read.
-func (r *Redis) ObserveAnswer(_ context.Context, a answer.Answer, _ time.Duration) {
+func (r *Redis) ObserveAnswer(_ context.Context, a reply.Answer, _ time.Duration) {
 	r.tallyMu.Lock()
 	defer r.tallyMu.Unlock()
 	t := &r.tally

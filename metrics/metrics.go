@@ -9,7 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"reportbot/answer"
+	"reportbot/answer/reply"
 )
 
 // Metrics holds the bot's metrics in a registry of their own.
@@ -58,7 +58,7 @@ func New() *Metrics {
 	for _, ch := range []string{"telegram", "web"} {
 		m.limited.WithLabelValues(ch)
 	}
-	for _, r := range answer.RefusalReasons {
+	for _, r := range reply.RefusalReasons {
 		m.refusals.WithLabelValues(r)
 	}
 	m.reg.MustRegister(m.updates, m.answers, m.fallbacks, m.refusals, m.cacheHits, m.limited, m.retrieval,
@@ -71,15 +71,13 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
 }
 
-var _ answer.Observer = (*Metrics)(nil)
-
 // ObserveAnswer counts an answer.
-func (m *Metrics) ObserveAnswer(ctx context.Context, a answer.Answer, retrieval time.Duration) {
+func (m *Metrics) ObserveAnswer(ctx context.Context, a reply.Answer, retrieval time.Duration) {
 	found := "false"
 	if a.Found {
 		found = "true"
 	}
-	m.answers.WithLabelValues(answer.ChannelOf(ctx), string(a.Mode), found).Inc()
+	m.answers.WithLabelValues(reply.ChannelOf(ctx), string(a.Mode), found).Inc()
 	if a.Fallback != "" {
 		m.fallbacks.WithLabelValues(a.Fallback).Inc()
 	}
@@ -95,7 +93,7 @@ func (m *Metrics) ObserveRefusal(reason string) { m.refusals.WithLabelValues(rea
 
 // ObserveLimited counts a question refused by a rate limit.
 func (m *Metrics) ObserveLimited(ctx context.Context) {
-	m.limited.WithLabelValues(answer.ChannelOf(ctx)).Inc()
+	m.limited.WithLabelValues(reply.ChannelOf(ctx)).Inc()
 }
 
 // ObserveLLM records a language model request.
@@ -118,5 +116,5 @@ func (m *Metrics) ObserveFeedback(ctx context.Context, up bool) {
 	if up {
 		vote = "up"
 	}
-	m.feedback.WithLabelValues(answer.ChannelOf(ctx), vote).Inc()
+	m.feedback.WithLabelValues(reply.ChannelOf(ctx), vote).Inc()
 }

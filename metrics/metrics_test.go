@@ -10,19 +10,20 @@ import (
 	"time"
 
 	"reportbot/answer"
+	"reportbot/answer/reply"
 )
 
 func TestMetrics(t *testing.T) {
 	m := New()
-	web, tg := answer.WithChannel(context.Background(), "web"), answer.WithChannel(context.Background(), "telegram")
+	web, tg := reply.WithChannel(context.Background(), "web"), reply.WithChannel(context.Background(), "telegram")
 	m.ObserveUpdate("message")
 	m.ObserveUpdate("message")
 	m.ObserveUpdate("callback_query")
-	m.ObserveAnswer(tg, answer.Answer{Mode: answer.ModeLLM, Found: true}, 30*time.Microsecond)
-	m.ObserveAnswer(web, answer.Answer{Mode: answer.ModeExtractive, Found: true, Fallback: answer.FallbackRefused}, 40*time.Microsecond)
-	m.ObserveAnswer(web, answer.Answer{Mode: answer.ModeExtractive, Found: true, Cached: true}, 0)
-	m.ObserveRefusal(answer.RefuseSibling)
-	m.ObserveRefusal(answer.RefuseSibling)
+	m.ObserveAnswer(tg, reply.Answer{Mode: reply.ModeLLM, Found: true}, 30*time.Microsecond)
+	m.ObserveAnswer(web, reply.Answer{Mode: reply.ModeExtractive, Found: true, Fallback: reply.FallbackRefused}, 40*time.Microsecond)
+	m.ObserveAnswer(web, reply.Answer{Mode: reply.ModeExtractive, Found: true, Cached: true}, 0)
+	m.ObserveRefusal(reply.RefuseSibling)
+	m.ObserveRefusal(reply.RefuseSibling)
 	m.ObserveLimited(web)
 	m.ObserveLLM(300*time.Millisecond, nil)
 	m.ObserveLLM(time.Second, errors.New("500"))
@@ -56,3 +57,6 @@ func TestMetrics(t *testing.T) {
 		}
 	}
 }
+
+// Metrics is an answer.Observer.
+var _ answer.Observer = (*Metrics)(nil)

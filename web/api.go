@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"reportbot/answer"
+	"reportbot/answer/reply"
 	"reportbot/knowledge"
 )
 
@@ -25,7 +26,7 @@ type askRequest struct {
 // askReply is what `ask --json` prints, with the answer's name for
 // feedback and the conversation to send with a follow-up.
 type askReply struct {
-	answer.Answer
+	reply.Answer
 	Ref          string `json:"ref,omitempty"`
 	Conversation string `json:"conversation"`
 }
@@ -70,10 +71,10 @@ func (s *Server) ask(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, msgConversation, 0)
 		return
 	}
-	ctx, cancel := context.WithTimeout(answer.WithChannel(r.Context(), "web"), s.cfg.AnswerTimeout)
+	ctx, cancel := context.WithTimeout(reply.WithChannel(r.Context(), "web"), s.cfg.AnswerTimeout)
 	defer cancel()
 	start := time.Now()
-	ans, err := s.lib.Load().ans.AskFor(ctx, answer.Key{Conv: "web:" + req.Conversation, User: "web:" + s.client(r)}, req.Question, nil)
+	ans, err := s.lib.Load().ans.AskFor(ctx, reply.Key{Conv: "web:" + req.Conversation, User: "web:" + s.client(r)}, req.Question, nil)
 	if err != nil {
 		var limited *answer.RateLimitError
 		status, retry := http.StatusInternalServerError, 0
@@ -109,7 +110,7 @@ func (s *Server) vote(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, msgNoFeedback, 0)
 		return
 	}
-	ctx := answer.WithChannel(r.Context(), "web")
+	ctx := reply.WithChannel(r.Context(), "web")
 	v, err := s.cfg.Feedback.Vote(ctx, "web:"+req.Conversation, req.Ref, "web:"+req.Conversation, req.Up)
 	if err != nil {
 		s.log.ErrorContext(ctx, "vote not recorded", "err", err)

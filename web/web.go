@@ -12,7 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"reportbot/answer"
+	"reportbot/answer/reply"
 	"reportbot/feedback"
 	"reportbot/knowledge"
 )
@@ -20,7 +20,7 @@ import (
 // Answerer answers a question of a user in a conversation, and offers
 // first questions.
 type Answerer interface {
-	AskFor(ctx context.Context, k answer.Key, question string, deliver func(context.Context, answer.Answer)) (answer.Answer, error)
+	AskFor(ctx context.Context, k reply.Key, question string, deliver func(context.Context, reply.Answer)) (reply.Answer, error)
 	Suggestions(n int) []string
 }
 

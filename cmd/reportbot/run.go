@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"reportbot/answer"
+	"reportbot/answer/reply"
 	"reportbot/bot"
 	"reportbot/config"
 	"reportbot/eval"
@@ -225,21 +226,21 @@ func loadReports(paths []string, dir string) ([]*knowledge.Document, error) {
 
 // ask answers one question; a question that cannot be asked gets its
 // polite reply as the answer.
-func ask(ctx context.Context, a *answer.Answerer, conv, q string) answer.Answer {
+func ask(ctx context.Context, a *answer.Answerer, conv, q string) reply.Answer {
 	ans, err := a.Ask(ctx, conv, q)
 	if err != nil {
-		return answer.Answer{Question: q, Text: answer.UserMessage(err), Mode: answer.ModeExtractive, Citations: []answer.Citation{}}
+		return reply.Answer{Question: q, Text: answer.UserMessage(err), Mode: reply.ModeExtractive, Citations: []reply.Citation{}}
 	}
 	return ans
 }
 
-func printAnswer(stdout, stderr io.Writer, asJSON bool, a answer.Answer) int {
+func printAnswer(stdout, stderr io.Writer, asJSON bool, a reply.Answer) int {
 	if !asJSON {
 		fmt.Fprintln(stdout, a.Text)
 		return exitOK
 	}
 	if a.Citations == nil {
-		a.Citations = []answer.Citation{}
+		a.Citations = []reply.Citation{}
 	}
 	b, err := json.Marshal(a)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"reportbot/answer"
+	"reportbot/answer/reply"
 	"reportbot/knowledge"
 	"reportbot/knowledge/figure"
 )
@@ -89,7 +90,7 @@ var (
 )
 
 // readPrompt reads the facts of a selection prompt and its question.
-func readPrompt(req answer.Request) (facts []fact, question string) {
+func readPrompt(req reply.Request) (facts []fact, question string) {
 	user := req.Messages[len(req.Messages)-1].Content
 	if m := questionRE.FindStringSubmatch(user); m != nil {
 		question = m[1]
@@ -118,7 +119,7 @@ type selection struct {
 }
 
 // Complete replies to a selection prompt.
-func (m *Model) Complete(_ context.Context, req answer.Request) (string, error) {
+func (m *Model) Complete(_ context.Context, req reply.Request) (string, error) {
 	facts, q := readPrompt(req)
 	honest := m.understand(facts, q)
 	reply, lied := m.lie(honest, facts, q)

@@ -1,0 +1,42 @@
+package reply
+
+import (
+	"encoding/json"
+	"errors"
+)
+
+// Message is one message of a conversation with a language model.
+type Message struct {
+	Role    string // "system", "user" or "assistant"
+	Content string
+}
+
+// Request is one call to a model: its messages, and the JSON schema its
+// reply must follow (sent as response_format where the provider takes
+// one; the reply is read as plain JSON either way).
+type Request struct {
+	Messages []Message
+	Schema   json.RawMessage
+}
+
+// Errors a Model wraps, so that each fallback has its reason.
+var (
+	ErrModelUnavailable = errors.New("language model unavailable")
+	ErrModelConfig      = errors.New("language model rejected the configuration")
+	ErrModelTimeout     = errors.New("language model did not answer in time")
+	ErrModelResponse    = errors.New("language model response unusable")
+)
+
+// Reasons a selection is refused; the answer is then the extractive one.
+const (
+	RefuseMalformed  = "malformed"          // not the JSON asked for, or a field out of bounds
+	RefuseUnknownID  = "unknown_id"         // an ID the prompt did not give: invented, or of a report out of scope
+	RefuseFactCount  = "fact_count"         // too few or too many facts for its kind
+	RefuseRestated   = "restatement"        // the question restated does not name what a fact counts
+	RefuseSibling    = "another_figure"     // the question names what another figure of the fact's sentence counts
+	RefuseUnanchored = "unanchored"         // a fact shares nothing with the question
+	RefuseDecline    = "decline_hides_fact" // "the report does not say" where it does
+)
+
+// RefusalReasons are the reasons a selection is refused, for metrics.
+var RefusalReasons = []string{RefuseMalformed, RefuseUnknownID, RefuseFactCount, RefuseRestated, RefuseSibling, RefuseUnanchored, RefuseDecline}
