@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"reportbot/answer/english"
 	"reportbot/answer/reply"
 	"reportbot/knowledge"
 )
@@ -177,10 +178,10 @@ func (a *Answerer) compose(ctx context.Context, question string, lang language, 
 	calls := 0
 	counted := countCalls(model, &calls)
 	// Without a model an English question is read through the glossary:
-	// the report's words for its words.
+	// the report's words for its words, unless it instructs.
 	search := question
-	if lang == english && counted == nil {
-		search = glossaryEN().readEnglish(question)
+	if lang == inEnglish && counted == nil && !injectionRE.MatchString(question) {
+		search = english.Default().ReadQuestion(question)
 	}
 	start := time.Now()
 	ans := a.answer(search, sess.Turns)
@@ -201,7 +202,7 @@ func (a *Answerer) compose(ctx context.Context, question string, lang language, 
 		ans = a.fallback(ctx, ans, reply.FallbackBudget, errors.New("the day's language model budget is spent"))
 	}
 	switch {
-	case lang != english || ans.Mode == reply.ModeLLM:
+	case lang != inEnglish || ans.Mode == reply.ModeLLM:
 	case ans.Found && counted == nil && !a.readWell(question, ans):
 		ans = reply.Answer{Question: question, Mode: reply.ModeExtractive, Resolved: ans.Resolved, Verified: true}
 		ans.SetLines([]reply.Line{{Text: a.englishWithoutModel()}})
@@ -229,7 +230,7 @@ func (a *Answerer) readWell(question string, ans reply.Answer) bool {
 	if len(ans.Lead) == 0 {
 		return false
 	}
-	anchor := anchorOf(question, english)
+	anchor := anchorOf(question, inEnglish)
 	for _, f := range ans.Lead {
 		own := measureShare(f, anchor)
 		if own < englishShare {

@@ -19,7 +19,7 @@ type language struct {
 var (
 	simplified  = language{reply.SourcePrefix}
 	traditional = language{"來源:"}
-	english     = language{"Source: "}
+	inEnglish   = language{"Source: "}
 )
 
 func detectLanguage(question string) language {
@@ -33,7 +33,7 @@ func detectLanguage(question string) language {
 		}
 	}
 	if han == 0 && latin > 0 {
-		return english
+		return inEnglish
 	}
 	// Converting to Simplified changes a Traditional question.
 	if knowledge.Normalize(question) != strings.Join(strings.Fields(knowledge.Fold(question)), " ") {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"reportbot/answer/english"
 	"reportbot/answer/reply"
 	"reportbot/knowledge"
 	"reportbot/knowledge/figure"
@@ -22,7 +23,7 @@ func (a *Answerer) render(question string, lang language, c chosen, sl shortlist
 	switch c.kind {
 	case KindNone:
 		ans := a.notFound(question, c.restated)
-		if lang == english {
+		if lang == inEnglish {
 			ans.SetLines([]reply.Line{{Text: "The report does not say. " + a.coverageEnglish()}})
 		}
 		ans.Mode, ans.Verified = reply.ModeLLM, true
@@ -56,7 +57,7 @@ func (a *Answerer) render(question string, lang language, c chosen, sl shortlist
 	if len(c.facts) == 0 {
 		lead = "" // sentences alone: the quote is the answer
 	}
-	if lang == english {
+	if lang == inEnglish {
 		ans.SetLines(englishLines(ans, lead))
 		return ans
 	}
@@ -229,7 +230,7 @@ func englishLines(ans reply.Answer, lead string) []reply.Line {
 		first = append(first, "From the report's header: "+lead)
 	}
 	for _, f := range ans.Lead {
-		if l := glossaryEN().label(f); l != "" {
+		if l := english.Default().Label(f); l != "" {
 			first = append(first, fmt.Sprintf("%s: %s.", l, f.Text))
 		} else {
 			first = append(first, fmt.Sprintf("The report says: %s.", name(f)))
@@ -246,5 +247,5 @@ func englishLines(ans reply.Answer, lead string) []reply.Line {
 			labels = append(labels, l)
 		}
 	}
-	return append(lines, reply.Line{Text: english.source + strings.Join(labels, ";"), Source: true})
+	return append(lines, reply.Line{Text: inEnglish.source + strings.Join(labels, ";"), Source: true})
 }

@@ -166,7 +166,7 @@ func TestNoCrossing(t *testing.T) {
 			} `json:"turns"`
 		}
 		// A question of another year is another report's among them.
-		if json.Unmarshal([]byte(l), &c) == nil && len(c.Turns) == 1 && detectLanguage(c.Turns[0].Q) != english &&
+		if json.Unmarshal([]byte(l), &c) == nil && len(c.Turns) == 1 && detectLanguage(c.Turns[0].Q) != inEnglish &&
 			!regexp.MustCompile(`20(19|2[0-24-9])年`).MatchString(c.Turns[0].Q) {
 			questions = append(questions, c.Turns[0].Q)
 		}

@@ -11,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"reportbot/answer/english"
 	"reportbot/answer/reply"
 	"reportbot/knowledge"
 )
@@ -372,8 +373,8 @@ func runeSet(s string) map[string]bool {
 // of the question and, for an English one, of the glossary's Chinese for
 // its words.
 func anchorOf(question string, lang language) map[string]bool {
-	if lang == english {
-		return runeSet(strings.Join(glossaryEN().chinese(question), " "))
+	if lang == inEnglish {
+		return runeSet(strings.Join(english.Default().Chinese(question), " "))
 	}
 	return runeSet(knowledge.Normalize(question))
 }
@@ -393,7 +394,7 @@ func anchored(lf listedFact, anchor map[string]bool, lang language) bool {
 		words += lf.sec.Text[f.Sentence[0]:f.Sentence[1]]
 		need++ // a whole sentence shares more by chance
 	}
-	if lang == english {
+	if lang == inEnglish {
 		need = 1
 	}
 	n := 0
@@ -427,7 +428,7 @@ func namedSibling(lf listedFact, selected []listedFact, anchor map[string]bool, 
 			slices.ContainsFunc(selected, func(s listedFact) bool { return sameFact(s.fact, g) }) {
 			continue
 		}
-		if lang != english && len(runeSet(strings.ReplaceAll(g.Measure, "…", ""))) >= 3 {
+		if lang != inEnglish && len(runeSet(strings.ReplaceAll(g.Measure, "…", ""))) >= 3 {
 			if share := measureShare(g, anchor); share >= siblingShare && share >= own+siblingMargin {
 				return g, true
 			}

@@ -1,4 +1,4 @@
-package answer
+package english
 
 import (
 	_ "embed"
@@ -18,10 +18,10 @@ import (
 //go:embed glossary_en.tsv
 var glossaryTSV string
 
-// glossary maps the reports' measure words to English and back: English
+// Glossary maps the reports' measure words to English and back: English
 // answers label a fact with it (the program's words, never a model's),
 // and an English question is tied to the report's words through it.
-type glossary struct {
+type Glossary struct {
 	terms, verbs map[string]string // Chinese → English
 	longest      int               // runes of the longest Chinese entry
 	english      []englishEntry    // for reading questions
@@ -34,9 +34,9 @@ type englishEntry struct {
 	chinese string
 }
 
-// glossaryEN is the glossary, read on first use: most processes never
+// Default is the glossary, read on first use: most processes never
 // meet an English question.
-var glossaryEN = sync.OnceValue(func() *glossary { return parseGlossary(glossaryTSV) })
+var Default = sync.OnceValue(func() *Glossary { return parseGlossary(glossaryTSV) })
 
 // englishStop are words that say nothing of what an entry means.
 var englishStop = map[string]bool{"of": true, "the": true, "and": true, "for": true, "on": true, "in": true, "to": true,
@@ -44,8 +44,8 @@ var englishStop = map[string]bool{"of": true, "the": true, "and": true, "for": t
 
 var parenRE = regexp.MustCompile(`\([^)]*\)`)
 
-func parseGlossary(tsv string) *glossary {
-	g := &glossary{terms: map[string]string{}, verbs: map[string]string{}}
+func parseGlossary(tsv string) *Glossary {
+	g := &Glossary{terms: map[string]string{}, verbs: map[string]string{}}
 	for _, line := range strings.Split(tsv, "\n") {
 		f := strings.Split(strings.TrimRight(line, "\r"), "\t")
 		if len(f) != 3 || strings.HasPrefix(f[0], "#") {
@@ -83,9 +83,9 @@ func sameStem(x, y string) bool {
 	return len(x) >= 3 && len(y) >= 3 && x[:n] == y[:n] && (len(x) < 5 || len(y) >= 5) && (len(y) < 5 || len(x) >= 5)
 }
 
-// chinese are the Chinese entries whose English an English question says,
+// Chinese are the Chinese entries whose English an English question says,
 // every content word of it, longest first.
-func (g *glossary) chinese(question string) []string {
+func (g *Glossary) Chinese(question string) []string {
 	qw := strings.FieldsFunc(strings.ToLower(question), notLetter)
 	var out []string
 	for _, e := range g.english {
@@ -117,15 +117,16 @@ var englishAsks = []englishAsk{
 	{regexp.MustCompile(`(?i)\bwhen\b|\bwhat\s+(date|day)\b`), "哪天"},
 }
 
-// readEnglish reads an English question as the report's words: the
+// ReadQuestion reads an English question as the report's words: the
 // glossary's Chinese for its words, any year it names, and what it asks
 // (多少, 比例, 哪天). A question none of whose words the glossary has is
-// returned as it is.
-func (g *glossary) readEnglish(question string) string {
-	if injectionRE.MatchString(question) || g.read(question) < englishRead {
+// returned as it is. Its caller screens out instructions first: read as
+// the report's words, they would be searched.
+func (g *Glossary) ReadQuestion(question string) string {
+	if g.Share(question) < englishRead {
 		return question // not read as the report's words: searched as it is, and not found
 	}
-	zh := g.chinese(question)
+	zh := g.Chinese(question)
 	if len(zh) == 0 && !slices.ContainsFunc(englishAsks[:2], func(a englishAsk) bool { return a.re.MatchString(question) }) {
 		return question
 	}
@@ -155,9 +156,9 @@ var questionWords = map[string]bool{"how": true, "many": true, "much": true, "wh
 	"had": true, "this": true, "that": true, "there": true, "their": true, "they": true, "get": true, "got": true, "can": true,
 	"county": true, "year": true, "last": true, "total": true, "number": true, "all": true, "any": true, "its": true, "been": true}
 
-// read is the share of an English question's content words (of three
+// Share is the share of an English question's content words (of three
 // letters or more, not a question word) that an entry of the glossary says.
-func (g *glossary) read(question string) float64 {
+func (g *Glossary) Share(question string) float64 {
 	n, known := 0, 0
 	for _, w := range strings.FieldsFunc(strings.ToLower(question), notLetter) {
 		if len(w) < 3 || englishStop[w] || questionWords[w] || yearWordRE.MatchString(w) {
@@ -176,10 +177,10 @@ func (g *glossary) read(question string) float64 {
 	return float64(known) / float64(n)
 }
 
-// label says what a fact counts in English, from the glossary: the nouns
+// Label says what a fact counts in English, from the glossary: the nouns
 // of its measure (or of what it is counted of), then its verbs, when the
 // glossary covers most of the measure; "" when it does not.
-func (g *glossary) label(f knowledge.Fact) string {
+func (g *Glossary) Label(f knowledge.Fact) string {
 	measure := knowledge.Fold(strings.ReplaceAll(f.Measure, "…", " "))
 	nouns, verbs, covered, han := g.segment(measure)
 	if f.Of != "" && len(nouns) == 0 {
@@ -197,7 +198,7 @@ func (g *glossary) label(f knowledge.Fact) string {
 // segment reads text by the longest glossary entries: the English of its
 // terms and of its verbs in order, the Han runes they cover, and its Han
 // runes.
-func (g *glossary) segment(text string) (nouns, verbs []string, covered, han int) {
+func (g *Glossary) segment(text string) (nouns, verbs []string, covered, han int) {
 	runes := []rune(text)
 	for i := 0; i < len(runes); {
 		if !unicode.Is(unicode.Han, runes[i]) {
