@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"reportbot/answer/engine"
 	"reportbot/answer/english"
 	"reportbot/answer/reply"
 	"reportbot/knowledge"
@@ -70,12 +71,9 @@ type Answerer struct {
 	MaxQuestionRunes int
 	Now              func() time.Time
 
-	sections sync.Map // *knowledge.Section → *parsedSection
-	reports  sync.Map // *knowledge.Document → *Answerer of that report alone
-	aliases  sync.Map // *knowledge.Document → the names of its place
-
-	suggested   sync.Once
-	suggestions []string // first questions the reports answer, made once
+	built   sync.Once
+	lib     *engine.Engine // the engine of Index, made once (library)
+	reports sync.Map       // *knowledge.Document → *engine.Engine of that report alone
 }
 
 // With returns an Answerer that answers from ix with a's memory, model,
@@ -112,7 +110,7 @@ func (a *Answerer) AskFor(ctx context.Context, k reply.Key, question string, del
 	if utf8.RuneCountInString(question) > limit {
 		return reply.Answer{}, ErrQuestionTooLong
 	}
-	lang := detectLanguage(question)
+	lang := engine.DetectLanguage(question)
 	key := reply.Key{Conv: k.Conv, User: k.User, Asked: k.Asked}
 	if a.Model != nil { // the report's own sentences are found in microseconds: cached, they would cost a read
 		key.Cache = a.cacheKey(question, lang)
@@ -160,8 +158,8 @@ func (a *Answerer) AskFor(ctx context.Context, k reply.Key, question string, del
 // alone and was answered before, else from the reports, through the model
 // when there is one and the day's budget allows. It returns the answer, the
 // model calls made, and whether the answer may be cached.
-func (a *Answerer) compose(ctx context.Context, question string, lang language, sess reply.Session) (reply.Answer, int, bool) {
-	standalone := len(sess.Turns) == 0 || !isFollowUp(question, a.vocabulary().Analyze(question))
+func (a *Answerer) compose(ctx context.Context, question string, lang engine.Language, sess reply.Session) (reply.Answer, int, bool) {
+	standalone := len(sess.Turns) == 0 || !engine.IsFollowUp(question, a.vocabulary().Analyze(question))
 	if sess.Cached != nil && standalone {
 		ans := *sess.Cached
 		ans.Question, ans.Cached = question, true
@@ -180,11 +178,11 @@ func (a *Answerer) compose(ctx context.Context, question string, lang language, 
 	// Without a model an English question is read through the glossary:
 	// the report's words for its words, unless it instructs.
 	search := question
-	if lang == inEnglish && counted == nil && !injectionRE.MatchString(question) {
+	if lang == engine.English && counted == nil && !engine.Instructs(question) {
 		search = english.Default().ReadQuestion(question)
 	}
 	start := time.Now()
-	ans := a.answer(search, sess.Turns)
+	ans := a.library().Answer(search, sess.Turns)
 	retrieval := time.Since(start)
 	defer func() {
 		if a.Observer != nil {
@@ -192,28 +190,28 @@ func (a *Answerer) compose(ctx context.Context, question string, lang language, 
 		}
 	}()
 	ans.Question = question
-	ans.Verified = len(Unsupported(a.Index, ans)) == 0
+	ans.Verified = len(engine.Unsupported(a.Index, ans)) == 0
 	switch {
-	case counted != nil && len(ans.Choices) == 0 && !personalRE.MatchString(knowledge.Normalize(question)): // no report answers a person's case, however read
+	case counted != nil && len(ans.Choices) == 0 && !engine.Personal(knowledge.Normalize(question)): // no report answers a person's case, however read
 		if docs := a.inScope(question, sess.Turns); len(docs) > 0 {
 			ans = a.withModel(ctx, counted, question, lang, sess.Turns, docs, ans)
 		}
 	case budgetSpent && ans.Found:
-		ans = a.fallback(ctx, ans, reply.FallbackBudget, errors.New("the day's language model budget is spent"))
+		ans = a.fallback(ctx, ans, reply.FallbackBudget, errors.New("the day's engine.Language model budget is spent"))
 	}
 	switch {
-	case lang != inEnglish || ans.Mode == reply.ModeLLM:
+	case lang != engine.English || ans.Mode == reply.ModeLLM:
 	case ans.Found && counted == nil && !a.readWell(question, ans):
 		ans = reply.Answer{Question: question, Mode: reply.ModeExtractive, Resolved: ans.Resolved, Verified: true}
-		ans.SetLines([]reply.Line{{Text: a.englishWithoutModel()}})
+		ans.SetLines([]reply.Line{{Text: a.library().EnglishWithoutModel()}})
 	case ans.Found:
-		ans.SetLines(englishLines(ans, ans.Lines[0].Text))
+		ans.SetLines(engine.EnglishLines(ans, ans.Lines[0].Text))
 	case counted == nil:
 		// Read through a glossary alone, a question not found may still
 		// be answered: say so, and how to ask.
-		ans.SetLines([]reply.Line{{Text: a.englishWithoutModel()}})
+		ans.SetLines([]reply.Line{{Text: a.library().EnglishWithoutModel()}})
 	default:
-		ans.SetLines([]reply.Line{{Text: "The report does not say. " + a.coverageEnglish()}})
+		ans.SetLines([]reply.Line{{Text: "The report does not say. " + a.library().CoverageEnglish()}})
 	}
 	return ans, calls, standalone && ans.Fallback == ""
 }
@@ -230,7 +228,7 @@ func (a *Answerer) readWell(question string, ans reply.Answer) bool {
 	if len(ans.Lead) == 0 {
 		return false
 	}
-	anchor := anchorOf(question, inEnglish)
+	anchor := anchorOf(question, engine.English)
 	for _, f := range ans.Lead {
 		own := measureShare(f, anchor)
 		if own < englishShare {
@@ -242,7 +240,7 @@ func (a *Answerer) readWell(question string, ans reply.Answer) bool {
 				continue
 			}
 			for _, g := range s.Facts() {
-				if g.Unit == f.Unit && !sameFact(f, g) && measureShare(g, anchor) > own {
+				if g.Unit == f.Unit && !engine.SameFact(f, g) && measureShare(g, anchor) > own {
 					return false
 				}
 			}
@@ -270,7 +268,7 @@ func (a *Answerer) inScope(question string, history []reply.Turn) []*knowledge.D
 		return nil
 	}
 	if !sc.named {
-		sc.docs = latest(sc.docs)
+		sc.docs = engine.Latest(sc.docs)
 	}
 	if len(sc.docs) > maxSideBySide {
 		return nil
@@ -322,9 +320,9 @@ const answerVersion = "answer/4"
 // cacheKey is a question's key in the answer cache: the normalized question,
 // the script it is answered in, and the version of everything an answer
 // depends on (the reports, the lexicon, the model, this code).
-func (a *Answerer) cacheKey(question string, lang language) string {
+func (a *Answerer) cacheKey(question string, lang engine.Language) string {
 	h := sha256.New()
-	for _, part := range []string{answerVersion, a.Index.Version(), a.ModelID, lang.source, knowledge.Normalize(question)} {
+	for _, part := range []string{answerVersion, a.Index.Version(), a.ModelID, lang.Source, knowledge.Normalize(question)} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"reportbot/answer/engine"
 	"reportbot/answer/reply"
 	"reportbot/knowledge"
 	"reportbot/knowledge/figure"
@@ -87,7 +88,7 @@ func TestAsk(t *testing.T) {
 		if !tt.found && len(body) > 0 {
 			t.Errorf("Ask(%q) declines but quotes %q", tt.q, body[0].Raw)
 		}
-		if u := Unsupported(a.Index, ans); len(u) > 0 {
+		if u := engine.Unsupported(a.Index, ans); len(u) > 0 {
 			t.Errorf("Ask(%q) gives %q, which its cited text does not contain", tt.q, u[0].Raw)
 		}
 		for _, c := range ans.Citations {
@@ -201,7 +202,7 @@ func TestMemoryDown(t *testing.T) {
 }
 
 func TestSentences(t *testing.T) {
-	got := Sentences("2023年,收到84件;审结79件。二是抓好宣讲!\n第三句")
+	got := engine.Sentences("2023年,收到84件;审结79件。二是抓好宣讲!\n第三句")
 	want := []string{"2023年,收到84件;", "审结79件。", "二是抓好宣讲!", "第三句"}
 	if !slices.Equal(got, want) {
 		t.Errorf("Sentences = %q, want %q", got, want)

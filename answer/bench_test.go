@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"reportbot/answer/engine"
 	"reportbot/answer/reply"
 	"reportbot/internal/latency"
 	"reportbot/internal/synth"
@@ -51,7 +52,7 @@ func selectionSetup(b *testing.B) (*Answerer, shortlist, string) {
 	a := newAnswerer(b, nil)
 	sl := a.shortlistFor(a.Index.Docs(), benchQuestion, nil)
 	for i, lf := range sl.facts {
-		if lf.fact.Section == "一(六)1" && lf.fact.Text == "84件" {
+		if lf.Fact.Section == "一(六)1" && lf.Fact.Text == "84件" {
 			return a, sl, fmt.Sprintf(`{"kind":"value","facts":["%s"],"sentences":[],"field":"","restated":"行政复议收到多少件申请"}`, factID(i))
 		}
 	}
@@ -77,18 +78,18 @@ func BenchmarkAskWithModel(b *testing.B) {
 // and rendering the answer from the report.
 func BenchmarkSelection(b *testing.B) {
 	a, sl, out := selectionSetup(b)
-	ext := a.answer(benchQuestion, nil)
+	ext := a.library().Answer(benchQuestion, nil)
 	b.ReportAllocs()
 	for b.Loop() {
 		sel, ref := parseSelection(out)
 		if ref != nil {
 			b.Fatal(ref)
 		}
-		c, ref := sl.validate(sel, benchQuestion, simplified, nil, ext)
+		c, ref := sl.validate(sel, benchQuestion, engine.Simplified, nil, ext)
 		if ref != nil {
 			b.Fatal(ref)
 		}
-		if ans := a.render(benchQuestion, simplified, c, sl); !ans.Found {
+		if ans := a.library().Render(benchQuestion, engine.Simplified, c, sl.docs); !ans.Found {
 			b.Fatal(ans.Text)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"reportbot/answer/engine"
 	"reportbot/answer/reply"
 	"reportbot/knowledge"
 	"reportbot/knowledge/figure"
@@ -28,7 +29,7 @@ func askOne(t *testing.T, a *Answerer, questions ...string) reply.Answer {
 			t.Fatalf("Ask(%q): %v", q, err)
 		}
 	}
-	if u := Unsupported(a.Index, ans); len(u) > 0 {
+	if u := engine.Unsupported(a.Index, ans); len(u) > 0 {
 		t.Errorf("%q: answer gives %q, which its cited text does not contain:\n%s", questions, u[0].Raw, ans.Text)
 	}
 	return ans
@@ -101,12 +102,12 @@ func TestComputed(t *testing.T) {
 		says    []string // in the first line
 		section string
 	}{
-		{"行政复议申请的受理率?", opRate, 81.0, "%", []string{"68件", "84件"},
+		{"行政复议申请的受理率?", reply.OpRate, 81.0, "%", []string{"68件", "84件"},
 			[]string{"受理率81.0%", "按报告数字计算:受理68件 ÷ 收到84件行政复议申请", "四舍五入保留一位小数", "报告本身没有给出"}, "一(六)1"},
-		{"复议申请不予受理的比例是多少?", opRate, 19.0, "%", []string{"16件", "84件"}, []string{"19.0%", "不予受理16件 ÷ 收到84件行政复议申请"}, "一(六)1"},
-		{"受理和不予受理的加起来一共多少件?", opSum, 84, "件", []string{"68件", "16件"}, []string{"合计84件", "受理68件 + 不予受理16件"}, "一(六)1"},
-		{"新办执法证比注销执法证多了多少人?", opDifference, 88, "人", []string{"95人", "7人"}, []string{"相差88人", "2023年新办执法证95人 − 注销执法证7人"}, "一(四)3"},
-		{"全县各单位集中学习和各部门开展学习一共多少次?", opSum, 151, "次", []string{"80余次", "71次"}, []string{"合计约151次", "其中有约数,结果也是约数"}, "一(一)2一是"},
+		{"复议申请不予受理的比例是多少?", reply.OpRate, 19.0, "%", []string{"16件", "84件"}, []string{"19.0%", "不予受理16件 ÷ 收到84件行政复议申请"}, "一(六)1"},
+		{"受理和不予受理的加起来一共多少件?", reply.OpSum, 84, "件", []string{"68件", "16件"}, []string{"合计84件", "受理68件 + 不予受理16件"}, "一(六)1"},
+		{"新办执法证比注销执法证多了多少人?", reply.OpDifference, 88, "人", []string{"95人", "7人"}, []string{"相差88人", "2023年新办执法证95人 − 注销执法证7人"}, "一(四)3"},
+		{"全县各单位集中学习和各部门开展学习一共多少次?", reply.OpSum, 151, "次", []string{"80余次", "71次"}, []string{"合计约151次", "其中有约数,结果也是约数"}, "一(一)2一是"},
 	}
 	a := newAnswerer(t, nil)
 	for _, tt := range tests {

@@ -3,58 +3,25 @@ package answer
 import (
 	"context"
 	"errors"
-	"strings"
-	"unicode"
-	"unicode/utf8"
 
+	"reportbot/answer/engine"
 	"reportbot/answer/reply"
 	"reportbot/knowledge"
 )
-
-// language is how a question is written, and so how it is answered.
-type language struct {
-	source string // opens the source line
-}
-
-var (
-	simplified  = language{reply.SourcePrefix}
-	traditional = language{"來源:"}
-	inEnglish   = language{"Source: "}
-)
-
-func detectLanguage(question string) language {
-	han, latin := 0, 0
-	for _, r := range question {
-		switch {
-		case unicode.Is(unicode.Han, r):
-			han++
-		case r < utf8.RuneSelf && unicode.IsLetter(r):
-			latin++
-		}
-	}
-	if han == 0 && latin > 0 {
-		return inEnglish
-	}
-	// Converting to Simplified changes a Traditional question.
-	if knowledge.Normalize(question) != strings.Join(strings.Fields(knowledge.Fold(question)), " ") {
-		return traditional
-	}
-	return simplified
-}
 
 // withModel asks the model which of the report's facts and sentences
 // answer the question, in one call, and renders the answer from those it
 // selected once they pass validate; ext, the extractive answer, is given
 // when the model fails or its selection is refused. docs are the reports
 // in scope.
-func (a *Answerer) withModel(ctx context.Context, m Model, question string, lang language, history []reply.Turn, docs []*knowledge.Document, ext reply.Answer) reply.Answer {
+func (a *Answerer) withModel(ctx context.Context, m Model, question string, lang engine.Language, history []reply.Turn, docs []*knowledge.Document, ext reply.Answer) reply.Answer {
 	sl := a.shortlistFor(docs, question, history)
 	out, err := m.Complete(ctx, reply.Request{Messages: sl.prompt(question, history), Schema: SelectionSchema})
 	if err != nil {
 		return a.fallback(ctx, ext, reasonFor(err), err)
 	}
 	sel, ref := parseSelection(out)
-	var c chosen
+	var c engine.Chosen
 	if ref == nil {
 		c, ref = sl.validate(sel, question, lang, history, ext)
 	}
@@ -64,7 +31,7 @@ func (a *Answerer) withModel(ctx context.Context, m Model, question string, lang
 		}
 		return a.fallback(ctx, ext, reply.FallbackRefused, ref)
 	}
-	return a.render(question, lang, c, sl)
+	return a.library().Render(question, lang, c, sl.docs)
 }
 
 func (a *Answerer) fallback(ctx context.Context, ext reply.Answer, reason string, err error) reply.Answer {

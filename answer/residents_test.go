@@ -2,6 +2,7 @@ package answer
 
 import (
 	"context"
+	"reportbot/answer/engine"
 	"reportbot/answer/reply"
 	"strings"
 	"testing"
@@ -42,7 +43,7 @@ func TestEnglishWithoutModel(t *testing.T) {
 		if !ans.Found || !strings.Contains(ans.Text, "Report text: ") || !strings.Contains(ans.Text, tt.quote) || !strings.HasPrefix(ans.Lines[len(ans.Lines)-1].Text, "Source: ") {
 			t.Errorf("%q: want the report's sentence %q and the source:\n%s", tt.q, tt.quote, ans.Text)
 		}
-		if u := Unsupported(a.Index, ans); len(u) > 0 {
+		if u := engine.Unsupported(a.Index, ans); len(u) > 0 {
 			t.Errorf("%q: %q is not in the cited text:\n%s", tt.q, u[0].Raw, ans.Text)
 		}
 	}

@@ -7,8 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
+	"reportbot/answer/engine"
 	"reportbot/answer/reply"
 	"reportbot/knowledge"
 )
@@ -24,13 +24,28 @@ const (
 	maxChoices    = 12
 )
 
-// report returns the answerer of one report, built on first use.
-func (a *Answerer) report(d *knowledge.Document) *Answerer {
+// library is the engine of the reports loaded, made on first use. With
+// several, it reads a question with the first report's words and routes
+// it (routed) to each report's own engine, which shares its caches.
+func (a *Answerer) library() *engine.Engine {
+	a.built.Do(func() {
+		a.lib = engine.New(a.Index)
+		if docs := a.Index.Docs(); len(docs) > 1 {
+			first := a.lib.Of(knowledge.NewIndex(docs[0]))
+			a.reports.Store(docs[0], first)
+			a.lib.Words, a.lib.Several = first.Index, a.routed
+		}
+	})
+	return a.lib
+}
+
+// report returns the engine of one report, made on first use.
+func (a *Answerer) report(d *knowledge.Document) *engine.Engine {
 	if r, ok := a.reports.Load(d); ok {
-		return r.(*Answerer)
+		return r.(*engine.Engine)
 	}
-	r, _ := a.reports.LoadOrStore(d, &Answerer{Index: knowledge.NewIndex(d), Log: a.Log, Now: a.Now})
-	return r.(*Answerer)
+	r, _ := a.reports.LoadOrStore(d, a.library().Of(knowledge.NewIndex(d)))
+	return r.(*engine.Engine)
 }
 
 // vocabulary is the index whose words a question is read with: the one
@@ -42,50 +57,6 @@ func (a *Answerer) vocabulary() *knowledge.Index {
 	}
 	return a.Index
 }
-
-// reportLabel names a report in an answer: its place and year.
-func reportLabel(d *knowledge.Document) string {
-	switch {
-	case d.Meta.Place != "" && d.Meta.Year > 0:
-		return d.Meta.Place + strconv.Itoa(d.Meta.Year) + "年"
-	case d.Meta.Place != "":
-		return d.Meta.Place
-	}
-	return d.Meta.Title
-}
-
-// aliasesOf are the place names of each loaded report, made once.
-func (a *Answerer) aliasesOf(d *knowledge.Document) []string {
-	if n, ok := a.aliases.Load(d); ok {
-		return n.([]string)
-	}
-	n, _ := a.aliases.LoadOrStore(d, aliases(d))
-	return n.([]string)
-}
-
-// aliases are the names a question may call a report's place by: 分宜县
-// and 分宜, 新余市渝水区 and 渝水区 and 渝水.
-func aliases(d *knowledge.Document) []string {
-	p := d.Meta.Place
-	if p == "" {
-		return nil
-	}
-	out := []string{p}
-	out = append(out, placePartRE.FindAllString(p, -1)...)
-	for _, n := range slices.Clone(out) {
-		for _, suf := range []string{"自治县", "自治州", "县", "市", "区", "省", "旗", "镇", "乡"} {
-			if short, ok := strings.CutSuffix(n, suf); ok && utf8.RuneCountInString(short) >= 2 {
-				out = append(out, short)
-				break
-			}
-		}
-	}
-	slices.SortFunc(out, func(x, y string) int { return cmp.Compare(len(y), len(x)) })
-	return slices.Compact(out)
-}
-
-// placePartRE splits a place of several levels (新余市渝水区) into each.
-var placePartRE = regexp.MustCompile(`\p{Han}{2,6}?(?:自治县|自治州|省|市|县|区|旗|镇|乡)`)
 
 // rankRE finds a question that ranks the loaded places (哪个县最多).
 var rankRE = regexp.MustCompile(`哪个(县|市|区|地方|地区|政府)?.{0,16}(最多|最少|最高|最低|最大|最小)|(最多|最少|最高|最低)的是哪|排名|排第几|谁最多|谁最少`)
@@ -105,13 +76,13 @@ func (a *Answerer) scopeOf(norm string, years []int, history []reply.Turn) repor
 	docs := a.Index.Docs()
 	var sc reportScope
 	for _, d := range docs {
-		if slices.ContainsFunc(a.aliasesOf(d), func(n string) bool { return strings.Contains(norm, n) }) {
+		if slices.ContainsFunc(a.library().Aliases(d), func(n string) bool { return strings.Contains(norm, n) }) {
 			sc.docs = append(sc.docs, d)
 		}
 	}
-	for _, m := range placeRE.FindAllStringSubmatch(norm, -1) {
-		if strings.ContainsAny(m[1], notPlace) || slices.ContainsFunc(docs, func(d *knowledge.Document) bool {
-			return slices.ContainsFunc(a.aliasesOf(d), func(n string) bool { return strings.Contains(m[0], n) || strings.Contains(n, m[1]) })
+	for _, m := range engine.NamedPlaces(norm) {
+		if slices.ContainsFunc(docs, func(d *knowledge.Document) bool {
+			return slices.ContainsFunc(a.library().Aliases(d), func(n string) bool { return strings.Contains(m[0], n) || strings.Contains(n, m[1]) })
 		}) || mentioned(docs, m[1]) {
 			continue // a loaded place, or words of the reports (代办专区, 低风险市场)
 		}
@@ -175,12 +146,12 @@ func (a *Answerer) routed(question, norm string, history []reply.Turn) reply.Ans
 	}
 	if rankRE.MatchString(norm) {
 		if !sc.named {
-			sc.docs = latest(sc.docs)
+			sc.docs = engine.Latest(sc.docs)
 		}
 		return a.ranked(question, norm, sc.docs, history)
 	}
 	if !sc.named {
-		sc.docs = latest(sc.docs) // of a place whose reports of several years are loaded, the newest
+		sc.docs = engine.Latest(sc.docs) // of a place whose reports of several years are loaded, the newest
 		// The reports that answer decide: one answers, it is answered
 		// from; a few, side by side; more, the bot asks which among them.
 		// Past maxSearched reports each searched alone costs too much.
@@ -192,7 +163,7 @@ func (a *Answerer) routed(question, norm string, history []reply.Turn) reply.Ans
 	var found []*knowledge.Document
 	asked := a.stripPlaces(question, sc.docs)
 	for _, d := range sc.docs {
-		ans := a.report(d).answer(asked, history)
+		ans := a.report(d).Answer(asked, history)
 		if ans.Found {
 			for i := range ans.Citations {
 				ans.Citations[i].Report = d.Meta.Title
@@ -200,7 +171,7 @@ func (a *Answerer) routed(question, norm string, history []reply.Turn) reply.Ans
 			for i := range ans.Lead {
 				ans.Lead[i].Report = d.Meta.Title
 			}
-			if !sc.named { // the latest year was chosen: the others follow
+			if !sc.named { // the engine.Latest year was engine.Chosen: the others follow
 				ans = a.withEarlierYears(ans, d, asked, history)
 			}
 			answers = append(answers, ans)
@@ -209,17 +180,17 @@ func (a *Answerer) routed(question, norm string, history []reply.Turn) reply.Ans
 	}
 	switch {
 	case len(answers) == 0 && sc.named:
-		return a.notFoundIn(question, "", sc.docs) // what the reports asked of cover
+		return a.library().NotFoundIn(question, "", sc.docs) // what the reports asked of cover
 	case len(answers) == 0:
-		return a.notFound(question, "")
+		return a.library().NotFound(question, "")
 	case len(answers) > maxSideBySide:
 		return a.whichPlace(question, found, true)
 	}
 	out := answers[0]
-	if op := asksOp(norm); len(answers) == 2 && (op == KindDifference || op == KindCompare) {
+	if op := engine.AsksOp(norm); len(answers) == 2 && (op == reply.KindDifference || op == reply.KindCompare) {
 		labels := map[string]string{}
 		for _, d := range found {
-			labels[d.Meta.Title] = reportLabel(d)
+			labels[d.Meta.Title] = engine.ReportLabel(d)
 		}
 		if c, ok := acrossReports(answers[0], answers[1], labels); ok {
 			out = answers[0]
@@ -259,11 +230,11 @@ func (a *Answerer) withEarlierYears(ans reply.Answer, d *knowledge.Document, ask
 	var said []string
 	lines := slices.Clone(ans.Lines)
 	for _, o := range earlier {
-		e := a.report(o).answer(asked, history)
+		e := a.report(o).Answer(asked, history)
 		if !e.Found || len(e.Lead) == 0 {
 			continue
 		}
-		said = append(said, "【"+reportLabel(o)+"】"+strings.TrimSuffix(e.Lines[0].Text, "。"))
+		said = append(said, "【"+engine.ReportLabel(o)+"】"+strings.TrimSuffix(e.Lines[0].Text, "。"))
 		for _, c := range e.Citations {
 			c.Report = o.Meta.Title
 			ans.Citations = append(ans.Citations, c)
@@ -298,23 +269,12 @@ func sideBySide(answers []reply.Answer, docs []*knowledge.Document) []reply.Line
 	for i, ans := range answers {
 		for j, l := range ans.Lines {
 			if j == 0 {
-				l.Text = "【" + reportLabel(docs[i]) + "】" + l.Text
+				l.Text = "【" + engine.ReportLabel(docs[i]) + "】" + l.Text
 			}
 			lines = append(lines, l)
 		}
 	}
 	return lines
-}
-
-// ownPlace is the name of the one loaded report's place that norm holds,
-// longest first; "" for none.
-func (a *Answerer) ownPlace(norm string) string {
-	for _, n := range a.aliasesOf(a.Index.Docs()[0]) {
-		if strings.Contains(norm, n) {
-			return n
-		}
-	}
-	return ""
 }
 
 // stripPlaces takes out of a question the names of the loaded reports'
@@ -323,7 +283,7 @@ func (a *Answerer) ownPlace(norm string) string {
 func (a *Answerer) stripPlaces(question string, docs []*knowledge.Document) string {
 	q := knowledge.Normalize(question)
 	for _, d := range docs {
-		for _, n := range a.aliasesOf(d) {
+		for _, n := range a.library().Aliases(d) {
 			q = strings.ReplaceAll(q, n, "")
 		}
 		if d.Meta.Year > 0 {
@@ -331,21 +291,6 @@ func (a *Answerer) stripPlaces(question string, docs []*knowledge.Document) stri
 		}
 	}
 	return q
-}
-
-// latest keeps the newest report of each place.
-func latest(docs []*knowledge.Document) []*knowledge.Document {
-	var out []*knowledge.Document
-	for _, d := range docs {
-		i := slices.IndexFunc(out, func(o *knowledge.Document) bool { return o.Meta.Place == d.Meta.Place && d.Meta.Place != "" })
-		switch {
-		case i < 0:
-			out = append(out, d)
-		case d.Meta.Year > out[i].Meta.Year:
-			out[i] = d
-		}
-	}
-	return out
 }
 
 // acrossReports computes the difference of the lead facts of two reports'
@@ -362,9 +307,9 @@ func acrossReports(x, y reply.Answer, labels map[string]string) (reply.Computed,
 	if lo.Value > hi.Value {
 		hi, lo = lo, hi
 	}
-	c := reply.Computed{Op: opDifference, Unit: f.Unit, Inputs: []knowledge.Fact{f, g}, Value: round1(hi.Value - lo.Value),
-		Working: name(hi) + "(" + labels[hi.Report] + ") − " + name(lo) + "(" + labels[lo.Report] + ")"}
-	c.Text = approxWord(c.Inputs) + strconv.FormatFloat(c.Value, 'f', -1, 64) + c.Unit
+	c := reply.Computed{Op: reply.OpDifference, Unit: f.Unit, Inputs: []knowledge.Fact{f, g}, Value: engine.Round1(hi.Value - lo.Value),
+		Working: engine.FactName(hi) + "(" + labels[hi.Report] + ") − " + engine.FactName(lo) + "(" + labels[lo.Report] + ")"}
+	c.Text = engine.ApproxWord(c.Inputs) + strconv.FormatFloat(c.Value, 'f', -1, 64) + c.Unit
 	return c, true
 }
 
@@ -378,7 +323,7 @@ func (a *Answerer) ranked(question, norm string, docs []*knowledge.Document, his
 	var got []entry
 	asked := a.stripPlaces(asCount(norm), docs)
 	for _, d := range docs {
-		ans := a.report(d).answer(asked, history)
+		ans := a.report(d).Answer(asked, history)
 		if ans.Found && len(ans.Lead) > 0 && ans.Computed == nil {
 			for i := range ans.Citations {
 				ans.Citations[i].Report = d.Meta.Title
@@ -388,7 +333,7 @@ func (a *Answerer) ranked(question, norm string, docs []*knowledge.Document, his
 		}
 	}
 	if len(got) == 0 {
-		return a.notFound(question, "")
+		return a.library().NotFound(question, "")
 	}
 	unit := got[0].ans.Lead[0].Unit
 	got = slices.DeleteFunc(got, func(e entry) bool { return e.ans.Lead[0].Unit != unit })
@@ -416,7 +361,7 @@ func (a *Answerer) ranked(question, norm string, docs []*knowledge.Document, his
 		default:
 			order.WriteString(sep)
 		}
-		order.WriteString(reportLabel(e.doc) + " " + f.Text)
+		order.WriteString(engine.ReportLabel(e.doc) + " " + f.Text)
 		out.Lead = append(out.Lead, f)
 		out.Citations = append(out.Citations, e.ans.Citations...)
 		docsIn = append(docsIn, e.doc)
@@ -425,10 +370,10 @@ func (a *Answerer) ranked(question, norm string, docs []*knowledge.Document, his
 	if word == "" {
 		word = "最多"
 	}
-	leaders := []string{reportLabel(got[0].doc)}
+	leaders := []string{engine.ReportLabel(got[0].doc)}
 	for _, e := range got[1:] {
 		if e.ans.Lead[0].Value == got[0].ans.Lead[0].Value {
-			leaders = append(leaders, reportLabel(e.doc))
+			leaders = append(leaders, engine.ReportLabel(e.doc))
 		}
 	}
 	if len(leaders) > 1 {

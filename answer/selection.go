@@ -11,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"reportbot/answer/engine"
 	"reportbot/answer/english"
 	"reportbot/answer/reply"
 	"reportbot/knowledge"
@@ -32,20 +33,8 @@ type Selection struct {
 	Restated string `json:"restated"`
 }
 
-// Kinds of answer a selection asks for.
-const (
-	KindValue      = "value"      // the figures (or sentences) selected
-	KindYesNo      = "yes_no"     // a figure or statement of the question checked against them
-	KindCompare    = "compare"    // which of two figures is larger, and by how much
-	KindSum        = "sum"        // figures added up
-	KindDifference = "difference" // one figure less another
-	KindShare      = "share"      // the first figure as a share of the second
-	KindReport     = "report"     // the report's own metadata (Field)
-	KindNone       = "none"       // the report does not answer
-)
-
 // answerKinds are the kinds a selection may name, as the schema lists them.
-var answerKinds = []string{KindValue, KindYesNo, KindCompare, KindSum, KindDifference, KindShare, KindReport, KindNone}
+var answerKinds = []string{reply.KindValue, reply.KindYesNo, reply.KindCompare, reply.KindSum, reply.KindDifference, reply.KindShare, reply.KindReport, reply.KindNone}
 
 // reportFields are what a question about the report itself may ask.
 var reportFields = []string{"title", "publisher", "published", "year", "place"}
@@ -73,26 +62,12 @@ func refuse(reason, format string, args ...any) *Refusal {
 	return &Refusal{Reason: reason, Detail: fmt.Sprintf(format, args...)}
 }
 
-// listedFact is a fact the prompt lists, and where it stands.
-type listedFact struct {
-	doc  *knowledge.Document
-	sec  *knowledge.Section
-	fact knowledge.Fact
-}
-
-// listedSentence is a sentence the prompt lists.
-type listedSentence struct {
-	doc  *knowledge.Document
-	sec  *knowledge.Section
-	text string
-}
-
 // shortlist is what a model is shown of the reports in scope: their facts
 // (F1…) and the sentences of the sections found for the question (S1…).
 type shortlist struct {
 	docs      []*knowledge.Document
-	facts     []listedFact
-	sentences []listedSentence
+	facts     []engine.ListedFact
+	sentences []engine.ListedSentence
 }
 
 func factID(i int) string     { return "F" + strconv.Itoa(i+1) }
@@ -130,13 +105,13 @@ func (a *Answerer) shortlistFor(docs []*knowledge.Document, question string, his
 		}
 		for _, f := range facts {
 			if s := d.Section(f.Section); s != nil {
-				sl.facts = append(sl.facts, listedFact{d, s, f})
+				sl.facts = append(sl.facts, engine.ListedFact{Doc: d, Section: s, Fact: f})
 			}
 		}
 		for _, h := range hits[:min(len(hits), listedSections)] {
-			for _, st := range a.parsed(h.Section).sentences {
+			for _, text := range a.library().SectionSentences(h.Section) {
 				if len(sl.sentences) < maxListedSents {
-					sl.sentences = append(sl.sentences, listedSentence{d, h.Section, st.text})
+					sl.sentences = append(sl.sentences, engine.ListedSentence{Doc: d, Section: h.Section, Text: text})
 				}
 			}
 		}
@@ -172,25 +147,25 @@ func (sl shortlist) prompt(question string, history []reply.Turn) []reply.Messag
 	var b strings.Builder
 	b.WriteString("<事实>\n")
 	for i, lf := range sl.facts {
-		f := lf.fact
+		f := lf.Fact
 		fmt.Fprintf(&b, "%s | ", factID(i))
 		if many {
-			b.WriteString(reportLabel(lf.doc) + " | ")
+			b.WriteString(engine.ReportLabel(lf.Doc) + " | ")
 		}
 		measure := f.Measure
 		if f.Of != "" { // 受理, of 收到…行政复议申请
 			measure += "(属于" + f.Of + ")"
 		}
-		fmt.Fprintf(&b, "%s %s | %s | %s | %s | %d\n", f.Section, dataSafe.Replace(lf.sec.Heading), f.Text,
+		fmt.Fprintf(&b, "%s %s | %s | %s | %s | %d\n", f.Section, dataSafe.Replace(lf.Section.Heading), f.Text,
 			dataSafe.Replace(measure), dataSafe.Replace(f.Clause), f.Period)
 	}
 	b.WriteString("</事实>\n<句子>\n")
 	for i, ls := range sl.sentences {
 		fmt.Fprintf(&b, "%s | ", sentenceID(i))
 		if many {
-			b.WriteString(reportLabel(ls.doc) + " | ")
+			b.WriteString(engine.ReportLabel(ls.Doc) + " | ")
 		}
-		fmt.Fprintf(&b, "%s | %s\n", ls.sec.ID, dataSafe.Replace(ls.text))
+		fmt.Fprintf(&b, "%s | %s\n", ls.Section.ID, dataSafe.Replace(ls.Text))
 	}
 	b.WriteString("</句子>\n")
 	if n := len(history); n > 0 {
@@ -245,15 +220,6 @@ func parseSelection(text string) (Selection, *Refusal) {
 	return s, nil
 }
 
-// chosen is a selection resolved against its shortlist.
-type chosen struct {
-	kind      string
-	field     string
-	restated  string
-	facts     []listedFact
-	sentences []listedSentence
-}
-
 // validate resolves a selection's IDs and checks it against the question
 // (and the conversation's last question, for a follow-up): every ID the
 // shortlist's; as many facts as its kind takes; a restatement that names
@@ -261,73 +227,73 @@ type chosen struct {
 // and not a neighbour of the figure the question names. ext is the
 // extractive answer: a decline where it found the report's answer is
 // refused.
-func (sl shortlist) validate(s Selection, question string, lang language, history []reply.Turn, ext reply.Answer) (chosen, *Refusal) {
+func (sl shortlist) validate(s Selection, question string, lang engine.Language, history []reply.Turn, ext reply.Answer) (engine.Chosen, *Refusal) {
 	anchor, norm := anchorOf(question, lang), knowledge.Normalize(question)
 	if n := len(history); n > 0 { // a follow-up (多少人参加?) is about its conversation's topic too
-		maps.Copy(anchor, anchorOf(history[n-1].Question, detectLanguage(history[n-1].Question)))
+		maps.Copy(anchor, anchorOf(history[n-1].Question, engine.DetectLanguage(history[n-1].Question)))
 	}
-	c := chosen{kind: s.Kind, field: s.Field, restated: strings.TrimSpace(s.Restated)}
+	c := engine.Chosen{Kind: s.Kind, Field: s.Field, Restated: strings.TrimSpace(s.Restated)}
 	for _, id := range s.Facts {
 		i, ok := listIndex(id, "F", len(sl.facts))
 		if !ok {
-			return chosen{}, refuse(reply.RefuseUnknownID, "fact %q", knowledge.Clip(id, 20))
+			return engine.Chosen{}, refuse(reply.RefuseUnknownID, "fact %q", knowledge.Clip(id, 20))
 		}
-		if !slices.ContainsFunc(c.facts, func(f listedFact) bool { return sameFact(f.fact, sl.facts[i].fact) }) {
-			c.facts = append(c.facts, sl.facts[i])
+		if !slices.ContainsFunc(c.Facts, func(f engine.ListedFact) bool { return engine.SameFact(f.Fact, sl.facts[i].Fact) }) {
+			c.Facts = append(c.Facts, sl.facts[i])
 		}
 	}
 	for _, id := range s.Sentences {
 		i, ok := listIndex(id, "S", len(sl.sentences))
 		if !ok {
-			return chosen{}, refuse(reply.RefuseUnknownID, "sentence %q", knowledge.Clip(id, 20))
+			return engine.Chosen{}, refuse(reply.RefuseUnknownID, "sentence %q", knowledge.Clip(id, 20))
 		}
-		c.sentences = append(c.sentences, sl.sentences[i])
+		c.Sentences = append(c.Sentences, sl.sentences[i])
 	}
-	n := len(c.facts)
-	switch c.kind {
-	case KindNone:
+	n := len(c.Facts)
+	switch c.Kind {
+	case reply.KindNone:
 		if ext.Found { // the program's own reading found it: most often right where a paraphrase hides its words
 
-			return chosen{}, refuse(reply.RefuseDecline, "the report answers with %s", clipQuote(ext))
+			return engine.Chosen{}, refuse(reply.RefuseDecline, "the report answers with %s", clipQuote(ext))
 		}
 		return c, nil
-	case KindReport:
-		if c.field == "" {
-			return chosen{}, refuse(reply.RefuseMalformed, "a question about the report with no field")
+	case reply.KindReport:
+		if c.Field == "" {
+			return engine.Chosen{}, refuse(reply.RefuseMalformed, "a question about the report with no field")
 		}
 		return c, nil
-	case KindValue, KindYesNo:
-		if n == 0 && len(c.sentences) == 0 {
-			return chosen{}, refuse(reply.RefuseFactCount, "%s with nothing selected", c.kind)
+	case reply.KindValue, reply.KindYesNo:
+		if n == 0 && len(c.Sentences) == 0 {
+			return engine.Chosen{}, refuse(reply.RefuseFactCount, "%s with nothing selected", c.Kind)
 		}
-	case KindCompare, KindDifference, KindShare:
+	case reply.KindCompare, reply.KindDifference, reply.KindShare:
 		if n != 2 {
-			return chosen{}, refuse(reply.RefuseFactCount, "%s of %d facts", c.kind, n)
+			return engine.Chosen{}, refuse(reply.RefuseFactCount, "%s of %d facts", c.Kind, n)
 		}
-	case KindSum:
+	case reply.KindSum:
 		if n < 2 {
-			return chosen{}, refuse(reply.RefuseFactCount, "a sum of %d facts", n)
+			return engine.Chosen{}, refuse(reply.RefuseFactCount, "a sum of %d facts", n)
 		}
 	}
-	restated := termSet(knowledge.Normalize(c.restated))
-	for _, lf := range c.facts {
-		f := lf.fact
+	restated := termSet(knowledge.Normalize(c.Restated))
+	for _, lf := range c.Facts {
+		f := lf.Fact
 		if terms := words(termSet(strings.ReplaceAll(cmp.Or(f.Measure, f.Clause), "…", " ") + " " + f.Of)); len(terms) > 0 && !overlapsAny(terms, restated) {
-			return chosen{}, refuse(reply.RefuseRestated, "%q does not name what %s counts", knowledge.Clip(c.restated, 30), f.Text)
+			return engine.Chosen{}, refuse(reply.RefuseRestated, "%q does not name what %s counts", knowledge.Clip(c.Restated, 30), f.Text)
 		}
 		if !anchored(lf, anchor, lang) {
-			return chosen{}, refuse(reply.RefuseUnanchored, "%s (%s) shares nothing with the question", f.Text, lf.sec.ID)
+			return engine.Chosen{}, refuse(reply.RefuseUnanchored, "%s (%s) shares nothing with the question", f.Text, lf.Section.ID)
 		}
-		if g, ok := namedSibling(lf, c.facts, anchor, norm, lang); ok {
-			return chosen{}, refuse(reply.RefuseSibling, "the question names %s, not %s", g.Clause, f.Clause)
+		if g, ok := namedSibling(lf, c.Facts, anchor, norm, lang); ok {
+			return engine.Chosen{}, refuse(reply.RefuseSibling, "the question names %s, not %s", g.Clause, f.Clause)
 		}
-		if g, ok := readOtherwise(lf, c.facts, anchor, ext); ok {
-			return chosen{}, refuse(reply.RefuseSibling, "the report's own reading leads with %s, which the question names at least as well as %s", g.Clause, f.Clause)
+		if g, ok := readOtherwise(lf, c.Facts, anchor, ext); ok {
+			return engine.Chosen{}, refuse(reply.RefuseSibling, "the report's own reading leads with %s, which the question names at least as well as %s", g.Clause, f.Clause)
 		}
 	}
-	for _, ls := range c.sentences {
-		if !overlapsAny(runeSet(ls.text+ls.sec.Heading), anchor) {
-			return chosen{}, refuse(reply.RefuseUnanchored, "sentence of %s shares nothing with the question", ls.sec.ID)
+	for _, ls := range c.Sentences {
+		if !overlapsAny(runeSet(ls.Text+ls.Section.Heading), anchor) {
+			return engine.Chosen{}, refuse(reply.RefuseUnanchored, "sentence of %s shares nothing with the question", ls.Section.ID)
 		}
 	}
 	return c, nil
@@ -372,8 +338,8 @@ func runeSet(s string) map[string]bool {
 // anchorOf is what a question's words tie it to: the content characters
 // of the question and, for an English one, of the glossary's Chinese for
 // its words.
-func anchorOf(question string, lang language) map[string]bool {
-	if lang == inEnglish {
+func anchorOf(question string, lang engine.Language) map[string]bool {
+	if lang == engine.English {
 		return runeSet(strings.Join(english.Default().Chinese(question), " "))
 	}
 	return runeSet(knowledge.Normalize(question))
@@ -386,15 +352,15 @@ func anchorOf(question string, lang language) map[string]bool {
 // answer, however a model reads it: two, or three where the sentence
 // counts. An English question is read through the glossary, which finds
 // fewer of the report's words: one is enough.
-func anchored(lf listedFact, anchor map[string]bool, lang language) bool {
-	f := lf.fact
-	words := f.Measure + f.Of + f.Clause + lf.sec.Heading + strings.Join(lf.sec.Path, "")
+func anchored(lf engine.ListedFact, anchor map[string]bool, lang engine.Language) bool {
+	f := lf.Fact
+	words := f.Measure + f.Of + f.Clause + lf.Section.Heading + strings.Join(lf.Section.Path, "")
 	need := anchorRunes
 	if len(runeSet(strings.ReplaceAll(f.Measure, "…", ""))) < 2 {
-		words += lf.sec.Text[f.Sentence[0]:f.Sentence[1]]
+		words += lf.Section.Text[f.Sentence[0]:f.Sentence[1]]
 		need++ // a whole sentence shares more by chance
 	}
-	if lang == inEnglish {
+	if lang == engine.English {
 		need = 1
 	}
 	n := 0
@@ -418,22 +384,22 @@ const anchorRunes = 2
 // characters (注销执法证7人 when 新办执法证95人 is selected for 注销了几个
 // 人的执法证). What f is counted of (提出检察意见 for 已回复6件) is no
 // rival: a question names the whole to ask for its part.
-func namedSibling(lf listedFact, selected []listedFact, anchor map[string]bool, q string, lang language) (knowledge.Fact, bool) {
-	f := lf.fact
-	fw := mainWord(f)
+func namedSibling(lf engine.ListedFact, selected []engine.ListedFact, anchor map[string]bool, q string, lang engine.Language) (knowledge.Fact, bool) {
+	f := lf.Fact
+	fw := engine.MainWord(f)
 	hasF := fw != "" && strings.Contains(q, fw)
 	own := measureShare(f, anchor)
-	for _, g := range lf.sec.Facts() {
+	for _, g := range lf.Section.Facts() {
 		if g.Unit != f.Unit || g.Measure == f.Of || f.Measure == g.Of ||
-			slices.ContainsFunc(selected, func(s listedFact) bool { return sameFact(s.fact, g) }) {
+			slices.ContainsFunc(selected, func(s engine.ListedFact) bool { return engine.SameFact(s.Fact, g) }) {
 			continue
 		}
-		if lang != inEnglish && len(runeSet(strings.ReplaceAll(g.Measure, "…", ""))) >= 3 {
+		if lang != engine.English && len(runeSet(strings.ReplaceAll(g.Measure, "…", ""))) >= 3 {
 			if share := measureShare(g, anchor); share >= siblingShare && share >= own+siblingMargin {
 				return g, true
 			}
 		}
-		gw := mainWord(g)
+		gw := engine.MainWord(g)
 		if g.Sentence != f.Sentence || utf8.RuneCountInString(gw) < 2 || !strings.Contains(q, gw) {
 			continue
 		}
@@ -449,15 +415,15 @@ func namedSibling(lf listedFact, selected []listedFact, anchor map[string]bool, 
 // main word than of f's, and at least half: two readings of the same
 // words, the program's backed by them (注销执法证7人, not 新办执法证95人,
 // for 注销了几个人的执法证).
-func readOtherwise(lf listedFact, selected []listedFact, anchor map[string]bool, ext reply.Answer) (knowledge.Fact, bool) {
-	f := lf.fact
-	own := share(runeSet(mainWord(f)), anchor)
+func readOtherwise(lf engine.ListedFact, selected []engine.ListedFact, anchor map[string]bool, ext reply.Answer) (knowledge.Fact, bool) {
+	f := lf.Fact
+	own := share(runeSet(engine.MainWord(f)), anchor)
 	for _, g := range ext.Lead {
-		if g.Section != f.Section || g.Report != f.Report || g.Unit != f.Unit || sameFact(f, g) ||
-			slices.ContainsFunc(selected, func(s listedFact) bool { return sameFact(s.fact, g) }) {
+		if g.Section != f.Section || g.Report != f.Report || g.Unit != f.Unit || engine.SameFact(f, g) ||
+			slices.ContainsFunc(selected, func(s engine.ListedFact) bool { return engine.SameFact(s.Fact, g) }) {
 			continue
 		}
-		if theirs := share(runeSet(mainWord(g)), anchor); theirs >= siblingShare && theirs > own {
+		if theirs := share(runeSet(engine.MainWord(g)), anchor); theirs >= siblingShare && theirs > own {
 			return g, true
 		}
 	}
@@ -495,16 +461,6 @@ func share(chars, anchor map[string]bool) float64 {
 		}
 	}
 	return float64(hit) / float64(len(chars))
-}
-
-// mainWord is the part of a measure that names what it counts nearest the
-// figure: 不予受理, 受理, 收到 of 收到…行政复议申请.
-func mainWord(f knowledge.Fact) string {
-	m, _, _ := strings.Cut(f.Measure, "…")
-	for _, w := range leadConnectives {
-		m = strings.TrimPrefix(m, w)
-	}
-	return strings.TrimSpace(m)
 }
 
 // termSet is the search terms of s, folded.

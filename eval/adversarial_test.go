@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"reportbot/answer"
+	"reportbot/answer/engine"
 	"reportbot/answer/reply"
 	"reportbot/internal/modelfake"
 	"reportbot/knowledge"
@@ -38,16 +39,16 @@ func understood(cases []Case) map[string]modelfake.Understood {
 	out := map[string]modelfake.Understood{}
 	for _, c := range cases {
 		for _, turn := range c.Turns {
-			u := modelfake.Understood{Kind: answer.KindValue}
+			u := modelfake.Understood{Kind: reply.KindValue}
 			if !turn.wantFound() {
-				u.Kind = answer.KindNone
+				u.Kind = reply.KindNone
 			}
 			for _, f := range turn.Figures {
 				for _, s := range turn.Sections {
 					u.Facts = append(u.Facts, modelfake.Ref{Section: s, Text: f})
 				}
 			}
-			if u.Kind == answer.KindNone || len(u.Facts) > 0 {
+			if u.Kind == reply.KindNone || len(u.Facts) > 0 {
 				out[turn.Q] = u
 			}
 		}
@@ -144,7 +145,7 @@ var programLead = regexp.MustCompile(`^(对,报告说的正是这个数:|对,报
 // the report's words.
 func fromReport(t *testing.T, ix *knowledge.Index, ans reply.Answer) {
 	t.Helper()
-	if u := answer.Unsupported(ix, ans); len(u) > 0 {
+	if u := engine.Unsupported(ix, ans); len(u) > 0 {
 		t.Errorf("%q: %q is not in the cited text:\n%s", ans.Question, u[0].Raw, ans.Text)
 	}
 	var text strings.Builder

@@ -10,7 +10,7 @@ import (
 	"sort"
 	"strings"
 
-	"reportbot/answer"
+	"reportbot/answer/engine"
 	"reportbot/answer/reply"
 	"reportbot/knowledge"
 	"reportbot/knowledge/figure"
@@ -145,7 +145,7 @@ func Run(ctx context.Context, ask Asker, ix *knowledge.Index, cases []Case) (Rep
 			if why == "" {
 				strictWhy = judge(t, ans, true)
 			}
-			unsupported := answer.Unsupported(ix, ans)
+			unsupported := engine.Unsupported(ix, ans)
 			if len(unsupported) > 0 {
 				why = strings.TrimSpace(why + fmt.Sprintf(" figure %q not in the cited text", unsupported[0].Raw))
 			}

@@ -136,14 +136,14 @@ func wrong(p paraphrase, facts []knowledge.Fact, ans reply.Answer) string {
 	}
 	first := ans.Lines[0].Text
 	switch p.Kind {
-	case answer.KindSum, answer.KindCompare, answer.KindShare, answer.KindDifference:
+	case reply.KindSum, reply.KindCompare, reply.KindShare, reply.KindDifference:
 		want := 0.0
 		switch p.Kind {
-		case answer.KindSum:
+		case reply.KindSum:
 			for _, f := range facts {
 				want += f.Value
 			}
-		case answer.KindShare:
+		case reply.KindShare:
 			want = math.Round(1000*facts[0].Value/facts[1].Value) / 10
 		default:
 			want = math.Abs(facts[0].Value - facts[1].Value)
@@ -152,7 +152,7 @@ func wrong(p paraphrase, facts []knowledge.Fact, ans reply.Answer) string {
 			return "no computed figure " + strings.TrimRight(strings.TrimRight(formatFloat(want), "0"), ".") + " in the first line"
 		}
 		return ""
-	case answer.KindYesNo:
+	case reply.KindYesNo:
 		if !strings.HasPrefix(first, p.Verdict+",") && !strings.HasPrefix(first, verdictEN(p.Verdict)) {
 			return "the verdict is not " + p.Verdict + " first"
 		}

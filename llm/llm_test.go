@@ -17,6 +17,7 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	"reportbot/answer"
+	"reportbot/answer/engine"
 	"reportbot/answer/reply"
 	"reportbot/internal/modelfake"
 	"reportbot/knowledge"
@@ -149,7 +150,7 @@ func extractive(t *testing.T, q string) reply.Answer {
 // sections do not contain.
 func mustBeFromReport(t *testing.T, a *answer.Answerer, ans reply.Answer) {
 	t.Helper()
-	if u := answer.Unsupported(a.Index, ans); len(u) > 0 {
+	if u := engine.Unsupported(a.Index, ans); len(u) > 0 {
 		t.Errorf("the user sees %q, which the cited sections do not contain:\n%s", u[0].Raw, ans.Text)
 	}
 	if !ans.Verified {
@@ -175,7 +176,7 @@ func selecting(m *modelfake.Model) func(int, openai.ChatCompletionRequest, http.
 // honest is a stand-in that reads q84 as asking for 收到84件, and an
 // English question as asking the same.
 func honest() *modelfake.Model {
-	u := modelfake.Understood{Kind: answer.KindValue, Facts: []modelfake.Ref{{Section: "一(六)1", Text: "84件"}}}
+	u := modelfake.Understood{Kind: reply.KindValue, Facts: []modelfake.Ref{{Section: "一(六)1", Text: "84件"}}}
 	return &modelfake.Model{Kind: modelfake.Honest, Answers: map[string]modelfake.Understood{q84: u, qEnglish: u, qTraditional: u}}
 }
 

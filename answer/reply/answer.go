@@ -145,3 +145,10 @@ const (
 	FallbackRefused     = "selection_refused" // a selection the program refused (Refusal)
 	FallbackBudget      = "llm_budget"        // the day's budget of model calls is spent
 )
+
+// Operations a question can ask of several figures.
+const (
+	OpRate       = "rate"
+	OpSum        = "sum"
+	OpDifference = "difference"
+)

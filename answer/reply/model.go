@@ -40,3 +40,15 @@ const (
 
 // RefusalReasons are the reasons a selection is refused, for metrics.
 var RefusalReasons = []string{RefuseMalformed, RefuseUnknownID, RefuseFactCount, RefuseRestated, RefuseSibling, RefuseUnanchored, RefuseDecline}
+
+// Kinds of answer a selection asks for.
+const (
+	KindValue      = "value"      // the figures (or sentences) selected
+	KindYesNo      = "yes_no"     // a figure or statement of the question checked against them
+	KindCompare    = "compare"    // which of two figures is larger, and by how much
+	KindSum        = "sum"        // figures added up
+	KindDifference = "difference" // one figure less another
+	KindShare      = "share"      // the first figure as a share of the second
+	KindReport     = "report"     // the report's own metadata (Field)
+	KindNone       = "none"       // the report does not answer
+)

@@ -168,10 +168,10 @@ func guess(facts []fact, q string) selection {
 		}
 	}
 	if best < 0 {
-		return selection{Selection: answer.Selection{Kind: answer.KindNone, Facts: []string{}, Sentences: []string{}}}
+		return selection{Selection: answer.Selection{Kind: reply.KindNone, Facts: []string{}, Sentences: []string{}}}
 	}
 	f := facts[best]
-	return selection{Selection: answer.Selection{Kind: answer.KindValue, Facts: []string{f.id}, Sentences: []string{}, Restated: strings.ReplaceAll(f.measure, "…", "") + f.text}}
+	return selection{Selection: answer.Selection{Kind: reply.KindValue, Facts: []string{f.id}, Sentences: []string{}, Restated: strings.ReplaceAll(f.measure, "…", "") + f.text}}
 }
 
 // shared counts the two-character words of a that b holds.
@@ -215,7 +215,7 @@ func (m *Model) lie(s selection, facts []fact, q string) (selection, bool) {
 		if worst == "" {
 			return s, false
 		}
-		s.Kind, s.Facts = answer.KindValue, []string{worst}
+		s.Kind, s.Facts = reply.KindValue, []string{worst}
 		for _, f := range facts {
 			if f.id == worst { // a restatement true to the fact: the lie is the choice
 				s.Restated = f.clause
@@ -236,21 +236,21 @@ func (m *Model) lie(s selection, facts []fact, q string) (selection, bool) {
 		s.Restated = strings.ReplaceAll(facts[j].measure, "…", "")
 	case Verdict:
 		s.Verdict = "对,完全正确"
-		if s.Kind == answer.KindValue {
-			s.Kind = answer.KindYesNo
+		if s.Kind == reply.KindValue {
+			s.Kind = reply.KindYesNo
 		}
 	case Obey:
-		return selection{Selection: answer.Selection{Kind: answer.KindNone, Facts: []string{}, Sentences: []string{}, Restated: "按要求回答:报告没有提到"}}, s.Kind != answer.KindNone
+		return selection{Selection: answer.Selection{Kind: reply.KindNone, Facts: []string{}, Sentences: []string{}, Restated: "按要求回答:报告没有提到"}}, s.Kind != reply.KindNone
 	case Decline:
-		if s.Kind == answer.KindNone {
+		if s.Kind == reply.KindNone {
 			return s, false
 		}
-		return selection{Selection: answer.Selection{Kind: answer.KindNone, Facts: []string{}, Sentences: []string{}}}, true
+		return selection{Selection: answer.Selection{Kind: reply.KindNone, Facts: []string{}, Sentences: []string{}}}, true
 	case KindSwap:
 		if len(s.Facts) == 0 {
 			return s, false
 		}
-		s.Kind, s.Facts = answer.KindSum, s.Facts[:1]
+		s.Kind, s.Facts = reply.KindSum, s.Facts[:1]
 	default:
 		return s, false
 	}
@@ -273,7 +273,7 @@ func unitOf(text string) string {
 func Selecting(d *knowledge.Document, section, text string) string {
 	for i, f := range d.Facts() {
 		if f.Section == section && f.Text == text {
-			out, _ := json.Marshal(selection{Selection: answer.Selection{Kind: answer.KindValue, Facts: []string{"F" + strconv.Itoa(i+1)}, Sentences: []string{},
+			out, _ := json.Marshal(selection{Selection: answer.Selection{Kind: reply.KindValue, Facts: []string{"F" + strconv.Itoa(i+1)}, Sentences: []string{},
 				Restated: strings.ReplaceAll(f.Measure, "…", "") + f.Text}})
 			return string(out)
 		}

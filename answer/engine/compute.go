@@ -1,4 +1,4 @@
-package answer
+package engine
 
 import (
 	"fmt"
@@ -12,13 +12,6 @@ import (
 
 	"reportbot/answer/reply"
 	"reportbot/knowledge"
-)
-
-// Operations a question can ask of several figures.
-const (
-	opRate       = "rate"
-	opSum        = "sum"
-	opDifference = "difference"
 )
 
 var (
@@ -55,16 +48,16 @@ func rateAsked(norm string) (word, stem string, at, end int) {
 	return norm[at:m[1]], norm[at:end], at, m[1]
 }
 
-// asksOp says what a question asks of its figures, as a selection's kind
+// AsksOp says what a question asks of its figures, as a selection's kind
 // names it (compare, difference, sum), or "" for none.
-func asksOp(norm string) string {
+func AsksOp(norm string) string {
 	switch {
 	case compareRE.MatchString(norm):
-		return KindCompare
+		return reply.KindCompare
 	case differenceRE.MatchString(norm):
-		return KindDifference
+		return reply.KindDifference
 	case sumRE.MatchString(norm):
-		return KindSum
+		return reply.KindSum
 	}
 	return ""
 }
@@ -74,7 +67,7 @@ func asksOp(norm string) string {
 // over the whole it is part of (收到84件), which its sentence names first.
 // It returns false when the report states such a rate, or when no fact
 // has a whole to divide by.
-func (a *Answerer) computeRate(question, norm string, history []reply.Turn, plain reply.Answer) (reply.Answer, bool) {
+func (a *Engine) computeRate(question, norm string, history []reply.Turn, plain reply.Answer) (reply.Answer, bool) {
 	word, stem, at, end := rateAsked(norm) // 受理率, 受理
 	if word == "" {
 		return reply.Answer{}, false
@@ -100,9 +93,9 @@ func (a *Answerer) computeRate(question, norm string, history []reply.Turn, plai
 	}
 	ans := counted
 	ans.Question = question
-	c := reply.Computed{Op: opRate, Value: round1(100 * part.Value / whole.Value), Unit: "%", Inputs: []knowledge.Fact{part, whole},
-		Working: name(part) + " ÷ " + name(whole), Rounding: "四舍五入保留一位小数"}
-	c.Text = approxWord(c.Inputs) + strconv.FormatFloat(c.Value, 'f', 1, 64) + "%"
+	c := reply.Computed{Op: reply.OpRate, Value: Round1(100 * part.Value / whole.Value), Unit: "%", Inputs: []knowledge.Fact{part, whole},
+		Working: FactName(part) + " ÷ " + FactName(whole), Rounding: "四舍五入保留一位小数"}
+	c.Text = ApproxWord(c.Inputs) + strconv.FormatFloat(c.Value, 'f', 1, 64) + "%"
 	ans.Computed = &c
 	ans.Lead = c.Inputs
 	lead := fmt.Sprintf("%s%s(按报告数字计算:%s,%s%s;报告本身没有给出这个比率)", word, c.Text, c.Working, c.Rounding, approxNote(c.Inputs))
@@ -113,7 +106,7 @@ func (a *Answerer) computeRate(question, norm string, history []reply.Turn, plai
 // wholeOf finds the whole that a fact is a part of: the fact before it in
 // its sentence whose measure it is counted of (受理68件 of 收到84件行政复议
 // 申请), in the same unit and period, and no smaller.
-func (a *Answerer) wholeOf(part knowledge.Fact) (knowledge.Fact, bool) {
+func (a *Engine) wholeOf(part knowledge.Fact) (knowledge.Fact, bool) {
 	if part.Of == "" {
 		return knowledge.Fact{}, false
 	}
@@ -141,12 +134,12 @@ func (a *Answerer) wholeOf(part knowledge.Fact) (knowledge.Fact, bool) {
 // cannot be combined. It changes nothing when the question asks for none,
 // or the lead has fewer than two facts.
 func combine(ans reply.Answer, norm string) reply.Answer {
-	kind := asksOp(norm)
+	kind := AsksOp(norm)
 	if kind == "" || len(ans.Lead) < 2 {
 		return ans
 	}
 	facts := ans.Lead
-	if kind != KindSum {
+	if kind != reply.KindSum {
 		facts = facts[:2]
 	}
 	lead, c := compute(kind, facts)
@@ -160,7 +153,7 @@ func combine(ans reply.Answer, norm string) reply.Answer {
 func unfit(facts []knowledge.Fact) string {
 	for _, f := range facts {
 		if f.Per != "" {
-			return "其中" + name(f) + "是按每个单位计的数,不是总数"
+			return "其中" + FactName(f) + "是按每个单位计的数,不是总数"
 		}
 	}
 	for _, f := range facts[1:] {
@@ -179,9 +172,9 @@ func unfit(facts []knowledge.Fact) string {
 	return ""
 }
 
-// approxWord is 约 when an input is approximate (80余次): the result is
+// ApproxWord is 约 when an input is approximate (80余次): the result is
 // then approximate too.
-func approxWord(facts []knowledge.Fact) string {
+func ApproxWord(facts []knowledge.Fact) string {
 	if slices.ContainsFunc(facts, func(f knowledge.Fact) bool { return f.Approx != "" }) {
 		return "约"
 	}
@@ -190,15 +183,15 @@ func approxWord(facts []knowledge.Fact) string {
 
 // approxNote says that a result is approximate because an input is.
 func approxNote(facts []knowledge.Fact) string {
-	if approxWord(facts) == "" {
+	if ApproxWord(facts) == "" {
 		return ""
 	}
 	return ",其中有约数,结果也是约数"
 }
 
-// name says a fact in the report's own words: its clause, less a
+// FactName says a fact in the report's own words: its clause, less a
 // connective that opens it (其中受理68件 → 受理68件).
-func name(f knowledge.Fact) string {
+func FactName(f knowledge.Fact) string {
 	for _, w := range leadConnectives {
 		if t, ok := strings.CutPrefix(f.Clause, w); ok && t != "" {
 			return t
@@ -210,9 +203,9 @@ func name(f knowledge.Fact) string {
 func names(facts []knowledge.Fact, sep string) string {
 	var out []string
 	for _, f := range facts {
-		out = append(out, name(f))
+		out = append(out, FactName(f))
 	}
 	return strings.Join(out, sep)
 }
 
-func round1(v float64) float64 { return math.Round(v*10) / 10 }
+func Round1(v float64) float64 { return math.Round(v*10) / 10 }

@@ -1,10 +1,11 @@
-package answer
+package engine
 
 import (
 	"regexp"
 	"slices"
 	"strings"
 
+	"reportbot/answer/reply"
 	"reportbot/knowledge"
 	"reportbot/knowledge/figure"
 )
@@ -82,7 +83,7 @@ func negated(text string) bool {
 // the question that asks for a number, or for each of several things one
 // part joins with 和 or 、 when it asks for them 分别 or each with its own
 // 多少; a one-word follow-up wants its word on the earlier topic.
-func (a *Answerer) wants(q query, k ask, norm string) []want {
+func (a *Engine) wants(q query, k ask, norm string) []want {
 	ix := a.Index
 	total := totalRE.MatchString(norm)
 	if q.continues {
@@ -187,10 +188,10 @@ type conjunct struct {
 // each thing with the words the clause has besides the things; when each
 // has its own question word ("多少部法律依据、多少个法律条款"), each on its
 // own. It returns nil for a clause that asks about one thing.
-func (a *Answerer) conjuncts(clause, norm string) []conjunct {
+func (a *Engine) conjuncts(clause, norm string) []conjunct {
 	items := splitConjuncts(clause)
-	op := asksOp(norm)
-	if (op == KindDifference || op == KindCompare) && len(items) < 2 { // 新办执法证比注销执法证多了多少人
+	op := AsksOp(norm)
+	if (op == reply.KindDifference || op == reply.KindCompare) && len(items) < 2 { // 新办执法证比注销执法证多了多少人
 		items = strings.SplitN(clause, "比", 2)
 	}
 	if len(items) < 2 || slices.Contains(items, "") {
@@ -335,7 +336,7 @@ func leadFacts(picked []candidate, wants []want) []knowledge.Fact {
 		if best < 0 && w.ask.hasUnit && len(cands) > 0 && hasFigure([]figure.Figure{cands[0].fact.Figure()}, w.ask.unit, w.ask.kind) {
 			best = 0
 		}
-		if best >= 0 && !slices.ContainsFunc(out, func(f knowledge.Fact) bool { return sameFact(f, cands[best].fact) }) {
+		if best >= 0 && !slices.ContainsFunc(out, func(f knowledge.Fact) bool { return SameFact(f, cands[best].fact) }) {
 			out = append(out, cands[best].fact)
 		}
 	}
@@ -378,7 +379,7 @@ func cmpKey(x, y leadKey) int {
 	return 0
 }
 
-func sameFact(f, g knowledge.Fact) bool {
+func SameFact(f, g knowledge.Fact) bool {
 	return f.Report == g.Report && f.Section == g.Section && f.Start == g.Start && f.Text == g.Text
 }
 
@@ -392,7 +393,7 @@ var leadConnectives = []string{"其中", "另外", "另", "并且", "并", "同�
 func leadText(picked []candidate, facts []knowledge.Fact) string {
 	var parts []string
 	for _, f := range facts {
-		text := name(f)
+		text := FactName(f)
 		if !measuredInClause(f) {
 			if with := withMeasure(picked, f); with != "" {
 				text = with
@@ -427,7 +428,7 @@ func measuredInClause(f knowledge.Fact) bool {
 func withMeasure(picked []candidate, f knowledge.Fact) string {
 	for _, c := range picked {
 		i := strings.Index(c.sentence, f.Clause)
-		if i <= 0 || !slices.ContainsFunc(c.facts, func(g knowledge.Fact) bool { return sameFact(f, g) }) {
+		if i <= 0 || !slices.ContainsFunc(c.facts, func(g knowledge.Fact) bool { return SameFact(f, g) }) {
 			continue
 		}
 		spans := figure.ClauseSpans(c.sentence[:i])

@@ -1,4 +1,4 @@
-package answer
+package engine
 
 import (
 	"slices"
@@ -54,8 +54,17 @@ type parsedSentence struct {
 	facts   []knowledge.Fact
 }
 
+// SectionSentences are the sentences of s, as an answer quotes them.
+func (a *Engine) SectionSentences(s *knowledge.Section) []string {
+	var out []string
+	for _, st := range a.parsed(s).sentences {
+		out = append(out, st.text)
+	}
+	return out
+}
+
 // parsed returns s split for answering, once per section and Answerer.
-func (a *Answerer) parsed(s *knowledge.Section) *parsedSection {
+func (a *Engine) parsed(s *knowledge.Section) *parsedSection {
 	if p, ok := a.sections.Load(s); ok {
 		return p.(*parsedSection)
 	}
@@ -84,7 +93,7 @@ func (a *Answerer) parsed(s *knowledge.Section) *parsedSection {
 
 // candidates returns the sentences of the best sections for q, best first,
 // and the sections found.
-func (a *Answerer) candidates(q query, k ask) ([]candidate, []knowledge.Hit) {
+func (a *Engine) candidates(q query, k ask) ([]candidate, []knowledge.Hit) {
 	ix := a.Index
 	var out []candidate
 	hits := ix.Search(q.search, searchDepth)
@@ -372,7 +381,7 @@ func pick(cands []candidate, spans []span, asks []ask) ([]candidate, []bool) {
 // when it has no more than an introduction (“八五”普法规划, 下一步工作打算),
 // the first sentence of each subsection. Only the two best sections by
 // retrieval are considered.
-func (a *Answerer) headingAnswer(hits []knowledge.Hit, cands []candidate, spans []span) ([]candidate, []bool) {
+func (a *Engine) headingAnswer(hits []knowledge.Hit, cands []candidate, spans []span) ([]candidate, []bool) {
 	for _, h := range hits[:min(2, len(hits))] {
 		head := candidate{inText: map[string]bool{}}
 		for _, t := range knowledge.Terms(knowledge.Fold(h.Section.Heading)) {
@@ -403,7 +412,7 @@ func (a *Answerer) headingAnswer(hits []knowledge.Hit, cands []candidate, spans 
 
 // childSentences are the first sentence of each subsection of a section,
 // in reading order.
-func (a *Answerer) childSentences(h knowledge.Hit) []candidate {
+func (a *Engine) childSentences(h knowledge.Hit) []candidate {
 	var out []candidate
 	for _, child := range h.Doc.Children(h.Section.ID) {
 		ch := knowledge.Hit{Doc: h.Doc, Section: child}

@@ -1,4 +1,4 @@
-package answer
+package engine
 
 import (
 	"slices"
@@ -42,15 +42,15 @@ func composeFound(cits []reply.Citation, lead string, noNumber bool) []reply.Lin
 	return append(lines, reply.Line{Text: reply.SourcePrefix + strings.Join(labels, ";"), Source: true})
 }
 
-// notFound is the answer to a question the reports do not answer: it says
+// NotFound is the answer to a question the reports do not answer: it says
 // so and what they do cover, and quotes no figure.
-func (a *Answerer) notFound(question, resolved string) reply.Answer {
-	return a.notFoundIn(question, resolved, a.Index.Docs())
+func (a *Engine) NotFound(question, resolved string) reply.Answer {
+	return a.NotFoundIn(question, resolved, a.Index.Docs())
 }
 
-// notFoundIn is notFound for the reports a question was asked of: what
+// NotFoundIn is notFound for the reports a question was asked of: what
 // those cover, not the others loaded.
-func (a *Answerer) notFoundIn(question, resolved string, docs []*knowledge.Document) reply.Answer {
+func (a *Engine) NotFoundIn(question, resolved string, docs []*knowledge.Document) reply.Answer {
 	ans := reply.Answer{Question: question, Mode: reply.ModeExtractive, Resolved: resolved}
 	ans.SetLines([]reply.Line{{Text: "报告里没有提到这方面的内容,我不能替报告回答。" + coverageOf(docs)}})
 	return ans
@@ -59,16 +59,16 @@ func (a *Answerer) notFoundIn(question, resolved string, docs []*knowledge.Docum
 // notPersonal is the answer to a question about a person's own case, advice
 // or the future: the report cannot say, and the answer says why and what it
 // does cover.
-func (a *Answerer) notPersonal(question string) reply.Answer {
+func (a *Engine) notPersonal(question string) reply.Answer {
 	ans := reply.Answer{Question: question, Mode: reply.ModeExtractive}
 	ans.SetLines([]reply.Line{{Text: "报告是政府一年工作的总结,不涉及个人的具体案件及其进度,也不提供法律意见或对今后的预测;个人的事请向承办部门咨询。" + a.coverage()}})
 	return ans
 }
 
-// englishWithoutModel asks for the question in Chinese: with no language
+// EnglishWithoutModel asks for the question in Chinese: with no language
 // model, an English question is read through a glossary of the report's
 // words, and not finding it says little of the report.
-func (a *Answerer) englishWithoutModel() string {
+func (a *Engine) EnglishWithoutModel() string {
 	msg := "I could not find this in the report. Without a language model I read English questions through a glossary of the report's words only, so please ask in Chinese too"
 	if s := a.Suggestions(1); len(s) > 0 {
 		return msg + ", for example: " + s[0]
@@ -78,7 +78,7 @@ func (a *Answerer) englishWithoutModel() string {
 
 // coverage names what the reports do cover: their chapter and part headings
 // that carry no figure.
-func (a *Answerer) coverage() string { return coverageOf(a.Index.Docs()) }
+func (a *Engine) coverage() string { return coverageOf(a.Index.Docs()) }
 
 // coverageOf names what docs cover.
 func coverageOf(docs []*knowledge.Document) string {
@@ -89,7 +89,7 @@ func coverageOf(docs []*knowledge.Document) string {
 	return "报告讲的是:" + strings.Join(topics, "、") + "。欢迎就这些方面提问。"
 }
 
-func (a *Answerer) coverageEnglish() string {
+func (a *Engine) CoverageEnglish() string {
 	topics := topics(a.Index.Docs())
 	if len(topics) == 0 {
 		return ""
@@ -110,7 +110,7 @@ func topics(docs []*knowledge.Document) []string {
 			}
 		}
 		if len(docs) > 1 && len(own) > 0 {
-			own[0] = "【" + reportLabel(d) + "】" + own[0]
+			own[0] = "【" + ReportLabel(d) + "】" + own[0]
 		}
 		topics = append(topics, own...)
 		if len(topics) >= 8 || i >= 3 {

@@ -1,4 +1,4 @@
-package answer
+package engine
 
 import (
 	"regexp"
@@ -42,9 +42,29 @@ var injectionRE = regexp.MustCompile(`(?i)(忽略|无视|忘记|忘掉|不要理
 // 能赢吗), and what is yet to come (明年会不会…).
 var personalRE = regexp.MustCompile(`我(的|家|们家|们的)?.{0,12}(申请|案子|案件|复议|官司|投诉|举报|事|证|诉讼).{0,12}(进度|到哪|哪一步|结果|怎么样了|批了|办好|办完|能不能|能赢|会赢|会不会|要多久|多久)|我(该|应该)怎么办|(帮我|替我)(查|问|看|办)|(明年|后年|将来|以后|未来).{0,6}(会不会|会有|会增加|会减少|能不能|预计|预测)`)
 
+// Instructs reports whether a question tries to instruct the bot rather
+// than ask about the report: it is declined, and never searched.
+func Instructs(question string) bool { return injectionRE.MatchString(question) }
+
+// Personal reports whether a question (normalized) asks what no report
+// answers: a person's own case, advice on it, or the future.
+func Personal(norm string) bool { return personalRE.MatchString(norm) }
+
 // placeRE finds place names such as 渝水区 or 新余市 in a question; a place
 // the reports never name means the question is about somewhere else.
 var placeRE = regexp.MustCompile(`(\p{Han}{2,3})(?:县|区|市|省)`)
+
+// NamedPlaces are the places a question (normalized) names by their
+// level (渝水区, 新余市): each match, and its name without the level.
+func NamedPlaces(norm string) [][]string {
+	var out [][]string
+	for _, m := range placeRE.FindAllStringSubmatch(norm, -1) {
+		if !strings.ContainsAny(m[1], notPlace) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
 
 // notPlace holds characters that do not stand in a place name but do stand
 // before 县, 区, 市 in questions (几个社区, 我们县, 全市).
@@ -140,12 +160,12 @@ func partAsks(q query, whole ask) []ask {
 	return out
 }
 
-// answer finds the report sentences that answer question in its
+// Answer finds the report sentences that Answer question in its
 // conversation, or says the report does not. Questions about the report
 // itself are answered from its header, a citizen's claim is checked
 // against the report, and rates, sums and differences the report does not
 // state are computed from its facts.
-func (a *Answerer) answer(question string, history []reply.Turn) reply.Answer {
+func (a *Engine) Answer(question string, history []reply.Turn) reply.Answer {
 	norm := knowledge.Normalize(question)
 	read, fixed := a.vocabulary().ReadBySound(norm)
 	if len(fixed) == 0 {
@@ -163,15 +183,15 @@ func (a *Answerer) answer(question string, history []reply.Turn) reply.Answer {
 }
 
 // answerAsRead is answer of a question as it is read, and normalized (norm).
-func (a *Answerer) answerAsRead(question, norm string, history []reply.Turn) reply.Answer {
+func (a *Engine) answerAsRead(question, norm string, history []reply.Turn) reply.Answer {
 	if injectionRE.MatchString(norm) {
-		return a.notFound(question, "")
+		return a.NotFound(question, "")
 	}
 	if personalRE.MatchString(norm) {
 		return a.notPersonal(question)
 	}
-	if len(a.Index.Docs()) > 1 {
-		return a.routed(question, norm, history)
+	if len(a.Index.Docs()) > 1 && a.Several != nil {
+		return a.Several(question, norm, history)
 	}
 	if own := a.ownPlace(norm); own != "" {
 		// The report's own place chose the report: it is no word to find
@@ -185,7 +205,7 @@ func (a *Answerer) answerAsRead(question, norm string, history []reply.Turn) rep
 		return ans
 	}
 	if c, ok := readClaim(norm); ok {
-		ans := a.answer(c.question, history)
+		ans := a.Answer(c.question, history)
 		return c.verdict(ans, question)
 	}
 	plain := a.extract(question, history)
@@ -197,17 +217,17 @@ func (a *Answerer) answerAsRead(question, norm string, history []reply.Turn) rep
 
 // extract answers a question with the report's sentences, the facts it
 // asks for said first.
-func (a *Answerer) extract(question string, history []reply.Turn) reply.Answer {
+func (a *Engine) extract(question string, history []reply.Turn) reply.Answer {
 	ix := a.Index
 	norm := knowledge.Normalize(question)
 	q := a.resolve(question, history)
 	for _, y := range q.search.Years {
 		if !ix.HasYear(y) {
-			return a.notFound(question, q.resolved)
+			return a.NotFound(question, q.resolved)
 		}
 	}
 	if elsewhere(ix, q.parts) || len(q.focus) == 0 {
-		return a.notFound(question, q.resolved)
+		return a.NotFound(question, q.resolved)
 	}
 	// A follow-up asks for what its conversation asked for: "不予受理的呢?"
 	// after "收到多少件?" wants a number of 件.
@@ -224,11 +244,11 @@ func (a *Answerer) extract(question string, history []reply.Turn) reply.Answer {
 		cands = slices.DeleteFunc(cands, func(c candidate) bool { return !ofYears(c, q.search.Years) })
 		// The figures are of other years only: the report has none for this one.
 		if k.quantity && had && !slices.ContainsFunc(cands, numbers) {
-			return a.notFound(question, q.resolved)
+			return a.NotFound(question, q.resolved)
 		}
 	}
 	if len(cands) == 0 {
-		return a.notFound(question, q.resolved)
+		return a.NotFound(question, q.resolved)
 	}
 	spans := contentSpans(ix, q.parts, q.synonyms)
 	if k.hasUnit {
@@ -236,7 +256,7 @@ func (a *Answerer) extract(question string, history []reply.Turn) reply.Answer {
 	}
 	picked, covered, headed, ok := a.choose(q, k, norm, cands, hits, spans)
 	if !ok {
-		return a.notFound(question, q.resolved)
+		return a.NotFound(question, q.resolved)
 	}
 	slices.SortFunc(picked, func(x, y candidate) int { return x.order - y.order })
 	ans := reply.Answer{Question: question, Found: true, Mode: reply.ModeExtractive, Resolved: q.resolved}
@@ -257,7 +277,7 @@ func (a *Answerer) extract(question string, history []reply.Turn) reply.Answer {
 	// "The report gives no number" claims the report speaks of exactly
 	// this: it needs the question covered nearly in full.
 	if noNumber && spanCoverage(spans, covered) < noNumberCoverage {
-		return a.notFound(question, q.resolved)
+		return a.NotFound(question, q.resolved)
 	}
 	ans.NoFigure = noNumber
 	lead := ""
@@ -279,7 +299,7 @@ func (a *Answerer) extract(question string, history []reply.Turn) reply.Answer {
 // they cover, and false when none answers well enough: too little of the
 // question covered, a number asked and not answered in its unit, or
 // another year's sentences.
-func (a *Answerer) choose(q query, k ask, norm string, cands []candidate, hits []knowledge.Hit, spans []span) (picked []candidate, covered []bool, headed, ok bool) {
+func (a *Engine) choose(q query, k ask, norm string, cands []candidate, hits []knowledge.Hit, spans []span) (picked []candidate, covered []bool, headed, ok bool) {
 	if !k.quantity {
 		picked, covered = a.headingAnswer(hits, cands, spans)
 	}
@@ -306,7 +326,7 @@ func (a *Answerer) choose(q query, k ask, norm string, cands []candidate, hits [
 	if k.quantity && !byTopic && slices.ContainsFunc(picked, func(c candidate) bool { return k.answeredBy(c.figures) }) {
 		// A question that asks for several things at once (…和…加起来,
 		// 分别) may ask each in its own unit.
-		anyUnit := !k.hasUnit || asksOp(norm) != "" || separateRE.MatchString(norm)
+		anyUnit := !k.hasUnit || AsksOp(norm) != "" || separateRE.MatchString(norm)
 		byFigures := make([]bool, len(spans))
 		for _, c := range picked {
 			if k.answeredBy(c.figures) && (anyUnit || hasFigure(c.figures, k.unit, k.kind)) {
@@ -349,7 +369,7 @@ func focusedQuote(c candidate, spans []span) string {
 //     in a section the earlier turn cited, or on the earlier topic;
 //   - any follow-up asking a unit ("多少人参加?") by the best sentence on the
 //     earlier topic with a figure in that unit.
-func (a *Answerer) onTopic(q query, k ask, cands []candidate) (candidate, bool) {
+func (a *Engine) onTopic(q query, k ask, cands []candidate) (candidate, bool) {
 	if !q.followUp {
 		return candidate{}, false
 	}
@@ -458,11 +478,11 @@ func ofYears(c candidate, years []int) bool {
 // resolve works out what a question asks. A follow-up ("那受理了几件?",
 // "金额呢?") is searched together with the earlier turn, and must still
 // answer its own words; any other question stands alone.
-func (a *Answerer) resolve(question string, history []reply.Turn) query {
+func (a *Engine) resolve(question string, history []reply.Turn) query {
 	ix := a.Index
 	own := ix.Analyze(question)
 	q := query{search: own, focus: own.Content, parts: own.Parts, clauses: own.Clauses, synonyms: own.Synonyms, resolved: own.Text}
-	if len(history) == 0 || !isFollowUp(question, own) {
+	if len(history) == 0 || !IsFollowUp(question, own) {
 		return q
 	}
 	prev := history[len(history)-1]
@@ -496,9 +516,9 @@ func (a *Answerer) resolve(question string, history []reply.Turn) query {
 
 var followUpRE = regexp.MustCompile(`^(那|那么|还有|另外|其中|其他|其余|它|这|此外|而|同时|最后|最终)|呢[??!!。.]*$`)
 
-// isFollowUp reports whether a question leans on the one before it: it
+// IsFollowUp reports whether a question leans on the one before it: it
 // opens or ends like a follow-up, or names too little to stand alone.
-func isFollowUp(question string, q knowledge.Query) bool {
+func IsFollowUp(question string, q knowledge.Query) bool {
 	if len([]rune(question)) > 24 {
 		return false
 	}

@@ -1,4 +1,4 @@
-package answer
+package engine
 
 import (
 	"regexp"
@@ -24,7 +24,7 @@ var (
 // aboutReport answers a question whose subject is the report itself: who
 // published it, when, which year it covers, its title, its place. The
 // answer cites the report's header, where these come from.
-func (a *Answerer) aboutReport(question, norm string) (reply.Answer, bool) {
+func (a *Engine) aboutReport(question, norm string) (reply.Answer, bool) {
 	if !aboutReportRE.MatchString(norm) {
 		return reply.Answer{}, false
 	}
@@ -48,7 +48,7 @@ func (a *Answerer) aboutReport(question, norm string) (reply.Answer, bool) {
 
 // reportAnswer answers a question about the reports themselves: the field
 // of their metadata asked for, citing their headers.
-func (a *Answerer) reportAnswer(question, field string, docs []*knowledge.Document) reply.Answer {
+func (a *Engine) reportAnswer(question, field string, docs []*knowledge.Document) reply.Answer {
 	say := map[string]func(d *knowledge.Document) string{
 		"publisher": func(d *knowledge.Document) string {
 			if d.Meta.Source == "" {
@@ -77,7 +77,7 @@ func (a *Answerer) reportAnswer(question, field string, docs []*knowledge.Docume
 		},
 	}[field]
 	if say == nil {
-		return a.notFound(question, "")
+		return a.NotFound(question, "")
 	}
 	ans := reply.Answer{Question: question, Found: true, Mode: reply.ModeExtractive}
 	var lines []string
@@ -98,7 +98,7 @@ func (a *Answerer) reportAnswer(question, field string, docs []*knowledge.Docume
 		ans.Citations = append(ans.Citations, c)
 	}
 	if len(lines) == 0 {
-		return a.notFound(question, "")
+		return a.NotFound(question, "")
 	}
 	ans.SetLines(composeFound(ans.Citations, strings.Join(lines, ""), false))
 	return ans

@@ -1,0 +1,49 @@
+package engine
+
+import (
+	"sync"
+
+	"reportbot/answer/reply"
+	"reportbot/knowledge"
+)
+
+// Engine answers questions from the reports of an index, without a model:
+// it reads a question, finds the report's sentences and facts that answer
+// it, and writes the answer from them and its own computations.
+type Engine struct {
+	Index *knowledge.Index
+	// Words is the index a question is read with (its typos fixed by
+	// sound): with several reports loaded, one report's, so that a library
+	// is never indexed as one. nil: Index.
+	Words *knowledge.Index
+	// Several answers a question, read and screened, when Index holds
+	// several reports: the router's, which answers from each report's own
+	// engine.
+	Several func(question, norm string, history []reply.Turn) reply.Answer
+
+	*caches
+	suggested   sync.Once
+	suggestions []string // first questions the reports answer, made once
+}
+
+// caches are what an engine works out once, shared by the engines of one
+// library's reports.
+type caches struct {
+	sections sync.Map // *knowledge.Section → *parsedSection
+	aliases  sync.Map // *knowledge.Document → the names of its place
+}
+
+// New returns the engine of ix.
+func New(ix *knowledge.Index) *Engine { return &Engine{Index: ix, caches: &caches{}} }
+
+// Of returns the engine of ix, a part of e's library: it shares e's
+// caches.
+func (a *Engine) Of(ix *knowledge.Index) *Engine { return &Engine{Index: ix, caches: a.caches} }
+
+// vocabulary is the index whose words a question is read with.
+func (a *Engine) vocabulary() *knowledge.Index {
+	if a.Words != nil {
+		return a.Words
+	}
+	return a.Index
+}

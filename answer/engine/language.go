@@ -1,0 +1,40 @@
+package engine
+
+import (
+	"reportbot/answer/reply"
+	"reportbot/knowledge"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Language is how a question is written, and so how it is answered.
+type Language struct {
+	Source string // opens the source line
+}
+
+var (
+	Simplified  = Language{reply.SourcePrefix}
+	Traditional = Language{"來源:"}
+	English     = Language{"Source: "}
+)
+
+func DetectLanguage(question string) Language {
+	han, latin := 0, 0
+	for _, r := range question {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			han++
+		case r < utf8.RuneSelf && unicode.IsLetter(r):
+			latin++
+		}
+	}
+	if han == 0 && latin > 0 {
+		return English
+	}
+	// Converting to Simplified changes a Traditional question.
+	if knowledge.Normalize(question) != strings.Join(strings.Fields(knowledge.Fold(question)), " ") {
+		return Traditional
+	}
+	return Simplified
+}
