@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"reportbot/answer/compute"
 	"reportbot/answer/engine"
 	"reportbot/answer/reply"
 	"reportbot/knowledge"
@@ -307,9 +308,9 @@ func acrossReports(x, y reply.Answer, labels map[string]string) (reply.Computed,
 	if lo.Value > hi.Value {
 		hi, lo = lo, hi
 	}
-	c := reply.Computed{Op: reply.OpDifference, Unit: f.Unit, Inputs: []knowledge.Fact{f, g}, Value: engine.Round1(hi.Value - lo.Value),
-		Working: engine.FactName(hi) + "(" + labels[hi.Report] + ") − " + engine.FactName(lo) + "(" + labels[lo.Report] + ")"}
-	c.Text = engine.ApproxWord(c.Inputs) + strconv.FormatFloat(c.Value, 'f', -1, 64) + c.Unit
+	c := reply.Computed{Op: reply.OpDifference, Unit: f.Unit, Inputs: []knowledge.Fact{f, g}, Value: compute.Round1(hi.Value - lo.Value),
+		Working: compute.FactName(hi) + "(" + labels[hi.Report] + ") − " + compute.FactName(lo) + "(" + labels[lo.Report] + ")"}
+	c.Text = compute.ApproxWord(c.Inputs) + strconv.FormatFloat(c.Value, 'f', -1, 64) + c.Unit
 	return c, true
 }
 

@@ -11,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"reportbot/answer/compute"
 	"reportbot/answer/engine"
 	"reportbot/answer/english"
 	"reportbot/answer/reply"
@@ -386,7 +387,7 @@ const anchorRunes = 2
 // rival: a question names the whole to ask for its part.
 func namedSibling(lf engine.ListedFact, selected []engine.ListedFact, anchor map[string]bool, q string, lang engine.Language) (knowledge.Fact, bool) {
 	f := lf.Fact
-	fw := engine.MainWord(f)
+	fw := compute.MainWord(f)
 	hasF := fw != "" && strings.Contains(q, fw)
 	own := measureShare(f, anchor)
 	for _, g := range lf.Section.Facts() {
@@ -399,7 +400,7 @@ func namedSibling(lf engine.ListedFact, selected []engine.ListedFact, anchor map
 				return g, true
 			}
 		}
-		gw := engine.MainWord(g)
+		gw := compute.MainWord(g)
 		if g.Sentence != f.Sentence || utf8.RuneCountInString(gw) < 2 || !strings.Contains(q, gw) {
 			continue
 		}
@@ -417,13 +418,13 @@ func namedSibling(lf engine.ListedFact, selected []engine.ListedFact, anchor map
 // for 注销了几个人的执法证).
 func readOtherwise(lf engine.ListedFact, selected []engine.ListedFact, anchor map[string]bool, ext reply.Answer) (knowledge.Fact, bool) {
 	f := lf.Fact
-	own := share(runeSet(engine.MainWord(f)), anchor)
+	own := share(runeSet(compute.MainWord(f)), anchor)
 	for _, g := range ext.Lead {
 		if g.Section != f.Section || g.Report != f.Report || g.Unit != f.Unit || engine.SameFact(f, g) ||
 			slices.ContainsFunc(selected, func(s engine.ListedFact) bool { return engine.SameFact(s.Fact, g) }) {
 			continue
 		}
-		if theirs := share(runeSet(engine.MainWord(g)), anchor); theirs >= siblingShare && theirs > own {
+		if theirs := share(runeSet(compute.MainWord(g)), anchor); theirs >= siblingShare && theirs > own {
 			return g, true
 		}
 	}

@@ -44,13 +44,13 @@ func composeFound(cits []reply.Citation, lead string, noNumber bool) []reply.Lin
 
 // NotFound is the answer to a question the reports do not answer: it says
 // so and what they do cover, and quotes no figure.
-func (a *Engine) NotFound(question, resolved string) reply.Answer {
-	return a.NotFoundIn(question, resolved, a.Index.Docs())
+func (e *Engine) NotFound(question, resolved string) reply.Answer {
+	return e.NotFoundIn(question, resolved, e.Index.Docs())
 }
 
 // NotFoundIn is notFound for the reports a question was asked of: what
 // those cover, not the others loaded.
-func (a *Engine) NotFoundIn(question, resolved string, docs []*knowledge.Document) reply.Answer {
+func (e *Engine) NotFoundIn(question, resolved string, docs []*knowledge.Document) reply.Answer {
 	ans := reply.Answer{Question: question, Mode: reply.ModeExtractive, Resolved: resolved}
 	ans.SetLines([]reply.Line{{Text: "报告里没有提到这方面的内容,我不能替报告回答。" + coverageOf(docs)}})
 	return ans
@@ -59,18 +59,18 @@ func (a *Engine) NotFoundIn(question, resolved string, docs []*knowledge.Documen
 // notPersonal is the answer to a question about a person's own case, advice
 // or the future: the report cannot say, and the answer says why and what it
 // does cover.
-func (a *Engine) notPersonal(question string) reply.Answer {
+func (e *Engine) notPersonal(question string) reply.Answer {
 	ans := reply.Answer{Question: question, Mode: reply.ModeExtractive}
-	ans.SetLines([]reply.Line{{Text: "报告是政府一年工作的总结,不涉及个人的具体案件及其进度,也不提供法律意见或对今后的预测;个人的事请向承办部门咨询。" + a.coverage()}})
+	ans.SetLines([]reply.Line{{Text: "报告是政府一年工作的总结,不涉及个人的具体案件及其进度,也不提供法律意见或对今后的预测;个人的事请向承办部门咨询。" + e.coverage()}})
 	return ans
 }
 
 // EnglishWithoutModel asks for the question in Chinese: with no language
 // model, an English question is read through a glossary of the report's
 // words, and not finding it says little of the report.
-func (a *Engine) EnglishWithoutModel() string {
+func (e *Engine) EnglishWithoutModel() string {
 	msg := "I could not find this in the report. Without a language model I read English questions through a glossary of the report's words only, so please ask in Chinese too"
-	if s := a.Suggestions(1); len(s) > 0 {
+	if s := e.Suggestions(1); len(s) > 0 {
 		return msg + ", for example: " + s[0]
 	}
 	return msg + "."
@@ -78,7 +78,7 @@ func (a *Engine) EnglishWithoutModel() string {
 
 // coverage names what the reports do cover: their chapter and part headings
 // that carry no figure.
-func (a *Engine) coverage() string { return coverageOf(a.Index.Docs()) }
+func (e *Engine) coverage() string { return coverageOf(e.Index.Docs()) }
 
 // coverageOf names what docs cover.
 func coverageOf(docs []*knowledge.Document) string {
@@ -89,8 +89,8 @@ func coverageOf(docs []*knowledge.Document) string {
 	return "报告讲的是:" + strings.Join(topics, "、") + "。欢迎就这些方面提问。"
 }
 
-func (a *Engine) CoverageEnglish() string {
-	topics := topics(a.Index.Docs())
+func (e *Engine) CoverageEnglish() string {
+	topics := topics(e.Index.Docs())
 	if len(topics) == 0 {
 		return ""
 	}

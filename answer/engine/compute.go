@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"reportbot/answer/compute"
 	"reportbot/answer/reply"
 	"reportbot/knowledge"
 )
@@ -67,7 +67,7 @@ func AsksOp(norm string) string {
 // over the whole it is part of (收到84件), which its sentence names first.
 // It returns false when the report states such a rate, or when no fact
 // has a whole to divide by.
-func (a *Engine) computeRate(question, norm string, history []reply.Turn, plain reply.Answer) (reply.Answer, bool) {
+func (e *Engine) computeRate(question, norm string, history []reply.Turn, plain reply.Answer) (reply.Answer, bool) {
 	word, stem, at, end := rateAsked(norm) // 受理率, 受理
 	if word == "" {
 		return reply.Answer{}, false
@@ -82,23 +82,23 @@ func (a *Engine) computeRate(question, norm string, history []reply.Turn, plain 
 	}
 	// The count named by the stem: the question with its rate asked as a
 	// number (受理率 → 受理了多少).
-	counted := a.extract(norm[:at]+stem+"了多少"+norm[end:], history)
+	counted := e.extract(norm[:at]+stem+"了多少"+norm[end:], history)
 	if !counted.Found || len(counted.Lead) == 0 {
 		return reply.Answer{}, false
 	}
 	part := counted.Lead[0]
-	whole, ok := a.wholeOf(part)
+	whole, ok := e.wholeOf(part)
 	if !ok {
 		return reply.Answer{}, false
 	}
 	ans := counted
 	ans.Question = question
-	c := reply.Computed{Op: reply.OpRate, Value: Round1(100 * part.Value / whole.Value), Unit: "%", Inputs: []knowledge.Fact{part, whole},
-		Working: FactName(part) + " ÷ " + FactName(whole), Rounding: "四舍五入保留一位小数"}
-	c.Text = ApproxWord(c.Inputs) + strconv.FormatFloat(c.Value, 'f', 1, 64) + "%"
+	c := reply.Computed{Op: reply.OpRate, Value: compute.Round1(100 * part.Value / whole.Value), Unit: "%", Inputs: []knowledge.Fact{part, whole},
+		Working: compute.FactName(part) + " ÷ " + compute.FactName(whole), Rounding: "四舍五入保留一位小数"}
+	c.Text = compute.ApproxWord(c.Inputs) + strconv.FormatFloat(c.Value, 'f', 1, 64) + "%"
 	ans.Computed = &c
 	ans.Lead = c.Inputs
-	lead := fmt.Sprintf("%s%s(按报告数字计算:%s,%s%s;报告本身没有给出这个比率)", word, c.Text, c.Working, c.Rounding, approxNote(c.Inputs))
+	lead := fmt.Sprintf("%s%s(按报告数字计算:%s,%s%s;报告本身没有给出这个比率)", word, c.Text, c.Working, c.Rounding, compute.ApproxNote(c.Inputs))
 	ans.SetLines(composeFound(ans.Citations, lead, false))
 	return ans, true
 }
@@ -106,11 +106,11 @@ func (a *Engine) computeRate(question, norm string, history []reply.Turn, plain 
 // wholeOf finds the whole that a fact is a part of: the fact before it in
 // its sentence whose measure it is counted of (受理68件 of 收到84件行政复议
 // 申请), in the same unit and period, and no smaller.
-func (a *Engine) wholeOf(part knowledge.Fact) (knowledge.Fact, bool) {
+func (e *Engine) wholeOf(part knowledge.Fact) (knowledge.Fact, bool) {
 	if part.Of == "" {
 		return knowledge.Fact{}, false
 	}
-	for _, d := range a.Index.Docs() {
+	for _, d := range e.Index.Docs() {
 		if d.Meta.Title != part.Report {
 			continue
 		}
@@ -142,70 +142,8 @@ func combine(ans reply.Answer, norm string) reply.Answer {
 	if kind != reply.KindSum {
 		facts = facts[:2]
 	}
-	lead, c := compute(kind, facts)
+	lead, c := compute.Of(kind, facts)
 	ans.Computed = c
 	ans.SetLines(composeFound(ans.Citations, lead, false))
 	return ans
 }
-
-// unfit says why facts cannot be added or compared, or "" when they can:
-// each in the same unit and kind, of the same report and year.
-func unfit(facts []knowledge.Fact) string {
-	for _, f := range facts {
-		if f.Per != "" {
-			return "其中" + FactName(f) + "是按每个单位计的数,不是总数"
-		}
-	}
-	for _, f := range facts[1:] {
-		g := facts[0]
-		switch {
-		case f.Unit != g.Unit || f.Kind != g.Kind:
-			return "它们的单位不同"
-		case f.Report != g.Report:
-			return "它们出自不同的报告"
-		case f.Period != g.Period:
-			return "它们的年份不同"
-		case f.Unit == "%":
-			return "百分比不能这样相加减"
-		}
-	}
-	return ""
-}
-
-// ApproxWord is 约 when an input is approximate (80余次): the result is
-// then approximate too.
-func ApproxWord(facts []knowledge.Fact) string {
-	if slices.ContainsFunc(facts, func(f knowledge.Fact) bool { return f.Approx != "" }) {
-		return "约"
-	}
-	return ""
-}
-
-// approxNote says that a result is approximate because an input is.
-func approxNote(facts []knowledge.Fact) string {
-	if ApproxWord(facts) == "" {
-		return ""
-	}
-	return ",其中有约数,结果也是约数"
-}
-
-// FactName says a fact in the report's own words: its clause, less a
-// connective that opens it (其中受理68件 → 受理68件).
-func FactName(f knowledge.Fact) string {
-	for _, w := range leadConnectives {
-		if t, ok := strings.CutPrefix(f.Clause, w); ok && t != "" {
-			return t
-		}
-	}
-	return f.Clause
-}
-
-func names(facts []knowledge.Fact, sep string) string {
-	var out []string
-	for _, f := range facts {
-		out = append(out, FactName(f))
-	}
-	return strings.Join(out, sep)
-}
-
-func Round1(v float64) float64 { return math.Round(v*10) / 10 }

@@ -38,12 +38,12 @@ func New(ix *knowledge.Index) *Engine { return &Engine{Index: ix, caches: &cache
 
 // Of returns the engine of ix, a part of e's library: it shares e's
 // caches.
-func (a *Engine) Of(ix *knowledge.Index) *Engine { return &Engine{Index: ix, caches: a.caches} }
+func (e *Engine) Of(ix *knowledge.Index) *Engine { return &Engine{Index: ix, caches: e.caches} }
 
 // vocabulary is the index whose words a question is read with.
-func (a *Engine) vocabulary() *knowledge.Index {
-	if a.Words != nil {
-		return a.Words
+func (e *Engine) vocabulary() *knowledge.Index {
+	if e.Words != nil {
+		return e.Words
 	}
-	return a.Index
+	return e.Index
 }

@@ -165,14 +165,14 @@ func partAsks(q query, whole ask) []ask {
 // itself are answered from its header, a citizen's claim is checked
 // against the report, and rates, sums and differences the report does not
 // state are computed from its facts.
-func (a *Engine) Answer(question string, history []reply.Turn) reply.Answer {
+func (e *Engine) Answer(question string, history []reply.Turn) reply.Answer {
 	norm := knowledge.Normalize(question)
-	read, fixed := a.vocabulary().ReadBySound(norm)
+	read, fixed := e.vocabulary().ReadBySound(norm)
 	if len(fixed) == 0 {
-		return a.answerAsRead(question, norm, history)
+		return e.answerAsRead(question, norm, history)
 	}
 	// Read with its typos corrected by sound; the answer says how.
-	ans := a.answerAsRead(read, read, history)
+	ans := e.answerAsRead(read, read, history)
 	ans.Question = question
 	if ans.Found && len(ans.Lines) > 0 {
 		lines := slices.Clone(ans.Lines)
@@ -183,33 +183,33 @@ func (a *Engine) Answer(question string, history []reply.Turn) reply.Answer {
 }
 
 // answerAsRead is answer of a question as it is read, and normalized (norm).
-func (a *Engine) answerAsRead(question, norm string, history []reply.Turn) reply.Answer {
+func (e *Engine) answerAsRead(question, norm string, history []reply.Turn) reply.Answer {
 	if injectionRE.MatchString(norm) {
-		return a.NotFound(question, "")
+		return e.NotFound(question, "")
 	}
 	if personalRE.MatchString(norm) {
-		return a.notPersonal(question)
+		return e.notPersonal(question)
 	}
-	if len(a.Index.Docs()) > 1 && a.Several != nil {
-		return a.Several(question, norm, history)
+	if len(e.Index.Docs()) > 1 && e.Several != nil {
+		return e.Several(question, norm, history)
 	}
-	if own := a.ownPlace(norm); own != "" {
+	if own := e.ownPlace(norm); own != "" {
 		// The report's own place chose the report: it is no word to find
 		// in it (its text may say 全区 where the question says 下陆区).
 		asked := strings.ReplaceAll(norm, own, "")
-		ans := a.answerAsRead(asked, asked, history)
+		ans := e.answerAsRead(asked, asked, history)
 		ans.Question = question
 		return ans
 	}
-	if ans, ok := a.aboutReport(question, norm); ok {
+	if ans, ok := e.aboutReport(question, norm); ok {
 		return ans
 	}
 	if c, ok := readClaim(norm); ok {
-		ans := a.Answer(c.question, history)
+		ans := e.Answer(c.question, history)
 		return c.verdict(ans, question)
 	}
-	plain := a.extract(question, history)
-	if ans, ok := a.computeRate(question, norm, history, plain); ok {
+	plain := e.extract(question, history)
+	if ans, ok := e.computeRate(question, norm, history, plain); ok {
 		return ans
 	}
 	return combine(plain, norm)
@@ -217,17 +217,17 @@ func (a *Engine) answerAsRead(question, norm string, history []reply.Turn) reply
 
 // extract answers a question with the report's sentences, the facts it
 // asks for said first.
-func (a *Engine) extract(question string, history []reply.Turn) reply.Answer {
-	ix := a.Index
+func (e *Engine) extract(question string, history []reply.Turn) reply.Answer {
+	ix := e.Index
 	norm := knowledge.Normalize(question)
-	q := a.resolve(question, history)
+	q := e.resolve(question, history)
 	for _, y := range q.search.Years {
 		if !ix.HasYear(y) {
-			return a.NotFound(question, q.resolved)
+			return e.NotFound(question, q.resolved)
 		}
 	}
 	if elsewhere(ix, q.parts) || len(q.focus) == 0 {
-		return a.NotFound(question, q.resolved)
+		return e.NotFound(question, q.resolved)
 	}
 	// A follow-up asks for what its conversation asked for: "不予受理的呢?"
 	// after "收到多少件?" wants a number of 件.
@@ -235,7 +235,7 @@ func (a *Engine) extract(question string, history []reply.Turn) reply.Answer {
 	if q.followUp {
 		k = readAsk(norm, q.resolved)
 	}
-	cands, hits := a.candidates(q, k)
+	cands, hits := e.candidates(q, k)
 	// With several reports, a question that names a year is answered from
 	// the sentences of that year.
 	if len(q.search.Years) > 0 {
@@ -244,19 +244,19 @@ func (a *Engine) extract(question string, history []reply.Turn) reply.Answer {
 		cands = slices.DeleteFunc(cands, func(c candidate) bool { return !ofYears(c, q.search.Years) })
 		// The figures are of other years only: the report has none for this one.
 		if k.quantity && had && !slices.ContainsFunc(cands, numbers) {
-			return a.NotFound(question, q.resolved)
+			return e.NotFound(question, q.resolved)
 		}
 	}
 	if len(cands) == 0 {
-		return a.NotFound(question, q.resolved)
+		return e.NotFound(question, q.resolved)
 	}
 	spans := contentSpans(ix, q.parts, q.synonyms)
 	if k.hasUnit {
 		unitFirst(cands, spans, k)
 	}
-	picked, covered, headed, ok := a.choose(q, k, norm, cands, hits, spans)
+	picked, covered, headed, ok := e.choose(q, k, norm, cands, hits, spans)
 	if !ok {
-		return a.NotFound(question, q.resolved)
+		return e.NotFound(question, q.resolved)
 	}
 	slices.SortFunc(picked, func(x, y candidate) int { return x.order - y.order })
 	ans := reply.Answer{Question: question, Found: true, Mode: reply.ModeExtractive, Resolved: q.resolved}
@@ -277,12 +277,12 @@ func (a *Engine) extract(question string, history []reply.Turn) reply.Answer {
 	// "The report gives no number" claims the report speaks of exactly
 	// this: it needs the question covered nearly in full.
 	if noNumber && spanCoverage(spans, covered) < noNumberCoverage {
-		return a.NotFound(question, q.resolved)
+		return e.NotFound(question, q.resolved)
 	}
 	ans.NoFigure = noNumber
 	lead := ""
 	if k.quantity && !noNumber {
-		ans.Lead = leadFacts(picked, a.wants(q, k, norm))
+		ans.Lead = leadFacts(picked, e.wants(q, k, norm))
 		lead = leadText(picked, ans.Lead)
 		if len(picked) == 1 && strings.TrimRight(picked[0].sentence, "。；;！!？?") == lead {
 			lead = "" // the lead would be the whole quote
@@ -299,9 +299,9 @@ func (a *Engine) extract(question string, history []reply.Turn) reply.Answer {
 // they cover, and false when none answers well enough: too little of the
 // question covered, a number asked and not answered in its unit, or
 // another year's sentences.
-func (a *Engine) choose(q query, k ask, norm string, cands []candidate, hits []knowledge.Hit, spans []span) (picked []candidate, covered []bool, headed, ok bool) {
+func (e *Engine) choose(q query, k ask, norm string, cands []candidate, hits []knowledge.Hit, spans []span) (picked []candidate, covered []bool, headed, ok bool) {
 	if !k.quantity {
-		picked, covered = a.headingAnswer(hits, cands, spans)
+		picked, covered = e.headingAnswer(hits, cands, spans)
 	}
 	headed = picked != nil
 	if picked == nil {
@@ -313,7 +313,7 @@ func (a *Engine) choose(q query, k ask, norm string, cands []candidate, hits []k
 	}
 	byTopic := false // answered on the conversation's topic, not the question's words
 	if spanCoverage(spans, covered) < minCoverage || !coversWord(spans, covered) {
-		c, ok := a.onTopic(q, k, cands)
+		c, ok := e.onTopic(q, k, cands)
 		if !ok {
 			return nil, nil, false, false
 		}
@@ -369,18 +369,18 @@ func focusedQuote(c candidate, spans []span) string {
 //     in a section the earlier turn cited, or on the earlier topic;
 //   - any follow-up asking a unit ("多少人参加?") by the best sentence on the
 //     earlier topic with a figure in that unit.
-func (a *Engine) onTopic(q query, k ask, cands []candidate) (candidate, bool) {
+func (e *Engine) onTopic(q query, k ask, cands []candidate) (candidate, bool) {
 	if !q.followUp {
 		return candidate{}, false
 	}
-	topic := contentSpans(a.Index, q.topic, nil)
+	topic := contentSpans(e.Index, q.topic, nil)
 	onTopic := func(c candidate) bool {
 		seen := make([]bool, len(topic))
 		cover(topic, seen, c)
 		return spanCoverage(topic, seen) >= minCoverage
 	}
 	if q.continues {
-		own := contentSpans(a.Index, q.own, q.synonyms)
+		own := contentSpans(e.Index, q.own, q.synonyms)
 		for _, c := range cands {
 			seen := make([]bool, len(own))
 			cover(own, seen, c)
@@ -478,8 +478,8 @@ func ofYears(c candidate, years []int) bool {
 // resolve works out what a question asks. A follow-up ("那受理了几件?",
 // "金额呢?") is searched together with the earlier turn, and must still
 // answer its own words; any other question stands alone.
-func (a *Engine) resolve(question string, history []reply.Turn) query {
-	ix := a.Index
+func (e *Engine) resolve(question string, history []reply.Turn) query {
+	ix := e.Index
 	own := ix.Analyze(question)
 	q := query{search: own, focus: own.Content, parts: own.Parts, clauses: own.Clauses, synonyms: own.Synonyms, resolved: own.Text}
 	if len(history) == 0 || !IsFollowUp(question, own) {

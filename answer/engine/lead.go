@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"reportbot/answer/compute"
 	"reportbot/answer/reply"
 	"reportbot/knowledge"
 	"reportbot/knowledge/figure"
@@ -83,8 +84,8 @@ func negated(text string) bool {
 // the question that asks for a number, or for each of several things one
 // part joins with 和 or 、 when it asks for them 分别 or each with its own
 // 多少; a one-word follow-up wants its word on the earlier topic.
-func (a *Engine) wants(q query, k ask, norm string) []want {
-	ix := a.Index
+func (e *Engine) wants(q query, k ask, norm string) []want {
+	ix := e.Index
 	total := totalRE.MatchString(norm)
 	if q.continues {
 		sp := contentSpans(ix, q.own, q.synonyms)
@@ -128,7 +129,7 @@ func (a *Engine) wants(q query, k ask, norm string) []want {
 		if anyAsks && !asking(i) {
 			continue
 		}
-		if items := a.conjuncts(clause, norm); len(items) > 1 {
+		if items := e.conjuncts(clause, norm); len(items) > 1 {
 			// A thing asked without a unit takes the clause's, unless
 			// another thing has one of its own (人数和…申请).
 			own := slices.ContainsFunc(items, func(it conjunct) bool { return readAsk(it.text).hasUnit })
@@ -188,7 +189,7 @@ type conjunct struct {
 // each thing with the words the clause has besides the things; when each
 // has its own question word ("多少部法律依据、多少个法律条款"), each on its
 // own. It returns nil for a clause that asks about one thing.
-func (a *Engine) conjuncts(clause, norm string) []conjunct {
+func (e *Engine) conjuncts(clause, norm string) []conjunct {
 	items := splitConjuncts(clause)
 	op := AsksOp(norm)
 	if (op == reply.KindDifference || op == reply.KindCompare) && len(items) < 2 { // 新办执法证比注销执法证多了多少人
@@ -203,7 +204,7 @@ func (a *Engine) conjuncts(clause, norm string) []conjunct {
 			asking++
 		}
 	}
-	ix := a.Index
+	ix := e.Index
 	var out []conjunct
 	if asking == len(items) {
 		for _, it := range items {
@@ -383,17 +384,13 @@ func SameFact(f, g knowledge.Fact) bool {
 	return f.Report == g.Report && f.Section == g.Section && f.Start == g.Start && f.Text == g.Text
 }
 
-// leadConnectives open a clause without saying what it counts; a lead
-// drops them (其中受理68件 → 受理68件).
-var leadConnectives = []string{"其中", "另外", "另", "并且", "并", "同时", "此外"}
-
 // leadText says the lead facts in the report's own words: each fact's
 // clause, or, when the clause is little but the figure (共165名), the
 // clause before it too. Clauses are exact report text.
 func leadText(picked []candidate, facts []knowledge.Fact) string {
 	var parts []string
 	for _, f := range facts {
-		text := FactName(f)
+		text := compute.FactName(f)
 		if !measuredInClause(f) {
 			if with := withMeasure(picked, f); with != "" {
 				text = with

@@ -22,11 +22,11 @@ func ReportLabel(d *knowledge.Document) string {
 }
 
 // Aliases are the place names of each loaded report, made once.
-func (a *Engine) Aliases(d *knowledge.Document) []string {
-	if n, ok := a.aliases.Load(d); ok {
+func (e *Engine) Aliases(d *knowledge.Document) []string {
+	if n, ok := e.aliases.Load(d); ok {
 		return n.([]string)
 	}
-	n, _ := a.aliases.LoadOrStore(d, aliases(d))
+	n, _ := e.aliases.LoadOrStore(d, aliases(d))
 	return n.([]string)
 }
 
@@ -56,8 +56,8 @@ var placePartRE = regexp.MustCompile(`\p{Han}{2,6}?(?:自治县|自治州|省|�
 
 // ownPlace is the name of the one loaded report's place that norm holds,
 // longest first; "" for none.
-func (a *Engine) ownPlace(norm string) string {
-	for _, n := range a.Aliases(a.Index.Docs()[0]) {
+func (e *Engine) ownPlace(norm string) string {
+	for _, n := range e.Aliases(e.Index.Docs()[0]) {
 		if strings.Contains(norm, n) {
 			return n
 		}

@@ -55,17 +55,17 @@ type parsedSentence struct {
 }
 
 // SectionSentences are the sentences of s, as an answer quotes them.
-func (a *Engine) SectionSentences(s *knowledge.Section) []string {
+func (e *Engine) SectionSentences(s *knowledge.Section) []string {
 	var out []string
-	for _, st := range a.parsed(s).sentences {
+	for _, st := range e.parsed(s).sentences {
 		out = append(out, st.text)
 	}
 	return out
 }
 
 // parsed returns s split for answering, once per section and Answerer.
-func (a *Engine) parsed(s *knowledge.Section) *parsedSection {
-	if p, ok := a.sections.Load(s); ok {
+func (e *Engine) parsed(s *knowledge.Section) *parsedSection {
+	if p, ok := e.sections.Load(s); ok {
 		return p.(*parsedSection)
 	}
 	p := &parsedSection{head: map[string]bool{}}
@@ -87,14 +87,14 @@ func (a *Engine) parsed(s *knowledge.Section) *parsedSection {
 		}
 		p.sentences = append(p.sentences, st)
 	}
-	got, _ := a.sections.LoadOrStore(s, p)
+	got, _ := e.sections.LoadOrStore(s, p)
 	return got.(*parsedSection)
 }
 
 // candidates returns the sentences of the best sections for q, best first,
 // and the sections found.
-func (a *Engine) candidates(q query, k ask) ([]candidate, []knowledge.Hit) {
-	ix := a.Index
+func (e *Engine) candidates(q query, k ask) ([]candidate, []knowledge.Hit) {
+	ix := e.Index
 	var out []candidate
 	hits := ix.Search(q.search, searchDepth)
 	// A question in several parts also gets the best sections for each
@@ -110,7 +110,7 @@ func (a *Engine) candidates(q query, k ask) ([]candidate, []knowledge.Hit) {
 		}
 	}
 	for _, h := range hits {
-		sec := a.parsed(h.Section)
+		sec := e.parsed(h.Section)
 		order := sectionOrder(ix, h) * 1000
 		for i, st := range sec.sentences {
 			out = append(out, candidate{hit: h, order: order + i, sentence: st.text,
@@ -381,7 +381,7 @@ func pick(cands []candidate, spans []span, asks []ask) ([]candidate, []bool) {
 // when it has no more than an introduction (“八五”普法规划, 下一步工作打算),
 // the first sentence of each subsection. Only the two best sections by
 // retrieval are considered.
-func (a *Engine) headingAnswer(hits []knowledge.Hit, cands []candidate, spans []span) ([]candidate, []bool) {
+func (e *Engine) headingAnswer(hits []knowledge.Hit, cands []candidate, spans []span) ([]candidate, []bool) {
 	for _, h := range hits[:min(2, len(hits))] {
 		head := candidate{inText: map[string]bool{}}
 		for _, t := range knowledge.Terms(knowledge.Fold(h.Section.Heading)) {
@@ -400,7 +400,7 @@ func (a *Engine) headingAnswer(hits []knowledge.Hit, cands []candidate, spans []
 		}
 		slices.SortFunc(out, func(x, y candidate) int { return x.order - y.order })
 		if len(out) < 2 { // an introduction at most: the substance is in the subsections
-			out = append(out, a.childSentences(h)...)
+			out = append(out, e.childSentences(h)...)
 		}
 		if len(out) == 0 {
 			continue
@@ -412,13 +412,13 @@ func (a *Engine) headingAnswer(hits []knowledge.Hit, cands []candidate, spans []
 
 // childSentences are the first sentence of each subsection of a section,
 // in reading order.
-func (a *Engine) childSentences(h knowledge.Hit) []candidate {
+func (e *Engine) childSentences(h knowledge.Hit) []candidate {
 	var out []candidate
 	for _, child := range h.Doc.Children(h.Section.ID) {
 		ch := knowledge.Hit{Doc: h.Doc, Section: child}
-		sec := a.parsed(child)
+		sec := e.parsed(child)
 		for i, st := range sec.sentences[:min(1, len(sec.sentences))] {
-			out = append(out, candidate{hit: ch, order: sectionOrder(a.Index, ch)*1000 + i, sentence: st.text,
+			out = append(out, candidate{hit: ch, order: sectionOrder(e.Index, ch)*1000 + i, sentence: st.text,
 				inHead: sec.head, inText: st.terms, figures: st.figures, facts: st.facts})
 		}
 	}

@@ -24,7 +24,7 @@ var (
 // aboutReport answers a question whose subject is the report itself: who
 // published it, when, which year it covers, its title, its place. The
 // answer cites the report's header, where these come from.
-func (a *Engine) aboutReport(question, norm string) (reply.Answer, bool) {
+func (e *Engine) aboutReport(question, norm string) (reply.Answer, bool) {
 	if !aboutReportRE.MatchString(norm) {
 		return reply.Answer{}, false
 	}
@@ -43,12 +43,12 @@ func (a *Engine) aboutReport(question, norm string) (reply.Answer, bool) {
 	default:
 		return reply.Answer{}, false
 	}
-	return a.reportAnswer(question, field, a.Index.Docs()), true
+	return e.reportAnswer(question, field, e.Index.Docs()), true
 }
 
 // reportAnswer answers a question about the reports themselves: the field
 // of their metadata asked for, citing their headers.
-func (a *Engine) reportAnswer(question, field string, docs []*knowledge.Document) reply.Answer {
+func (e *Engine) reportAnswer(question, field string, docs []*knowledge.Document) reply.Answer {
 	say := map[string]func(d *knowledge.Document) string{
 		"publisher": func(d *knowledge.Document) string {
 			if d.Meta.Source == "" {
@@ -77,7 +77,7 @@ func (a *Engine) reportAnswer(question, field string, docs []*knowledge.Document
 		},
 	}[field]
 	if say == nil {
-		return a.NotFound(question, "")
+		return e.NotFound(question, "")
 	}
 	ans := reply.Answer{Question: question, Found: true, Mode: reply.ModeExtractive}
 	var lines []string
@@ -98,7 +98,7 @@ func (a *Engine) reportAnswer(question, field string, docs []*knowledge.Document
 		ans.Citations = append(ans.Citations, c)
 	}
 	if len(lines) == 0 {
-		return a.NotFound(question, "")
+		return e.NotFound(question, "")
 	}
 	ans.SetLines(composeFound(ans.Citations, strings.Join(lines, ""), false))
 	return ans

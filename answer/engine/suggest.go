@@ -14,17 +14,17 @@ const maxSuggestions = 4
 
 // Suggestions are up to n (at most maxSuggestions) first questions a
 // newcomer may ask, made once for the reports loaded.
-func (a *Engine) Suggestions(n int) []string {
-	a.suggested.Do(func() { a.suggestions = a.suggest(maxSuggestions) })
-	return slices.Clip(a.suggestions[:min(n, len(a.suggestions))])
+func (e *Engine) Suggestions(n int) []string {
+	e.suggested.Do(func() { e.suggestions = e.suggest(maxSuggestions) })
+	return slices.Clip(e.suggestions[:min(n, len(e.suggestions))])
 }
 
 // suggest draws up to n first questions from the reports' figures: one a
 // chapter, each a question the report answers with that very figure first
 // (收到多少件行政复议申请?). With several reports, each question names its
 // report's place and year.
-func (a *Engine) suggest(n int) []string {
-	docs := Latest(a.Index.Docs())
+func (e *Engine) suggest(n int) []string {
+	docs := Latest(e.Index.Docs())
 	if len(docs) > 3 {
 		docs = docs[:3]
 	}
@@ -32,12 +32,12 @@ func (a *Engine) suggest(n int) []string {
 	per := max(1, (n+len(docs)-1)/len(docs))
 	for _, d := range docs {
 		prefix := ""
-		if len(a.Index.Docs()) > 1 {
+		if len(e.Index.Docs()) > 1 {
 			prefix = ReportLabel(d)
 		}
-		one := a
-		if len(a.Index.Docs()) > 1 {
-			one = a.Of(knowledge.NewIndex(d)) // made once: each report answers alone
+		one := e
+		if len(e.Index.Docs()) > 1 {
+			one = e.Of(knowledge.NewIndex(d)) // made once: each report answers alone
 		}
 		chapters := map[string]bool{}
 		took := 0
