@@ -17,6 +17,7 @@ import (
 	"reportbot/answer/engine"
 	"reportbot/answer/english"
 	"reportbot/answer/reply"
+	"reportbot/answer/route"
 	"reportbot/knowledge"
 )
 
@@ -71,9 +72,14 @@ type Answerer struct {
 	MaxQuestionRunes int
 	Now              func() time.Time
 
-	built   sync.Once
-	lib     *engine.Engine // the engine of Index, made once (library)
-	reports sync.Map       // *knowledge.Document → *engine.Engine of that report alone
+	built  sync.Once
+	router *route.Router // of Index's reports, made once (reports)
+}
+
+// reports is the router of Index's reports, made on first use.
+func (a *Answerer) reports() *route.Router {
+	a.built.Do(func() { a.router = route.New(a.Index) })
+	return a.router
 }
 
 // With returns an Answerer that answers from ix with a's memory, model,
@@ -159,7 +165,7 @@ func (a *Answerer) AskFor(ctx context.Context, k reply.Key, question string, del
 // when there is one and the day's budget allows. It returns the answer, the
 // model calls made, and whether the answer may be cached.
 func (a *Answerer) compose(ctx context.Context, question string, lang engine.Language, sess reply.Session) (reply.Answer, int, bool) {
-	standalone := len(sess.Turns) == 0 || !engine.IsFollowUp(question, a.vocabulary().Analyze(question))
+	standalone := len(sess.Turns) == 0 || !engine.IsFollowUp(question, a.reports().Vocabulary().Analyze(question))
 	if sess.Cached != nil && standalone {
 		ans := *sess.Cached
 		ans.Question, ans.Cached = question, true
@@ -182,7 +188,7 @@ func (a *Answerer) compose(ctx context.Context, question string, lang engine.Lan
 		search = english.Default().ReadQuestion(question)
 	}
 	start := time.Now()
-	ans := a.library().Answer(search, sess.Turns)
+	ans := a.reports().Answer(search, sess.Turns)
 	retrieval := time.Since(start)
 	defer func() {
 		if a.Observer != nil {
@@ -193,7 +199,7 @@ func (a *Answerer) compose(ctx context.Context, question string, lang engine.Lan
 	ans.Verified = len(engine.Unsupported(a.Index, ans)) == 0
 	switch {
 	case counted != nil && len(ans.Choices) == 0 && !engine.Personal(knowledge.Normalize(question)): // no report answers a person's case, however read
-		if docs := a.inScope(question, sess.Turns); len(docs) > 0 {
+		if docs := a.reports().InScope(question, sess.Turns); len(docs) > 0 {
 			ans = a.withModel(ctx, counted, question, lang, sess.Turns, docs, ans)
 		}
 	case budgetSpent && ans.Found:
@@ -203,15 +209,15 @@ func (a *Answerer) compose(ctx context.Context, question string, lang engine.Lan
 	case lang != engine.English || ans.Mode == reply.ModeLLM:
 	case ans.Found && counted == nil && !a.readWell(question, ans):
 		ans = reply.Answer{Question: question, Mode: reply.ModeExtractive, Resolved: ans.Resolved, Verified: true}
-		ans.SetLines([]reply.Line{{Text: a.library().EnglishWithoutModel()}})
+		ans.SetLines([]reply.Line{{Text: a.reports().Library().EnglishWithoutModel()}})
 	case ans.Found:
 		ans.SetLines(engine.EnglishLines(ans, ans.Lines[0].Text))
 	case counted == nil:
 		// Read through a glossary alone, a question not found may still
 		// be answered: say so, and how to ask.
-		ans.SetLines([]reply.Line{{Text: a.library().EnglishWithoutModel()}})
+		ans.SetLines([]reply.Line{{Text: a.reports().Library().EnglishWithoutModel()}})
 	default:
-		ans.SetLines([]reply.Line{{Text: "The report does not say. " + a.library().CoverageEnglish()}})
+		ans.SetLines([]reply.Line{{Text: "The report does not say. " + a.reports().Library().CoverageEnglish()}})
 	}
 	return ans, calls, standalone && ans.Fallback == ""
 }
@@ -252,29 +258,6 @@ func (a *Answerer) readWell(question string, ans reply.Answer) bool {
 // englishShare is how much of a fact's measure an English question read
 // through the glossary must name.
 const englishShare = 0.3
-
-// inScope are the reports a model is shown for a question: the one loaded,
-// or those the question (or its conversation) names, or the latest of each
-// place while they are few enough to answer side by side; none when the
-// bot must ask which place is meant.
-func (a *Answerer) inScope(question string, history []reply.Turn) []*knowledge.Document {
-	docs := a.Index.Docs()
-	if len(docs) == 1 {
-		return docs
-	}
-	norm := knowledge.Normalize(question)
-	sc := a.scopeOf(norm, a.vocabulary().Analyze(question).Years, history)
-	if len(sc.unknown) > 0 {
-		return nil
-	}
-	if !sc.named {
-		sc.docs = engine.Latest(sc.docs)
-	}
-	if len(sc.docs) > maxSideBySide {
-		return nil
-	}
-	return sc.docs
-}
 
 // markupRE finds the marks a pasted question may carry: Markdown links
 // ([行政复议](http://…)) and emphasis, and HTML tags.

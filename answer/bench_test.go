@@ -78,7 +78,7 @@ func BenchmarkAskWithModel(b *testing.B) {
 // and rendering the answer from the report.
 func BenchmarkSelection(b *testing.B) {
 	a, sl, out := selectionSetup(b)
-	ext := a.library().Answer(benchQuestion, nil)
+	ext := a.reports().Answer(benchQuestion, nil)
 	b.ReportAllocs()
 	for b.Loop() {
 		sel, ref := parseSelection(out)
@@ -89,7 +89,7 @@ func BenchmarkSelection(b *testing.B) {
 		if ref != nil {
 			b.Fatal(ref)
 		}
-		if ans := a.library().Render(benchQuestion, engine.Simplified, c, sl.docs); !ans.Found {
+		if ans := a.reports().Library().Render(benchQuestion, engine.Simplified, c, sl.docs); !ans.Found {
 			b.Fatal(ans.Text)
 		}
 	}

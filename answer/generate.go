@@ -31,7 +31,7 @@ func (a *Answerer) withModel(ctx context.Context, m Model, question string, lang
 		}
 		return a.fallback(ctx, ext, reply.FallbackRefused, ref)
 	}
-	return a.library().Render(question, lang, c, sl.docs)
+	return a.reports().Library().Render(question, lang, c, sl.docs)
 }
 
 func (a *Answerer) fallback(ctx context.Context, ext reply.Answer, reason string, err error) reply.Answer {

@@ -12,6 +12,7 @@ import (
 
 	"reportbot/answer/engine"
 	"reportbot/answer/reply"
+	"reportbot/answer/route"
 	"reportbot/internal/synth"
 	"reportbot/knowledge"
 	"reportbot/knowledge/figure"
@@ -214,8 +215,8 @@ func hasCount(text string) bool {
 // naming only those, in one short message.
 func TestRoutedByEvidence(t *testing.T) {
 	a, docs := library(t)
-	if n := len(places(engine.Latest(a.Index.Docs()))); n <= maxSideBySide {
-		t.Fatalf("%d places loaded: the test needs more than %d", n, maxSideBySide)
+	if n := len(route.Places(engine.Latest(a.Index.Docs()))); n <= route.MaxSideBySide {
+		t.Fatalf("%d places loaded: the test needs more than %d", n, route.MaxSideBySide)
 	}
 	ans, err := a.Ask(context.Background(), "one", "参学干部有多少人次?")
 	if err != nil {

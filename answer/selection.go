@@ -15,6 +15,7 @@ import (
 	"reportbot/answer/engine"
 	"reportbot/answer/english"
 	"reportbot/answer/reply"
+	"reportbot/answer/route"
 	"reportbot/knowledge"
 )
 
@@ -90,7 +91,7 @@ func (a *Answerer) shortlistFor(docs []*knowledge.Document, question string, his
 	for _, d := range docs {
 		ix := a.Index // the report's own: a library is never searched as one
 		if len(ix.Docs()) > 1 {
-			ix = a.report(d).Index
+			ix = a.reports().Report(d).Index
 		}
 		hits := ix.Search(ix.Analyze(searched), max(listedSections, maxListedFacts/max(1, len(docs))))
 		rank := map[string]int{}
@@ -110,7 +111,7 @@ func (a *Answerer) shortlistFor(docs []*knowledge.Document, question string, his
 			}
 		}
 		for _, h := range hits[:min(len(hits), listedSections)] {
-			for _, text := range a.library().SectionSentences(h.Section) {
+			for _, text := range a.reports().Library().SectionSentences(h.Section) {
 				if len(sl.sentences) < maxListedSents {
 					sl.sentences = append(sl.sentences, engine.ListedSentence{Doc: d, Section: h.Section, Text: text})
 				}
@@ -178,7 +179,7 @@ func (sl shortlist) prompt(question string, history []reply.Turn) []reply.Messag
 	}
 	fmt.Fprintf(&b, "<问题>\n%s\n</问题>", dataSafe.Replace(question))
 	return []reply.Message{
-		{Role: "system", Content: fmt.Sprintf(selectionPrompt, strings.Join(places(sl.docs), "、"))},
+		{Role: "system", Content: fmt.Sprintf(selectionPrompt, strings.Join(route.Places(sl.docs), "、"))},
 		{Role: "user", Content: b.String()},
 	}
 }

@@ -1,4 +1,4 @@
-package answer
+package route
 
 import (
 	"cmp"
@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"reportbot/answer/compute"
 	"reportbot/answer/engine"
@@ -14,49 +15,66 @@ import (
 	"reportbot/knowledge"
 )
 
-// maxSideBySide is how many reports an unscoped question is answered from
+// MaxSideBySide is how many reports an unscoped question is answered from
 // side by side; when more answer it the bot asks which one. maxSearched is
 // how many an unscoped question is searched in, each alone, to find those
 // that answer; with more loaded the bot asks at once. maxChoices is how
 // many places the bot names and offers when it asks.
 const (
-	maxSideBySide = 3
+	MaxSideBySide = 3
 	maxSearched   = 50
 	maxChoices    = 12
 )
 
-// library is the engine of the reports loaded, made on first use. With
+// Router answers from the reports of an index, one engine per report.
+type Router struct {
+	Index *knowledge.Index
+
+	built   sync.Once
+	lib     *engine.Engine // the engine of Index, made once (Library)
+	reports sync.Map       // *knowledge.Document → *engine.Engine of that report alone
+}
+
+// New returns the router of ix's reports.
+func New(ix *knowledge.Index) *Router { return &Router{Index: ix} }
+
+// Answer answers a question in its conversation from the reports.
+func (r *Router) Answer(question string, history []reply.Turn) reply.Answer {
+	return r.Library().Answer(question, history)
+}
+
+// Library is the engine of the reports loaded, made on first use. With
 // several, it reads a question with the first report's words and routes
 // it (routed) to each report's own engine, which shares its caches.
-func (a *Answerer) library() *engine.Engine {
-	a.built.Do(func() {
-		a.lib = engine.New(a.Index)
-		if docs := a.Index.Docs(); len(docs) > 1 {
-			first := a.lib.Of(knowledge.NewIndex(docs[0]))
-			a.reports.Store(docs[0], first)
-			a.lib.Words, a.lib.Several = first.Index, a.routed
+func (r *Router) Library() *engine.Engine {
+	r.built.Do(func() {
+		r.lib = engine.New(r.Index)
+		if docs := r.Index.Docs(); len(docs) > 1 {
+			first := r.lib.Of(knowledge.NewIndex(docs[0]))
+			r.reports.Store(docs[0], first)
+			r.lib.Words, r.lib.Several = first.Index, r.routed
 		}
 	})
-	return a.lib
+	return r.lib
 }
 
-// report returns the engine of one report, made on first use.
-func (a *Answerer) report(d *knowledge.Document) *engine.Engine {
-	if r, ok := a.reports.Load(d); ok {
-		return r.(*engine.Engine)
+// Report returns the engine of one report, made on first use.
+func (r *Router) Report(d *knowledge.Document) *engine.Engine {
+	if e, ok := r.reports.Load(d); ok {
+		return e.(*engine.Engine)
 	}
-	r, _ := a.reports.LoadOrStore(d, a.library().Of(knowledge.NewIndex(d)))
-	return r.(*engine.Engine)
+	e, _ := r.reports.LoadOrStore(d, r.Library().Of(knowledge.NewIndex(d)))
+	return e.(*engine.Engine)
 }
 
-// vocabulary is the index whose words a question is read with: the one
+// Vocabulary is the index whose words a question is read with: the one
 // report's, or with several loaded, the first report's alone, so that a
 // library of many reports is never indexed as one.
-func (a *Answerer) vocabulary() *knowledge.Index {
-	if docs := a.Index.Docs(); len(docs) > 1 {
-		return a.report(docs[0]).Index
+func (r *Router) Vocabulary() *knowledge.Index {
+	if docs := r.Index.Docs(); len(docs) > 1 {
+		return r.Report(docs[0]).Index
 	}
-	return a.Index
+	return r.Index
 }
 
 // rankRE finds a question that ranks the loaded places (哪个县最多).
@@ -73,17 +91,17 @@ type reportScope struct {
 // scopeOf works out which reports a question is about. A place or year it
 // names picks the reports of that place or year; a follow-up that names
 // none keeps its conversation's; else every report is in scope.
-func (a *Answerer) scopeOf(norm string, years []int, history []reply.Turn) reportScope {
-	docs := a.Index.Docs()
+func (r *Router) scopeOf(norm string, years []int, history []reply.Turn) reportScope {
+	docs := r.Index.Docs()
 	var sc reportScope
 	for _, d := range docs {
-		if slices.ContainsFunc(a.library().Aliases(d), func(n string) bool { return strings.Contains(norm, n) }) {
+		if slices.ContainsFunc(r.Library().Aliases(d), func(n string) bool { return strings.Contains(norm, n) }) {
 			sc.docs = append(sc.docs, d)
 		}
 	}
 	for _, m := range engine.NamedPlaces(norm) {
 		if slices.ContainsFunc(docs, func(d *knowledge.Document) bool {
-			return slices.ContainsFunc(a.library().Aliases(d), func(n string) bool { return strings.Contains(m[0], n) || strings.Contains(n, m[1]) })
+			return slices.ContainsFunc(r.Library().Aliases(d), func(n string) bool { return strings.Contains(m[0], n) || strings.Contains(n, m[1]) })
 		}) || mentioned(docs, m[1]) {
 			continue // a loaded place, or words of the reports (代办专区, 低风险市场)
 		}
@@ -118,8 +136,8 @@ func mentioned(docs []*knowledge.Document, w string) bool {
 	})
 }
 
-// places are the distinct places of docs, in order.
-func places(docs []*knowledge.Document) []string {
+// Places are the distinct Places of docs, in order.
+func Places(docs []*knowledge.Document) []string {
 	var out []string
 	for _, d := range docs {
 		p := cmp.Or(d.Meta.Place, d.Meta.Title)
@@ -134,22 +152,22 @@ func places(docs []*knowledge.Document) []string {
 // reports it names, each searched alone, their answers side by side; a
 // ranking over the reports in scope; or, when it names none and many
 // places are loaded, a question back.
-func (a *Answerer) routed(question, norm string, history []reply.Turn) reply.Answer {
-	years := a.vocabulary().Analyze(question).Years
-	sc := a.scopeOf(norm, years, history)
+func (r *Router) routed(question, norm string, history []reply.Turn) reply.Answer {
+	years := r.Vocabulary().Analyze(question).Years
+	sc := r.scopeOf(norm, years, history)
 	if len(sc.unknown) > 0 {
-		return a.notLoaded(question, sc.unknown[0])
+		return r.notLoaded(question, sc.unknown[0])
 	}
 	for _, y := range years {
-		if !a.Index.HasYear(y) { // no report is of that year, nor speaks of it
-			return a.notLoaded(question, "所问年份")
+		if !r.Index.HasYear(y) { // no report is of that year, nor speaks of it
+			return r.notLoaded(question, "所问年份")
 		}
 	}
 	if rankRE.MatchString(norm) {
 		if !sc.named {
 			sc.docs = engine.Latest(sc.docs)
 		}
-		return a.ranked(question, norm, sc.docs, history)
+		return r.ranked(question, norm, sc.docs, history)
 	}
 	if !sc.named {
 		sc.docs = engine.Latest(sc.docs) // of a place whose reports of several years are loaded, the newest
@@ -157,14 +175,14 @@ func (a *Answerer) routed(question, norm string, history []reply.Turn) reply.Ans
 		// from; a few, side by side; more, the bot asks which among them.
 		// Past maxSearched reports each searched alone costs too much.
 		if len(sc.docs) > maxSearched {
-			return a.whichPlace(question, sc.docs, false)
+			return r.whichPlace(question, sc.docs, false)
 		}
 	}
 	var answers []reply.Answer
 	var found []*knowledge.Document
-	asked := a.stripPlaces(question, sc.docs)
+	asked := r.stripPlaces(question, sc.docs)
 	for _, d := range sc.docs {
-		ans := a.report(d).Answer(asked, history)
+		ans := r.Report(d).Answer(asked, history)
 		if ans.Found {
 			for i := range ans.Citations {
 				ans.Citations[i].Report = d.Meta.Title
@@ -173,7 +191,7 @@ func (a *Answerer) routed(question, norm string, history []reply.Turn) reply.Ans
 				ans.Lead[i].Report = d.Meta.Title
 			}
 			if !sc.named { // the engine.Latest year was engine.Chosen: the others follow
-				ans = a.withEarlierYears(ans, d, asked, history)
+				ans = r.withEarlierYears(ans, d, asked, history)
 			}
 			answers = append(answers, ans)
 			found = append(found, d)
@@ -181,11 +199,11 @@ func (a *Answerer) routed(question, norm string, history []reply.Turn) reply.Ans
 	}
 	switch {
 	case len(answers) == 0 && sc.named:
-		return a.library().NotFoundIn(question, "", sc.docs) // what the reports asked of cover
+		return r.Library().NotFoundIn(question, "", sc.docs) // what the reports asked of cover
 	case len(answers) == 0:
-		return a.library().NotFound(question, "")
-	case len(answers) > maxSideBySide:
-		return a.whichPlace(question, found, true)
+		return r.Library().NotFound(question, "")
+	case len(answers) > MaxSideBySide:
+		return r.whichPlace(question, found, true)
 	}
 	out := answers[0]
 	if op := engine.AsksOp(norm); len(answers) == 2 && (op == reply.KindDifference || op == reply.KindCompare) {
@@ -200,7 +218,7 @@ func (a *Answerer) routed(question, norm string, history []reply.Turn) reply.Ans
 			out.Computed = &c
 			out.SetLines(append([]reply.Line{{Text: fmt.Sprintf("相差%s(按报告数字计算:%s;报告本身没有给出这个数)。", c.Text, c.Working)}},
 				sideBySide(answers, found)...))
-			return a.scoped(out, found, question)
+			return r.scoped(out, found, question)
 		}
 	}
 	for _, ans := range answers[1:] {
@@ -212,7 +230,7 @@ func (a *Answerer) routed(question, norm string, history []reply.Turn) reply.Ans
 		out.Computed = answers[0].Computed
 	}
 	out.SetLines(sideBySide(answers, found))
-	return a.scoped(out, found, question)
+	return r.scoped(out, found, question)
 }
 
 // withEarlierYears adds to ans, the answer of d, the latest report of its
@@ -220,9 +238,9 @@ func (a *Answerer) routed(question, norm string, history []reply.Turn) reply.Ans
 // its first (往年:【分宜县2023年】收到84件行政复议申请。), each under its
 // report's place and year (a figure keeps the year its sentence gives), and
 // cited.
-func (a *Answerer) withEarlierYears(ans reply.Answer, d *knowledge.Document, asked string, history []reply.Turn) reply.Answer {
+func (r *Router) withEarlierYears(ans reply.Answer, d *knowledge.Document, asked string, history []reply.Turn) reply.Answer {
 	var earlier []*knowledge.Document
-	for _, o := range a.Index.Docs() {
+	for _, o := range r.Index.Docs() {
 		if o != d && o.Meta.Place == d.Meta.Place && o.Meta.Year < d.Meta.Year {
 			earlier = append(earlier, o)
 		}
@@ -231,7 +249,7 @@ func (a *Answerer) withEarlierYears(ans reply.Answer, d *knowledge.Document, ask
 	var said []string
 	lines := slices.Clone(ans.Lines)
 	for _, o := range earlier {
-		e := a.report(o).Answer(asked, history)
+		e := r.Report(o).Answer(asked, history)
 		if !e.Found || len(e.Lead) == 0 {
 			continue
 		}
@@ -254,7 +272,7 @@ func (a *Answerer) withEarlierYears(ans reply.Answer, d *knowledge.Document, ask
 
 // scoped finishes a routed answer: the question as asked, and the reports
 // it is about, which a follow-up keeps.
-func (a *Answerer) scoped(ans reply.Answer, docs []*knowledge.Document, question string) reply.Answer {
+func (r *Router) scoped(ans reply.Answer, docs []*knowledge.Document, question string) reply.Answer {
 	ans.Question = question
 	ans.Scope = nil
 	for _, d := range docs {
@@ -281,10 +299,10 @@ func sideBySide(answers []reply.Answer, docs []*knowledge.Document) []reply.Line
 // stripPlaces takes out of a question the names of the loaded reports'
 // places and the years they are of: they chose the reports, and are no
 // content to find in one.
-func (a *Answerer) stripPlaces(question string, docs []*knowledge.Document) string {
+func (r *Router) stripPlaces(question string, docs []*knowledge.Document) string {
 	q := knowledge.Normalize(question)
 	for _, d := range docs {
-		for _, n := range a.library().Aliases(d) {
+		for _, n := range r.Library().Aliases(d) {
 			q = strings.ReplaceAll(q, n, "")
 		}
 		if d.Meta.Year > 0 {
@@ -316,15 +334,15 @@ func acrossReports(x, y reply.Answer, labels map[string]string) (reply.Computed,
 
 // ranked answers 哪个县最多: the asked figure of each report in scope, in
 // order, said to be over those reports.
-func (a *Answerer) ranked(question, norm string, docs []*knowledge.Document, history []reply.Turn) reply.Answer {
+func (r *Router) ranked(question, norm string, docs []*knowledge.Document, history []reply.Turn) reply.Answer {
 	type entry struct {
 		doc *knowledge.Document
 		ans reply.Answer
 	}
 	var got []entry
-	asked := a.stripPlaces(asCount(norm), docs)
+	asked := r.stripPlaces(asCount(norm), docs)
 	for _, d := range docs {
-		ans := a.report(d).Answer(asked, history)
+		ans := r.Report(d).Answer(asked, history)
 		if ans.Found && len(ans.Lead) > 0 && ans.Computed == nil {
 			for i := range ans.Citations {
 				ans.Citations[i].Report = d.Meta.Title
@@ -334,7 +352,7 @@ func (a *Answerer) ranked(question, norm string, docs []*knowledge.Document, his
 		}
 	}
 	if len(got) == 0 {
-		return a.library().NotFound(question, "")
+		return r.Library().NotFound(question, "")
 	}
 	unit := got[0].ans.Lead[0].Unit
 	got = slices.DeleteFunc(got, func(e entry) bool { return e.ans.Lead[0].Unit != unit })
@@ -386,7 +404,7 @@ func (a *Answerer) ranked(question, norm string, docs []*knowledge.Document, his
 	}
 	out.SetLines(append([]reply.Line{{Text: fmt.Sprintf("%s%s:%s(按已载入的报告比较:%s)。", strings.Join(leaders, "、"), word, got[0].ans.Lead[0].Text, order.String())}},
 		sideBySide(answers, docsIn)...))
-	return a.scoped(out, docsIn, question)
+	return r.scoped(out, docsIn, question)
 }
 
 // rankWordRE is the word a ranking question ranks by.
@@ -403,9 +421,9 @@ func asCount(norm string) string {
 
 // notLoaded declines a question about a place no loaded report is of,
 // naming the reports that are.
-func (a *Answerer) notLoaded(question, place string) reply.Answer {
+func (r *Router) notLoaded(question, place string) reply.Answer {
 	var titles []string
-	for _, d := range a.Index.Docs() {
+	for _, d := range r.Index.Docs() {
 		titles = append(titles, "《"+d.Meta.Title+"》")
 	}
 	ans := reply.Answer{Question: question, Mode: reply.ModeExtractive}
@@ -415,8 +433,8 @@ func (a *Answerer) notLoaded(question, place string) reply.Answer {
 
 // whichPlace asks back which place a question is about, naming the loaded
 // places: many are loaded and it names none.
-func (a *Answerer) whichPlace(question string, docs []*knowledge.Document, answered bool) reply.Answer {
-	ps := places(docs)
+func (r *Router) whichPlace(question string, docs []*knowledge.Document, answered bool) reply.Answer {
+	ps := Places(docs)
 	named := strings.Join(ps, "、")
 	if len(ps) > maxChoices { // one message, one screen of buttons
 		named = fmt.Sprintf("%s等%d个地方", strings.Join(ps[:maxChoices], "、"), len(ps))
@@ -430,4 +448,27 @@ func (a *Answerer) whichPlace(question string, docs []*knowledge.Document, answe
 	ans.SetLines([]reply.Line{{Text: fmt.Sprintf("%s%s。请问您问的是哪个地方?可以在问题里写上地名,比如“%s的%s”。",
 		lead, named, ps[0], strings.TrimRight(question, "?？"))}})
 	return ans
+}
+
+// InScope are the reports a model is shown for a question: the one loaded,
+// or those the question (or its conversation) names, or the latest of each
+// place while they are few enough to answer side by side; none when the
+// bot must ask which place is meant.
+func (r *Router) InScope(question string, history []reply.Turn) []*knowledge.Document {
+	docs := r.Index.Docs()
+	if len(docs) == 1 {
+		return docs
+	}
+	norm := knowledge.Normalize(question)
+	sc := r.scopeOf(norm, r.Vocabulary().Analyze(question).Years, history)
+	if len(sc.unknown) > 0 {
+		return nil
+	}
+	if !sc.named {
+		sc.docs = engine.Latest(sc.docs)
+	}
+	if len(sc.docs) > MaxSideBySide {
+		return nil
+	}
+	return sc.docs
 }
