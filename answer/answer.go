@@ -18,6 +18,7 @@ import (
 	"reportbot/answer/english"
 	"reportbot/answer/reply"
 	"reportbot/answer/route"
+	"reportbot/answer/selection"
 	"reportbot/knowledge"
 )
 
@@ -234,9 +235,9 @@ func (a *Answerer) readWell(question string, ans reply.Answer) bool {
 	if len(ans.Lead) == 0 {
 		return false
 	}
-	anchor := anchorOf(question, engine.English)
+	anchor := selection.Anchor(question, engine.English)
 	for _, f := range ans.Lead {
-		own := measureShare(f, anchor)
+		own := selection.MeasureShare(f, anchor)
 		if own < englishShare {
 			return false
 		}
@@ -246,7 +247,7 @@ func (a *Answerer) readWell(question string, ans reply.Answer) bool {
 				continue
 			}
 			for _, g := range s.Facts() {
-				if g.Unit == f.Unit && !engine.SameFact(f, g) && measureShare(g, anchor) > own {
+				if g.Unit == f.Unit && !engine.SameFact(f, g) && selection.MeasureShare(g, anchor) > own {
 					return false
 				}
 			}

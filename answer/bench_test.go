@@ -5,11 +5,12 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
-	"reportbot/answer/engine"
 	"reportbot/answer/reply"
+	"reportbot/answer/selection"
 	"reportbot/internal/latency"
 	"reportbot/internal/synth"
 	"reportbot/knowledge"
@@ -45,52 +46,31 @@ func (m instantModel) Complete(context.Context, reply.Request) (string, error) {
 
 const benchQuestion = "行政复议收到多少件申请?"
 
-// selectionSetup returns an answerer of the seed report, the shortlist a
-// model is shown for the benchmarks' question, and an honest selection of
-// 收到84件 in it.
-func selectionSetup(b *testing.B) (*Answerer, shortlist, string) {
+// selectionSetup returns an answerer of the seed report and an honest
+// selection of 收到84件 for the benchmarks' question, by its ID in the
+// prompt the model is sent.
+func selectionSetup(b *testing.B) (*Answerer, string) {
 	a := newAnswerer(b, nil)
-	sl := a.shortlistFor(a.Index.Docs(), benchQuestion, nil)
-	for i, lf := range sl.facts {
-		if lf.Fact.Section == "一(六)1" && lf.Fact.Text == "84件" {
-			return a, sl, fmt.Sprintf(`{"kind":"value","facts":["%s"],"sentences":[],"field":"","restated":"行政复议收到多少件申请"}`, factID(i))
+	for _, m := range selection.New(a.reports(), a.Index.Docs(), benchQuestion, nil).Prompt(benchQuestion, nil) {
+		for _, line := range strings.Split(m.Content, "\n") {
+			if id, rest, ok := strings.Cut(line, " | "); ok && strings.HasPrefix(rest, "一(六)1 ") && strings.Contains(rest, " | 84件 | ") {
+				return a, fmt.Sprintf(`{"kind":"value","facts":["%s"],"sentences":[],"field":"","restated":"行政复议收到多少件申请"}`, id)
+			}
 		}
 	}
-	b.Fatal("收到84件 is not in the shortlist")
-	return nil, shortlist{}, ""
+	b.Fatal("收到84件 is not in the prompt")
+	return nil, ""
 }
 
 // BenchmarkAskWithModel measures the non-model time of an answer through a
 // language model that answers instantly.
 func BenchmarkAskWithModel(b *testing.B) {
-	a, _, out := selectionSetup(b)
+	a, out := selectionSetup(b)
 	a.Model = instantModel(out)
 	b.ReportAllocs()
 	for b.Loop() {
 		if ans, err := a.Ask(context.Background(), "c", benchQuestion); err != nil || ans.Mode != reply.ModeLLM {
 			b.Fatalf("%v %+v", err, ans)
-		}
-	}
-}
-
-// BenchmarkSelection measures what is done with a model's selection:
-// parsing it, validating its IDs, restatement and ties to the question,
-// and rendering the answer from the report.
-func BenchmarkSelection(b *testing.B) {
-	a, sl, out := selectionSetup(b)
-	ext := a.reports().Answer(benchQuestion, nil)
-	b.ReportAllocs()
-	for b.Loop() {
-		sel, ref := parseSelection(out)
-		if ref != nil {
-			b.Fatal(ref)
-		}
-		c, ref := sl.validate(sel, benchQuestion, engine.Simplified, nil, ext)
-		if ref != nil {
-			b.Fatal(ref)
-		}
-		if ans := a.reports().Library().Render(benchQuestion, engine.Simplified, c, sl.docs); !ans.Found {
-			b.Fatal(ans.Text)
 		}
 	}
 }

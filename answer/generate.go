@@ -6,6 +6,7 @@ import (
 
 	"reportbot/answer/engine"
 	"reportbot/answer/reply"
+	"reportbot/answer/selection"
 	"reportbot/knowledge"
 )
 
@@ -15,23 +16,19 @@ import (
 // when the model fails or its selection is refused. docs are the reports
 // in scope.
 func (a *Answerer) withModel(ctx context.Context, m Model, question string, lang engine.Language, history []reply.Turn, docs []*knowledge.Document, ext reply.Answer) reply.Answer {
-	sl := a.shortlistFor(docs, question, history)
-	out, err := m.Complete(ctx, reply.Request{Messages: sl.prompt(question, history), Schema: SelectionSchema})
+	sl := selection.New(a.reports(), docs, question, history)
+	out, err := m.Complete(ctx, reply.Request{Messages: sl.Prompt(question, history), Schema: selection.Schema})
 	if err != nil {
 		return a.fallback(ctx, ext, reasonFor(err), err)
 	}
-	sel, ref := parseSelection(out)
-	var c engine.Chosen
-	if ref == nil {
-		c, ref = sl.validate(sel, question, lang, history, ext)
-	}
+	ans, ref := sl.Answer(out, question, lang, history, ext)
 	if ref != nil {
 		if a.Observer != nil {
 			a.Observer.ObserveRefusal(ref.Reason)
 		}
 		return a.fallback(ctx, ext, reply.FallbackRefused, ref)
 	}
-	return a.reports().Library().Render(question, lang, c, sl.docs)
+	return ans
 }
 
 func (a *Answerer) fallback(ctx context.Context, ext reply.Answer, reason string, err error) reply.Answer {

@@ -6,7 +6,6 @@ import (
 	"reportbot/answer/reply"
 	"strings"
 	"testing"
-	"unicode/utf8"
 )
 
 // recordingModel replies with reply, and keeps the requests it was sent.
@@ -41,7 +40,7 @@ func TestSelectionScope(t *testing.T) {
 	for _, tt := range []struct {
 		id      string
 		refused bool
-	}{{factID(i84), false}, {factID(len(jia.Facts())), true}} {
+	}{{fmt.Sprintf("F%d", i84+1), false}, {fmt.Sprintf("F%d", len(jia.Facts())+1), true}} {
 		m := &recordingModel{answerWith: func(reply.Request) string {
 			return fmt.Sprintf(`{"kind":"value","facts":[%q],"sentences":[],"field":"","restated":"收到行政复议申请多少件"}`, tt.id)
 		}}
@@ -72,28 +71,5 @@ func TestSelectionScope(t *testing.T) {
 	ans, _ := a.Ask(context.Background(), "c-any", "行政复议收到多少件申请?")
 	if len(m.reqs) != 0 || len(ans.Choices) == 0 {
 		t.Errorf("a question of no place among four: %d model calls, choices %v", len(m.reqs), ans.Choices)
-	}
-}
-
-// promptRunesBound bounds a selection prompt for one report of the seed's
-// size: its 78 facts, the sentences of four sections, three earlier
-// questions and the question.
-const promptRunesBound = 12000
-
-// TestPromptSize: the prompt for the seed report stays within its bound,
-// with a conversation and a long question.
-func TestPromptSize(t *testing.T) {
-	a := newAnswerer(t, nil)
-	history := []reply.Turn{{Question: strings.Repeat("行政复议收到多少件申请", 20)}, {Question: "那受理了几件?"}, {Question: "不予受理的呢?"}}
-	q := strings.Repeat("法律明白人在社区培养了多少名", 30)
-	sl := a.shortlistFor(a.Index.Docs(), q, history)
-	msgs := sl.prompt(q, history)
-	runes := 0
-	for _, m := range msgs {
-		runes += utf8.RuneCountInString(m.Content)
-	}
-	t.Logf("prompt: %d facts, %d sentences, %d runes (system %d)", len(sl.facts), len(sl.sentences), runes, utf8.RuneCountInString(msgs[0].Content))
-	if runes > promptRunesBound || len(sl.facts) != len(a.Index.Docs()[0].Facts()) {
-		t.Errorf("prompt of %d runes (bound %d) listing %d facts", runes, promptRunesBound, len(sl.facts))
 	}
 }

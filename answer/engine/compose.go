@@ -12,10 +12,10 @@ import (
 // quotePrefix opens the full quote after a lead.
 const quotePrefix = "原文:"
 
-// composeFound writes the lines of an answer from its citations: the lead
+// ComposeFound writes the lines of an answer from its citations: the lead
 // (the clauses that give the asked-for figures), the quotes, then one line
 // naming the sections.
-func composeFound(cits []reply.Citation, lead string, noNumber bool) []reply.Line {
+func ComposeFound(cits []reply.Citation, lead string, noNumber bool) []reply.Line {
 	var lines []reply.Line
 	prefix := ""
 	switch {

@@ -99,7 +99,7 @@ func (e *Engine) computeRate(question, norm string, history []reply.Turn, plain 
 	ans.Computed = &c
 	ans.Lead = c.Inputs
 	lead := fmt.Sprintf("%s%s(按报告数字计算:%s,%s%s;报告本身没有给出这个比率)", word, c.Text, c.Working, c.Rounding, compute.ApproxNote(c.Inputs))
-	ans.SetLines(composeFound(ans.Citations, lead, false))
+	ans.SetLines(ComposeFound(ans.Citations, lead, false))
 	return ans, true
 }
 
@@ -144,6 +144,6 @@ func combine(ans reply.Answer, norm string) reply.Answer {
 	}
 	lead, c := compute.Of(kind, facts)
 	ans.Computed = c
-	ans.SetLines(composeFound(ans.Citations, lead, false))
+	ans.SetLines(ComposeFound(ans.Citations, lead, false))
 	return ans
 }

@@ -288,7 +288,7 @@ func (e *Engine) extract(question string, history []reply.Turn) reply.Answer {
 			lead = "" // the lead would be the whole quote
 		}
 	}
-	ans.SetLines(composeFound(ans.Citations, lead, noNumber))
+	ans.SetLines(ComposeFound(ans.Citations, lead, noNumber))
 	return ans
 }
 

@@ -384,6 +384,12 @@ func SameFact(f, g knowledge.Fact) bool {
 	return f.Report == g.Report && f.Section == g.Section && f.Start == g.Start && f.Text == g.Text
 }
 
+// FactLead says one fact of section s in the report's own words, as an
+// answer leads with it (leadText).
+func (e *Engine) FactLead(s *knowledge.Section, f knowledge.Fact) string {
+	return leadText([]candidate{{sentence: e.SentenceOf(s, f), facts: s.Facts()}}, []knowledge.Fact{f})
+}
+
 // leadText says the lead facts in the report's own words: each fact's
 // clause, or, when the clause is little but the figure (共165名), the
 // clause before it too. Clauses are exact report text.

@@ -43,12 +43,12 @@ func (e *Engine) aboutReport(question, norm string) (reply.Answer, bool) {
 	default:
 		return reply.Answer{}, false
 	}
-	return e.reportAnswer(question, field, e.Index.Docs()), true
+	return e.ReportAnswer(question, field, e.Index.Docs()), true
 }
 
-// reportAnswer answers a question about the reports themselves: the field
+// ReportAnswer answers a question about the reports themselves: the field
 // of their metadata asked for, citing their headers.
-func (e *Engine) reportAnswer(question, field string, docs []*knowledge.Document) reply.Answer {
+func (e *Engine) ReportAnswer(question, field string, docs []*knowledge.Document) reply.Answer {
 	say := map[string]func(d *knowledge.Document) string{
 		"publisher": func(d *knowledge.Document) string {
 			if d.Meta.Source == "" {
@@ -100,7 +100,7 @@ func (e *Engine) reportAnswer(question, field string, docs []*knowledge.Document
 	if len(lines) == 0 {
 		return e.NotFound(question, "")
 	}
-	ans.SetLines(composeFound(ans.Citations, strings.Join(lines, ""), false))
+	ans.SetLines(ComposeFound(ans.Citations, strings.Join(lines, ""), false))
 	return ans
 }
 

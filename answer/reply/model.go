@@ -52,3 +52,19 @@ const (
 	KindReport     = "report"     // the report's own metadata (Field)
 	KindNone       = "none"       // the report does not answer
 )
+
+// Selection is a language model's reply for a question: which of the
+// report's facts and sentences answer it, by the IDs the prompt gave them,
+// the kind of answer, and the question restated in the report's terms. A
+// model writes nothing a user reads: the program validates a selection
+// (validate) and renders the answer from the report and its own
+// computations (render). docs/model.md gives the protocol.
+type Selection struct {
+	Kind      string   `json:"kind"`
+	Facts     []string `json:"facts"`
+	Sentences []string `json:"sentences"`
+	// Field is what a question about the report itself asks (kind report):
+	// title, publisher, published, year or place.
+	Field    string `json:"field"`
+	Restated string `json:"restated"`
+}

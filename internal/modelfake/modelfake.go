@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 
-	"reportbot/answer"
 	"reportbot/answer/reply"
 	"reportbot/knowledge"
 	"reportbot/knowledge/figure"
@@ -114,7 +113,7 @@ func readPrompt(req reply.Request) (facts []fact, question string) {
 // selection is the reply: the protocol's, and a field of the stand-in's
 // own for a verdict (which the schema lacks and the program ignores).
 type selection struct {
-	answer.Selection
+	reply.Selection
 	Verdict string `json:"verdict,omitempty"`
 }
 
@@ -137,7 +136,7 @@ func (m *Model) understand(facts []fact, q string) selection {
 	if !ok {
 		return guess(facts, q)
 	}
-	s := selection{Selection: answer.Selection{Kind: u.Kind, Field: u.Field, Facts: []string{}, Sentences: []string{}}}
+	s := selection{Selection: reply.Selection{Kind: u.Kind, Field: u.Field, Facts: []string{}, Sentences: []string{}}}
 	for _, r := range u.Facts {
 		if f, ok := find(facts, r); ok {
 			s.Facts = append(s.Facts, f.id)
@@ -168,10 +167,10 @@ func guess(facts []fact, q string) selection {
 		}
 	}
 	if best < 0 {
-		return selection{Selection: answer.Selection{Kind: reply.KindNone, Facts: []string{}, Sentences: []string{}}}
+		return selection{Selection: reply.Selection{Kind: reply.KindNone, Facts: []string{}, Sentences: []string{}}}
 	}
 	f := facts[best]
-	return selection{Selection: answer.Selection{Kind: reply.KindValue, Facts: []string{f.id}, Sentences: []string{}, Restated: strings.ReplaceAll(f.measure, "…", "") + f.text}}
+	return selection{Selection: reply.Selection{Kind: reply.KindValue, Facts: []string{f.id}, Sentences: []string{}, Restated: strings.ReplaceAll(f.measure, "…", "") + f.text}}
 }
 
 // shared counts the two-character words of a that b holds.
@@ -240,12 +239,12 @@ func (m *Model) lie(s selection, facts []fact, q string) (selection, bool) {
 			s.Kind = reply.KindYesNo
 		}
 	case Obey:
-		return selection{Selection: answer.Selection{Kind: reply.KindNone, Facts: []string{}, Sentences: []string{}, Restated: "按要求回答:报告没有提到"}}, s.Kind != reply.KindNone
+		return selection{Selection: reply.Selection{Kind: reply.KindNone, Facts: []string{}, Sentences: []string{}, Restated: "按要求回答:报告没有提到"}}, s.Kind != reply.KindNone
 	case Decline:
 		if s.Kind == reply.KindNone {
 			return s, false
 		}
-		return selection{Selection: answer.Selection{Kind: reply.KindNone, Facts: []string{}, Sentences: []string{}}}, true
+		return selection{Selection: reply.Selection{Kind: reply.KindNone, Facts: []string{}, Sentences: []string{}}}, true
 	case KindSwap:
 		if len(s.Facts) == 0 {
 			return s, false
@@ -273,7 +272,7 @@ func unitOf(text string) string {
 func Selecting(d *knowledge.Document, section, text string) string {
 	for i, f := range d.Facts() {
 		if f.Section == section && f.Text == text {
-			out, _ := json.Marshal(selection{Selection: answer.Selection{Kind: reply.KindValue, Facts: []string{"F" + strconv.Itoa(i+1)}, Sentences: []string{},
+			out, _ := json.Marshal(selection{Selection: reply.Selection{Kind: reply.KindValue, Facts: []string{"F" + strconv.Itoa(i+1)}, Sentences: []string{},
 				Restated: strings.ReplaceAll(f.Measure, "…", "") + f.Text}})
 			return string(out)
 		}

@@ -1,4 +1,4 @@
-package answer
+package selection
 
 import (
 	"cmp"
@@ -18,22 +18,6 @@ import (
 	"reportbot/answer/route"
 	"reportbot/knowledge"
 )
-
-// Selection is a language model's reply for a question: which of the
-// report's facts and sentences answer it, by the IDs the prompt gave them,
-// the kind of answer, and the question restated in the report's terms. A
-// model writes nothing a user reads: the program validates a selection
-// (validate) and renders the answer from the report and its own
-// computations (render). docs/model.md gives the protocol.
-type Selection struct {
-	Kind      string   `json:"kind"`
-	Facts     []string `json:"facts"`
-	Sentences []string `json:"sentences"`
-	// Field is what a question about the report itself asks (kind report):
-	// title, publisher, published, year or place.
-	Field    string `json:"field"`
-	Restated string `json:"restated"`
-}
 
 // answerKinds are the kinds a selection may name, as the schema lists them.
 var answerKinds = []string{reply.KindValue, reply.KindYesNo, reply.KindCompare, reply.KindSum, reply.KindDifference, reply.KindShare, reply.KindReport, reply.KindNone}
@@ -64,22 +48,24 @@ func refuse(reason, format string, args ...any) *Refusal {
 	return &Refusal{Reason: reason, Detail: fmt.Sprintf(format, args...)}
 }
 
-// shortlist is what a model is shown of the reports in scope: their facts
+// Shortlist is what a model is shown of the reports in scope: their facts
 // (F1…) and the sentences of the sections found for the question (S1…).
-type shortlist struct {
+// The answer is rendered from the IDs the model selects of it.
+type Shortlist struct {
+	router    *route.Router
 	docs      []*knowledge.Document
-	facts     []engine.ListedFact
-	sentences []engine.ListedSentence
+	facts     []listedFact
+	sentences []listedSentence
 }
 
 func factID(i int) string     { return "F" + strconv.Itoa(i+1) }
 func sentenceID(i int) string { return "S" + strconv.Itoa(i+1) }
 
-// shortlistFor lists the facts of docs, all of them while they are few
-// (the seed report has 78), else those of the sections found for the
+// New lists the facts of docs, reports of r, all of them while they are
+// few (the seed report has 78), else those of the sections found for the
 // question first; and the sentences of the sections found.
-func (a *Answerer) shortlistFor(docs []*knowledge.Document, question string, history []reply.Turn) shortlist {
-	sl := shortlist{docs: docs}
+func New(r *route.Router, docs []*knowledge.Document, question string, history []reply.Turn) *Shortlist {
+	sl := &Shortlist{router: r, docs: docs}
 	total := 0
 	for _, d := range docs {
 		total += len(d.Facts())
@@ -89,9 +75,9 @@ func (a *Answerer) shortlistFor(docs []*knowledge.Document, question string, his
 		searched = history[n-1].Resolved + " " + question
 	}
 	for _, d := range docs {
-		ix := a.Index // the report's own: a library is never searched as one
+		ix := r.Index // the report's own: a library is never searched as one
 		if len(ix.Docs()) > 1 {
-			ix = a.reports().Report(d).Index
+			ix = r.Report(d).Index
 		}
 		hits := ix.Search(ix.Analyze(searched), max(listedSections, maxListedFacts/max(1, len(docs))))
 		rank := map[string]int{}
@@ -107,13 +93,13 @@ func (a *Answerer) shortlistFor(docs []*knowledge.Document, question string, his
 		}
 		for _, f := range facts {
 			if s := d.Section(f.Section); s != nil {
-				sl.facts = append(sl.facts, engine.ListedFact{Doc: d, Section: s, Fact: f})
+				sl.facts = append(sl.facts, listedFact{Doc: d, Section: s, Fact: f})
 			}
 		}
 		for _, h := range hits[:min(len(hits), listedSections)] {
-			for _, text := range a.reports().Library().SectionSentences(h.Section) {
+			for _, text := range r.Library().SectionSentences(h.Section) {
 				if len(sl.sentences) < maxListedSents {
-					sl.sentences = append(sl.sentences, engine.ListedSentence{Doc: d, Section: h.Section, Text: text})
+					sl.sentences = append(sl.sentences, listedSentence{Doc: d, Section: h.Section, Text: text})
 				}
 			}
 		}
@@ -142,9 +128,9 @@ const selectionPrompt = `你帮助程序回答市民关于%s政府报告的问�
 // dataSafe keeps report and user text from closing the prompt's tags.
 var dataSafe = strings.NewReplacer("<", "\uff1c", ">", "\uff1e", "\n", " ")
 
-// prompt is what the model is sent for a question: the role, then the
+// Prompt is what the model is sent for a question: the role, then the
 // shortlist, the conversation's recent questions and the question, as data.
-func (sl shortlist) prompt(question string, history []reply.Turn) []reply.Message {
+func (sl *Shortlist) Prompt(question string, history []reply.Turn) []reply.Message {
 	many := len(sl.docs) > 1
 	var b strings.Builder
 	b.WriteString("<事实>\n")
@@ -184,9 +170,9 @@ func (sl shortlist) prompt(question string, history []reply.Turn) []reply.Messag
 	}
 }
 
-// SelectionSchema is the JSON schema of a selection, sent as the request's
+// Schema is the JSON schema of a selection, sent as the request's
 // response_format where the provider takes one.
-var SelectionSchema = json.RawMessage(`{
+var Schema = json.RawMessage(`{
   "type": "object",
   "properties": {
     "kind": {"type": "string", "enum": ["value", "yes_no", "compare", "sum", "difference", "share", "report", "none"]},
@@ -199,25 +185,41 @@ var SelectionSchema = json.RawMessage(`{
   "additionalProperties": false
 }`)
 
+// Answer is the answer to question rendered from the model's reply (text),
+// once the selection it holds is read and passes validate; a *Refusal
+// says why not. ext is the extractive answer: a decline where it found
+// the report's answer is refused.
+func (sl *Shortlist) Answer(text, question string, lang engine.Language, history []reply.Turn, ext reply.Answer) (reply.Answer, *Refusal) {
+	sel, ref := parseSelection(text)
+	if ref != nil {
+		return reply.Answer{}, ref
+	}
+	c, ref := sl.validate(sel, question, lang, history, ext)
+	if ref != nil {
+		return reply.Answer{}, ref
+	}
+	return render(sl.router.Library(), question, lang, c, sl.docs), nil
+}
+
 // parseSelection reads a model's reply: the JSON object in it.
-func parseSelection(text string) (Selection, *Refusal) {
+func parseSelection(text string) (reply.Selection, *Refusal) {
 	body := strings.TrimSpace(text)
 	if i, j := strings.Index(body, "{"), strings.LastIndex(body, "}"); i >= 0 && j > i {
 		body = body[i : j+1]
 	}
-	var s Selection
+	var s reply.Selection
 	if err := json.Unmarshal([]byte(body), &s); err != nil {
-		return Selection{}, refuse(reply.RefuseMalformed, "not a selection: %v", err)
+		return reply.Selection{}, refuse(reply.RefuseMalformed, "not a selection: %v", err)
 	}
 	switch {
 	case !slices.Contains(answerKinds, s.Kind):
-		return Selection{}, refuse(reply.RefuseMalformed, "kind %q", knowledge.Clip(s.Kind, 20))
+		return reply.Selection{}, refuse(reply.RefuseMalformed, "kind %q", knowledge.Clip(s.Kind, 20))
 	case len(s.Facts) > maxSelected || len(s.Sentences) > maxSelected:
-		return Selection{}, refuse(reply.RefuseMalformed, "%d facts and %d sentences", len(s.Facts), len(s.Sentences))
+		return reply.Selection{}, refuse(reply.RefuseMalformed, "%d facts and %d sentences", len(s.Facts), len(s.Sentences))
 	case s.Field != "" && !slices.Contains(reportFields, s.Field):
-		return Selection{}, refuse(reply.RefuseMalformed, "field %q", knowledge.Clip(s.Field, 20))
+		return reply.Selection{}, refuse(reply.RefuseMalformed, "field %q", knowledge.Clip(s.Field, 20))
 	case utf8.RuneCountInString(s.Restated) > maxRestatedRunes:
-		return Selection{}, refuse(reply.RefuseMalformed, "a restatement of %d characters", utf8.RuneCountInString(s.Restated))
+		return reply.Selection{}, refuse(reply.RefuseMalformed, "a restatement of %d characters", utf8.RuneCountInString(s.Restated))
 	}
 	return s, nil
 }
@@ -229,25 +231,25 @@ func parseSelection(text string) (Selection, *Refusal) {
 // and not a neighbour of the figure the question names. ext is the
 // extractive answer: a decline where it found the report's answer is
 // refused.
-func (sl shortlist) validate(s Selection, question string, lang engine.Language, history []reply.Turn, ext reply.Answer) (engine.Chosen, *Refusal) {
-	anchor, norm := anchorOf(question, lang), knowledge.Normalize(question)
+func (sl *Shortlist) validate(s reply.Selection, question string, lang engine.Language, history []reply.Turn, ext reply.Answer) (chosen, *Refusal) {
+	anchor, norm := Anchor(question, lang), knowledge.Normalize(question)
 	if n := len(history); n > 0 { // a follow-up (多少人参加?) is about its conversation's topic too
-		maps.Copy(anchor, anchorOf(history[n-1].Question, engine.DetectLanguage(history[n-1].Question)))
+		maps.Copy(anchor, Anchor(history[n-1].Question, engine.DetectLanguage(history[n-1].Question)))
 	}
-	c := engine.Chosen{Kind: s.Kind, Field: s.Field, Restated: strings.TrimSpace(s.Restated)}
+	c := chosen{Kind: s.Kind, Field: s.Field, Restated: strings.TrimSpace(s.Restated)}
 	for _, id := range s.Facts {
 		i, ok := listIndex(id, "F", len(sl.facts))
 		if !ok {
-			return engine.Chosen{}, refuse(reply.RefuseUnknownID, "fact %q", knowledge.Clip(id, 20))
+			return chosen{}, refuse(reply.RefuseUnknownID, "fact %q", knowledge.Clip(id, 20))
 		}
-		if !slices.ContainsFunc(c.Facts, func(f engine.ListedFact) bool { return engine.SameFact(f.Fact, sl.facts[i].Fact) }) {
+		if !slices.ContainsFunc(c.Facts, func(f listedFact) bool { return engine.SameFact(f.Fact, sl.facts[i].Fact) }) {
 			c.Facts = append(c.Facts, sl.facts[i])
 		}
 	}
 	for _, id := range s.Sentences {
 		i, ok := listIndex(id, "S", len(sl.sentences))
 		if !ok {
-			return engine.Chosen{}, refuse(reply.RefuseUnknownID, "sentence %q", knowledge.Clip(id, 20))
+			return chosen{}, refuse(reply.RefuseUnknownID, "sentence %q", knowledge.Clip(id, 20))
 		}
 		c.Sentences = append(c.Sentences, sl.sentences[i])
 	}
@@ -256,46 +258,46 @@ func (sl shortlist) validate(s Selection, question string, lang engine.Language,
 	case reply.KindNone:
 		if ext.Found { // the program's own reading found it: most often right where a paraphrase hides its words
 
-			return engine.Chosen{}, refuse(reply.RefuseDecline, "the report answers with %s", clipQuote(ext))
+			return chosen{}, refuse(reply.RefuseDecline, "the report answers with %s", clipQuote(ext))
 		}
 		return c, nil
 	case reply.KindReport:
 		if c.Field == "" {
-			return engine.Chosen{}, refuse(reply.RefuseMalformed, "a question about the report with no field")
+			return chosen{}, refuse(reply.RefuseMalformed, "a question about the report with no field")
 		}
 		return c, nil
 	case reply.KindValue, reply.KindYesNo:
 		if n == 0 && len(c.Sentences) == 0 {
-			return engine.Chosen{}, refuse(reply.RefuseFactCount, "%s with nothing selected", c.Kind)
+			return chosen{}, refuse(reply.RefuseFactCount, "%s with nothing selected", c.Kind)
 		}
 	case reply.KindCompare, reply.KindDifference, reply.KindShare:
 		if n != 2 {
-			return engine.Chosen{}, refuse(reply.RefuseFactCount, "%s of %d facts", c.Kind, n)
+			return chosen{}, refuse(reply.RefuseFactCount, "%s of %d facts", c.Kind, n)
 		}
 	case reply.KindSum:
 		if n < 2 {
-			return engine.Chosen{}, refuse(reply.RefuseFactCount, "a sum of %d facts", n)
+			return chosen{}, refuse(reply.RefuseFactCount, "a sum of %d facts", n)
 		}
 	}
 	restated := termSet(knowledge.Normalize(c.Restated))
 	for _, lf := range c.Facts {
 		f := lf.Fact
 		if terms := words(termSet(strings.ReplaceAll(cmp.Or(f.Measure, f.Clause), "…", " ") + " " + f.Of)); len(terms) > 0 && !overlapsAny(terms, restated) {
-			return engine.Chosen{}, refuse(reply.RefuseRestated, "%q does not name what %s counts", knowledge.Clip(c.Restated, 30), f.Text)
+			return chosen{}, refuse(reply.RefuseRestated, "%q does not name what %s counts", knowledge.Clip(c.Restated, 30), f.Text)
 		}
 		if !anchored(lf, anchor, lang) {
-			return engine.Chosen{}, refuse(reply.RefuseUnanchored, "%s (%s) shares nothing with the question", f.Text, lf.Section.ID)
+			return chosen{}, refuse(reply.RefuseUnanchored, "%s (%s) shares nothing with the question", f.Text, lf.Section.ID)
 		}
 		if g, ok := namedSibling(lf, c.Facts, anchor, norm, lang); ok {
-			return engine.Chosen{}, refuse(reply.RefuseSibling, "the question names %s, not %s", g.Clause, f.Clause)
+			return chosen{}, refuse(reply.RefuseSibling, "the question names %s, not %s", g.Clause, f.Clause)
 		}
 		if g, ok := readOtherwise(lf, c.Facts, anchor, ext); ok {
-			return engine.Chosen{}, refuse(reply.RefuseSibling, "the report's own reading leads with %s, which the question names at least as well as %s", g.Clause, f.Clause)
+			return chosen{}, refuse(reply.RefuseSibling, "the report's own reading leads with %s, which the question names at least as well as %s", g.Clause, f.Clause)
 		}
 	}
 	for _, ls := range c.Sentences {
 		if !overlapsAny(runeSet(ls.Text+ls.Section.Heading), anchor) {
-			return engine.Chosen{}, refuse(reply.RefuseUnanchored, "sentence of %s shares nothing with the question", ls.Section.ID)
+			return chosen{}, refuse(reply.RefuseUnanchored, "sentence of %s shares nothing with the question", ls.Section.ID)
 		}
 	}
 	return c, nil
@@ -337,10 +339,10 @@ func runeSet(s string) map[string]bool {
 	return out
 }
 
-// anchorOf is what a question's words tie it to: the content characters
+// Anchor is what a question's words tie it to: the content characters
 // of the question and, for an English one, of the glossary's Chinese for
 // its words.
-func anchorOf(question string, lang engine.Language) map[string]bool {
+func Anchor(question string, lang engine.Language) map[string]bool {
 	if lang == engine.English {
 		return runeSet(strings.Join(english.Default().Chinese(question), " "))
 	}
@@ -354,7 +356,7 @@ func anchorOf(question string, lang engine.Language) map[string]bool {
 // answer, however a model reads it: two, or three where the sentence
 // counts. An English question is read through the glossary, which finds
 // fewer of the report's words: one is enough.
-func anchored(lf engine.ListedFact, anchor map[string]bool, lang engine.Language) bool {
+func anchored(lf listedFact, anchor map[string]bool, lang engine.Language) bool {
 	f := lf.Fact
 	words := f.Measure + f.Of + f.Clause + lf.Section.Heading + strings.Join(lf.Section.Path, "")
 	need := anchorRunes
@@ -386,18 +388,18 @@ const anchorRunes = 2
 // characters (注销执法证7人 when 新办执法证95人 is selected for 注销了几个
 // 人的执法证). What f is counted of (提出检察意见 for 已回复6件) is no
 // rival: a question names the whole to ask for its part.
-func namedSibling(lf engine.ListedFact, selected []engine.ListedFact, anchor map[string]bool, q string, lang engine.Language) (knowledge.Fact, bool) {
+func namedSibling(lf listedFact, selected []listedFact, anchor map[string]bool, q string, lang engine.Language) (knowledge.Fact, bool) {
 	f := lf.Fact
 	fw := compute.MainWord(f)
 	hasF := fw != "" && strings.Contains(q, fw)
-	own := measureShare(f, anchor)
+	own := MeasureShare(f, anchor)
 	for _, g := range lf.Section.Facts() {
 		if g.Unit != f.Unit || g.Measure == f.Of || f.Measure == g.Of ||
-			slices.ContainsFunc(selected, func(s engine.ListedFact) bool { return engine.SameFact(s.Fact, g) }) {
+			slices.ContainsFunc(selected, func(s listedFact) bool { return engine.SameFact(s.Fact, g) }) {
 			continue
 		}
 		if lang != engine.English && len(runeSet(strings.ReplaceAll(g.Measure, "…", ""))) >= 3 {
-			if share := measureShare(g, anchor); share >= siblingShare && share >= own+siblingMargin {
+			if share := MeasureShare(g, anchor); share >= siblingShare && share >= own+siblingMargin {
 				return g, true
 			}
 		}
@@ -417,12 +419,12 @@ func namedSibling(lf engine.ListedFact, selected []engine.ListedFact, anchor map
 // main word than of f's, and at least half: two readings of the same
 // words, the program's backed by them (注销执法证7人, not 新办执法证95人,
 // for 注销了几个人的执法证).
-func readOtherwise(lf engine.ListedFact, selected []engine.ListedFact, anchor map[string]bool, ext reply.Answer) (knowledge.Fact, bool) {
+func readOtherwise(lf listedFact, selected []listedFact, anchor map[string]bool, ext reply.Answer) (knowledge.Fact, bool) {
 	f := lf.Fact
 	own := share(runeSet(compute.MainWord(f)), anchor)
 	for _, g := range ext.Lead {
 		if g.Section != f.Section || g.Report != f.Report || g.Unit != f.Unit || engine.SameFact(f, g) ||
-			slices.ContainsFunc(selected, func(s engine.ListedFact) bool { return engine.SameFact(s.Fact, g) }) {
+			slices.ContainsFunc(selected, func(s listedFact) bool { return engine.SameFact(s.Fact, g) }) {
 			continue
 		}
 		if theirs := share(runeSet(compute.MainWord(g)), anchor); theirs >= siblingShare && theirs > own {
@@ -440,10 +442,10 @@ const (
 	siblingMargin = 0.2
 )
 
-// measureShare is the share of the content characters of what a fact
+// MeasureShare is the share of the content characters of what a fact
 // counts (its measure, with what it is counted of when the measure is a
 // word) that the question's anchor holds.
-func measureShare(f knowledge.Fact, anchor map[string]bool) float64 {
+func MeasureShare(f knowledge.Fact, anchor map[string]bool) float64 {
 	m := runeSet(strings.ReplaceAll(f.Measure, "…", ""))
 	if len(m) < 2 {
 		m = runeSet(strings.ReplaceAll(f.Measure+f.Of, "…", ""))
