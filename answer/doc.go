@@ -1,12 +1,14 @@
-// Package answer turns a citizen's question, in its conversation, into an
-// Answer: the report's facts that answer it, their figures exactly as
-// printed, and the sections they come from. Without a model the program
-// finds them (extract.go, lead.go, select.go); with one, the model selects
-// them by ID and the program validates the selection (selection.go). Either
-// way the program writes every sentence shown (compose.go, render.go), from
-// the report's clauses and its own computations (compute.go).
+// Package answer is the pipeline a citizen's question goes through:
+// Answerer.AskFor checks it, loads its conversation from memory (turns,
+// rate limits, the cached answer, the update's claim), answers it from the
+// reports (package route, one engine per report), asks the model to select
+// the facts that answer it when there is one and the day's budget allows
+// (package selection), falls back to the report's own sentences when the
+// model fails or its selection is refused, and saves the turn once the
+// answer is delivered. UserMessage is the one place its errors become words
+// for a user.
 //
-// Answerer.AskFor is the pipeline a question goes through: memory (turns,
-// limits, the cache, the update's claim), the model and its budget, the
-// fallback to the extractive answer, and memory again once delivered.
+// The values it hands out (Answer, Line, Citation, Key, Session, Record)
+// are package reply's, so that adapters need not import this package to
+// speak of them.
 package answer
