@@ -9,17 +9,13 @@ import (
 
 	"reportbot/answer/engine"
 	"reportbot/answer/reply"
-	"reportbot/knowledge"
+	"reportbot/internal/testreport"
 	"reportbot/knowledge/figure"
 )
 
 func newAnswerer(t testing.TB, mem Memory) *Answerer {
 	t.Helper()
-	docs, err := knowledge.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &Answerer{Index: knowledge.NewIndex(docs...), Memory: mem}
+	return &Answerer{Index: testreport.SeedIndex(t), Memory: mem}
 }
 
 // turnsMemory is an in-test Memory that keeps turns only.

@@ -8,6 +8,7 @@ import (
 
 	"reportbot/answer/engine"
 	"reportbot/answer/reply"
+	"reportbot/internal/testreport"
 	"reportbot/knowledge"
 	"reportbot/knowledge/figure"
 )
@@ -37,10 +38,7 @@ func askOne(t *testing.T, a *Answerer, questions ...string) reply.Answer {
 
 func parseReport(t *testing.T, text string) *Answerer {
 	t.Helper()
-	doc, err := knowledge.Parse("test.txt", []byte(text))
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := testreport.Parse(t, "test.txt", []byte(text))
 	return &Answerer{Index: knowledge.NewIndex(doc), Memory: turnsMemory{}}
 }
 

@@ -14,6 +14,7 @@ import (
 	"reportbot/answer/reply"
 	"reportbot/answer/route"
 	"reportbot/internal/synth"
+	"reportbot/internal/testreport"
 	"reportbot/knowledge"
 	"reportbot/knowledge/figure"
 )
@@ -28,10 +29,7 @@ func library(t testing.TB) (*Answerer, map[string]*knowledge.Document) {
 	}
 	docs := map[string]*knowledge.Document{}
 	add := func(key, name, text string) {
-		d, err := knowledge.Parse(name, []byte(text))
-		if err != nil {
-			t.Fatal(err)
-		}
+		d := testreport.Parse(t, name, []byte(text))
 		docs[key] = d
 	}
 	add("fenyi2023", "fenyi-2023.txt", string(seedText))
@@ -243,10 +241,7 @@ func TestOwnPlace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := knowledge.Parse("linxiang-2024.txt", text)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := testreport.Parse(t, "linxiang-2024.txt", text)
 	a := &Answerer{Index: knowledge.NewIndex(d)}
 	for _, q := range []string{"集体学法多少次?", "临湘市集体学法多少次?", "临湘2024年集体学法多少次?"} {
 		ans, err := a.Ask(context.Background(), "c", q)

@@ -17,9 +17,9 @@ import (
 	"reportbot/answer/reply"
 	"reportbot/bot"
 	"reportbot/internal/logtest"
+	"reportbot/internal/testreport"
 	"reportbot/internal/tgfake"
 	"reportbot/internal/wait"
-	"reportbot/knowledge"
 )
 
 // echo answers "答:" and the question, and panics on "panic". With mem,
@@ -89,10 +89,7 @@ func (h *handled) Forget(context.Context, string) error { return nil }
 func run(t *testing.T) (*tgfake.Server, *handled, *logtest.Buffer) {
 	t.Helper()
 	api := tgfake.Start(t, "1:tok")
-	docs, err := knowledge.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	docs := testreport.Seed(t)
 	mem := &handled{seen: map[string]bool{}}
 	var logs logtest.Buffer
 	ctx, stop := context.WithCancel(context.Background())
@@ -165,10 +162,7 @@ func TestInline(t *testing.T) {
 // loopback HTTP to the stand-in), with an answerer that answers at once.
 func BenchmarkUpdate(b *testing.B) {
 	api := tgfake.Start(b, "1:tok")
-	docs, err := knowledge.Default()
-	if err != nil {
-		b.Fatal(err)
-	}
+	docs := testreport.Seed(b)
 	bt, err := bot.New(context.Background(), context.Background(), bot.Config{Token: "1:tok", Endpoint: api.Endpoint(), MessagesPerSecond: 1e6},
 		echo{}, &handled{seen: map[string]bool{}}, docs, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
@@ -189,10 +183,7 @@ func BenchmarkUpdate(b *testing.B) {
 // retry of an older one after newer ones): each is answered, once.
 func TestWebhookOutOfOrder(t *testing.T) {
 	api := tgfake.Start(t, "1:tok")
-	docs, err := knowledge.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	docs := testreport.Seed(t)
 	mem := &handled{seen: map[string]bool{}}
 	b, err := bot.New(context.Background(), context.Background(), bot.Config{Token: "1:tok", Endpoint: api.Endpoint()},
 		echo{mem}, mem, docs, slog.New(slog.NewTextHandler(io.Discard, nil)))

@@ -16,6 +16,7 @@ import (
 	"reportbot/answer"
 	"reportbot/answer/reply"
 	"reportbot/internal/logtest"
+	"reportbot/internal/testreport"
 	"reportbot/knowledge"
 )
 
@@ -94,10 +95,7 @@ func TestDeadline(t *testing.T) {
 // (Each asking is named by its update, which route passes to the answerer
 // in its key: the bot's tests' echo refuses a question without one.)
 func TestChannel(t *testing.T) {
-	doc, err := knowledge.Parse("r.txt", []byte("某县2023年法治政府建设年度报告\n一、行政复议\n2023年收到84件行政复议申请。\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := testreport.Parse(t, "r.txt", []byte("某县2023年法治政府建设年度报告\n一、行政复议\n2023年收到84件行政复议申请。\n"))
 	mem := &keyMemory{}
 	ans := &answer.Answerer{Index: knowledge.NewIndex(doc), Memory: mem}
 	var got string

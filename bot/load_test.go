@@ -21,6 +21,7 @@ import (
 	"reportbot/answer/reply"
 	"reportbot/bot"
 	"reportbot/internal/modelfake"
+	"reportbot/internal/testreport"
 	"reportbot/internal/tgfake"
 	"reportbot/knowledge"
 	"reportbot/llm"
@@ -88,10 +89,7 @@ func TestLoad(t *testing.T) {
 	defer llmSrv.Close()
 	api := tgfake.Start(t, "1:tok")
 	api.PollWait = 50 * time.Millisecond
-	docs, err := knowledge.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	docs := testreport.Seed(t)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	mem := memory.NewInProcess(memory.Options{})
 	ans := &answer.Answerer{Index: knowledge.NewIndex(docs...), Memory: uncached{mem}, Log: quiet,

@@ -10,18 +10,9 @@ import (
 
 	"reportbot/answer"
 	"reportbot/answer/reply"
-	"reportbot/knowledge"
+	"reportbot/internal/testreport"
 	"reportbot/memory"
 )
-
-func seedIndex(t *testing.T) *knowledge.Index {
-	t.Helper()
-	docs, err := knowledge.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return knowledge.NewIndex(docs...)
-}
 
 // TestQuestionSets scores each question set and fails if accuracy falls
 // below the committed baseline, or if any answer gives a figure its cited
@@ -35,7 +26,7 @@ func TestQuestionSets(t *testing.T) {
 	if err := json.Unmarshal(data, &baselines); err != nil {
 		t.Fatal(err)
 	}
-	ix := seedIndex(t)
+	ix := testreport.SeedIndex(t)
 	for _, set := range []string{"gold.jsonl", "holdout.jsonl"} {
 		t.Run(set, func(t *testing.T) {
 			var base struct {

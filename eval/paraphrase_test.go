@@ -13,6 +13,7 @@ import (
 	"reportbot/answer"
 	"reportbot/answer/reply"
 	"reportbot/internal/modelfake"
+	"reportbot/internal/testreport"
 	"reportbot/knowledge"
 	"reportbot/memory"
 )
@@ -58,7 +59,7 @@ func paraphrases(t *testing.T) []paraphrase {
 // the program's verdict first; for a comparison, sum or share the figure
 // the program computed from those facts.
 func TestParaphrasesThroughModel(t *testing.T) {
-	ix := seedIndex(t)
+	ix := testreport.SeedIndex(t)
 	ps := paraphrases(t)
 	table := map[string]modelfake.Understood{}
 	for _, p := range ps {

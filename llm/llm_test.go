@@ -20,6 +20,7 @@ import (
 	"reportbot/answer/engine"
 	"reportbot/answer/reply"
 	"reportbot/internal/modelfake"
+	"reportbot/internal/testreport"
 	"reportbot/knowledge"
 	"reportbot/llm"
 	"reportbot/memory"
@@ -108,11 +109,7 @@ var (
 func index(t testing.TB) *knowledge.Index {
 	t.Helper()
 	seedOnce.Do(func() {
-		docs, err := knowledge.Default()
-		if err != nil {
-			t.Fatal(err)
-		}
-		seedIx = knowledge.NewIndex(docs...)
+		seedIx = testreport.SeedIndex(t)
 	})
 	return seedIx
 }

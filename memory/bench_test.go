@@ -10,6 +10,7 @@ import (
 	"reportbot/answer/reply"
 	"reportbot/internal/latency"
 	"reportbot/internal/redistest"
+	"reportbot/internal/testreport"
 )
 
 // benchConversation is asked in turn: a question and its follow-ups.
@@ -38,12 +39,12 @@ func benchAsk(b *testing.B, a *answer.Answerer) {
 
 // BenchmarkAskBare answers with no memory at all: the baseline.
 func BenchmarkAskBare(b *testing.B) {
-	benchAsk(b, &answer.Answerer{Index: seedIndex(b)})
+	benchAsk(b, &answer.Answerer{Index: testreport.SeedIndex(b)})
 }
 
 // BenchmarkAskInProcess answers with in-process memory.
 func BenchmarkAskInProcess(b *testing.B) {
-	benchAsk(b, &answer.Answerer{Index: seedIndex(b), Memory: NewInProcess(Options{PerMinute: 1 << 30, PerDay: 1 << 30})})
+	benchAsk(b, &answer.Answerer{Index: testreport.SeedIndex(b), Memory: NewInProcess(Options{PerMinute: 1 << 30, PerDay: 1 << 30})})
 }
 
 // BenchmarkAskRedis answers with memory in a local redis-server, limits on,
@@ -53,7 +54,7 @@ func BenchmarkAskRedis(b *testing.B) {
 	r := newRedis(b, srv, Options{PerMinute: 1 << 30, PerDay: 1 << 30}, nil)
 	var rt roundTrips
 	r.client.AddHook(&rt)
-	benchAsk(b, &answer.Answerer{Index: seedIndex(b), Memory: r})
+	benchAsk(b, &answer.Answerer{Index: testreport.SeedIndex(b), Memory: r})
 	b.ReportMetric(float64(rt.n.Load())/float64(b.N), "roundtrips/op")
 }
 
@@ -64,7 +65,7 @@ func BenchmarkAskRedisCluster(b *testing.B) {
 	r := redisAt(b, redistest.StartCluster(b, 3, 1).URL(), Options{PerMinute: 1 << 30, PerDay: 1 << 30}, nil)
 	var rt roundTrips
 	r.client.AddHook(&rt)
-	benchAsk(b, &answer.Answerer{Index: seedIndex(b), Memory: r})
+	benchAsk(b, &answer.Answerer{Index: testreport.SeedIndex(b), Memory: r})
 	b.ReportMetric(float64(rt.n.Load())/float64(b.N), "roundtrips/op")
 }
 

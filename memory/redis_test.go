@@ -22,17 +22,9 @@ import (
 	"reportbot/internal/logtest"
 	"reportbot/internal/modelfake"
 	"reportbot/internal/redistest"
+	"reportbot/internal/testreport"
 	"reportbot/knowledge"
 )
-
-func seedIndex(t testing.TB) *knowledge.Index {
-	t.Helper()
-	docs, err := knowledge.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return knowledge.NewIndex(docs...)
-}
 
 // newRedis is memory on server srv, logging to log (nil: nowhere).
 func newRedis(t testing.TB, srv *redistest.Server, opt Options, log *logtest.Buffer) *Redis {
@@ -100,7 +92,7 @@ func (m *instantModel) Complete(context.Context, reply.Request) (string, error) 
 // select84 is a model's selection of 收到84件 for q84.
 func select84(t testing.TB) string {
 	t.Helper()
-	return modelfake.Selecting(seedIndex(t).Docs()[0], "一(六)1", "84件")
+	return modelfake.Selecting(testreport.SeedIndex(t).Docs()[0], "一(六)1", "84件")
 }
 
 const q84 = "行政复议收到多少件申请?"
@@ -114,7 +106,7 @@ func TestKeys(t *testing.T) {
 	opt := Options{Turns: 4, TTL: 30 * time.Minute, CacheTTL: 2 * time.Hour, PerMinute: 100, PerDay: 1000, Prefix: "rb-test", Now: clk.Now}
 	r := newRedis(t, srv, opt, nil)
 	model := &instantModel{reply: select84(t)}
-	a := &answer.Answerer{Index: seedIndex(t), Memory: r, Model: model}
+	a := &answer.Answerer{Index: testreport.SeedIndex(t), Memory: r, Model: model}
 	for _, q := range []string{q84, "那受理了几件?", "不予受理的呢?", "审结了多少件?", "法律咨询多少人次?", "免罚金额是多少?"} {
 		if _, err := a.AskFor(context.Background(), reply.Key{Conv: "tg:-100:7", User: "tg:7"}, q, nil); err != nil {
 			t.Fatal(err)
@@ -163,7 +155,7 @@ func TestRoundTrips(t *testing.T) {
 	r := newRedis(t, srv, Options{PerMinute: 10, PerDay: 100}, nil)
 	var rt roundTrips
 	r.client.AddHook(&rt)
-	a := &answer.Answerer{Index: seedIndex(t), Memory: r, Model: &instantModel{reply: select84(t)}}
+	a := &answer.Answerer{Index: testreport.SeedIndex(t), Memory: r, Model: &instantModel{reply: select84(t)}}
 	for i, q := range []string{q84, "那受理了几件?", q84} {
 		before := rt.n.Load()
 		if _, err := a.AskFor(context.Background(), reply.Key{Conv: "c", User: "u"}, q, nil); err != nil {
@@ -179,7 +171,7 @@ func TestRoundTrips(t *testing.T) {
 // conversation, as `REDIS_URL=… reportbot chat --conversation ID` does.
 func TestFollowUpsAcrossRuns(t *testing.T) {
 	srv := redistest.Start(t)
-	ix := seedIndex(t)
+	ix := testreport.SeedIndex(t)
 	first := &answer.Answerer{Index: ix, Memory: newRedis(t, srv, Options{}, nil)}
 	if _, err := first.Ask(context.Background(), "cli:42", "免罚清单适用了多少案件?"); err != nil {
 		t.Fatal(err)
@@ -196,7 +188,7 @@ func TestFollowUpsAcrossRuns(t *testing.T) {
 func TestAnswerCache(t *testing.T) {
 	srv := redistest.Start(t)
 	model := &instantModel{reply: select84(t)}
-	a := &answer.Answerer{Index: seedIndex(t), Memory: newRedis(t, srv, Options{}, nil), Model: model, ModelID: "m1"}
+	a := &answer.Answerer{Index: testreport.SeedIndex(t), Memory: newRedis(t, srv, Options{}, nil), Model: model, ModelID: "m1"}
 	ctx := context.Background()
 	first, _ := a.Ask(ctx, "alice", q84)
 	second, _ := a.Ask(ctx, "bob", "  "+q84+" ")
@@ -229,7 +221,7 @@ func TestAnswerCache(t *testing.T) {
 // questions together, and answer the one over the limit politely.
 func TestRateLimitAcrossReplicas(t *testing.T) {
 	srv := redistest.Start(t)
-	ix := seedIndex(t)
+	ix := testreport.SeedIndex(t)
 	opt := Options{PerMinute: 3, PerDay: 100}
 	a := &answer.Answerer{Index: ix, Memory: newRedis(t, srv, opt, nil)}
 	b := &answer.Answerer{Index: ix, Memory: newRedis(t, srv, opt, nil)}
@@ -257,7 +249,7 @@ func TestRateLimitAcrossReplicas(t *testing.T) {
 func TestModelBudget(t *testing.T) {
 	srv := redistest.Start(t)
 	model := &instantModel{reply: select84(t)}
-	ix := seedIndex(t)
+	ix := testreport.SeedIndex(t)
 	ra, rb := newRedis(t, srv, Options{}, nil), newRedis(t, srv, Options{}, nil)
 	a := &answer.Answerer{Index: ix, Memory: ra, Model: model, ModelBudget: 2}
 	b := &answer.Answerer{Index: ix, Memory: rb, Model: model, ModelBudget: 2}
@@ -290,7 +282,7 @@ func TestRedisDown(t *testing.T) {
 	clk := newClock()
 	var logs logtest.Buffer
 	r := newRedis(t, srv, Options{Now: clk.Now}, &logs)
-	a := &answer.Answerer{Index: seedIndex(t), Memory: r}
+	a := &answer.Answerer{Index: testreport.SeedIndex(t), Memory: r}
 	ctx := context.Background()
 	if ans, _ := a.Ask(ctx, "c", q84); !strings.Contains(ans.Text, "84件") {
 		t.Fatal(ans.Text)
@@ -336,7 +328,7 @@ func TestUnreachableAddress(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	a := &answer.Answerer{Index: seedIndex(t), Memory: r}
+	a := &answer.Answerer{Index: testreport.SeedIndex(t), Memory: r}
 	start := time.Now()
 	for range 10 {
 		if ans, _ := a.Ask(context.Background(), "c", q84); !strings.Contains(ans.Text, "84件") {
@@ -361,7 +353,7 @@ func TestGoldConversationsWithRedis(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix := seedIndex(t)
+	ix := testreport.SeedIndex(t)
 	for _, m := range []answer.Memory{NewInProcess(Options{}), newRedis(t, srv, Options{}, nil)} {
 		rep, err := eval.Run(context.Background(), &answer.Answerer{Index: ix, Memory: m}, ix, cases)
 		if err != nil {

@@ -10,17 +10,13 @@ import (
 	"reportbot/answer/engine"
 	"reportbot/answer/reply"
 	"reportbot/answer/route"
-	"reportbot/knowledge"
+	"reportbot/internal/testreport"
 )
 
 // seed is the router of the seed report alone.
 func seed(t testing.TB) *route.Router {
 	t.Helper()
-	docs, err := knowledge.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return route.New(knowledge.NewIndex(docs...))
+	return route.New(testreport.SeedIndex(t))
 }
 
 // promptRunesBound bounds a selection prompt for one report of the seed's

@@ -17,17 +17,14 @@ import (
 
 	"reportbot/internal/modelfake"
 	"reportbot/internal/redistest"
-	"reportbot/knowledge"
+	"reportbot/internal/testreport"
 )
 
 // select84 is a model's selection of 收到84件 for 行政复议收到多少件申请?,
 // as the embedded report's prompt lists its facts.
 func select84(t testing.TB) string {
 	t.Helper()
-	docs, err := knowledge.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	docs := testreport.Seed(t)
 	return modelfake.Selecting(docs[0], "一(六)1", "84件")
 }
 
