@@ -117,7 +117,7 @@ func factsOf(t *testing.T, ix *knowledge.Index, p paraphrase) []knowledge.Fact {
 	for _, r := range p.Facts {
 		found := false
 		for _, f := range ix.Docs()[0].Facts() {
-			if f.Section == r.Section && f.Text == r.Text && strings.Contains(f.Measure+f.Clause, r.Measure) {
+			if f.Section == r.Section && f.Text == r.Text && strings.Contains(f.Measure.String()+f.Clause, r.Measure) {
 				out, found = append(out, f), true
 				break
 			}

@@ -24,14 +24,14 @@ type Fact struct {
 	// Start and End are the clause's byte offsets in the section's text.
 	Start int `json:"start"`
 	End   int `json:"end"`
-	// Measure is what the figure quantifies, in the clause's own words with
-	// the figure as …: 收到…行政复议申请, 受理, 不予受理, 群众满意度.
-	Measure string `json:"measure"`
+	// Measure is what the figure quantifies, in the clause's own words:
+	// 收到…行政复议申请, 受理, 不予受理, 群众满意度.
+	Measure Measure `json:"measure"`
 	// Of is what an elliptical clause counts, from the nearest clause before
 	// it in the same sentence that names a thing: 提出检察意见 for 已回复6件.
-	Of     string `json:"of,omitempty"`
-	Actor  string `json:"actor,omitempty"` // who does it, when the sentence names one: 县检察院
-	Period int    `json:"period"`          // the year it is of: the report's unless the text says another
+	Of     Measure `json:"of,omitzero"`
+	Actor  string  `json:"actor,omitempty"` // who does it, when the sentence names one: 县检察院
+	Period int     `json:"period"`          // the year it is of: the report's unless the text says another
 	// Marks says how the period is counted: 同比, 较上年, 累计, 截至, 以来.
 	Marks    []string `json:"marks,omitempty"`
 	Polarity string   `json:"polarity,omitempty"` // the negation it is counted under: 不予, 未, 没有
@@ -123,7 +123,7 @@ func sectionFacts(report, place string, year int, s *Section) []Fact {
 			f.Approx = approxOf(g, before, after)
 			f.Per = perOf(before)
 			f.Measure = measure(before, after)
-			f.Polarity = Polarity(f.Measure)
+			f.Polarity = Polarity(f.Measure.String())
 			f.Marks = marks(text[sent[0]:start], clause)
 			f.Period = periodOf(text[:g.Offset], year)
 			f.Actor = actorIn(before, place)
@@ -133,7 +133,7 @@ func sectionFacts(report, place string, year int, s *Section) []Fact {
 				f.Actor = subjectBefore(paragraphBefore(text, sent[0]), place)
 			}
 			switch {
-			case f.Measure == "": // 共165名: it counts what the clause before names
+			case f.Measure.IsZero(): // 共165名: it counts what the clause before names
 				f.Measure = ofPrevious(prev, "")
 			case elliptical(f.Measure):
 				f.Of = ofPrevious(prev, f.Unit)
@@ -222,16 +222,8 @@ func perOf(before string) string {
 
 // measure is what a figure counts: the words of its clause with the figure
 // as …, less the words of its period, approximation and connectives.
-func measure(before, after string) string {
-	before = trimMeasure(before, true)
-	after = trimMeasure(after, false)
-	switch {
-	case before != "" && after != "":
-		return before + "…" + after
-	case before != "":
-		return before
-	}
-	return after
+func measure(before, after string) Measure {
+	return Measure{Before: trimMeasure(before, true), After: trimMeasure(after, false)}
 }
 
 // trimMeasure drops from one side of a figure the words that say nothing
@@ -478,8 +470,8 @@ func actorName(region string) (string, int) {
 
 // elliptical reports whether a measure is too short to name what it
 // counts (受理, 已回复, 街道): it counts what its sentence named before.
-func elliptical(measure string) bool {
-	return utf8.RuneCountInString(strings.ReplaceAll(measure, "…", "")) <= 4
+func elliptical(m Measure) bool {
+	return utf8.RuneCountInString(m.Words()) <= 4
 }
 
 // paragraphBefore is the text of the paragraph of text before byte i.
@@ -495,7 +487,7 @@ func paragraphBefore(text string, i int) string {
 // nearest fact before it in its sentence, in the same unit when unit is
 // given (街道45项 counts the 行政处罚事项 of 70项; 法律依据62部 counts its
 // own), that names more than a verb.
-func ofPrevious(prev []Fact, unit string) string {
+func ofPrevious(prev []Fact, unit string) Measure {
 	var same []Fact
 	for _, f := range prev {
 		if unit == "" || f.Unit == unit {
@@ -503,12 +495,12 @@ func ofPrevious(prev []Fact, unit string) string {
 		}
 	}
 	for k := len(same) - 1; k >= 0; k-- {
-		if m := same[k].Measure; utf8.RuneCountInString(strings.ReplaceAll(m, "…", "")) > 2 {
+		if m := same[k].Measure; utf8.RuneCountInString(m.Words()) > 2 {
 			return m
 		}
 	}
 	if len(same) > 0 {
 		return same[len(same)-1].Measure
 	}
-	return ""
+	return Measure{}
 }

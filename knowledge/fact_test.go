@@ -97,7 +97,7 @@ func TestFactsOfSentence(t *testing.T) {
 	}
 	for i, tt := range tests {
 		f := facts[i]
-		got := want{f.Text, f.Measure, f.Of, f.Actor, f.Polarity, f.Approx, f.Per, f.Period, f.Marks}
+		got := want{f.Text, f.Measure.String(), f.Of.String(), f.Actor, f.Polarity, f.Approx, f.Per, f.Period, f.Marks}
 		if !reflect.DeepEqual(got, tt) {
 			t.Errorf("fact %d:\n got %+v\nwant %+v", i, got, tt)
 		}

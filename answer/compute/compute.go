@@ -72,7 +72,7 @@ func mainWordOr(f knowledge.Fact) string {
 // MainWord is the part of a measure that names what it counts nearest the
 // figure: 不予受理, 受理, 收到 of 收到…行政复议申请.
 func MainWord(f knowledge.Fact) string {
-	m, _, _ := strings.Cut(f.Measure, "…")
+	m := f.Measure.Main()
 	for _, w := range Connectives {
 		m = strings.TrimPrefix(m, w)
 	}

@@ -107,7 +107,7 @@ func (e *Engine) computeRate(question, norm string, history []reply.Turn, plain 
 // its sentence whose measure it is counted of (受理68件 of 收到84件行政复议
 // 申请), in the same unit and period, and no smaller.
 func (e *Engine) wholeOf(part knowledge.Fact) (knowledge.Fact, bool) {
-	if part.Of == "" {
+	if part.Of.IsZero() {
 		return knowledge.Fact{}, false
 	}
 	for _, d := range e.Index.Docs() {

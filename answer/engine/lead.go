@@ -273,9 +273,9 @@ func termsOf(c candidate, f knowledge.Fact, order int) factTerms {
 	for _, t := range knowledge.Terms(knowledge.Fold(f.Clause)) {
 		ft.own[t] = true
 	}
-	near := f.Of + " " + f.Actor
-	if !strings.Contains(f.Clause, strings.ReplaceAll(f.Measure, "…", "")) {
-		near += " " + f.Measure // 共165名 counts the 骨干 of the clause before
+	near := f.Of.String() + " " + f.Actor
+	if !strings.Contains(f.Clause, f.Measure.Words()) {
+		near += " " + f.Measure.String() // 共165名 counts the 骨干 of the clause before
 	}
 	for _, t := range knowledge.Terms(knowledge.Fold(near)) {
 		ft.ctx[t] = true
@@ -416,7 +416,7 @@ func leadText(picked []candidate, facts []knowledge.Fact) string {
 // measuredInClause reports whether a fact's clause names what it counts
 // (受理68件), unlike 共165名, whose measure is the clause before.
 func measuredInClause(f knowledge.Fact) bool {
-	for _, p := range strings.Split(f.Measure, "…") {
+	for _, p := range f.Measure.Sides() {
 		if !strings.Contains(f.Clause, p) {
 			return false
 		}
@@ -439,8 +439,7 @@ func withMeasure(picked []candidate, f knowledge.Fact) string {
 			return ""
 		}
 		last := spans[len(spans)-1]
-		pieces := strings.Split(f.Measure, "…")
-		if tail := pieces[len(pieces)-1]; len(pieces) > 1 && tail != "" && strings.HasSuffix(c.sentence[:last[1]], tail) {
+		if tail := f.Measure.After; f.Measure.Before != "" && tail != "" && strings.HasSuffix(c.sentence[:last[1]], tail) {
 			return c.sentence[last[1]-len(tail) : i+len(f.Clause)]
 		}
 		return c.sentence[last[0] : i+len(f.Clause)]

@@ -64,8 +64,8 @@ func (e *Engine) suggest(n int) []string {
 // suggestion words a fact as the question it answers, when its measure
 // reads as one: a count or an amount of something plainly named.
 func suggestion(f knowledge.Fact) (string, bool) {
-	m := f.Measure
-	if f.Kind != figure.KindNumber || f.Unit == "" || f.Unit == "%" || f.Approx != "" || f.Of != "" || f.Polarity != "" ||
+	m := f.Measure.String()
+	if f.Kind != figure.KindNumber || f.Unit == "" || f.Unit == "%" || f.Approx != "" || !f.Of.IsZero() || f.Polarity != "" ||
 		strings.ContainsAny(m, "“”\"《》()()") || strings.Count(m, "…") > 1 {
 		return "", false
 	}

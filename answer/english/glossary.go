@@ -181,10 +181,10 @@ func (g *Glossary) Share(question string) float64 {
 // of its measure (or of what it is counted of), then its verbs, when the
 // glossary covers most of the measure; "" when it does not.
 func (g *Glossary) Label(f knowledge.Fact) string {
-	measure := knowledge.Fold(strings.ReplaceAll(f.Measure, "…", " "))
+	measure := knowledge.Fold(strings.Join(f.Measure.Sides(), " "))
 	nouns, verbs, covered, han := g.segment(measure)
-	if f.Of != "" && len(nouns) == 0 {
-		n, _, c, h := g.segment(knowledge.Fold(strings.ReplaceAll(f.Of, "…", " ")))
+	if !f.Of.IsZero() && len(nouns) == 0 {
+		n, _, c, h := g.segment(knowledge.Fold(strings.Join(f.Of.Sides(), " ")))
 		nouns, covered, han = n, covered+c, han+h
 	}
 	if han == 0 || float64(covered) < 0.6*float64(han) || len(nouns)+len(verbs) == 0 {

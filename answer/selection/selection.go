@@ -140,9 +140,9 @@ func (sl *Shortlist) Prompt(question string, history []reply.Turn) []reply.Messa
 		if many {
 			b.WriteString(engine.ReportLabel(lf.Doc) + " | ")
 		}
-		measure := f.Measure
-		if f.Of != "" { // 受理, of 收到…行政复议申请
-			measure += "(属于" + f.Of + ")"
+		measure := f.Measure.String()
+		if !f.Of.IsZero() { // 受理, of 收到…行政复议申请
+			measure += "(属于" + f.Of.String() + ")"
 		}
 		fmt.Fprintf(&b, "%s %s | %s | %s | %s | %d\n", f.Section, dataSafe.Replace(lf.Section.Heading), f.Text,
 			dataSafe.Replace(measure), dataSafe.Replace(f.Clause), f.Period)
@@ -282,7 +282,7 @@ func (sl *Shortlist) validate(s reply.Selection, question string, lang engine.La
 	restated := termSet(knowledge.Normalize(c.Restated))
 	for _, lf := range c.Facts {
 		f := lf.Fact
-		if terms := words(termSet(strings.ReplaceAll(cmp.Or(f.Measure, f.Clause), "…", " ") + " " + f.Of)); len(terms) > 0 && !overlapsAny(terms, restated) {
+		if terms := words(termSet(strings.ReplaceAll(cmp.Or(f.Measure.String(), f.Clause), "…", " ") + " " + f.Of.String())); len(terms) > 0 && !overlapsAny(terms, restated) {
 			return chosen{}, refuse(reply.RefuseRestated, "%q does not name what %s counts", knowledge.Clip(c.Restated, 30), f.Text)
 		}
 		if !anchored(lf, anchor, lang) {
@@ -358,9 +358,9 @@ func Anchor(question string, lang engine.Language) map[string]bool {
 // fewer of the report's words: one is enough.
 func anchored(lf listedFact, anchor map[string]bool, lang engine.Language) bool {
 	f := lf.Fact
-	words := f.Measure + f.Of + f.Clause + lf.Section.Heading + strings.Join(lf.Section.Path, "")
+	words := f.Measure.String() + f.Of.String() + f.Clause + lf.Section.Heading + strings.Join(lf.Section.Path, "")
 	need := anchorRunes
-	if len(runeSet(strings.ReplaceAll(f.Measure, "…", ""))) < 2 {
+	if len(runeSet(f.Measure.Words())) < 2 {
 		words += lf.Section.Text[f.Sentence[0]:f.Sentence[1]]
 		need++ // a whole sentence shares more by chance
 	}
@@ -398,7 +398,7 @@ func namedSibling(lf listedFact, selected []listedFact, anchor map[string]bool, 
 			slices.ContainsFunc(selected, func(s listedFact) bool { return engine.SameFact(s.Fact, g) }) {
 			continue
 		}
-		if lang != engine.English && len(runeSet(strings.ReplaceAll(g.Measure, "…", ""))) >= 3 {
+		if lang != engine.English && len(runeSet(g.Measure.Words())) >= 3 {
 			if share := MeasureShare(g, anchor); share >= siblingShare && share >= own+siblingMargin {
 				return g, true
 			}
@@ -446,9 +446,9 @@ const (
 // counts (its measure, with what it is counted of when the measure is a
 // word) that the question's anchor holds.
 func MeasureShare(f knowledge.Fact, anchor map[string]bool) float64 {
-	m := runeSet(strings.ReplaceAll(f.Measure, "…", ""))
+	m := runeSet(f.Measure.Words())
 	if len(m) < 2 {
-		m = runeSet(strings.ReplaceAll(f.Measure+f.Of, "…", ""))
+		m = runeSet(f.Measure.Words() + f.Of.Words())
 	}
 	return share(m, anchor)
 }

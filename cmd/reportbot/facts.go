@@ -37,7 +37,7 @@ func printFacts(stdout, stderr io.Writer, docs []*knowledge.Document, asJSON, as
 		for _, d := range docs {
 			for _, f := range d.Facts() {
 				w.Write([]string{f.Report, f.Section, f.Text, strconv.FormatFloat(f.Value, 'f', -1, 64), f.Unit, string(f.Kind),
-					f.Measure, f.Of, f.Actor, strconv.Itoa(f.Period), strings.Join(f.Marks, " "), f.Polarity, f.Approx, f.Clause})
+					f.Measure.String(), f.Of.String(), f.Actor, strconv.Itoa(f.Period), strings.Join(f.Marks, " "), f.Polarity, f.Approx, f.Clause})
 			}
 		}
 		w.Flush()
@@ -65,8 +65,8 @@ func printFacts(stdout, stderr io.Writer, docs []*knowledge.Document, asJSON, as
 // 提出检察意见; 县检察院).
 func describe(f knowledge.Fact) string {
 	var q []string
-	if f.Of != "" {
-		q = append(q, "of "+f.Of)
+	if !f.Of.IsZero() {
+		q = append(q, "of "+f.Of.String())
 	}
 	if f.Actor != "" {
 		q = append(q, "by "+f.Actor)
@@ -79,9 +79,9 @@ func describe(f knowledge.Fact) string {
 		q = append(q, "approx "+f.Approx)
 	}
 	if len(q) == 0 {
-		return f.Measure
+		return f.Measure.String()
 	}
-	return f.Measure + " (" + strings.Join(q, "; ") + ")"
+	return f.Measure.String() + " (" + strings.Join(q, "; ") + ")"
 }
 
 // printReports lists the loaded reports: what each is, whose, of when.

@@ -273,7 +273,7 @@ func Selecting(d *knowledge.Document, section, text string) string {
 	for i, f := range d.Facts() {
 		if f.Section == section && f.Text == text {
 			out, _ := json.Marshal(selection{Selection: reply.Selection{Kind: reply.KindValue, Facts: []string{"F" + strconv.Itoa(i+1)}, Sentences: []string{},
-				Restated: strings.ReplaceAll(f.Measure, "…", "") + f.Text}})
+				Restated: f.Measure.Words() + f.Text}})
 			return string(out)
 		}
 	}
