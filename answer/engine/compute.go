@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,12 +15,12 @@ import (
 
 var (
 	// rateRE finds a rate or share asked for: 受理率, 占比, 比例.
-	rateRE = regexp.MustCompile(`率|占比|比例|比重`)
+	rateRE = knowledge.Pattern("rate")
 	// sumRE asks for figures added up; differenceRE for one less another;
 	// compareRE for which is the larger, and by how much.
-	sumRE        = regexp.MustCompile(`加起来|加在一起|一共|总共|合计|共计|总计|总和|之和`)
-	differenceRE = regexp.MustCompile(`多了多少|少了多少|多多少|少多少|多出|少了|相差|差多少|差了多少|差距|之差`)
-	compareRE    = regexp.MustCompile(`哪个(更)?(多|少|大|小|高|低)|谁(更)?(多|少)|多还是少|大还是小|高还是低`)
+	sumRE        = knowledge.Pattern("sum")
+	differenceRE = knowledge.Pattern("difference")
+	compareRE    = knowledge.Pattern("compare")
 )
 
 // rateAsked finds the rate a question asks for: the word (受理率), its stem

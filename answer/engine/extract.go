@@ -35,12 +35,12 @@ const (
 
 // injectionRE matches questions that try to instruct the bot rather than ask
 // about the report. They are declined without a search.
-var injectionRE = regexp.MustCompile(`(?i)(忽略|无视|忘记|忘掉|不要理会|ignore|disregard|forget).{0,12}(指令|指示|规则|提示|设定|要求|instruction|rule|prompt)|系统提示|提示词|system prompt|jailbreak|developer mode|(你现在是|你现在扮演|扮演|假装你|假设你是|pretend|act as|you are now)`)
+var injectionRE = knowledge.Pattern("injection")
 
 // personalRE finds what a government's annual report cannot answer: a
 // person's own case (我去年申请的复议办到哪一步了), advice on it (我该怎么办,
 // 能赢吗), and what is yet to come (明年会不会…).
-var personalRE = regexp.MustCompile(`我(的|家|们家|们的)?.{0,12}(申请|案子|案件|复议|官司|投诉|举报|事|证|诉讼).{0,12}(进度|到哪|哪一步|结果|怎么样了|批了|办好|办完|能不能|能赢|会赢|会不会|要多久|多久)|我(该|应该)怎么办|(帮我|替我)(查|问|看|办)|(明年|后年|将来|以后|未来).{0,6}(会不会|会有|会增加|会减少|能不能|预计|预测)`)
+var personalRE = knowledge.Pattern("personal")
 
 // Instructs reports whether a question tries to instruct the bot rather
 // than ask about the report: it is declined, and never searched.
@@ -52,7 +52,7 @@ func Personal(norm string) bool { return personalRE.MatchString(norm) }
 
 // placeRE finds place names such as 渝水区 or 新余市 in a question; a place
 // the reports never name means the question is about somewhere else.
-var placeRE = regexp.MustCompile(`(\p{Han}{2,3})(?:县|区|市|省)`)
+var placeRE = knowledge.Pattern("place")
 
 // NamedPlaces are the places a question (normalized) names by their
 // level (渝水区, 新余市): each match, and its name without the level.
@@ -81,30 +81,30 @@ type ask struct {
 
 // quantityRE matches questions that ask for a number, and unitCues what unit
 // the number should have.
-var quantityRE = regexp.MustCompile(`多少|几|比例|比率|占比|比重|率|金额|数量|总数|数据|数字|统计|多大|多高|多长|how many|how much|什么时候|哪天|哪一天|日期`)
+var quantityRE = knowledge.Pattern("quantity")
 
 // interrogativeRE matches the words that make a question of a sentence. A
 // question with none ("去年的满意度") names a topic and wants its figures.
-var interrogativeRE = regexp.MustCompile(`什么|啥|怎么|怎样|咋|如何|哪|谁|吗|为什么|为何|是否|有没有|是不是|能不能|可不可以`)
+var interrogativeRE = knowledge.Pattern("interrogative")
 
 var unitCues = []struct {
 	re   *regexp.Regexp
 	unit string
 	kind figure.Kind
 }{
-	{regexp.MustCompile(`人次`), "人次", figure.KindNumber},
-	{regexp.MustCompile(`(多少|几)(个)?(人|名|位)|人数|多少人|几人`), "人", figure.KindNumber},
-	{regexp.MustCompile(`(多少|几)件|件数|案件数`), "件", figure.KindNumber},
-	{regexp.MustCompile(`(多少|几)(次|回)`), "次", figure.KindNumber},
-	{regexp.MustCompile(`(多少|几)(项|样)`), "项", figure.KindNumber},
-	{regexp.MustCompile(`(多少|几)起`), "起", figure.KindNumber},
-	{regexp.MustCompile(`(多少|几)家`), "家", figure.KindNumber},
-	{regexp.MustCompile(`(多少|几)条`), "条", figure.KindNumber},
-	{regexp.MustCompile(`(多少|几)期`), "期", figure.KindNumber},
-	{regexp.MustCompile(`(多少|几)个`), "个", figure.KindNumber},
-	{regexp.MustCompile(`钱|金额|资金|元|补贴|补助|罚款|经费|预算`), "元", figure.KindNumber},
-	{regexp.MustCompile(`率|比例|比率|占比|比重|百分|(满意|知晓|认可|信任|参与)度`), "%", figure.KindPercent},
-	{regexp.MustCompile(`什么时候|哪天|哪一天|日期|几月几[日号]`), "", figure.KindDate},
+	{knowledge.Pattern("unit人次"), "人次", figure.KindNumber},
+	{knowledge.Pattern("unit人"), "人", figure.KindNumber},
+	{knowledge.Pattern("unit件"), "件", figure.KindNumber},
+	{knowledge.Pattern("unit次"), "次", figure.KindNumber},
+	{knowledge.Pattern("unit项"), "项", figure.KindNumber},
+	{knowledge.Pattern("unit起"), "起", figure.KindNumber},
+	{knowledge.Pattern("unit家"), "家", figure.KindNumber},
+	{knowledge.Pattern("unit条"), "条", figure.KindNumber},
+	{knowledge.Pattern("unit期"), "期", figure.KindNumber},
+	{knowledge.Pattern("unit个"), "个", figure.KindNumber},
+	{knowledge.Pattern("unit元"), "元", figure.KindNumber},
+	{knowledge.Pattern("unit%"), "%", figure.KindPercent},
+	{knowledge.Pattern("unit日期"), "", figure.KindDate},
 }
 
 // answeredBy reports whether figures can answer what is asked: a date for
@@ -143,7 +143,7 @@ func readAsk(texts ...string) ask {
 }
 
 // howManyRE is the question word before a measure word.
-var howManyRE = regexp.MustCompile(`多少|几`)
+var howManyRE = knowledge.Pattern("howMany")
 
 // partAsks reads what each part of the question asks for; a part that does
 // not say takes what the whole question asks.
@@ -514,7 +514,7 @@ func (e *Engine) resolve(question string, history []reply.Turn) query {
 	return q
 }
 
-var followUpRE = regexp.MustCompile(`^(那|那么|还有|另外|其中|其他|其余|它|这|此外|而|同时|最后|最终)|呢[??!!。.]*$`)
+var followUpRE = knowledge.Pattern("followUp")
 
 // IsFollowUp reports whether a question leans on the one before it: it
 // opens or ends like a follow-up, or names too little to stand alone.

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 
@@ -22,13 +21,13 @@ type want struct {
 }
 
 // totalRE finds the words of a total, in a question or a report's clause.
-var totalRE = regexp.MustCompile(`一共|总共|共计|合计|总计|总数|共`)
+var totalRE = knowledge.Pattern("total")
 
 // conjunctionRE separates the things one clause asks about together;
 // conjunctionWords are words that hold its characters without joining
 // things (涉及, 参与).
 var (
-	conjunctionRE    = regexp.MustCompile(`以及|和|与|及|、`)
+	conjunctionRE    = knowledge.Pattern("conjunction")
 	conjunctionWords = []string{"涉及", "普及", "及时", "来得及", "参与", "给与", "和谐", "平和", "共和", "与其"}
 )
 
@@ -63,16 +62,16 @@ func splitConjuncts(clause string) []string {
 // about (下放给|乡镇、街道); lastThingRE the words after the last
 // (经济发达镇|的行政处罚事项).
 var (
-	firstThingRE = regexp.MustCompile(`给|向|对|在|把|将|里|中|是|有|涉及`)
-	lastThingRE  = regexp.MustCompile(`给|向|对|在|把|将|的|里|中|是|有|涉及`)
+	firstThingRE = knowledge.Pattern("firstThing")
+	lastThingRE  = knowledge.Pattern("lastThing")
 )
 
 // separateRE marks a question that asks for each of several things.
-var separateRE = regexp.MustCompile(`分别|各是|各有|各自|各多少`)
+var separateRE = knowledge.Pattern("separate")
 
 // interrogativeNegRE finds the question words that hold a negation without
 // negating (是不是, 有没有).
-var interrogativeNegRE = regexp.MustCompile(`是不是|能不能|可不可以|有没有|对不对|是否|多不多|要不要|会不会`)
+var interrogativeNegRE = knowledge.Pattern("interrogativeNeg")
 
 // negated reports whether a question asks of a negated count (不予受理),
 // read as the fact table reads its measures.
@@ -173,7 +172,7 @@ func focusRuns(clause string, runs []string) []string {
 }
 
 // opRE finds the words that ask to add or compare what comes before them.
-var opRE = regexp.MustCompile(sumRE.String() + "|" + differenceRE.String())
+var opRE = knowledge.Pattern("op")
 
 // conjunct is one of several things a clause asks about together, with the
 // words they share.

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"cmp"
-	"regexp"
 	"reportbot/knowledge"
 	"slices"
 	"strconv"
@@ -52,7 +51,7 @@ func aliases(d *knowledge.Document) []string {
 }
 
 // placePartRE splits a place of several levels (新余市渝水区) into each.
-var placePartRE = regexp.MustCompile(`\p{Han}{2,6}?(?:自治县|自治州|省|市|县|区|旗|镇|乡)`)
+var placePartRE = knowledge.Pattern("placePart")
 
 // ownPlace is the name of the one loaded report's place that norm holds,
 // longest first; "" for none.

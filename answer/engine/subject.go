@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,12 +12,12 @@ import (
 
 // Questions about the report itself, answered from its title and header.
 var (
-	aboutReportRE = regexp.MustCompile(`报告|这份|这篇|本文|这个文件|该文`)
-	publisherRE   = regexp.MustCompile(`谁(发布|发的|出的|写的|编|公布|印发|制作)|哪个(单位|部门|机关|政府)|发布(单位|机关|部门|者|方)|来源|出处`)
-	publishedRE   = regexp.MustCompile(`(哪天|哪一天|什么时候|啥时候|啥时|何时|几号|日期|时间|几月).{0,6}(发布|公布|发的|发出|印发|出的|出来|上网|挂网)|(发布|公布|印发)(的)?(时间|日期|于)|(发布|公布|发)(的)?(时候|那天)`)
-	reportYearRE  = regexp.MustCompile(`哪一?年(的|度)?(报告)?|报告.{0,6}哪一?年|什么年份|年度是`)
-	titleRE       = regexp.MustCompile(`标题|题目|叫什么|名称|全称|名字`)
-	placeAskRE    = regexp.MustCompile(`哪个(县|市|区|省|地方)|哪里的|什么地方的`)
+	aboutReportRE = knowledge.Pattern("aboutReport")
+	publisherRE   = knowledge.Pattern("publisher")
+	publishedRE   = knowledge.Pattern("published")
+	reportYearRE  = knowledge.Pattern("reportYear")
+	titleRE       = knowledge.Pattern("title")
+	placeAskRE    = knowledge.Pattern("placeAsk")
 )
 
 // aboutReport answers a question whose subject is the report itself: who
@@ -155,12 +154,12 @@ func sameCount(u, v string) bool {
 }
 
 var (
-	claimOpenRE  = regexp.MustCompile(`(报告(里|上|中)?(说|讲|写|称)(的是|了)?|听说|据说|有人说|网上说|我看到)`)
-	claimCheckRE = regexp.MustCompile(`[,,]?\s*(这是)?(对吗|对不对|是吗|是不是真的|是真的吗|真的吗|属实吗|是否属实|没错吧|对吧|是这样吗|是不是这样|是不)[??!!。.]*$`)
+	claimOpenRE  = knowledge.Pattern("claimOpen")
+	claimCheckRE = knowledge.Pattern("claimCheck")
 	// claimAskRE asks whether what it states is so: 是不是…, 有没有…, …吗.
-	claimAskRE = regexp.MustCompile(`是不是|是否|有没有|有无|[吗嘛么][??!!。.]*$`)
+	claimAskRE = knowledge.Pattern("claimAsk")
 	// claimCmpRE ends the words before a figure that compare with it.
-	claimCmpRE = regexp.MustCompile(`(超过|超出|多于|大于|高于|不止|突破|不到|少于|低于|不足|小于|没到|未到|至少|不少于|达到|达)了?$`)
+	claimCmpRE = knowledge.Pattern("claimCmp")
 )
 
 // comparison is which way words before a figure compare with it.

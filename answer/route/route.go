@@ -3,7 +3,6 @@ package route
 import (
 	"cmp"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -78,7 +77,7 @@ func (r *Router) Vocabulary() *knowledge.Index {
 }
 
 // rankRE finds a question that ranks the loaded places (哪个县最多).
-var rankRE = regexp.MustCompile(`哪个(县|市|区|地方|地区|政府)?.{0,16}(最多|最少|最高|最低|最大|最小)|(最多|最少|最高|最低)的是哪|排名|排第几|谁最多|谁最少`)
+var rankRE = knowledge.Pattern("rank")
 
 // scope is what a question asks of the loaded reports: the reports it
 // names by place or year, and words that name no loaded report.
@@ -408,11 +407,11 @@ func (r *Router) ranked(question, norm string, docs []*knowledge.Document, histo
 }
 
 // rankWordRE is the word a ranking question ranks by.
-var rankWordRE = regexp.MustCompile(`最多|最少|最高|最低|最大|最小`)
+var rankWordRE = knowledge.Pattern("rankWord")
 
 // rankWordsRE are the words of a ranking question, which each report is
 // asked without: 哪个县…最多 asks each county 多少.
-var rankWordsRE = regexp.MustCompile(`哪个(县|市|区|地方|地区|政府)?|谁|(的是哪|是哪)[个里]?|排名|排第几|最多|最少|最高|最低|最大|最小`)
+var rankWordsRE = knowledge.Pattern("rankWords")
 
 // asCount turns a ranking question into the question each report answers.
 func asCount(norm string) string {
