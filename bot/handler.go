@@ -24,6 +24,7 @@ const (
 	sourcePrefix   = "src:"
 	feedbackPrefix = "fb:"
 	placePrefix    = "pl:"
+	askPrefix      = "ask:" // a question the report answers, offered when it does not answer one
 	maxButtons     = 3
 	maxPlaces      = 8 // place buttons under a question asked back
 )
@@ -238,6 +239,12 @@ func (b *Bot) keyboard(docs []*knowledge.Document, ans reply.Answer) *tgbotapi.I
 			rows[len(rows)-1] = append(rows[len(rows)-1], tgbotapi.NewInlineKeyboardButtonData(p, data))
 		}
 	}
+	// Found nothing: a button for each nearby question the report answers.
+	for _, q := range ans.Suggested {
+		if data := askPrefix + q; len(data) <= 64 {
+			rows = append(rows, []tgbotapi.InlineKeyboardButton{tgbotapi.NewInlineKeyboardButtonData(q, data)})
+		}
+	}
 	if b.cfg.Feedback != nil && ans.Ref != "" && len(ans.Choices) == 0 {
 		rows = append(rows, []tgbotapi.InlineKeyboardButton{
 			tgbotapi.NewInlineKeyboardButtonData("👍", feedbackPrefix+"+:"+ans.Ref),
@@ -307,6 +314,9 @@ func (b *Bot) onCallback(ctx context.Context, asked string, q *tgbotapi.Callback
 	if place, ok := strings.CutPrefix(q.Data, placePrefix); ok {
 		return b.onPlace(ctx, asked, q, place)
 	}
+	if question, ok := strings.CutPrefix(q.Data, askPrefix); ok {
+		return b.onSuggested(ctx, asked, q, question)
+	}
 	doc, sec, ok := b.parseSource(q.Data)
 	if !ok || q.Message == nil || q.Message.Chat == nil {
 		b.out.request(ctx, 0, false, tgbotapi.NewCallback(q.ID, staleButton))
@@ -349,6 +359,25 @@ func (b *Bot) onPlace(ctx context.Context, asked string, q *tgbotapi.CallbackQue
 		b.sendHTML(ctx, m.Chat.ID, isGroup(m.Chat), orig.MessageID, FormatHTML(ans), b.keyboard(lib.docs, ans))
 	})
 	return b.askError(orig, conv, err)
+}
+
+// onSuggested asks the question a button offered under an answer that
+// found nothing, as its presser's, in reply to that answer. The question is
+// the button's data: a forged one is a question like any typed.
+func (b *Bot) onSuggested(ctx context.Context, asked string, q *tgbotapi.CallbackQuery, question string) error {
+	m := q.Message
+	if m == nil || m.Chat == nil || q.From == nil || strings.TrimSpace(question) == "" {
+		b.out.request(ctx, 0, false, tgbotapi.NewCallback(q.ID, staleButton))
+		return nil
+	}
+	b.out.request(ctx, 0, false, tgbotapi.NewCallback(q.ID, ""))
+	lib := b.lib.Load()
+	conv := convKey(m.Chat, q.From.ID)
+	k := reply.Key{Conv: conv, User: userKey(q.From.ID), Asked: asked}
+	_, err := lib.ans.AskFor(ctx, k, question, func(ctx context.Context, ans reply.Answer) {
+		b.sendHTML(ctx, m.Chat.ID, isGroup(m.Chat), m.MessageID, FormatHTML(ans), b.keyboard(lib.docs, ans))
+	})
+	return b.askError(m, conv, err)
 }
 
 // onVote records a 👍 or 👎, one a user; forged or stale data gets a

@@ -1,10 +1,13 @@
 package engine
 
 import (
+	"cmp"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
+	"reportbot/answer/reply"
 	"reportbot/knowledge"
 	"reportbot/knowledge/figure"
 )
@@ -79,4 +82,122 @@ func suggestion(f knowledge.Fact) (string, bool) {
 		return strings.Replace(m, "…", "多少"+f.Unit, 1) + "?", true
 	}
 	return m + "多少" + f.Unit + "?", true
+}
+
+// maxNearby is how many questions an answer that finds nothing offers.
+const maxNearby = 3
+
+// WithNearby is ans, an answer that found nothing, offering up to
+// maxNearby questions the report does answer, each with its figure first,
+// from the sections nearest the question: what its asker may have meant. It is ans unchanged for a question declined as an
+// instruction or a person's own case, with several reports loaded, and
+// when no section shares a word with the question.
+func (e *Engine) WithNearby(ans reply.Answer) reply.Answer {
+	docs := e.Index.Docs()
+	norm := knowledge.Normalize(cmp.Or(ans.Resolved, ans.Question))
+	if ans.Found || len(docs) != 1 || Instructs(norm) || Personal(norm) {
+		return ans
+	}
+	qs := e.nearby(norm)
+	if len(qs) == 0 {
+		return ans
+	}
+	lines := []reply.Line{{Text: "报告里没有找到这个问题的答案。报告回答了这些相近的问题:"}}
+	for _, q := range qs {
+		lines = append(lines, reply.Line{Text: "· " + q})
+	}
+	ans.SetLines(lines)
+	ans.Suggested = qs
+	return ans
+}
+
+// nearby are the questions of WithNearby for a question (normalized):
+// of the facts of the sections a search for it finds, best section first,
+// those whose words share the most pairs of characters with it.
+func (e *Engine) nearby(norm string) []string {
+	ix := e.Index
+	asked, k := bigrams(norm), readAsk(norm)
+	type near struct {
+		question string
+		fact     knowledge.Fact
+		rank     int  // of its section among those found
+		fit      bool // in the unit the question asks for
+		shared   int
+	}
+	var cands []near
+	for rank, h := range ix.Search(ix.Analyze(norm), nearbySections) {
+		for _, f := range h.Section.Facts() {
+			q, ok := nearbyQuestion(f)
+			if !ok || len(figure.Extract(q)) > 0 {
+				continue
+			}
+			fit := k.hasUnit && hasFigure([]figure.Figure{f.Figure()}, k.unit, k.kind)
+			cands = append(cands, near{q, f, rank, fit, sharedBigrams(asked, f.Measure.Words()+f.Of.Words()+f.Clause)})
+		}
+	}
+	slices.SortStableFunc(cands, func(x, y near) int {
+		return cmp.Or(x.rank-y.rank, boolOrder(y.fit)-boolOrder(x.fit), y.shared-x.shared)
+	})
+	var out []string
+	for _, c := range cands {
+		if len(out) == maxNearby {
+			break
+		}
+		if slices.Contains(out, c.question) {
+			continue
+		}
+		if a := e.Answer(c.question, nil); len(a.Lead) == 0 || !SameFact(a.Lead[0], c.fact) {
+			continue // the report would not answer it with this figure first
+		}
+		out = append(out, c.question)
+	}
+	return out
+}
+
+// boolOrder orders true before false.
+func boolOrder(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// nearbyQuestion words a fact as the question it answers (suggestion),
+// a rate too: 行政机关负责人出庭应诉率是多少?
+func nearbyQuestion(f knowledge.Fact) (string, bool) {
+	m := f.Measure.String()
+	if f.Kind == figure.KindPercent && f.Measure.After == "" && f.Of.IsZero() && f.Polarity == "" && f.Approx == "" {
+		if n := utf8.RuneCountInString(m); n >= 4 && n <= 14 && !strings.ContainsAny(m, "“”\"《》()()…") {
+			return m + "是多少?", true
+		}
+	}
+	return suggestion(f)
+}
+
+// nearbySections is how many sections found for a question its nearby
+// questions are drawn from.
+const nearbySections = 2
+
+// bigrams are the pairs of Han characters in text that follow each other.
+func bigrams(text string) map[string]bool {
+	out := map[string]bool{}
+	var prev rune
+	for _, r := range text {
+		if unicode.Is(unicode.Han, r) && unicode.Is(unicode.Han, prev) {
+			out[string([]rune{prev, r})] = true
+		}
+		prev = r
+	}
+	return out
+}
+
+// sharedBigrams counts the bigrams of text that asked holds.
+func sharedBigrams(asked map[string]bool, text string) int {
+	n := 0
+	for b := range bigrams(text) {
+		if asked[b] {
+			n++
+		}
+	}
+	return n
 }

@@ -46,6 +46,9 @@ type Answer struct {
 	Resolved string `json:"-"`
 	// Scope names the reports the answer is about, when several are loaded.
 	Scope []string `json:"-"`
+	// Suggested are questions the report does answer, offered when it does
+	// not answer the one asked: what its asker may have meant.
+	Suggested []string `json:"suggested,omitempty"`
 	// Choices are the places a question may be about, when it names none
 	// and too many are loaded to answer for each: the bot asks which.
 	Choices []string `json:"choices,omitempty"`

@@ -37,9 +37,11 @@ type Router struct {
 // New returns the router of ix's reports.
 func New(ix *knowledge.Index) *Router { return &Router{Index: ix} }
 
-// Answer answers a question in its conversation from the reports.
+// Answer answers a question in its conversation from the reports; when
+// they do not answer it, it offers the questions nearest to it that they
+// do (engine.WithNearby).
 func (r *Router) Answer(question string, history []reply.Turn) reply.Answer {
-	return r.Library().Answer(question, history)
+	return r.Library().WithNearby(r.Library().Answer(question, history))
 }
 
 // Library is the engine of the reports loaded, made on first use. With

@@ -12,13 +12,15 @@ import (
 // render writes the answer a validated selection asks for. Every sentence
 // of it is the report's (a fact's clause, a sentence, the header) or the
 // program's (a verdict, a computed figure with its working, a label from
-// the glossary): nothing the model wrote.
-func render(e *engine.Engine, question string, lang engine.Language, c chosen, docs []*knowledge.Document) reply.Answer {
+// the glossary): nothing the model wrote. ext is the program's own answer,
+// whose reading a decline keeps.
+func render(e *engine.Engine, question string, lang engine.Language, c chosen, docs []*knowledge.Document, ext reply.Answer) reply.Answer {
 	many := len(e.Index.Docs()) > 1 // citations name their report
 	side := len(docs) > 1           // facts of several reports, each under its place and year
 	switch c.Kind {
-	case reply.KindNone:
-		ans := e.NotFound(question, c.Restated)
+	case reply.KindNone: // what the program says when it finds nothing: the nearby questions it does answer
+		ans := e.WithNearby(e.NotFound(question, ext.Resolved))
+		ans.Resolved = c.Restated
 		if lang == engine.English {
 			ans.SetLines([]reply.Line{{Text: "The report does not say. " + e.CoverageEnglish()}})
 		}

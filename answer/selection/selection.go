@@ -198,7 +198,7 @@ func (sl *Shortlist) Answer(text, question string, lang engine.Language, history
 	if ref != nil {
 		return reply.Answer{}, ref
 	}
-	return render(sl.router.Library(), question, lang, c, sl.docs), nil
+	return render(sl.router.Library(), question, lang, c, sl.docs, ext), nil
 }
 
 // parseSelection reads a model's reply: the JSON object in it.

@@ -453,6 +453,9 @@ func TestServeWebhook(t *testing.T) {
 	if sent := s.api.Sent(); len(sent) != 1 || !strings.Contains(sent[0].Text, "84件") || sent[0].ReplyTo != 11 {
 		t.Errorf("sent %+v, want one answer", sent)
 	}
+	// The webhook is set as the server starts listening, not before it: the
+	// update may be answered first.
+	wait.Eventually(t, 5*time.Second, func() bool { return len(s.api.Calls("setWebhook")) > 0 }, "the webhook was never set")
 	hooks := s.api.Calls("setWebhook")
 	if len(hooks) != 1 || hooks[0].Values["secret_token"] != secret || hooks[0].Values["url"] != "https://bot.example.org/telegram" {
 		t.Errorf("setWebhook calls: %+v", hooks)
@@ -706,4 +709,33 @@ func TestMain(m *testing.M) {
 	// otherwise cost a whole second of retry_after now and then.
 	sendLimits.chat, sendLimits.group, sendLimits.overall = 4*time.Millisecond, 4*time.Millisecond, 1000
 	os.Exit(m.Run())
+}
+
+// TestServeNearby: a question the report does not answer is offered the
+// nearby questions it does, as buttons; pressing one asks it, as its
+// presser's, in reply to the offer, and it is answered with its figure.
+func TestServeNearby(t *testing.T) {
+	t.Parallel()
+	s := startServe(t, nil)
+	s.api.Push(1, message(11, 800, "private", 800, "复议的案子多不多"))
+	sent := s.api.WaitSent(1, 10*time.Second)
+	if len(sent) != 1 || !strings.Contains(sent[0].Text, "相近的问题") {
+		t.Fatalf("no nearby questions offered: %+v", sent)
+	}
+	var offer tgfake.Button
+	for _, row := range sent[0].Keyboard {
+		if strings.HasPrefix(row[0].CallbackData, "ask:") && strings.Contains(row[0].Text, "行政复议申请") {
+			offer = row[0]
+		}
+	}
+	if offer.CallbackData != "ask:"+offer.Text || !strings.Contains(sent[0].Text, offer.Text) {
+		t.Fatalf("no button asks a nearby question on 行政复议申请: %+v", sent[0].Keyboard)
+	}
+	s.api.Push(2, map[string]any{"callback_query": map[string]any{"id": "c2", "data": offer.CallbackData,
+		"from":    map[string]any{"id": 800, "is_bot": false, "first_name": "u"},
+		"message": map[string]any{"message_id": sent[0].MessageID, "date": 1, "chat": map[string]any{"id": 800, "type": "private"}}}})
+	got := s.api.WaitSent(2, 10*time.Second)
+	if len(got) != 2 || !strings.HasPrefix(got[1].Text, "收到84件") || got[1].ReplyTo != sent[0].MessageID {
+		t.Fatalf("the pressed question's answer: %+v", got)
+	}
 }

@@ -202,6 +202,22 @@ async function main() {
       if (pressed !== 'true' && !/撤回|取消|withdrawn/.test(note)) fail(`👍 is aria-pressed=${pressed} after a click; message: ${note}`);
     });
 
+    await step('a question the report does not answer offers nearby questions it does; one pressed is answered', async () => {
+      const r = await ask(page, '复议的案子多不多');
+      const chip = r.last.getByTestId('nearby').first();
+      try {
+        await chip.waitFor({ state: 'visible', timeout: TIMEOUT });
+      } catch (_) {
+        fail('no nearby question offered under an answer that found nothing', await seenOnPage(page));
+      }
+      const offered = (await chip.innerText()).trim();
+      const before = await page.getByTestId('answer').count();
+      await chip.click();
+      await waitFor(page, `an answer to the nearby question "${offered}"`, (n) => document.querySelectorAll('[data-testid=answer]').length > n, before);
+      const lead = (await page.getByTestId('answer').last().getByTestId('lead').innerText()).trim();
+      if (!/\d/.test(lead)) fail(`the nearby question "${offered}" was answered without a figure: ${lead}`, await seenOnPage(page));
+    });
+
     await step('markup in a question is shown as text, never run', async () => {
       const question = `${XSS}这是什么?`;
       await ask(page, question);

@@ -317,8 +317,11 @@
       node.appendChild(el('p', { className: 'note', 'data-testid': 'fallback', text: MSG.fallback }));
     }
 
+    const suggested = Array.isArray(data.suggested) ? data.suggested.filter((q) => typeof q === 'string' && q.trim()) : [];
     const leadBox = el('div', { className: 'lead', 'data-testid': 'lead' });
-    lead.forEach((t, i) => leadBox.appendChild(el('p', { className: i === 0 ? 'lead-first' : 'lead-more', text: t })));
+    // The nearby questions are offered as buttons below, not as lines too.
+    const leadLines = suggested.length > 0 ? lead.filter((t) => !t.startsWith('· ')) : lead;
+    leadLines.forEach((t, i) => leadBox.appendChild(el('p', { className: i === 0 ? 'lead-first' : 'lead-more', text: t })));
     node.appendChild(leadBox);
 
     const citations = Array.isArray(data.citations) ? data.citations.filter((c) => c && typeof c === 'object') : [];
@@ -339,6 +342,16 @@
       for (const ch of choices) {
         const b = el('button', { type: 'button', className: 'chip', 'data-testid': 'choice', text: ch });
         b.addEventListener('click', () => ask(ch + question));
+        list.appendChild(el('li', null, [b]));
+      }
+      node.appendChild(list);
+    }
+
+    if (suggested.length > 0) {
+      const list = el('ul', { className: 'chips nearby', 'aria-label': '报告回答了这些相近的问题' });
+      for (const q of suggested) {
+        const b = el('button', { type: 'button', className: 'chip', 'data-testid': 'nearby', text: q });
+        b.addEventListener('click', () => ask(q));
         list.appendChild(el('li', null, [b]));
       }
       node.appendChild(list);
