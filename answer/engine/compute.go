@@ -44,7 +44,11 @@ func rateAsked(norm string) (word, stem string, at, end int) {
 		}
 		at -= size
 	}
-	return norm[at:m[1]], norm[at:end], at, m[1]
+	word, stem = norm[at:m[1]], norm[at:end]
+	if asked := norm[m[0]:m[1]]; strings.Contains(asked, "几") || strings.Contains(asked, "多少") {
+		word = stem + "占比" // 受理的占百分之几 is said 受理占比
+	}
+	return word, stem, at, m[1]
 }
 
 // AsksOp says what a question asks of its figures, as a selection's kind
