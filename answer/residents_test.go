@@ -116,3 +116,27 @@ func TestTyposBySound(t *testing.T) {
 		t.Errorf("first line %q, want %q; question %q", ans.Lines[0].Text, want, ans.Question)
 	}
 }
+
+// TestSpokenForms: everyday ways of asking lead with the figure asked for.
+// 几个亿 asks for money, not a count of 个; 占百分之几 and 占几成 ask for a
+// share, worked out; 哪个多 of two things is a comparison, worked out;
+// 办完 is the report's 审结; 几份 counts 件; 人家 is no word of the report.
+func TestSpokenForms(t *testing.T) {
+	a := newAnswerer(t, nil)
+	for _, tt := range []struct{ q, first string }{
+		{"企业拿到的补贴是几个亿", "企业享受各类惠企资金11.47亿元。"},
+		{"行政复议申请受理的占百分之几", "81.0%"},
+		{"不予受理的占了几成", "不予受理占比19.0%"},
+		{"下放的处罚事项乡镇和街道哪个多?", "比街道45项多25项"},
+		{"复议的案子办完了多少件", "审结79件"},
+		{"检察意见人家回复了几份", "已回复6件"},
+	} {
+		ans, err := a.Ask(context.Background(), "sp-"+tt.q, tt.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ans.Lines[0].Text; !strings.Contains(got, tt.first) {
+			t.Errorf("%q: first line %q, want it to hold %q", tt.q, got, tt.first)
+		}
+	}
+}
