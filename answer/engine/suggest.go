@@ -98,6 +98,9 @@ func (e *Engine) WithNearby(ans reply.Answer) reply.Answer {
 	if ans.Found || len(docs) != 1 || Instructs(norm) || Personal(norm) {
 		return ans
 	}
+	if own := e.ownPlace(norm); own != "" {
+		norm = strings.ReplaceAll(norm, own, "") // the report's own place is no word to find in it
+	}
 	qs := e.nearby(norm)
 	if len(qs) == 0 {
 		return ans
@@ -139,13 +142,15 @@ func (e *Engine) nearby(norm string) []string {
 		return cmp.Or(x.rank-y.rank, boolOrder(y.fit)-boolOrder(x.fit), y.shared-x.shared)
 	})
 	var out []string
+	tried := 0
 	for _, c := range cands {
-		if len(out) == maxNearby {
+		if len(out) == maxNearby || tried == 2*maxNearby { // each try is an answer: a bound on the time a decline takes
 			break
 		}
 		if slices.Contains(out, c.question) {
 			continue
 		}
+		tried++
 		if a := e.Answer(c.question, nil); len(a.Lead) == 0 || !SameFact(a.Lead[0], c.fact) {
 			continue // the report would not answer it with this figure first
 		}
