@@ -61,7 +61,7 @@ func (e *Engine) NotFoundIn(question, resolved string, docs []*knowledge.Documen
 // does cover.
 func (e *Engine) notPersonal(question string) reply.Answer {
 	ans := reply.Answer{Question: question, Mode: reply.ModeExtractive}
-	ans.SetLines([]reply.Line{{Text: "报告是政府一年工作的总结,不涉及个人的具体案件及其进度,也不提供法律意见或对今后的预测;个人的事请向承办部门咨询。" + e.coverage()}})
+	ans.SetLines([]reply.Line{{Text: "报告是政府年度工作的总结,不涉及个人的具体案件及其进度,也不提供法律意见或对今后的预测;个人的事请向承办部门咨询。" + e.coverage()}})
 	return ans
 }
 
