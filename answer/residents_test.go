@@ -143,3 +143,24 @@ func TestSpokenForms(t *testing.T) {
 		}
 	}
 }
+
+// TestShares: one thing's share of another, each named (X占Y的比例), is
+// worked out from the two counts, the first over the second; a share the
+// report states is not worked out; differences asked as 多几 are.
+func TestShares(t *testing.T) {
+	a := newAnswerer(t, nil)
+	for _, tt := range []struct{ q, first string }{
+		{"专职执法人员占综合行政执法人员的比例是多少", "占46.7%(按报告数字计算:专职执法人员57人 ÷ 各乡镇共挑选122名精干力量作为综合行政执法人员"},
+		{"不予受理的占收到的复议申请的百分之几", "占19.0%(按报告数字计算:不予受理16件 ÷ 收到84件行政复议申请"},
+		{"联合抽查事项占双随机检查事项的比例", "79.73%"},
+		{"新办执法证比注销的多几个人", "相差88人(按报告数字计算:2023年新办执法证95人 − 注销执法证7人"},
+	} {
+		ans, err := a.Ask(context.Background(), "sh-"+tt.q, tt.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ans.Lines[0].Text; !strings.Contains(got, tt.first) {
+			t.Errorf("%q: first line %q, want it to hold %q", tt.q, got, tt.first)
+		}
+	}
+}

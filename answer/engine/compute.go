@@ -21,6 +21,8 @@ var (
 	sumRE        = knowledge.Pattern("sum")
 	differenceRE = knowledge.Pattern("difference")
 	compareRE    = knowledge.Pattern("compare")
+	// shareRE asks what share one thing is of another: 专职的占执法人员的比例.
+	shareRE = knowledge.Pattern("share")
 )
 
 // rateAsked finds the rate a question asks for: the word (受理率), its stem
@@ -61,6 +63,8 @@ func AsksOp(norm string) string {
 		return reply.KindDifference
 	case sumRE.MatchString(norm):
 		return reply.KindSum
+	case shareRE.MatchString(norm):
+		return reply.KindShare
 	}
 	return ""
 }

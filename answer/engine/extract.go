@@ -210,6 +210,9 @@ func (e *Engine) answerAsRead(question, norm string, history []reply.Turn) reply
 		return c.verdict(ans, question)
 	}
 	plain := e.extract(question, history)
+	if AsksOp(norm) == reply.KindShare { // one thing of another the question names: not a rate of one fact's own whole
+		return combine(plain, norm)
+	}
 	if ans, ok := e.computeRate(question, norm, history, plain); ok {
 		return ans
 	}

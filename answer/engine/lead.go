@@ -134,7 +134,7 @@ func (e *Engine) wants(q query, k ask, norm string) []want {
 			own := slices.ContainsFunc(items, func(it conjunct) bool { return readAsk(it.text).hasUnit })
 			for _, it := range items {
 				sk := readAsk(it.text)
-				if !sk.hasUnit && !own {
+				if !sk.hasUnit && !own && AsksOp(norm) != reply.KindShare { // a share is of two counts, not of two shares
 					sk = asks[i]
 				}
 				sk.quantity = true
@@ -191,8 +191,11 @@ type conjunct struct {
 func (e *Engine) conjuncts(clause, norm string) []conjunct {
 	items := splitConjuncts(clause)
 	op := AsksOp(norm)
-	if (op == reply.KindDifference || op == reply.KindCompare) && len(items) < 2 { // 新办执法证比注销执法证多了多少人
+	switch {
+	case (op == reply.KindDifference || op == reply.KindCompare) && len(items) < 2: // 新办执法证比注销执法证多了多少人
 		items = strings.SplitN(clause, "比", 2)
+	case op == reply.KindShare && len(items) < 2: // 专职执法人员占综合行政执法人员的比例
+		items = strings.SplitN(clause, "占", 2)
 	}
 	if len(items) < 2 || slices.Contains(items, "") {
 		return nil
