@@ -71,9 +71,9 @@ func (ix *Index) soundAlike(r rune) []rune {
 }
 
 // functionRunes are characters a typo by sound does not replace: words of
-// their own (和, 的) and question words (几, 多少), not one character of a
-// mistyped word.
-const functionRunes = "和的了是在与及或也都就还又吗呢吧啊呀么嘛哦那这个有没不几多少啥咋谁哪怎之其以于而被把给对从向为将让等各每该此后前里上下"
+// their own (和, 的), question words (几, 多少) and spoken verbs and
+// pronouns (搞, 咱), not one character of a mistyped word.
+const functionRunes = "和的了是在与及或也都就还又吗呢吧啊呀么嘛哦那这个有没不几多少啥咋谁哪怎之其以于而被把给对从向为将让等各每该此后前里上下搞弄整咱俺"
 
 // ReadBySound corrects a question's typos by sound (检查院 for 检察院): a
 // two-character word of the question that the reports do not hold is read

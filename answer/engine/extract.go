@@ -92,6 +92,7 @@ var unitCues = []struct {
 	unit string
 	kind figure.Kind
 }{
+	{knowledge.Pattern("unit第几"), "", figure.KindOrdinal}, // 第几批 asks for 第一批, not a count of 批
 	{knowledge.Pattern("unit亿"), "元", figure.KindNumber}, // 几个亿 is money, not a count of 个
 	{knowledge.Pattern("unit人次"), "人次", figure.KindNumber},
 	{knowledge.Pattern("unit人"), "人", figure.KindNumber},
@@ -113,8 +114,8 @@ var unitCues = []struct {
 // 多少.
 func (k ask) answeredBy(fs []figure.Figure) bool {
 	return slices.ContainsFunc(fs, func(f figure.Figure) bool {
-		if k.hasUnit && k.kind == figure.KindDate {
-			return f.Kind == figure.KindDate
+		if k.hasUnit && (k.kind == figure.KindDate || k.kind == figure.KindOrdinal) {
+			return f.Kind == k.kind
 		}
 		return f.Kind == figure.KindNumber || f.Kind == figure.KindPercent
 	})

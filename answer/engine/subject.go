@@ -175,14 +175,25 @@ func comparison(word string) string {
 	return ">"
 }
 
-// readClaimed reads the figures a question states (counts and shares, not
-// years), each with the words before it that compare with it, and the
-// question with each asked for instead (超过100件 → 多少件).
+// readClaimed reads the figures a question states (counts, shares, dates
+// and ordinals, not years), each with the words before it that compare
+// with it, and the question with each asked for instead (超过100件 →
+// 多少件, 2023年11月6日 → 哪天, 第一批 → 第几批).
 func readClaimed(norm string) ([]claimed, string) {
 	var out []claimed
 	q := norm
 	for _, f := range figure.Extract(norm) {
-		if f.Kind != figure.KindNumber && f.Kind != figure.KindPercent {
+		var asked string
+		switch f.Kind {
+		case figure.KindNumber:
+			asked = "多少" + f.Unit
+		case figure.KindPercent:
+			asked = "多少"
+		case figure.KindDate:
+			asked = "哪天"
+		case figure.KindOrdinal:
+			asked = "第几" + f.Unit
+		default:
 			continue
 		}
 		i := strings.Index(q, f.Raw)
@@ -191,10 +202,6 @@ func readClaimed(norm string) ([]claimed, string) {
 		}
 		word := claimCmpRE.FindString(q[:i])
 		out = append(out, claimed{f, comparison(strings.TrimSuffix(word, "了"))})
-		asked := "多少" + f.Unit
-		if f.Unit == "%" {
-			asked = "多少"
-		}
 		q = q[:i-len(word)] + asked + q[i+len(f.Raw):]
 	}
 	return out, q
@@ -231,7 +238,11 @@ func (c claim) verdict(ans reply.Answer, question string) reply.Answer {
 	for _, f := range ans.Lead {
 		figs = append(figs, f.Figure())
 	}
-	if len(ans.Lead) == 0 { // the whole quote answers: is the figure in it?
+	// The whole quote answers, or a date or an ordinal is claimed (no fact
+	// is one): is the figure in it?
+	if len(ans.Lead) == 0 || slices.ContainsFunc(c.figures, func(g claimed) bool {
+		return g.Kind == figure.KindDate || g.Kind == figure.KindOrdinal
+	}) {
 		for _, cit := range ans.Citations {
 			figs = append(figs, figure.Extract(cit.Quote)...)
 		}
