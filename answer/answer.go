@@ -224,8 +224,9 @@ func (a *Answerer) compose(ctx context.Context, question string, lang engine.Lan
 }
 
 // readWell reports whether an answer found for an English question read
-// through the glossary gives figures that the question's words name: at
-// least englishShare of each lead fact's measure held by them, and none of
+// through the glossary gives figures that the question's words name: its
+// lead's sentences hold the longest term the glossary read, at least englishShare
+// of each lead fact's measure is held by the question's words, and none of
 // its section's figures in its unit held more. A glossary misses more than a
 // model does; the report not found beats a figure of another thing.
 func (a *Answerer) readWell(question string, ans reply.Answer) bool {
@@ -234,6 +235,22 @@ func (a *Answerer) readWell(question string, ans reply.Answer) bool {
 	}
 	if len(ans.Lead) == 0 {
 		return false
+	}
+	// The longest term the glossary read the question by, the most
+	// specific, stands in the lead's sentences: an answer from a sentence
+	// that lacks it (the 综合执法大队 of "townships that set up a team")
+	// answers another question.
+	var quoted strings.Builder
+	for _, c := range ans.Citations {
+		if slices.ContainsFunc(ans.Lead, func(f knowledge.Fact) bool { return f.Section == c.Section }) {
+			quoted.WriteString(knowledge.Fold(c.Quote))
+		}
+	}
+	if terms := english.Default().Chinese(question); len(terms) > 0 {
+		longest := slices.MaxFunc(terms, func(x, y string) int { return utf8.RuneCountInString(x) - utf8.RuneCountInString(y) })
+		if !strings.Contains(quoted.String(), longest) {
+			return false
+		}
 	}
 	anchor := selection.Anchor(question, engine.English)
 	for _, f := range ans.Lead {

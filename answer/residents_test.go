@@ -25,7 +25,7 @@ func TestEnglishWithoutModel(t *testing.T) {
 		{"How many normative documents were drafted?", "normative documents drafted: 9件.", "制定规范性文件9件"},
 		{"Who published the report?", "From the report's header: 这份报告由分宜县人民政府发布。", "来源:分宜县人民政府"},
 		{"What is the GDP of Fenyi?", "I could not find this in the report.", ""},
-		{"How many applications were not accepted?", "I could not find this in the report.", ""},
+		{"How many applications were not accepted?", "applications not accepted: 16件.", "不予受理16件"},
 	} {
 		ans, err := a.Ask(context.Background(), "en", tt.q)
 		if err != nil {

@@ -93,7 +93,7 @@ var unitCues = []struct {
 	kind figure.Kind
 }{
 	{knowledge.Pattern("unit第几"), "", figure.KindOrdinal}, // 第几批 asks for 第一批, not a count of 批
-	{knowledge.Pattern("unit亿"), "元", figure.KindNumber}, // 几个亿 is money, not a count of 个
+	{knowledge.Pattern("unit亿"), "元", figure.KindNumber},  // 几个亿 is money, not a count of 个
 	{knowledge.Pattern("unit人次"), "人次", figure.KindNumber},
 	{knowledge.Pattern("unit人"), "人", figure.KindNumber},
 	{knowledge.Pattern("unit件"), "件", figure.KindNumber},

@@ -9,6 +9,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	snowballeng "github.com/kljensen/snowball/english"
+
 	"reportbot/knowledge"
 )
 
@@ -51,7 +53,10 @@ func parseGlossary(tsv string) *Glossary {
 		if len(f) != 3 || strings.HasPrefix(f[0], "#") {
 			continue
 		}
-		zh, en := knowledge.Fold(f[1]), strings.TrimSpace(f[2]) // written as the reports are: Simplified
+		// Written as the reports are (Simplified); its English renderings
+		// are separated by |, the first the one an answer's label uses.
+		zh, renderings := knowledge.Fold(f[1]), strings.Split(f[2], "|")
+		en := strings.TrimSpace(renderings[0])
 		switch f[0] {
 		case "term":
 			g.terms[zh] = en
@@ -61,14 +66,16 @@ func parseGlossary(tsv string) *Glossary {
 			continue
 		}
 		g.longest = max(g.longest, utf8.RuneCountInString(zh))
-		var words []string
-		for _, w := range strings.FieldsFunc(strings.ToLower(parenRE.ReplaceAllString(en, " ")), notLetter) {
-			if !englishStop[w] && len(w) > 2 {
-				words = append(words, w)
+		for _, r := range renderings {
+			var words []string
+			for _, w := range strings.FieldsFunc(strings.ToLower(parenRE.ReplaceAllString(r, " ")), notLetter) {
+				if !englishStop[w] && len(w) > 2 {
+					words = append(words, snowballeng.Stem(w, false))
+				}
 			}
-		}
-		if len(words) > 0 {
-			g.english = append(g.english, englishEntry{words, zh})
+			if len(words) > 0 {
+				g.english = append(g.english, englishEntry{words, zh})
+			}
 		}
 	}
 	return g
@@ -76,26 +83,38 @@ func parseGlossary(tsv string) *Glossary {
 
 func notLetter(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
 
-// sameStem reports whether two English words are one word's forms:
-// application and applications, accept and accepted.
-func sameStem(x, y string) bool {
-	n := min(len(x), len(y), 5)
-	return len(x) >= 3 && len(y) >= 3 && x[:n] == y[:n] && (len(x) < 5 || len(y) >= 5) && (len(y) < 5 || len(x) >= 5)
+// stems are the stems of the words of English text, lower case: accepted
+// and accept are one, applications and applied are not.
+func stems(text string) []string {
+	var out []string
+	for _, w := range strings.FieldsFunc(strings.ToLower(text), notLetter) {
+		out = append(out, snowballeng.Stem(w, false))
+	}
+	return out
 }
 
 // Chinese are the Chinese entries whose English an English question says,
-// every content word of it, longest first.
+// every content word of it, longest first; not those whose English is
+// another's too (received: 收到 or 享受), which one cannot tell apart.
 func (g *Glossary) Chinese(question string) []string {
-	qw := strings.FieldsFunc(strings.ToLower(question), notLetter)
+	qw := stems(question)
 	var out []string
+	read := map[string]string{} // the English words an entry was read by → its Chinese
+	ambiguous := map[string]bool{}
 	for _, e := range g.english {
-		if !slices.ContainsFunc(e.words, func(w string) bool {
-			return !slices.ContainsFunc(qw, func(q string) bool { return sameStem(w, q) })
-		}) && !slices.Contains(out, e.chinese) {
+		if slices.ContainsFunc(e.words, func(w string) bool { return !slices.Contains(qw, w) }) {
+			continue
+		}
+		key := strings.Join(e.words, " ")
+		if zh, ok := read[key]; ok && zh != e.chinese { // received: 收到 or 享受, one cannot tell
+			ambiguous[zh], ambiguous[e.chinese] = true, true
+		}
+		read[key] = e.chinese
+		if !slices.Contains(out, e.chinese) {
 			out = append(out, e.chinese)
 		}
 	}
-	return out
+	return slices.DeleteFunc(out, func(zh string) bool { return ambiguous[zh] })
 }
 
 // englishAsk is a way an English question asks, and the report's words
@@ -106,12 +125,13 @@ type englishAsk struct {
 }
 
 // englishAsks are the ways an English question asks, first match first:
-// the report's publisher and date (answered from its header), a number of
-// people, a share, a number, a date.
+// the report's publisher, date and year (answered from its header), a
+// number of people, a share, a number, a date.
 var englishAsks = []englishAsk{
 	{regexp.MustCompile(`(?i)\bwho\b.*\b(publish|issue|release|wr[io]te|author)`), "报告是谁发布的"},
 	{regexp.MustCompile(`(?i)\bwhen\b.*\b(publish|issue|release)|\b(publication|release)\s+date\b`), "报告是哪天发布的"},
-	{regexp.MustCompile(`(?i)\bhow\s+many\s+(people|persons|residents)\b`), "多少人"},
+	{regexp.MustCompile(`(?i)\b(which|what)\s+year\b`), "报告是哪一年的"},
+	{regexp.MustCompile(`(?i)\bhow\s+many\b[^?]*\b(people|persons|residents|officers|officials|staff|personnel)\b`), "多少人"},
 	{regexp.MustCompile(`(?i)\b(what|which)\s+(share|percentage|proportion|rate)\b|\bhow\s+often\b`), "比例是多少"},
 	{regexp.MustCompile(`(?i)\bhow\s+(many|much)\b|\bwhat\s+(number|amount|total)\b`), "多少"},
 	{regexp.MustCompile(`(?i)\bwhen\b|\bwhat\s+(date|day)\b`), "哪天"},
@@ -126,10 +146,22 @@ func (g *Glossary) ReadQuestion(question string) string {
 	if g.Share(question) < englishRead {
 		return question // not read as the report's words: searched as it is, and not found
 	}
+	for _, a := range englishAsks {
+		if strings.HasPrefix(a.zh, "报告") && a.re.MatchString(question) {
+			return a.zh + "?" // about the report itself: its header answers, whatever else it says
+		}
+	}
 	zh := g.Chinese(question)
-	if len(zh) == 0 && !slices.ContainsFunc(englishAsks[:2], func(a englishAsk) bool { return a.re.MatchString(question) }) {
+	if len(zh) == 0 {
 		return question
 	}
+	// A term within another read (执法人员 in 专职执法人员) adds nothing, and
+	// the most specific term is read last, next to what is asked: what a
+	// question turns on stands nearest its question word.
+	zh = slices.DeleteFunc(zh, func(t string) bool {
+		return slices.ContainsFunc(zh, func(u string) bool { return u != t && strings.Contains(u, t) })
+	})
+	slices.SortStableFunc(zh, func(x, y string) int { return utf8.RuneCountInString(x) - utf8.RuneCountInString(y) })
 	for _, y := range yearWordRE.FindAllString(question, -1) {
 		zh = append(zh, y+"年")
 	}
@@ -166,7 +198,7 @@ func (g *Glossary) Share(question string) float64 {
 		}
 		n++
 		if slices.ContainsFunc(g.english, func(e englishEntry) bool {
-			return slices.ContainsFunc(e.words, func(x string) bool { return sameStem(x, w) })
+			return slices.Contains(e.words, snowballeng.Stem(w, false))
 		}) {
 			known++
 		}
