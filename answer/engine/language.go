@@ -29,7 +29,7 @@ func DetectLanguage(question string) Language {
 			latin++
 		}
 	}
-	if han == 0 && latin > 0 {
+	if latin > 0 && latin >= 3*han { // English, perhaps with the report's own term in it: cross-region services (异地通办)
 		return English
 	}
 	// Converting to Simplified changes a Traditional question.

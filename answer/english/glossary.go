@@ -151,7 +151,7 @@ func (g *Glossary) ReadQuestion(question string) string {
 			return a.zh + "?" // about the report itself: its header answers, whatever else it says
 		}
 	}
-	zh := g.Chinese(question)
+	zh := append(g.Chinese(question), hanRE.FindAllString(question, -1)...) // the report's own terms, quoted in it
 	if len(zh) == 0 {
 		return question
 	}
@@ -175,6 +175,9 @@ func (g *Glossary) ReadQuestion(question string) string {
 }
 
 var yearWordRE = regexp.MustCompile(`\b(?:19|20)\d{2}\b`)
+
+// hanRE finds a run of Chinese characters in an English question.
+var hanRE = regexp.MustCompile(`\p{Han}+`)
 
 // englishRead is the share of an English question's content words the
 // glossary must read for the question to be searched in the report's
