@@ -151,7 +151,8 @@ func TestSpokenForms(t *testing.T) {
 
 // TestShares: one thing's share of another, each named (X占Y的比例), is
 // worked out from the two counts, the first over the second; a share the
-// report states is not worked out; differences asked as 多几 are.
+// report states is not worked out; differences asked as 多几 or 比…多管几
+// are, and sums of things joined by 加上 or named before 合起来 asks.
 func TestShares(t *testing.T) {
 	a := newAnswerer(t, nil)
 	for _, tt := range []struct{ q, first string }{
@@ -159,6 +160,9 @@ func TestShares(t *testing.T) {
 		{"不予受理的占收到的复议申请的百分之几", "占19.0%(按报告数字计算:不予受理16件 ÷ 收到84件行政复议申请"},
 		{"联合抽查事项占双随机检查事项的比例", "79.73%"},
 		{"新办执法证比注销的多几个人", "相差88人(按报告数字计算:2023年新办执法证95人 − 注销执法证7人"},
+		{"经济发达镇比乡镇多管几项处罚事项", "相差40项(按报告数字计算:经济发达镇110项 − 审核确认乡镇行政处罚事项70项"},
+		{"听汇报再加上调度工作,一共几次", "合计5次(按报告数字计算:听取法治政府建设情况汇报2次 + 调度部署法治政府建设相关工作3次"},
+		{"专职执法人员和执法辅助人员,合起来多少人", "合计183人(按报告数字计算:专职执法人员57人 + 配备执法辅助人员126人"},
 	} {
 		ans, err := a.Ask(context.Background(), "sh-"+tt.q, tt.q)
 		if err != nil {

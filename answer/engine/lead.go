@@ -112,6 +112,19 @@ func (e *Engine) wants(q query, k ask, norm string) []want {
 			topic = append(topic, runs...)
 		}
 	}
+	// An operation asked in a clause of its own (…街道的处罚事项,合起来多少项)
+	// is of the things its topic names together.
+	var topicItems []conjunct
+	if AsksOp(norm) != "" {
+		for i := range q.parts {
+			if i < len(q.clauses) && !asking(i) {
+				if items := e.conjuncts(q.clauses[i], norm); len(items) > 1 {
+					topicItems = items
+					break
+				}
+			}
+		}
+	}
 	var out []want
 	add := func(text string, runs []string, syn map[string][]string, focus []string, k ask) {
 		if anyAsks {
@@ -128,7 +141,11 @@ func (e *Engine) wants(q query, k ask, norm string) []want {
 		if anyAsks && !asking(i) {
 			continue
 		}
-		if items := e.conjuncts(clause, norm); len(items) > 1 {
+		items := e.conjuncts(clause, norm)
+		if len(items) < 2 {
+			items = topicItems
+		}
+		if len(items) > 1 {
 			// A thing asked without a unit takes the clause's, unless
 			// another thing has one of its own (人数和…申请).
 			own := slices.ContainsFunc(items, func(it conjunct) bool { return readAsk(it.text).hasUnit })
