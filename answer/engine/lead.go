@@ -114,11 +114,12 @@ func (e *Engine) wants(q query, k ask, norm string) []want {
 	}
 	// An operation asked in a clause of its own (…街道的处罚事项,合起来多少项)
 	// is of the things its topic names together.
+	op := AsksOp(norm)
 	var topicItems []conjunct
-	if AsksOp(norm) != "" {
+	if op != "" {
 		for i := range q.parts {
 			if i < len(q.clauses) && !asking(i) {
-				if items := e.conjuncts(q.clauses[i], norm); len(items) > 1 {
+				if items := e.conjuncts(q.clauses[i], norm, op); len(items) > 1 {
 					topicItems = items
 					break
 				}
@@ -141,7 +142,7 @@ func (e *Engine) wants(q query, k ask, norm string) []want {
 		if anyAsks && !asking(i) {
 			continue
 		}
-		items := e.conjuncts(clause, norm)
+		items := e.conjuncts(clause, norm, op)
 		if len(items) < 2 {
 			items = topicItems
 		}
@@ -151,7 +152,7 @@ func (e *Engine) wants(q query, k ask, norm string) []want {
 			own := slices.ContainsFunc(items, func(it conjunct) bool { return readAsk(it.text).hasUnit })
 			for _, it := range items {
 				sk := readAsk(it.text)
-				if !sk.hasUnit && !own && AsksOp(norm) != reply.KindShare { // a share is of two counts, not of two shares
+				if !sk.hasUnit && !own && op != reply.KindShare { // a share is of two counts, not of two shares
 					sk = asks[i]
 				}
 				sk.quantity = true
@@ -204,10 +205,10 @@ type conjunct struct {
 // 分别 ("案件数和免罚金额分别是多少", "乡镇、街道、经济发达镇的…分别"),
 // each thing with the words the clause has besides the things; when each
 // has its own question word ("多少部法律依据、多少个法律条款"), each on its
-// own. It returns nil for a clause that asks about one thing.
-func (e *Engine) conjuncts(clause, norm string) []conjunct {
+// own. op is the operation the question asks (AsksOp). It returns nil for
+// a clause that asks about one thing.
+func (e *Engine) conjuncts(clause, norm, op string) []conjunct {
 	items := splitConjuncts(clause)
-	op := AsksOp(norm)
 	switch {
 	case (op == reply.KindDifference || op == reply.KindCompare) && len(items) < 2: // 新办执法证比注销执法证多了多少人
 		items = strings.SplitN(clause, "比", 2)
