@@ -240,6 +240,10 @@ func (e *Engine) extract(question string, history []reply.Turn) reply.Answer {
 	if q.followUp {
 		k = readAsk(norm, q.resolved)
 	}
+	op := AsksOp(norm)
+	if op == reply.KindShare { // of two counts: the % asked is the program's to work out
+		k.hasUnit, k.unit, k.kind = false, "", ""
+	}
 	cands, hits := e.candidates(q, k)
 	// With several reports, a question that names a year is answered from
 	// the sentences of that year.
@@ -262,6 +266,13 @@ func (e *Engine) extract(question string, history []reply.Turn) reply.Answer {
 	picked, covered, headed, ok := e.choose(q, k, norm, cands, hits, spans)
 	if !ok {
 		return e.NotFound(question, q.resolved)
+	}
+	var wants []want
+	if k.quantity {
+		wants = e.wants(q, k, norm)
+		if op != "" {
+			picked = withEachThing(picked, cands, wants)
+		}
 	}
 	slices.SortFunc(picked, func(x, y candidate) int { return x.order - y.order })
 	ans := reply.Answer{Question: question, Found: true, Mode: reply.ModeExtractive, Resolved: q.resolved}
@@ -287,7 +298,7 @@ func (e *Engine) extract(question string, history []reply.Turn) reply.Answer {
 	ans.NoFigure = noNumber
 	lead := ""
 	if k.quantity && !noNumber {
-		ans.Lead = leadFacts(picked, e.wants(q, k, norm))
+		ans.Lead = leadFacts(picked, wants)
 		lead = leadText(picked, ans.Lead)
 		if len(picked) == 1 && strings.TrimRight(picked[0].sentence, "。；;！!？?") == lead {
 			lead = "" // the lead would be the whole quote
@@ -343,6 +354,29 @@ func (e *Engine) choose(q query, k ask, norm string, cands []candidate, hits []k
 		}
 	}
 	return picked, covered, headed, sameYear(q.search.Years, picked)
+}
+
+// withEachThing adds to the sentences picked for an operation on several
+// things (收到的比审结的多几件) the sentence of a thing they do not
+// state: the best candidate that gives the lead another fact.
+func withEachThing(picked, cands []candidate, wants []want) []candidate {
+	have := len(leadFacts(picked, wants))
+	if len(wants) < 2 || have == 0 { // one thing, or none of them found: nothing to complete
+		return picked
+	}
+	for _, c := range cands {
+		if have >= len(wants) {
+			break
+		}
+		if slices.ContainsFunc(picked, func(p candidate) bool { return p.sentence == c.sentence }) {
+			continue
+		}
+		with := append(slices.Clone(picked), c)
+		if n := len(leadFacts(with, wants)); n > have {
+			picked, have = with, n
+		}
+	}
+	return picked
 }
 
 // focusedQuote is the part of a sentence that answers a question that

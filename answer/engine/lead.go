@@ -152,7 +152,10 @@ func (e *Engine) wants(q query, k ask, norm string) []want {
 			own := slices.ContainsFunc(items, func(it conjunct) bool { return readAsk(it.text).hasUnit })
 			for _, it := range items {
 				sk := readAsk(it.text)
-				if !sk.hasUnit && !own && op != reply.KindShare { // a share is of two counts, not of two shares
+				switch {
+				case op == reply.KindShare && sk.kind == figure.KindPercent: // a share is of two counts, not of two shares
+					sk.hasUnit, sk.unit, sk.kind = false, "", ""
+				case !sk.hasUnit && !own && op != reply.KindShare:
 					sk = asks[i]
 				}
 				sk.quantity = true
