@@ -212,7 +212,8 @@ func TestLead(t *testing.T) {
 		{"去年行政复议一共收到多少件申请?", "收到84件行政复议申请。\n原文:"},
 		{"企业拿到了多少补贴?", "企业享受各类惠企资金11.47亿元。\n原文:"},
 		{"新办了多少执法证,注销了多少?", "2023年新办执法证95人 … 注销执法证7人。\n原文:"},
-		{"社区培养了多少名法律明白人骨干?", "“法律明白人”骨干,共165名。\n原文:"}, // the total, with what it counts, not 至少5名 a community
+		{"社区培养了多少名法律明白人骨干?", "“法律明白人”骨干,共165名。\n原文:"},           // the total, with what it counts, not 至少5名 a community
+		{"每个社区培养了几名法律明白人骨干?", "全县27个社区皆培养了至少5名“法律明白人”骨干。\n原文:"}, // asked for each: 至少5名 a community, not the total
 	}
 	a := newAnswerer(t, nil)
 	for _, tt := range tests {

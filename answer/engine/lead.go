@@ -18,10 +18,15 @@ type want struct {
 	ask     ask
 	negated bool // 不予受理几件: it asks for a count under a negation
 	total   bool // 一共多少名: it asks for a total (共165名, not 至少5名)
+	each    bool // 每个社区几名: it asks for a count for each of several (至少5名 a community, not 共165名)
 }
 
-// totalRE finds the words of a total, in a question or a report's clause.
-var totalRE = knowledge.Pattern("total")
+// totalRE finds the words of a total, in a question or a report's clause;
+// eachRE those of a count for each of several (每个, 各个).
+var (
+	totalRE = knowledge.Pattern("total")
+	eachRE  = knowledge.Pattern("each")
+)
 
 // conjunctionRE separates the things one clause asks about together;
 // conjunctionWords are words that hold its characters without joining
@@ -132,7 +137,7 @@ func (e *Engine) wants(q query, k ask, norm string) []want {
 			runs = append(slices.Clone(topic), runs...)
 		}
 		out = append(out, want{spans: contentSpans(ix, [][]string{runs}, syn), focus: contentSpans(ix, [][]string{focus}, syn),
-			ask: k, negated: negated(text), total: total})
+			ask: k, negated: negated(text), total: total, each: eachRE.MatchString(text)})
 	}
 	for i, runs := range q.parts {
 		clause := ""
@@ -347,7 +352,11 @@ func leadFacts(picked []candidate, wants []want) []knowledge.Fact {
 			if w.total && totalRE.MatchString(ft.fact.Clause) {
 				key[4] = 1
 			}
-			if ft.fact.Approx == "" && ft.fact.Per == "" {
+			prefer := ft.fact.Approx == "" && ft.fact.Per == "" // a plain count, unless each is asked
+			if w.each {
+				prefer = ft.fact.Per != ""
+			}
+			if prefer {
 				key[5] = 1
 			}
 			cov := key[2]
