@@ -105,8 +105,11 @@ func TestParaphrasesThroughModel(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d answered right through the model; %d declined or wrong without it; right without it too: %v", right, len(ps), wrongWithout, rightWithout)
-	if wrongWithout < 60 {
-		t.Errorf("%d paraphrased questions missed without a model, want at least 60", wrongWithout)
+	// The set is written to need a model: were most of it answered without
+	// one, passing through the model would prove little. (The program's own
+	// reading gets better; 62 were missed on 2026-12-03, 80 before.)
+	if wrongWithout < len(ps)/2 {
+		t.Errorf("%d paraphrased questions missed without a model, want at least half of %d", wrongWithout, len(ps))
 	}
 }
 
