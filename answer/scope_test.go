@@ -210,7 +210,8 @@ func hasCount(text string) bool {
 // side, a question that names none is answered from the reports that
 // answer it: from the one report that does, labelled with its place and
 // year, without asking; when more than three answer, the bot asks which,
-// naming only those, in one short message.
+// naming only those, with the most and the least they give, in one short
+// message.
 func TestRoutedByEvidence(t *testing.T) {
 	a, docs := library(t)
 	if n := len(route.Places(engine.Latest(a.Index.Docs()))); n <= route.MaxSideBySide {
@@ -230,6 +231,12 @@ func TestRoutedByEvidence(t *testing.T) {
 	}
 	if len(ans.Choices) != 4 || ans.Found || utf8.RuneCountInString(ans.Text) > 4096 || !strings.HasPrefix(ans.Text, "这些地方的报告都讲到了:") {
 		t.Errorf("a fact of four places: choices %v, found %v:\n%s", ans.Choices, ans.Found, ans.Text)
+	}
+	// Asked back, it says the most and the least of the places' figures,
+	// each under its place and year and cited.
+	if !strings.Contains(ans.Text, "最多的是【临湘市2024年】全年收到行政复议申请132件,最少的是【乙一东县2023年】收到42件行政复议申请。") ||
+		!slices.Equal(reportsOf(ans), []string{docs["linxiang"].Meta.Title, docs["yi"].Meta.Title}) || len(engine.Unsupported(a.Index, ans)) > 0 {
+		t.Errorf("the most and the least: cites %v:\n%s", reportsOf(ans), ans.Text)
 	}
 }
 

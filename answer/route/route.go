@@ -176,7 +176,7 @@ func (r *Router) routed(question, norm string, history []reply.Turn) reply.Answe
 		// from; a few, side by side; more, the bot asks which among them.
 		// Past maxSearched reports each searched alone costs too much.
 		if len(sc.docs) > maxSearched {
-			return r.whichPlace(question, sc.docs, false)
+			return r.whichPlace(question, sc.docs, nil)
 		}
 	}
 	var answers []reply.Answer
@@ -204,7 +204,7 @@ func (r *Router) routed(question, norm string, history []reply.Turn) reply.Answe
 	case len(answers) == 0:
 		return r.Library().NotFound(question, "")
 	case len(answers) > MaxSideBySide:
-		return r.whichPlace(question, found, true)
+		return r.whichPlace(question, found, answers)
 	}
 	out := answers[0]
 	if op := engine.AsksOp(norm); len(answers) == 2 && (op == reply.KindDifference || op == reply.KindCompare) {
@@ -432,9 +432,11 @@ func (r *Router) notLoaded(question, place string) reply.Answer {
 	return ans
 }
 
-// whichPlace asks back which place a question is about, naming the loaded
-// places: many are loaded and it names none.
-func (r *Router) whichPlace(question string, docs []*knowledge.Document, answered bool) reply.Answer {
+// whichPlace asks which place a question is about, naming the places of
+// docs, at most maxChoices, with a button each: the reports loaded, or,
+// with answers (one a report of docs), those that answer it, and the most
+// and least they give when they give one figure in one unit.
+func (r *Router) whichPlace(question string, docs []*knowledge.Document, answers []reply.Answer) reply.Answer {
 	ps := Places(docs)
 	named := strings.Join(ps, "、")
 	if len(ps) > maxChoices { // one message, one screen of buttons
@@ -443,12 +445,55 @@ func (r *Router) whichPlace(question string, docs []*knowledge.Document, answere
 	}
 	ans := reply.Answer{Question: question, Mode: reply.ModeExtractive, Choices: ps}
 	lead := "已载入这些地方的报告:"
-	if answered {
+	if answers != nil {
 		lead = "这些地方的报告都讲到了:"
 	}
-	ans.SetLines([]reply.Line{{Text: fmt.Sprintf("%s%s。请问您问的是哪个地方?可以在问题里写上地名,比如“%s的%s”。",
-		lead, named, ps[0], strings.TrimRight(question, "?？"))}})
+	text := fmt.Sprintf("%s%s。", lead, named)
+	if span, cits, ok := extremes(answers, docs); ok {
+		text += span
+		ans.Citations = cits
+	}
+	ans.SetLines([]reply.Line{{Text: fmt.Sprintf("%s请问您问的是哪个地方?可以在问题里写上地名,比如“%s的%s”。",
+		text, ps[0], strings.TrimRight(question, "?？"))}})
 	return ans
+}
+
+// extremes says the most and the least of the figures answers lead with,
+// each in its report's words under its place and year, cited: when every
+// answer leads with a count or share of one unit and they differ.
+func extremes(answers []reply.Answer, docs []*knowledge.Document) (string, []reply.Citation, bool) {
+	if len(answers) < 2 || len(answers) != len(docs) {
+		return "", nil, false
+	}
+	hi, lo := 0, 0
+	for i, a := range answers {
+		if len(a.Lead) == 0 || a.Lead[0].Unit != answers[0].Lead[0].Unit || a.Lead[0].Unit == "" {
+			return "", nil, false
+		}
+		if a.Lead[0].Value > answers[hi].Lead[0].Value {
+			hi = i
+		}
+		if a.Lead[0].Value < answers[lo].Lead[0].Value {
+			lo = i
+		}
+	}
+	if hi == lo {
+		return "", nil, false
+	}
+	var cits []reply.Citation
+	for _, i := range []int{hi, lo} {
+		f := answers[i].Lead[0]
+		for _, c := range answers[i].Citations {
+			if c.Section == f.Section && strings.Contains(c.Quote, f.Text) {
+				cits = append(cits, c)
+				break
+			}
+		}
+	}
+	say := func(i int) string {
+		return "【" + engine.ReportLabel(docs[i]) + "】" + compute.FactName(answers[i].Lead[0])
+	}
+	return fmt.Sprintf("最多的是%s,最少的是%s。", say(hi), say(lo)), cits, len(cits) == 2
 }
 
 // InScope are the reports a model is shown for a question: the one loaded,
