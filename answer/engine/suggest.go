@@ -90,8 +90,9 @@ const maxNearby = 3
 // WithNearby is ans, an answer that found nothing, offering up to
 // maxNearby questions the report does answer, each with its figure first,
 // from the sections nearest the question: what its asker may have meant. It is ans unchanged for a question declined as an
-// instruction or a person's own case, with several reports loaded, and
-// when no section shares a word with the question.
+// instruction or a person's own case, of a place the report does not name,
+// with several reports loaded, and when no section shares a word with the
+// question.
 func (e *Engine) WithNearby(ans reply.Answer) reply.Answer {
 	docs := e.Index.Docs()
 	norm := knowledge.Normalize(cmp.Or(ans.Resolved, ans.Question))
@@ -100,6 +101,9 @@ func (e *Engine) WithNearby(ans reply.Answer) reply.Answer {
 	}
 	if own := e.ownPlace(norm); own != "" {
 		norm = strings.ReplaceAll(norm, own, "") // the report's own place is no word to find in it
+	}
+	if elsewhere(e.Index, [][]string{{norm}}) {
+		return ans // of another place: this report's questions would answer of the wrong one
 	}
 	qs := e.nearby(norm)
 	if len(qs) == 0 {
