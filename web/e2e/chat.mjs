@@ -7,7 +7,13 @@
 // E2E_TIMEOUT_MS bounds each wait (default 30000).
 // Exits 0 when every check passes; otherwise prints the first failure, what
 // the page showed, and exits 1.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+
+// axe-core's source, evaluated in the page: the page's Content-Security-Policy
+// (script-src 'self') rightly refuses it as a script tag.
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const [baseArg, shotPath] = process.argv.slice(2);
 if (!baseArg || !shotPath) {
@@ -102,6 +108,17 @@ async function askForAnswer(page, question, leadMust) {
   return r.last;
 }
 
+// audit runs axe-core (npm axe-core, evaluated in the page or frame) and
+// fails on any violation, naming each rule and where it failed.
+async function audit(target, where) {
+  await target.evaluate(AXE);
+  const found = await target.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`);
+  });
+  if (found.length > 0) fail(`axe-core found ${found.length} violation(s) ${where}:\n#   ${found.join('\n#   ')}`);
+}
+
 async function main() {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -184,6 +201,22 @@ async function main() {
       if (!t.includes('行政复议')) fail(`the section text does not contain 行政复议: ${t.slice(0, 300)}`);
     });
 
+    await step('axe-core finds no violation with an answer and its citation open', async () => {
+      await audit(page, 'on the page');
+    });
+
+    await step('the feedback buttons are SVG icons with words for screen readers, not emoji', async () => {
+      const answer = page.getByTestId('answer').last();
+      for (const [id, words] of [['fb-up', '有帮助'], ['fb-down', '没帮助']]) {
+        const b = answer.getByTestId(id);
+        if ((await b.count()) === 0) return; // no ref, no feedback buttons
+        if ((await b.locator('svg').count()) !== 1) fail(`the ${id} button has no SVG icon`);
+        const text = (await b.innerText()).trim();
+        if (/\p{Extended_Pictographic}/u.test(text)) fail(`the ${id} button still shows an emoji: ${text}`);
+        if ((await b.evaluate((n) => n.textContent.trim())) !== words) fail(`the ${id} button is not named ${words} for screen readers`);
+      }
+    });
+
     await step('feedback buttons answer and mark the pressed one', async () => {
       const answer = page.getByTestId('answer').last();
       const up = answer.getByTestId('fb-up');
@@ -262,7 +295,7 @@ async function main() {
       await host.route(hostURL, (route) =>
         route.fulfill({
           contentType: 'text/html; charset=utf-8',
-          body: `<!doctype html><html lang="en"><head><title>host</title></head><body><h1>A host site</h1><p>Some text.</p><script src="${at('/widget.js')}" defer></script></body></html>`,
+          body: `<!doctype html><html lang="en"><head><title>host</title></head><body><main><h1>A host site</h1><p>Some text.</p></main><script src="${at('/widget.js')}" defer></script></body></html>`,
         }),
       );
       await host.goto(hostURL, { waitUntil: 'load', timeout: TIMEOUT });
@@ -283,6 +316,8 @@ async function main() {
       const frame = await (await frameEl.elementHandle()).contentFrame();
       await waitFor(frame, 'html.embed in the iframe', () => document.documentElement.classList.contains('embed'));
       if (await inner.locator('.site-header').isVisible()) fail('the page header is shown inside the widget (?embed=1)');
+      await audit(frame, 'in the open widget');
+      await audit(host, 'on the host page with the widget open');
       await host.keyboard.press('Escape');
       await frameEl.waitFor({ state: 'hidden', timeout: TIMEOUT });
       await open.waitFor({ state: 'visible', timeout: TIMEOUT });

@@ -266,7 +266,7 @@
       const s = r.data;
       const title = [str(s.id) || str(c.section), str(s.heading)].filter(Boolean).join(' ');
       if (str(s.report)) sectionBox.appendChild(el('p', { className: 'section-report', text: '《' + s.report + '》' }));
-      if (title) sectionBox.appendChild(el('h3', { className: 'section-title', text: title }));
+      if (title) sectionBox.appendChild(el('h2', { className: 'section-title', text: title }));
       sectionBox.appendChild(el('div', { className: 'section-text', 'data-testid': 'section-text', text: str(s.text) || MSG.noText }));
       full.setAttribute('aria-expanded', 'true');
       full.textContent = '收起全文';
@@ -275,10 +275,33 @@
     return el('div', { className: 'cite' }, [chip, panel]);
   }
 
+  // A thumb drawn as inline SVG, not an emoji: a machine without an emoji
+  // font (many office desktops) shows an emoji as an empty box. Hidden from
+  // screen readers, which read the button's words.
+  const THUMB = 'M2 21h4V9H2v12zm20-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06L13.17 1 6.59 7.59C6.22 7.95 6 8.45 6 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05c.09-.23.14-.47.14-.73v-2z';
+  function thumb(down) {
+    const ns = 'http://www.w3.org/2000/svg';
+    const svg = document.createElementNS(ns, 'svg');
+    svg.setAttribute('viewBox', '0 0 24 24');
+    svg.setAttribute('width', '18');
+    svg.setAttribute('height', '18');
+    svg.setAttribute('aria-hidden', 'true');
+    svg.setAttribute('focusable', 'false');
+    svg.setAttribute('class', 'icon');
+    if (down) svg.setAttribute('transform', 'rotate(180)');
+    const path = document.createElementNS(ns, 'path');
+    path.setAttribute('d', THUMB);
+    path.setAttribute('fill', 'currentColor');
+    svg.appendChild(path);
+    return svg;
+  }
+
   function renderFeedback(ref) {
     const box = el('div', { className: 'feedback', role: 'group', 'aria-label': '这个回答有帮助吗?' });
-    const up = el('button', { type: 'button', className: 'fb-btn', 'data-testid': 'fb-up', 'aria-pressed': 'false', 'aria-label': '有帮助', title: '有帮助', text: '👍' });
-    const down = el('button', { type: 'button', className: 'fb-btn', 'data-testid': 'fb-down', 'aria-pressed': 'false', 'aria-label': '没帮助', title: '没帮助', text: '👎' });
+    const up = el('button', { type: 'button', className: 'fb-btn', 'data-testid': 'fb-up', 'aria-pressed': 'false', title: '有帮助' },
+      [thumb(false), el('span', { className: 'visually-hidden', text: '有帮助' })]);
+    const down = el('button', { type: 'button', className: 'fb-btn', 'data-testid': 'fb-down', 'aria-pressed': 'false', title: '没帮助' },
+      [thumb(true), el('span', { className: 'visually-hidden', text: '没帮助' })]);
     const note = el('span', { className: 'fb-note', 'data-testid': 'fb-note' });
     let pending = false;
     const vote = async (isUp) => {
