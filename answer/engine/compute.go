@@ -39,6 +39,10 @@ func rateAsked(norm string) (word, stem string, at, end int) {
 		at -= len("的")
 		end = at
 	}
+	if strings.HasSuffix(norm[:at], "了") { // 回复了的占几成
+		at -= len("了")
+		end = at
+	}
 	for n := 0; n < 4 && at > 0; n++ {
 		r, size := utf8.DecodeLastRuneInString(norm[:at])
 		if !unicode.Is(unicode.Han, r) || strings.ContainsRune("的之是有在了", r) {
