@@ -291,3 +291,29 @@ func TestEarlierYears(t *testing.T) {
 		t.Errorf("%q is not in the cited text:\n%s", u[0].Raw, ans.Text)
 	}
 }
+
+// TestSideBySideCompact: a question answered by a few reports says all
+// their figures in its first line, each under its place and year, then
+// each report's quote under its label; the places it names are no typos
+// to read by sound.
+func TestSideBySideCompact(t *testing.T) {
+	_, docs := library(t)
+	few := &Answerer{Index: knowledge.NewIndex(docs["fenyi2023"], docs["jia"], docs["linxiang"])}
+	ans, err := few.Ask(context.Background(), "few", "分宜县和甲一东县的行政复议收到多少件申请?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ans.Lines[0].Text; got != "【分宜县2023年】收到84件行政复议申请;【甲一东县2023年】收到126件行政复议申请。" {
+		t.Errorf("first line %q", got)
+	}
+	var quotes []string
+	for _, l := range ans.Lines {
+		if l.Quote {
+			quotes = append(quotes, l.Text)
+		}
+	}
+	if len(quotes) != 2 || !strings.HasPrefix(quotes[0], "【分宜县2023年】原文:") || !strings.HasPrefix(quotes[1], "【甲一东县2023年】原文:") ||
+		len(engine.Unsupported(few.Index, ans)) > 0 {
+		t.Errorf("quotes %q:\n%s", quotes, ans.Text)
+	}
+}

@@ -170,7 +170,7 @@ func partAsks(q query, whole ask) []ask {
 func (e *Engine) Answer(question string, history []reply.Turn) reply.Answer {
 	norm := knowledge.Normalize(question)
 	read, fixed := e.vocabulary().ReadBySound(norm)
-	if len(fixed) == 0 {
+	if len(fixed) == 0 || e.inPlaceName(norm, read) {
 		return e.answerAsRead(question, norm, history)
 	}
 	// Read with its typos corrected by sound; the answer says how.
@@ -182,6 +182,27 @@ func (e *Engine) Answer(question string, history []reply.Turn) reply.Answer {
 		ans.SetLines(lines)
 	}
 	return ans
+}
+
+// inPlaceName reports whether reading a question by sound changed a
+// character of a loaded report's place name (甲一东县 is no typo of a word
+// of the first report's).
+func (e *Engine) inPlaceName(norm, read string) bool {
+	was, now := []rune(norm), []rune(read)
+	if len(was) != len(now) {
+		return false
+	}
+	for _, d := range e.Index.Docs() {
+		for _, name := range e.Aliases(d) {
+			n := []rune(name)
+			for at := 0; at+len(n) <= len(was); at++ {
+				if slices.Equal(was[at:at+len(n)], n) && !slices.Equal(now[at:at+len(n)], n) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // answerAsRead is answer of a question as it is read, and normalized (norm).

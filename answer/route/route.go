@@ -282,14 +282,31 @@ func (r *Router) scoped(ans reply.Answer, docs []*knowledge.Document, question s
 	return ans
 }
 
-// sideBySide writes the answers of several reports one after another,
-// each under its place and year.
+// sideBySide writes the answers of several reports: when each leads with
+// its figures, one line of them all, each under its place and year
+// (【分宜县2023年】收到84件行政复议申请;【甲一东县2023年】收到126件…),
+// then each report's quote and source; else each answer whole, one after
+// another.
 func sideBySide(answers []reply.Answer, docs []*knowledge.Document) []reply.Line {
+	label := func(i int) string { return "【" + engine.ReportLabel(docs[i]) + "】" }
+	led := !slices.ContainsFunc(answers, func(a reply.Answer) bool {
+		return len(a.Lead) == 0 || len(a.Lines) < 2 || a.Lines[0].Source || a.Lines[0].Quote || !a.Lines[1].Quote
+	})
 	var lines []reply.Line
+	if led && len(answers) > 1 {
+		leads := make([]string, len(answers))
+		for i, a := range answers {
+			leads[i] = label(i) + strings.TrimSuffix(a.Lines[0].Text, "。")
+		}
+		lines = append(lines, reply.Line{Text: strings.Join(leads, ";") + "。"})
+	}
 	for i, ans := range answers {
 		for j, l := range ans.Lines {
-			if j == 0 {
-				l.Text = "【" + engine.ReportLabel(docs[i]) + "】" + l.Text
+			switch {
+			case j == 0 && lines != nil && led && len(answers) > 1:
+				continue // said in the line of them all
+			case j == 0 || l.Quote:
+				l.Text = label(i) + l.Text
 			}
 			lines = append(lines, l)
 		}
