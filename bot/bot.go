@@ -27,6 +27,9 @@ type Answerer interface {
 	AskFor(ctx context.Context, k reply.Key, question string, deliver func(context.Context, reply.Answer)) (reply.Answer, error)
 	// Suggestions are up to n first questions the reports answer.
 	Suggestions(n int) []string
+	// Places are the places a question may be about, as an answer that
+	// asks back offers them: for another page of their buttons.
+	Places(question string) []string
 }
 
 // Memory is what the bot keeps besides answers: which updates it handled,

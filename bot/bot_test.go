@@ -27,6 +27,7 @@ import (
 type echo struct{ mem *handled }
 
 func (echo) Suggestions(int) []string { return []string{"行政复议收到多少件申请?"} }
+func (echo) Places(string) []string   { return nil }
 
 func (e echo) AskFor(ctx context.Context, key reply.Key, q string, deliver func(context.Context, reply.Answer)) (reply.Answer, error) {
 	if q == "panic" {

@@ -25,6 +25,7 @@ const (
 	feedbackPrefix = "fb:"
 	placePrefix    = "pl:"
 	askPrefix      = "ask:" // a question the report answers, offered when it does not answer one
+	pagePrefix     = "pp:"  // another page of place buttons: the offset of its first
 	maxButtons     = 3
 	maxPlaces      = 8 // place buttons under a question asked back
 )
@@ -230,15 +231,8 @@ func (b *Bot) keyboard(docs []*knowledge.Document, ans reply.Answer) *tgbotapi.I
 	if row := sourceButtons(docs, ans); row != nil {
 		rows = append(rows, row)
 	}
-	// Asked back which place: a button for each, two to a row.
-	for i, p := range ans.Choices[:min(len(ans.Choices), maxPlaces)] {
-		if data := placePrefix + p; len(data) <= 64 {
-			if i%2 == 0 {
-				rows = append(rows, nil)
-			}
-			rows[len(rows)-1] = append(rows[len(rows)-1], tgbotapi.NewInlineKeyboardButtonData(p, data))
-		}
-	}
+	// Asked back which place: a button for each, by pages.
+	rows = append(rows, placeRows(ans.Choices, 0)...)
 	// Found nothing: a button for each nearby question the report answers.
 	for _, q := range ans.Suggested {
 		if data := askPrefix + q; len(data) <= 64 {
@@ -256,6 +250,32 @@ func (b *Bot) keyboard(docs []*knowledge.Document, ans reply.Answer) *tgbotapi.I
 	}
 	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
 	return &kb
+}
+
+// placeRows are the buttons of a page of places from offset, two to a
+// row, and a row to turn the page when there are more.
+func placeRows(places []string, offset int) [][]tgbotapi.InlineKeyboardButton {
+	var rows [][]tgbotapi.InlineKeyboardButton
+	page := places[min(offset, len(places)):min(offset+maxPlaces, len(places))]
+	for i, p := range page {
+		if data := placePrefix + p; len(data) <= 64 {
+			if i%2 == 0 {
+				rows = append(rows, nil)
+			}
+			rows[len(rows)-1] = append(rows[len(rows)-1], tgbotapi.NewInlineKeyboardButtonData(p, data))
+		}
+	}
+	var turn []tgbotapi.InlineKeyboardButton
+	if offset > 0 {
+		turn = append(turn, tgbotapi.NewInlineKeyboardButtonData("◀ 上一页", pagePrefix+strconv.Itoa(max(0, offset-maxPlaces))))
+	}
+	if offset+maxPlaces < len(places) {
+		turn = append(turn, tgbotapi.NewInlineKeyboardButtonData("下一页 ▶", pagePrefix+strconv.Itoa(offset+maxPlaces)))
+	}
+	if turn != nil {
+		rows = append(rows, turn)
+	}
+	return rows
 }
 
 // sourceButtons offers the full text of each cited section.
@@ -317,6 +337,10 @@ func (b *Bot) onCallback(ctx context.Context, asked string, q *tgbotapi.Callback
 	if question, ok := strings.CutPrefix(q.Data, askPrefix); ok {
 		return b.onSuggested(ctx, asked, q, question)
 	}
+	if offset, ok := strings.CutPrefix(q.Data, pagePrefix); ok {
+		b.onPage(ctx, q, offset)
+		return nil
+	}
 	doc, sec, ok := b.parseSource(q.Data)
 	if !ok || q.Message == nil || q.Message.Chat == nil {
 		b.out.request(ctx, 0, false, tgbotapi.NewCallback(q.ID, staleButton))
@@ -359,6 +383,29 @@ func (b *Bot) onPlace(ctx context.Context, asked string, q *tgbotapi.CallbackQue
 		b.sendHTML(ctx, m.Chat.ID, isGroup(m.Chat), orig.MessageID, FormatHTML(ans), b.keyboard(lib.docs, ans))
 	})
 	return b.askError(orig, conv, err)
+}
+
+// onPage turns a page of the place buttons under a question asked back:
+// the places are found again from the question the message replies to.
+// Forged or stale data gets a polite answer.
+func (b *Bot) onPage(ctx context.Context, q *tgbotapi.CallbackQuery, offset string) {
+	m := q.Message
+	n, err := strconv.Atoi(offset)
+	if err != nil || n < 0 || m == nil || m.Chat == nil || m.ReplyToMessage == nil {
+		b.out.request(ctx, 0, false, tgbotapi.NewCallback(q.ID, staleButton))
+		return
+	}
+	text := m.ReplyToMessage.Text
+	if isGroup(m.Chat) {
+		text, _ = b.addressed(m.ReplyToMessage)
+	}
+	places := b.lib.Load().ans.Places(text)
+	if n >= len(places) {
+		b.out.request(ctx, 0, false, tgbotapi.NewCallback(q.ID, staleButton))
+		return
+	}
+	b.out.request(ctx, 0, false, tgbotapi.NewCallback(q.ID, ""))
+	b.out.request(ctx, m.Chat.ID, isGroup(m.Chat), tgbotapi.NewEditMessageReplyMarkup(m.Chat.ID, m.MessageID, tgbotapi.NewInlineKeyboardMarkup(placeRows(places, n)...)))
 }
 
 // onSuggested asks the question a button offered under an answer that

@@ -18,11 +18,13 @@ import (
 // side by side; when more answer it the bot asks which one. maxSearched is
 // how many an unscoped question is searched in, each alone, to find those
 // that answer; with more loaded the bot asks at once. maxChoices is how
-// many places the bot names and offers when it asks.
+// many places the bot names when it asks, and maxOffered how many it
+// offers to choose from.
 const (
 	MaxSideBySide = 3
 	maxSearched   = 50
 	maxChoices    = 12
+	maxOffered    = 48 // places offered as choices, a page of buttons at a time; past them, the place is typed
 )
 
 // Router answers from the reports of an index, one engine per report.
@@ -456,11 +458,10 @@ func (r *Router) notLoaded(question, place string) reply.Answer {
 func (r *Router) whichPlace(question string, docs []*knowledge.Document, answers []reply.Answer) reply.Answer {
 	ps := Places(docs)
 	named := strings.Join(ps, "、")
-	if len(ps) > maxChoices { // one message, one screen of buttons
+	if len(ps) > maxChoices { // one short message; the buttons go by pages
 		named = fmt.Sprintf("%s等%d个地方", strings.Join(ps[:maxChoices], "、"), len(ps))
-		ps = ps[:maxChoices]
 	}
-	ans := reply.Answer{Question: question, Mode: reply.ModeExtractive, Choices: ps}
+	ans := reply.Answer{Question: question, Mode: reply.ModeExtractive, Choices: ps[:min(len(ps), maxOffered)]}
 	lead := "已载入这些地方的报告:"
 	if answers != nil {
 		lead = "这些地方的报告都讲到了:"

@@ -739,3 +739,48 @@ func TestServeNearby(t *testing.T) {
 		t.Fatalf("the pressed question's answer: %+v", got)
 	}
 }
+
+// TestServePlacePages: asked back among more places than a screen of
+// buttons holds, the bot shows a page of them and a button to the next;
+// turning it edits the buttons in place to the next page and one back, and
+// a place pressed there is answered from that place.
+func TestServePlacePages(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	seed, err := os.ReadFile("../../knowledge/reports/fenyi-2023-rule-of-law-report.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 10
+	for i := range n {
+		r := synth.Report(string(seed), synth.Place(i), 2023, 1+float64(i)/2)
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("r%d.txt", i)), []byte(r), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := startServe(t, map[string]string{"REPORTBOT_REPORTS_DIR": dir})
+	s.api.Push(1, message(11, 900, "private", 900, "行政复议收到多少件申请?"))
+	sent := s.api.WaitSent(1, 10*time.Second)
+	kb := sent[0].Keyboard
+	if len(kb) != 5 || len(kb[4]) != 1 || kb[4][0].CallbackData != "pp:8" || kb[0][0].CallbackData != "pl:"+synth.Place(0) {
+		t.Fatalf("first page of places: %+v", kb)
+	}
+	question := message(11, 900, "private", 900, "行政复议收到多少件申请?")["message"]
+	press := func(id int, data string) {
+		s.api.Push(id, map[string]any{"callback_query": map[string]any{"id": fmt.Sprint("c", id), "data": data,
+			"from":    map[string]any{"id": 900, "is_bot": false, "first_name": "u"},
+			"message": map[string]any{"message_id": sent[0].MessageID, "date": 1, "chat": map[string]any{"id": 900, "type": "private"}, "reply_to_message": question}}})
+	}
+	press(2, "pp:8")
+	wait.Eventually(t, 10*time.Second, func() bool { return len(s.api.Calls("editMessageReplyMarkup")) == 1 }, "the page was never turned")
+	page := s.api.Sent()[0].Keyboard
+	if len(page) != 2 || len(page[0]) != 2 || page[0][0].CallbackData != "pl:"+synth.Place(8) || page[1][0].CallbackData != "pp:0" {
+		t.Fatalf("second page of places: %+v", page)
+	}
+	press(3, page[0][1].CallbackData)
+	got := s.api.WaitSent(2, 10*time.Second)
+	if !strings.HasPrefix(got[1].Text, "【"+synth.Place(9)+"2023年】") || got[1].ReplyTo != 11 {
+		t.Errorf("the place pressed on the second page: %+v", got[1])
+	}
+	handledCount(t, s, 3)
+}

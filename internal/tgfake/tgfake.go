@@ -289,6 +289,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.getUpdates(w, r, values)
 	case "sendMessage":
 		s.sendMessage(w, values)
+	case "editMessageReplyMarkup":
+		s.editMarkup(w, values)
 	case "setWebhook":
 		if values["url"] == "" || values["secret_token"] == "" {
 			fail(w, 400, "Bad Request: url and secret_token required here", 0)
@@ -408,22 +410,9 @@ func (s *Server) sendMessage(w http.ResponseWriter, v map[string]string) {
 		fail(w, 400, "Bad Request: message is too long", 0)
 		return
 	}
-	var kb struct {
-		InlineKeyboard [][]Button `json:"inline_keyboard"`
-	}
-	if m := v["reply_markup"]; m != "" {
-		if err := json.Unmarshal([]byte(m), &kb); err != nil {
-			fail(w, 400, "Bad Request: can't parse reply keyboard markup", 0)
-			return
-		}
-		for _, row := range kb.InlineKeyboard {
-			for _, b := range row {
-				if len(b.CallbackData) == 0 || len(b.CallbackData) > 64 {
-					fail(w, 400, "Bad Request: BUTTON_DATA_INVALID", 0)
-					return
-				}
-			}
-		}
+	kb, valid := keyboardOf(w, v)
+	if !valid {
+		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -451,10 +440,60 @@ func (s *Server) sendMessage(w http.ResponseWriter, v map[string]string) {
 	s.lastSent[chat] = now
 	s.nextMsgID++
 	s.remember(chat, s.nextMsgID)
-	s.sent = append(s.sent, Sent{ChatID: chat, Text: text, ReplyTo: reply, MessageID: s.nextMsgID, Keyboard: kb.InlineKeyboard, At: now})
+	s.sent = append(s.sent, Sent{ChatID: chat, Text: text, ReplyTo: reply, MessageID: s.nextMsgID, Keyboard: kb, At: now})
 	close(s.changed)
 	s.changed = make(chan struct{})
 	ok(w, map[string]any{"message_id": s.nextMsgID, "date": now.Unix(), "chat": map[string]any{"id": chat, "type": "private"}, "text": plain})
+}
+
+// keyboardOf reads a request's inline keyboard, refusing button data that
+// Telegram refuses (empty, or over 64 bytes).
+func keyboardOf(w http.ResponseWriter, v map[string]string) ([][]Button, bool) {
+	var kb struct {
+		InlineKeyboard [][]Button `json:"inline_keyboard"`
+	}
+	if m := v["reply_markup"]; m != "" {
+		if err := json.Unmarshal([]byte(m), &kb); err != nil {
+			fail(w, 400, "Bad Request: can't parse reply keyboard markup", 0)
+			return nil, false
+		}
+		for _, row := range kb.InlineKeyboard {
+			for _, b := range row {
+				if len(b.CallbackData) == 0 || len(b.CallbackData) > 64 {
+					fail(w, 400, "Bad Request: BUTTON_DATA_INVALID", 0)
+					return nil, false
+				}
+			}
+		}
+	}
+	return kb.InlineKeyboard, true
+}
+
+// editMarkup replaces the keyboard of a message the bot sent, as Telegram's
+// editMessageReplyMarkup does; the message keeps its place in Sent.
+func (s *Server) editMarkup(w http.ResponseWriter, v map[string]string) {
+	chat, err1 := strconv.ParseInt(v["chat_id"], 10, 64)
+	id, err2 := strconv.Atoi(v["message_id"])
+	if err1 != nil || err2 != nil {
+		fail(w, 400, "Bad Request: message to edit not found", 0)
+		return
+	}
+	kb, valid := keyboardOf(w, v)
+	if !valid {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.sent {
+		if s.sent[i].ChatID == chat && s.sent[i].MessageID == id {
+			s.sent[i].Keyboard = kb
+			close(s.changed)
+			s.changed = make(chan struct{})
+			ok(w, true)
+			return
+		}
+	}
+	fail(w, 400, "Bad Request: message to edit not found", 0)
 }
 
 func ok(w http.ResponseWriter, result any) {

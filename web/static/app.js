@@ -331,6 +331,8 @@
     return box;
   }
 
+  const PLACES_PER_PAGE = 12;
+
   function addAnswer(data, asked) {
     const { lead, quotes, sources } = splitLines(data);
     const node = el('article', { className: data.found === false ? 'msg msg-bot msg-notfound' : 'msg msg-bot', 'data-testid': 'answer' });
@@ -362,11 +364,22 @@
     if (choices.length > 0) {
       const question = str(data.question) || asked;
       const list = el('ul', { className: 'chips choices', 'aria-label': '请选择地区' });
-      for (const ch of choices) {
-        const b = el('button', { type: 'button', className: 'chip', 'data-testid': 'choice', text: ch });
-        b.addEventListener('click', () => ask(ch + question));
-        list.appendChild(el('li', null, [b]));
-      }
+      // A screen of places at a time: 更多地方 shows the next.
+      let shown = 0;
+      const more = el('button', { type: 'button', className: 'chip', 'data-testid': 'more-choices', text: '更多地方' });
+      const moreItem = el('li', null, [more]);
+      const showPage = () => {
+        for (const ch of choices.slice(shown, shown + PLACES_PER_PAGE)) {
+          const b = el('button', { type: 'button', className: 'chip', 'data-testid': 'choice', text: ch });
+          b.addEventListener('click', () => ask(ch + question));
+          list.insertBefore(el('li', null, [b]), moreItem);
+        }
+        shown += PLACES_PER_PAGE;
+        moreItem.hidden = shown >= choices.length;
+      };
+      more.addEventListener('click', showPage);
+      list.appendChild(moreItem);
+      showPage();
       node.appendChild(list);
     }
 
