@@ -296,15 +296,8 @@ func (e *Engine) extract(question string, history []reply.Turn) reply.Answer {
 		}
 	}
 	slices.SortFunc(picked, func(x, y candidate) int { return x.order - y.order })
-	ans := reply.Answer{Question: question, Found: true, Mode: reply.ModeExtractive, Resolved: q.resolved}
-	many := len(ix.Docs()) > 1
-	for _, c := range picked {
-		cit := reply.Citation{Section: c.hit.Section.ID, Heading: c.hit.Section.Heading, Quote: c.sentence}
-		if many {
-			cit.Report = c.hit.Doc.Meta.Title
-		}
-		ans.Citations = append(ans.Citations, cit)
-	}
+	ans := reply.Answer{Question: question, Found: true, Mode: reply.ModeExtractive, Resolved: q.resolved,
+		Citations: citationsOf(picked, len(ix.Docs()) > 1)}
 	if !k.quantity && len(picked) == 1 && !headed {
 		// 凤阳镇…有什么成绩? is answered by the clause on 凤阳镇, not by the
 		// county's figures around it.
@@ -375,6 +368,20 @@ func (e *Engine) choose(q query, k ask, norm string, cands []candidate, hits []k
 		}
 	}
 	return picked, covered, headed, sameYear(q.search.Years, picked)
+}
+
+// citationsOf cites each sentence picked, naming its report when several
+// are loaded (many).
+func citationsOf(picked []candidate, many bool) []reply.Citation {
+	var out []reply.Citation
+	for _, c := range picked {
+		cit := reply.Citation{Section: c.hit.Section.ID, Heading: c.hit.Section.Heading, Quote: c.sentence}
+		if many {
+			cit.Report = c.hit.Doc.Meta.Title
+		}
+		out = append(out, cit)
+	}
+	return out
 }
 
 // withEachThing adds to the sentences picked for an operation on several

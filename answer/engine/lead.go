@@ -117,20 +117,8 @@ func (e *Engine) wants(q query, k ask, norm string) []want {
 			topic = append(topic, runs...)
 		}
 	}
-	// An operation asked in a clause of its own (…街道的处罚事项,合起来多少项)
-	// is of the things its topic names together.
 	op := AsksOp(norm)
-	var topicItems []conjunct
-	if op != "" {
-		for i := range q.parts {
-			if i < len(q.clauses) && !asking(i) {
-				if items := e.conjuncts(q.clauses[i], norm, op); len(items) > 1 {
-					topicItems = items
-					break
-				}
-			}
-		}
-	}
+	topicItems := e.topicConjuncts(q, norm, op, asking)
 	var out []want
 	add := func(text string, runs []string, syn map[string][]string, focus []string, k ask) {
 		if anyAsks {
@@ -171,6 +159,23 @@ func (e *Engine) wants(q query, k ask, norm string) []want {
 		add(clause, runs, q.synonyms, focusRuns(clause, runs), asks[i])
 	}
 	return out
+}
+
+// topicConjuncts are the things a question's topic clause names together
+// when the operation it asks (op) is asked in a clause of its own
+// (…街道的处罚事项,合起来多少项); asking tells the clauses that ask.
+func (e *Engine) topicConjuncts(q query, norm, op string, asking func(int) bool) []conjunct {
+	if op == "" {
+		return nil
+	}
+	for i := range q.parts {
+		if i < len(q.clauses) && !asking(i) {
+			if items := e.conjuncts(q.clauses[i], norm, op); len(items) > 1 {
+				return items
+			}
+		}
+	}
+	return nil
 }
 
 // focusRuns are the runs of a clause that its question word is about: the
