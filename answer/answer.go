@@ -75,6 +75,9 @@ type Answerer struct {
 
 	built  sync.Once
 	router *route.Router // of Index's reports, made once (reports)
+
+	suggested   sync.Once
+	suggestions []string // first questions the reports answer, made once
 }
 
 // reports is the router of Index's reports, made on first use.
@@ -210,13 +213,13 @@ func (a *Answerer) compose(ctx context.Context, question string, lang engine.Lan
 	case lang != engine.English || ans.Mode == reply.ModeLLM:
 	case ans.Found && counted == nil && !a.readWell(question, ans):
 		ans = reply.Answer{Question: question, Mode: reply.ModeExtractive, Resolved: ans.Resolved, Verified: true}
-		ans.SetLines([]reply.Line{{Text: a.reports().Library().EnglishWithoutModel()}})
+		ans.SetLines([]reply.Line{{Text: engine.EnglishWithoutModel(a.Suggestions(1))}})
 	case ans.Found:
 		ans.SetLines(engine.EnglishLines(ans, ans.Lines[0].Text))
 	case counted == nil:
 		// Read through a glossary alone, a question not found may still
 		// be answered: say so, and how to ask.
-		ans.SetLines([]reply.Line{{Text: a.reports().Library().EnglishWithoutModel()}})
+		ans.SetLines([]reply.Line{{Text: engine.EnglishWithoutModel(a.Suggestions(1))}})
 	default:
 		ans.SetLines([]reply.Line{{Text: "The report does not say. " + a.reports().Library().CoverageEnglish()}})
 	}

@@ -1,10 +1,18 @@
 package answer
 
-import "strings"
+import (
+	"reportbot/answer/suggest"
+	"slices"
+	"strings"
+)
 
-// Suggestions are up to n first questions a newcomer may ask, each one the
-// reports answer with a figure first, made once for the reports loaded.
-func (a *Answerer) Suggestions(n int) []string { return a.reports().Library().Suggestions(n) }
+// Suggestions are up to n (at most suggest.MaxFirst) first questions a
+// newcomer may ask, each one the reports answer with a figure first, made
+// once for the reports loaded.
+func (a *Answerer) Suggestions(n int) []string {
+	a.suggested.Do(func() { a.suggestions = suggest.First(a.reports().Library(), suggest.MaxFirst) })
+	return slices.Clip(a.suggestions[:min(n, len(a.suggestions))])
+}
 
 // Places are the places a question may be about, as an answer that asks
 // back offers them (Answer.Choices): found again, for a page of them,

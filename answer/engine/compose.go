@@ -65,13 +65,14 @@ func (e *Engine) notPersonal(question string) reply.Answer {
 	return ans
 }
 
-// EnglishWithoutModel asks for the question in Chinese: with no language
-// model, an English question is read through a glossary of the report's
-// words, and not finding it says little of the report.
-func (e *Engine) EnglishWithoutModel() string {
+// EnglishWithoutModel asks for the question in Chinese, with the first of
+// examples, questions the report answers, when there is one: with no
+// language model, an English question is read through a glossary of the
+// report's words, and not finding it says little of the report.
+func EnglishWithoutModel(examples []string) string {
 	msg := "I could not find this in the report. Without a language model I read English questions through a glossary of the report's words only, so please ask in Chinese too"
-	if s := e.Suggestions(1); len(s) > 0 {
-		return msg + ", for example: " + s[0]
+	if len(examples) > 0 {
+		return msg + ", for example: " + examples[0]
 	}
 	return msg + "."
 }

@@ -22,8 +22,6 @@ type Engine struct {
 	Several func(question, norm string, history []reply.Turn) reply.Answer
 
 	*caches
-	suggested   sync.Once
-	suggestions []string // first questions the reports answer, made once
 }
 
 // caches are what an engine works out once, shared by the engines of one

@@ -184,6 +184,17 @@ func (e *Engine) Answer(question string, history []reply.Turn) reply.Answer {
 	return ans
 }
 
+// Elsewhere reports whether a question (normalized) names a place the
+// reports do not: of another place, it is not theirs to answer.
+func (e *Engine) Elsewhere(norm string) bool { return elsewhere(e.Index, [][]string{{norm}}) }
+
+// InUnitAsked reports whether fact f is in the unit a question
+// (normalized) asks for, when it asks for one.
+func InUnitAsked(norm string, f knowledge.Fact) bool {
+	k := readAsk(norm)
+	return k.hasUnit && hasFigure([]figure.Figure{f.Figure()}, k.unit, k.kind)
+}
+
 // inPlaceName reports whether reading a question by sound changed a
 // character of a loaded report's place name (甲一东县 is no typo of a word
 // of the first report's).
@@ -216,7 +227,7 @@ func (e *Engine) answerAsRead(question, norm string, history []reply.Turn) reply
 	if len(e.Index.Docs()) > 1 && e.Several != nil {
 		return e.Several(question, norm, history)
 	}
-	if own := e.ownPlace(norm); own != "" {
+	if own := e.OwnPlace(norm); own != "" {
 		// The report's own place chose the report: it is no word to find
 		// in it (its text may say 全区 where the question says 下陆区).
 		asked := strings.ReplaceAll(norm, own, "")

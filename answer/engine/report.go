@@ -53,9 +53,9 @@ func aliases(d *knowledge.Document) []string {
 // placePartRE splits a place of several levels (新余市渝水区) into each.
 var placePartRE = knowledge.Pattern("placePart")
 
-// ownPlace is the name of the one loaded report's place that norm holds,
+// OwnPlace is the name of the one loaded report's place that norm holds,
 // longest first; "" for none.
-func (e *Engine) ownPlace(norm string) string {
+func (e *Engine) OwnPlace(norm string) string {
 	for _, n := range e.Aliases(e.Index.Docs()[0]) {
 		if strings.Contains(norm, n) {
 			return n

@@ -11,6 +11,7 @@ import (
 	"reportbot/answer/compute"
 	"reportbot/answer/engine"
 	"reportbot/answer/reply"
+	"reportbot/answer/suggest"
 	"reportbot/knowledge"
 )
 
@@ -41,9 +42,9 @@ func New(ix *knowledge.Index) *Router { return &Router{Index: ix} }
 
 // Answer answers a question in its conversation from the reports; when
 // they do not answer it, it offers the questions nearest to it that they
-// do (engine.WithNearby).
+// do (suggest.WithNearby).
 func (r *Router) Answer(question string, history []reply.Turn) reply.Answer {
-	return r.Library().WithNearby(r.Library().Answer(question, history))
+	return suggest.WithNearby(r.Library(), r.Library().Answer(question, history))
 }
 
 // Library is the engine of the reports loaded, made on first use. With

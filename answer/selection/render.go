@@ -4,6 +4,7 @@ import (
 	"reportbot/answer/compute"
 	"reportbot/answer/engine"
 	"reportbot/answer/reply"
+	"reportbot/answer/suggest"
 	"reportbot/knowledge"
 	"slices"
 	"strings"
@@ -19,7 +20,7 @@ func render(e *engine.Engine, question string, lang engine.Language, c chosen, d
 	side := len(docs) > 1           // facts of several reports, each under its place and year
 	switch c.Kind {
 	case reply.KindNone: // what the program says when it finds nothing: the nearby questions it does answer
-		ans := e.WithNearby(e.NotFound(question, ext.Resolved))
+		ans := suggest.WithNearby(e, e.NotFound(question, ext.Resolved))
 		ans.Resolved = c.Restated
 		if lang == engine.English {
 			ans.SetLines([]reply.Line{{Text: "The report does not say. " + e.CoverageEnglish()}})

@@ -1,4 +1,4 @@
-package engine
+package suggest
 
 import (
 	"cmp"
@@ -7,27 +7,21 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"reportbot/answer/engine"
 	"reportbot/answer/reply"
 	"reportbot/knowledge"
 	"reportbot/knowledge/figure"
 )
 
-// maxSuggestions is the most first questions any channel offers.
-const maxSuggestions = 4
+// MaxFirst is the most first questions any channel offers.
+const MaxFirst = 4
 
-// Suggestions are up to n (at most maxSuggestions) first questions a
-// newcomer may ask, made once for the reports loaded.
-func (e *Engine) Suggestions(n int) []string {
-	e.suggested.Do(func() { e.suggestions = e.suggest(maxSuggestions) })
-	return slices.Clip(e.suggestions[:min(n, len(e.suggestions))])
-}
-
-// suggest draws up to n first questions from the reports' figures: one a
+// First draws up to n first questions from the reports' figures: one a
 // chapter, each a question the report answers with that very figure first
 // (收到多少件行政复议申请?). With several reports, each question names its
 // report's place and year.
-func (e *Engine) suggest(n int) []string {
-	docs := Latest(e.Index.Docs())
+func First(e *engine.Engine, n int) []string {
+	docs := engine.Latest(e.Index.Docs())
 	if len(docs) > 3 {
 		docs = docs[:3]
 	}
@@ -36,7 +30,7 @@ func (e *Engine) suggest(n int) []string {
 	for _, d := range docs {
 		prefix := ""
 		if len(e.Index.Docs()) > 1 {
-			prefix = ReportLabel(d)
+			prefix = engine.ReportLabel(d)
 		}
 		one := e
 		if len(e.Index.Docs()) > 1 {
@@ -93,19 +87,19 @@ const maxNearby = 3
 // instruction or a person's own case, of a place the report does not name,
 // with several reports loaded, and when no section shares a word with the
 // question.
-func (e *Engine) WithNearby(ans reply.Answer) reply.Answer {
+func WithNearby(e *engine.Engine, ans reply.Answer) reply.Answer {
 	docs := e.Index.Docs()
 	norm := knowledge.Normalize(cmp.Or(ans.Resolved, ans.Question))
-	if ans.Found || len(docs) != 1 || Instructs(norm) || Personal(norm) {
+	if ans.Found || len(docs) != 1 || engine.Instructs(norm) || engine.Personal(norm) {
 		return ans
 	}
-	if own := e.ownPlace(norm); own != "" {
+	if own := e.OwnPlace(norm); own != "" {
 		norm = strings.ReplaceAll(norm, own, "") // the report's own place is no word to find in it
 	}
-	if elsewhere(e.Index, [][]string{{norm}}) {
+	if e.Elsewhere(norm) {
 		return ans // of another place: this report's questions would answer of the wrong one
 	}
-	qs := e.nearby(norm)
+	qs := nearby(e, norm)
 	if len(qs) == 0 {
 		return ans
 	}
@@ -121,9 +115,9 @@ func (e *Engine) WithNearby(ans reply.Answer) reply.Answer {
 // nearby are the questions of WithNearby for a question (normalized):
 // of the facts of the sections a search for it finds, best section first,
 // those whose words share the most pairs of characters with it.
-func (e *Engine) nearby(norm string) []string {
+func nearby(e *engine.Engine, norm string) []string {
 	ix := e.Index
-	asked, k := bigrams(norm), readAsk(norm)
+	asked := bigrams(norm)
 	type near struct {
 		question string
 		fact     knowledge.Fact
@@ -138,7 +132,7 @@ func (e *Engine) nearby(norm string) []string {
 			if !ok || len(figure.Extract(q)) > 0 {
 				continue
 			}
-			fit := k.hasUnit && hasFigure([]figure.Figure{f.Figure()}, k.unit, k.kind)
+			fit := engine.InUnitAsked(norm, f)
 			cands = append(cands, near{q, f, rank, fit, sharedBigrams(asked, f.Measure.Words()+f.Of.Words()+f.Clause)})
 		}
 	}
@@ -155,7 +149,7 @@ func (e *Engine) nearby(norm string) []string {
 			continue
 		}
 		tried++
-		if a := e.Answer(c.question, nil); len(a.Lead) == 0 || !SameFact(a.Lead[0], c.fact) {
+		if a := e.Answer(c.question, nil); len(a.Lead) == 0 || !engine.SameFact(a.Lead[0], c.fact) {
 			continue // the report would not answer it with this figure first
 		}
 		out = append(out, c.question)
