@@ -21,8 +21,10 @@ var (
 	sumRE        = knowledge.Pattern("sum")
 	differenceRE = knowledge.Pattern("difference")
 	compareRE    = knowledge.Pattern("compare")
-	// shareRE asks what share one thing is of another: 专职的占执法人员的比例.
-	shareRE = knowledge.Pattern("share")
+	// shareRE asks what share one thing is of another: 专职的占执法人员的比例;
+	// shareOfNothingRE asks a share of what it does not name (占百分之几).
+	shareRE          = knowledge.Pattern("share")
+	shareOfNothingRE = knowledge.Pattern("shareOfNothing")
 )
 
 // rateAsked finds the rate a question asks for: the word (受理率), its stem
@@ -67,7 +69,7 @@ func AsksOp(norm string) string {
 		return reply.KindDifference
 	case sumRE.MatchString(norm):
 		return reply.KindSum
-	case shareRE.MatchString(norm):
+	case shareRE.MatchString(norm) && !shareOfNothingRE.MatchString(norm): // 已回复的占百分之多少 is a rate of one thing
 		return reply.KindShare
 	}
 	return ""

@@ -3,6 +3,7 @@ package engine
 import (
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"reportbot/answer/compute"
 	"reportbot/answer/reply"
@@ -16,9 +17,10 @@ type want struct {
 	spans   []span
 	focus   []span // what is asked about: 专职执法人员 in 乡镇执法人员里专职执法人员有多少
 	ask     ask
-	negated bool // 不予受理几件: it asks for a count under a negation
-	total   bool // 一共多少名: it asks for a total (共165名, not 至少5名)
-	each    bool // 每个社区几名: it asks for a count for each of several (至少5名 a community, not 共165名)
+	negated bool   // 不予受理几件: it asks for a count under a negation
+	total   bool   // 一共多少名: it asks for a total (共165名, not 至少5名)
+	each    bool   // 每个社区几名: it asks for a count for each of several (至少5名 a community, not 共165名)
+	text    string // the words it is asked in
 }
 
 // totalRE finds the words of a total, in a question or a report's clause;
@@ -95,7 +97,7 @@ func (e *Engine) wants(q query, k ask, norm string) []want {
 		sp := contentSpans(ix, q.own, q.synonyms)
 		own := readAsk(norm)
 		own.quantity = k.quantity
-		return []want{{spans: sp, focus: sp, ask: own, negated: negated(norm), total: total}}
+		return []want{{spans: sp, focus: sp, ask: own, negated: negated(norm), total: total, text: norm}}
 	}
 	asks := partAsks(q, k)
 	if q.followUp { // the earlier turn's unit is no reason to pass over a fact
@@ -125,7 +127,7 @@ func (e *Engine) wants(q query, k ask, norm string) []want {
 			runs = append(slices.Clone(topic), runs...)
 		}
 		out = append(out, want{spans: contentSpans(ix, [][]string{runs}, syn), focus: contentSpans(ix, [][]string{focus}, syn),
-			ask: k, negated: negated(text), total: total, each: eachRE.MatchString(text)})
+			ask: k, negated: negated(text), total: total, each: eachRE.MatchString(text), text: text})
 	}
 	for i, runs := range q.parts {
 		clause := ""
@@ -346,25 +348,28 @@ func leadFacts(picked []candidate, wants []want) []knowledge.Fact {
 		best, bestKey := -1, leadKey{}
 		for i, ft := range cands {
 			var key leadKey
-			key[0], _ = ft.covers(w.focus)
-			if w.ask.hasUnit && ft.fact.Unit == w.ask.unit {
-				key[1] = 1
+			if m := ft.fact.Measure.Words(); utf8.RuneCountInString(m) >= 3 && strings.Contains(w.text, m) {
+				key[0] = 1 // the question names what the fact counts, whole: 经济发达镇 of 经济发达镇110项
 			}
-			key[2], key[6] = ft.covers(w.spans)
+			key[1], _ = ft.covers(w.focus)
+			if w.ask.hasUnit && ft.fact.Unit == w.ask.unit {
+				key[2] = 1
+			}
+			key[3], key[7] = ft.covers(w.spans)
 			if ft.fact.Negative() == w.negated {
-				key[3] = 1
+				key[4] = 1
 			}
 			if w.total && totalRE.MatchString(ft.fact.Clause) {
-				key[4] = 1
+				key[5] = 1
 			}
 			prefer := ft.fact.Approx == "" && ft.fact.Per == "" // a plain count, unless each is asked
 			if w.each {
 				prefer = ft.fact.Per != ""
 			}
 			if prefer {
-				key[5] = 1
+				key[6] = 1
 			}
-			cov := key[2]
+			cov := key[3]
 			if cov > 0 && (best < 0 || cmpKey(key, bestKey) > 0) {
 				best, bestKey = i, key
 			}
@@ -381,11 +386,12 @@ func leadFacts(picked []candidate, wants []want) []knowledge.Fact {
 	return out
 }
 
-// leadKey ranks the facts that may answer a want, most telling first: the
-// focus covered, the unit asked for exactly, all that is asked covered,
-// the same polarity, a total for a total, an exact figure for all (165名
-// over 至少5名 a community), and what the fact's own clause covers.
-type leadKey [7]float64
+// leadKey ranks the facts that may answer a want, most telling first: what
+// the fact counts named whole, the focus covered, the unit asked for
+// exactly, all that is asked covered, the same polarity, a total for a
+// total, an exact figure for all (165名 over 至少5名 a community), and
+// what the fact's own clause covers.
+type leadKey [8]float64
 
 // farCredit is what a question's word found only in a fact's headings
 // counts: they say the topic of every fact of the section alike.
