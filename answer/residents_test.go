@@ -129,7 +129,8 @@ func TestTyposBySound(t *testing.T) {
 // TestSpokenForms: everyday ways of asking lead with the figure asked for.
 // 几个亿 asks for money, not a count of 个; 占百分之几 and 占几成 ask for a
 // share, worked out; 哪个多 of two things is a comparison, worked out;
-// 办完 is the report's 审结; 几份 counts 件; 人家 is no word of the report.
+// 办完 is the report's 审结; 几份 counts 件; 人家 is no word of the report;
+// the fact whose measure is named whole (经济发达镇) leads.
 func TestSpokenForms(t *testing.T) {
 	firstLinesHold(t, []leadCase{
 		{"企业拿到的补贴是几个亿", "企业享受各类惠企资金11.47亿元。"},
@@ -138,6 +139,9 @@ func TestSpokenForms(t *testing.T) {
 		{"下放的处罚事项乡镇和街道哪个多?", "比街道45项多25项"},
 		{"复议的案子办完了多少件", "审结79件"},
 		{"检察意见人家回复了几份", "已回复6件"},
+		{"经济发达镇那块审核确认了多少项处罚事项", "经济发达镇110项。"},
+		{"检察意见已经回复的占百分之多少", "占比85.7%(按报告数字计算:已回复6件 ÷ 提出检察意见7件"},
+		{"县政府开会布置法治政府建设开了几次", "召开会议部署法治政府建设工作2次"},
 	})
 }
 
