@@ -77,6 +77,9 @@ type ask struct {
 	unit     string
 	kind     figure.Kind
 	hasUnit  bool
+	// rather is a unit asked loosely (几个 counts anything): a figure in it
+	// leads, when the sentences found have one, but it finds none.
+	rather string
 }
 
 // quantityRE matches questions that ask for a number, and unitCues what unit
@@ -134,9 +137,14 @@ func readAsk(texts ...string) ask {
 				break
 			}
 		}
-		// Any other measure word after 多少 or 几: 多少部, 几批.
+		// Any other measure word after 多少 or 几: 多少部, 几批; 个 alone
+		// (一共出了几个哦) counts anything, and is asked loosely.
 		for _, m := range howManyRE.FindAllStringIndex(t, -1) {
-			if u := figure.MeasureAt(t[m[1]:]); !k.hasUnit && u != "" && u != "年" && u != "月" && u != "日" {
+			switch u := figure.MeasureAt(t[m[1]:]); {
+			case k.hasUnit || u == "" || u == "年" || u == "月" || u == "日":
+			case u == "个":
+				k.rather = u
+			default:
 				k.unit, k.kind, k.hasUnit = u, figure.KindNumber, true
 			}
 		}

@@ -355,7 +355,7 @@ func leadFacts(picked []candidate, wants []want) []knowledge.Fact {
 			if w.ask.hasUnit && ft.fact.Unit == w.ask.unit {
 				key[2] = 1
 			}
-			key[3], key[7] = ft.covers(w.spans)
+			key[3], key[8] = ft.covers(w.spans)
 			if ft.fact.Negative() == w.negated {
 				key[4] = 1
 			}
@@ -368,6 +368,9 @@ func leadFacts(picked []candidate, wants []want) []knowledge.Fact {
 			}
 			if prefer {
 				key[6] = 1
+			}
+			if w.ask.rather != "" && ft.fact.Unit == w.ask.rather {
+				key[7] = 1
 			}
 			cov := key[3]
 			if cov > 0 && (best < 0 || cmpKey(key, bestKey) > 0) {
@@ -389,9 +392,9 @@ func leadFacts(picked []candidate, wants []want) []knowledge.Fact {
 // leadKey ranks the facts that may answer a want, most telling first: what
 // the fact counts named whole, the focus covered, the unit asked for
 // exactly, all that is asked covered, the same polarity, a total for a
-// total, an exact figure for all (165名 over 至少5名 a community), and
-// what the fact's own clause covers.
-type leadKey [8]float64
+// total, an exact figure for all (165名 over 至少5名 a community), a unit
+// asked loosely (几个), and what the fact's own clause covers.
+type leadKey [9]float64
 
 // farCredit is what a question's word found only in a fact's headings
 // counts: they say the topic of every fact of the section alike.
