@@ -54,6 +54,9 @@ func Personal(norm string) bool { return personalRE.MatchString(norm) }
 // the reports never name means the question is about somewhere else.
 var placeRE = knowledge.Pattern("place")
 
+// institutionActsRE finds an institution a question says did something.
+var institutionActsRE = knowledge.Pattern("institutionActs")
+
 // NamedPlaces are the places a question (normalized) names by their
 // level (渝水区, 新余市): each match, and its name without the level.
 func NamedPlaces(norm string) [][]string {
@@ -304,7 +307,7 @@ func (e *Engine) extract(question string, history []reply.Turn) reply.Answer {
 		unitFirst(cands, spans, k)
 	}
 	picked, covered, headed, ok := e.choose(q, k, norm, cands, hits, spans)
-	if !ok {
+	if !ok || !namesActor(norm, picked) {
 		return e.NotFound(question, q.resolved)
 	}
 	var wants []want
@@ -387,6 +390,21 @@ func (e *Engine) choose(q query, k ask, norm string, cands []candidate, hits []k
 		}
 	}
 	return picked, covered, headed, sameYear(q.search.Years, picked)
+}
+
+// namesActor reports whether the sentences picked name the institution a
+// question says did what it asks (县法院…判了多少 by 法院): the figures of
+// the county's agencies do not answer what its court did.
+func namesActor(norm string, picked []candidate) bool {
+	for _, m := range institutionActsRE.FindAllStringSubmatch(norm, -1) {
+		core := string([]rune(m[1])[:2])
+		if !slices.ContainsFunc(picked, func(c candidate) bool {
+			return strings.Contains(c.sentence, core) || strings.Contains(c.hit.Section.Heading, core)
+		}) {
+			return false
+		}
+	}
+	return true
 }
 
 // citationsOf cites each sentence picked, naming its report when several
