@@ -151,7 +151,9 @@ func TestSpokenForms(t *testing.T) {
 // TestShares: one thing's share of another, each named (X占Y的比例), is
 // worked out from the two counts, the first over the second; a share the
 // report states is not worked out; differences asked as 多几 or 比…多管几
-// are, and sums of things joined by 加上 or named before 合起来 asks.
+// are, and sums of things joined by 加上 or named before 合起来 asks; the
+// rest of a whole (没回复的) is the whole less the part, unless the report
+// states it.
 func TestShares(t *testing.T) {
 	firstLinesHold(t, []leadCase{
 		{"专职执法人员占综合行政执法人员的比例是多少", "占46.7%(按报告数字计算:专职执法人员57人 ÷ 各乡镇共挑选122名精干力量作为综合行政执法人员"},
@@ -163,6 +165,10 @@ func TestShares(t *testing.T) {
 		{"经济发达镇比乡镇多管几项处罚事项", "相差40项(按报告数字计算:经济发达镇110项 − 审核确认乡镇行政处罚事项70项"},
 		{"听汇报再加上调度工作,一共几次", "合计5次(按报告数字计算:听取法治政府建设情况汇报2次 + 调度部署法治政府建设相关工作3次"},
 		{"专职执法人员和执法辅助人员,合起来多少人", "合计183人(按报告数字计算:专职执法人员57人 + 配备执法辅助人员126人"},
+		{"没回复的检察意见有几件", "没有回复的1件(按报告数字计算:提出检察意见7件 − 已回复6件"},
+		{"受理的案件里还有几起没立案侦查", "没有立案侦查的7起(按报告数字计算:经审查受理案件17起 − 立案侦查10起"},
+		{"有没有立案侦查的案件,几起", "立案侦查10起"}, // 有没有 asks whether, not the rest
+		{"复议申请没受理的有几件", "不予受理16件"},   // the report states the rest itself
 	})
 }
 

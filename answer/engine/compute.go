@@ -21,6 +21,9 @@ var (
 	sumRE        = knowledge.Pattern("sum")
 	differenceRE = knowledge.Pattern("difference")
 	compareRE    = knowledge.Pattern("compare")
+	// complementRE asks for the rest of a whole, those not counted: 没回复的
+	// (its stem, the second group), 还有几件没立案的 (the fifth).
+	complementRE = knowledge.Pattern("complement")
 	// shareRE asks what share one thing is of another: 专职的占执法人员的比例;
 	// shareOfNothingRE asks a share of what it does not name (占百分之几).
 	shareRE          = knowledge.Pattern("share")
@@ -112,6 +115,41 @@ func (e *Engine) computeRate(question, norm string, history []reply.Turn, plain 
 	ans.Computed = &c
 	ans.Lead = c.Inputs
 	lead := fmt.Sprintf("%s%s(按报告数字计算:%s,%s%s;报告本身没有给出这个比率)", word, c.Text, c.Working, c.Rounding, compute.ApproxNote(c.Inputs))
+	ans.SetLines(ComposeFound(ans.Citations, lead, false))
+	return ans, true
+}
+
+// complement answers a question for the rest of a whole (还有几件没回复的)
+// from the facts the report does state: the whole a counted fact is part
+// of, less the part (提出检察意见7件 − 已回复6件). It returns false when
+// the question asks for none, the report states what it asks (不予受理16件),
+// or the count named has no whole.
+func (e *Engine) complement(question, norm string, history []reply.Turn, plain reply.Answer) (reply.Answer, bool) {
+	at := complementRE.FindStringSubmatchIndex(norm)
+	if at == nil || strings.HasSuffix(norm[:at[0]], "有") || plain.Found && len(plain.Lead) > 0 && plain.Lead[0].Negative() {
+		return reply.Answer{}, false // 有没有…: whether, not the rest
+	}
+	from, to := at[4], at[5] // 没回复的
+	if from < 0 {
+		from, to = at[10], at[11] // 还有几件没立案的
+	}
+	stem := norm[from:to]
+	counted := e.extract(norm[:at[0]]+stem+"了多少"+norm[at[1]:], history)
+	if !counted.Found || len(counted.Lead) == 0 {
+		return reply.Answer{}, false
+	}
+	part := counted.Lead[0]
+	whole, ok := e.wholeOf(part)
+	if !ok || whole.Value <= part.Value {
+		return reply.Answer{}, false
+	}
+	ans := counted
+	ans.Question = question
+	c := reply.Computed{Op: reply.OpDifference, Unit: part.Unit, Inputs: []knowledge.Fact{whole, part}, Value: compute.Round1(whole.Value - part.Value),
+		Working: compute.FactName(whole) + " − " + compute.FactName(part)}
+	c.Text = compute.ApproxWord(c.Inputs) + strconv.FormatFloat(c.Value, 'f', -1, 64) + c.Unit
+	ans.Computed, ans.Lead = &c, c.Inputs
+	lead := fmt.Sprintf("没有%s的%s(按报告数字计算:%s%s;报告本身没有给出这个数)", stem, c.Text, c.Working, compute.ApproxNote(c.Inputs))
 	ans.SetLines(ComposeFound(ans.Citations, lead, false))
 	return ans, true
 }

@@ -260,6 +260,9 @@ func (e *Engine) answerAsRead(question, norm string, history []reply.Turn) reply
 	if ans, ok := e.computeRate(question, norm, history, plain); ok {
 		return ans
 	}
+	if ans, ok := e.complement(question, norm, history, plain); ok {
+		return ans
+	}
 	return combine(plain, norm)
 }
 
