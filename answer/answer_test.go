@@ -135,6 +135,7 @@ func TestFollowUps(t *testing.T) {
 		{"one word, said otherwise", []string{"惠企政策兑现了多少件?", "金额呢?"}, "11.47亿元", "一(二)2一是"},
 		{"one word, next sentence", []string{"去年复议申请一共收到多少件?", "审结呢?"}, "79件", "一(六)1"},
 		{"one word, the unit only", []string{"“习近平法治思想大学堂”开展了多少次学习?", "多少人参加?"}, "2200余人", "一(一)2二是"},
+		{"compared with the last", []string{"新办执法证多少人?", "比注销执法证的多多少人?"}, "相差88人", "一(四)3"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -253,6 +253,11 @@ func (e *Engine) answerAsRead(question, norm string, history []reply.Turn) reply
 		ans := e.Answer(c.question, history)
 		return c.verdict(ans, question)
 	}
+	if than, ok := comparedWithLast(norm, history); ok { // 比注销执法证的多多少? after 新办执法证多少人?
+		ans := e.answerAsRead(than, than, nil)
+		ans.Question = question
+		return ans
+	}
 	plain := e.extract(question, history)
 	if AsksOp(norm) == reply.KindShare { // one thing of another the question names: not a rate of one fact's own whole
 		return combine(plain, norm)
@@ -638,4 +643,25 @@ func clipRunes(s string, n int) string {
 		return s
 	}
 	return string(r[len(r)-n:])
+}
+
+// comparedWithLast reads a comparison that leaves its first thing to the
+// turn before (比注销执法证的多多少人? after 新办执法证多少人?) as the whole
+// comparison: the earlier question's words, less how it asked, then this.
+func comparedWithLast(norm string, history []reply.Turn) (string, bool) {
+	if len(history) == 0 || !strings.HasPrefix(norm, "比") {
+		return "", false
+	}
+	if op := AsksOp(norm); op != reply.KindDifference && op != reply.KindCompare {
+		return "", false
+	}
+	last := knowledge.Normalize(history[len(history)-1].Question)
+	if m := quantityRE.FindStringIndex(last); m != nil {
+		last = last[:m[0]]
+	}
+	last = strings.TrimRight(last, "的有是了?!。 ")
+	if utf8.RuneCountInString(last) < 2 {
+		return "", false
+	}
+	return last + norm, true
 }
