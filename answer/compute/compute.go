@@ -73,7 +73,7 @@ func mainWordOr(f knowledge.Fact) string {
 // figure: 不予受理, 受理, 收到 of 收到…行政复议申请.
 func MainWord(f knowledge.Fact) string {
 	m := f.Measure.Main()
-	for _, w := range Connectives {
+	for _, w := range connectives {
 		m = strings.TrimPrefix(m, w)
 	}
 	return strings.TrimSpace(m)
@@ -123,7 +123,7 @@ func ApproxNote(facts []knowledge.Fact) string {
 // FactName says a fact in the report's own words: its clause, less a
 // connective that opens it (其中受理68件 → 受理68件).
 func FactName(f knowledge.Fact) string {
-	for _, w := range Connectives {
+	for _, w := range connectives {
 		if t, ok := strings.CutPrefix(f.Clause, w); ok && t != "" {
 			return t
 		}
@@ -141,6 +141,6 @@ func Names(facts []knowledge.Fact, sep string) string {
 
 func Round1(v float64) float64 { return math.Round(v*10) / 10 }
 
-// Connectives open a clause without saying what it counts; a lead
+// connectives open a clause without saying what it counts; a lead
 // drops them (其中受理68件 → 受理68件).
-var Connectives = []string{"其中", "另外", "另", "并且", "并", "同时", "此外"}
+var connectives = []string{"其中", "另外", "另", "并且", "并", "同时", "此外"}

@@ -180,12 +180,11 @@ func (e *Engine) wholeOf(part knowledge.Fact) (knowledge.Fact, bool) {
 	return knowledge.Fact{}, false
 }
 
-// combine works out a comparison, a sum or a difference of an answer's
-// lead facts when the question asks for one (compute), or says why they
-// cannot be combined. It changes nothing when the question asks for none,
-// or the lead has fewer than two facts.
-func combine(ans reply.Answer, norm string) reply.Answer {
-	kind := AsksOp(norm)
+// combine works out a comparison, a sum, a difference or a share of an
+// answer's lead facts when the question asks for one (kind, as AsksOp
+// reads it), or says why they cannot be combined. It changes nothing when
+// the question asks for none, or the lead has fewer than two facts.
+func combine(ans reply.Answer, kind string) reply.Answer {
 	if kind == "" || len(ans.Lead) < 2 {
 		return ans
 	}

@@ -259,8 +259,9 @@ func (e *Engine) answerAsRead(question, norm string, history []reply.Turn) reply
 		return ans
 	}
 	plain := e.extract(question, history)
-	if AsksOp(norm) == reply.KindShare { // one thing of another the question names: not a rate of one fact's own whole
-		return combine(plain, norm)
+	op := AsksOp(norm)
+	if op == reply.KindShare { // one thing of another the question names: not a rate of one fact's own whole
+		return combine(plain, op)
 	}
 	if ans, ok := e.computeRate(question, norm, history, plain); ok {
 		return ans
@@ -268,7 +269,7 @@ func (e *Engine) answerAsRead(question, norm string, history []reply.Turn) reply
 	if ans, ok := e.complement(question, norm, history, plain); ok {
 		return ans
 	}
-	return combine(plain, norm)
+	return combine(plain, op)
 }
 
 // extract answers a question with the report's sentences, the facts it
@@ -314,13 +315,13 @@ func (e *Engine) extract(question string, history []reply.Turn) reply.Answer {
 	if k.hasUnit {
 		unitFirst(cands, spans, k)
 	}
-	picked, covered, headed, ok := e.choose(q, k, norm, cands, hits, spans)
+	picked, covered, headed, ok := e.choose(q, k, norm, op, cands, hits, spans)
 	if !ok || !namesActor(norm, picked) {
 		return e.NotFound(question, q.resolved)
 	}
 	var wants []want
 	if k.quantity {
-		wants = e.wants(q, k, norm)
+		wants = e.wants(q, k, norm, op)
 		if op != "" {
 			picked = withEachThing(picked, cands, wants)
 		}
@@ -358,8 +359,8 @@ func (e *Engine) extract(question string, history []reply.Turn) reply.Answer {
 // conversation's topic. It returns the sentences, the question's spans
 // they cover, and false when none answers well enough: too little of the
 // question covered, a number asked and not answered in its unit, or
-// another year's sentences.
-func (e *Engine) choose(q query, k ask, norm string, cands []candidate, hits []knowledge.Hit, spans []span) (picked []candidate, covered []bool, headed, ok bool) {
+// another year's sentences. op is the operation the question asks (AsksOp).
+func (e *Engine) choose(q query, k ask, norm, op string, cands []candidate, hits []knowledge.Hit, spans []span) (picked []candidate, covered []bool, headed, ok bool) {
 	if !k.quantity {
 		picked, covered = e.headingAnswer(hits, cands, spans)
 	}
@@ -386,7 +387,7 @@ func (e *Engine) choose(q query, k ask, norm string, cands []candidate, hits []k
 	if k.quantity && !byTopic && slices.ContainsFunc(picked, func(c candidate) bool { return k.answeredBy(c.figures) }) {
 		// A question that asks for several things at once (…和…加起来,
 		// 分别) may ask each in its own unit.
-		anyUnit := !k.hasUnit || AsksOp(norm) != "" || separateRE.MatchString(norm)
+		anyUnit := !k.hasUnit || op != "" || separateRE.MatchString(norm)
 		byFigures := make([]bool, len(spans))
 		for _, c := range picked {
 			if k.answeredBy(c.figures) && (anyUnit || hasFigure(c.figures, k.unit, k.kind)) {

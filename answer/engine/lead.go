@@ -89,8 +89,9 @@ func negated(text string) bool {
 // wants reads what a question asks figures of: one want for each part of
 // the question that asks for a number, or for each of several things one
 // part joins with 和 or 、 when it asks for them 分别 or each with its own
-// 多少; a one-word follow-up wants its word on the earlier topic.
-func (e *Engine) wants(q query, k ask, norm string) []want {
+// 多少; a one-word follow-up wants its word on the earlier topic. op is
+// the operation the question asks (AsksOp).
+func (e *Engine) wants(q query, k ask, norm, op string) []want {
 	ix := e.Index
 	total := totalRE.MatchString(norm)
 	if q.continues {
@@ -119,7 +120,6 @@ func (e *Engine) wants(q query, k ask, norm string) []want {
 			topic = append(topic, runs...)
 		}
 	}
-	op := AsksOp(norm)
 	topicItems := e.topicConjuncts(q, norm, op, asking)
 	var out []want
 	add := func(text string, runs []string, syn map[string][]string, focus []string, k ask) {
