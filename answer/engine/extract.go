@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"reportbot/answer/claim"
 	"reportbot/answer/reply"
 	"reportbot/knowledge"
 	"reportbot/knowledge/figure"
@@ -249,9 +250,9 @@ func (e *Engine) answerAsRead(question, norm string, history []reply.Turn) reply
 	if ans, ok := e.aboutReport(question, norm); ok {
 		return ans
 	}
-	if c, ok := readClaim(norm); ok {
-		ans := e.Answer(c.question, history)
-		return c.verdict(ans, question)
+	if c, ok := claim.Read(norm); ok {
+		ans := e.Answer(c.Question, history)
+		return c.Verdict(ans, question)
 	}
 	if than, ok := comparedWithLast(norm, history); ok { // 比注销执法证的多多少? after 新办执法证多少人?
 		ans := e.answerAsRead(than, than, nil)

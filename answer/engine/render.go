@@ -9,7 +9,6 @@ import (
 	"reportbot/answer/english"
 	"reportbot/answer/reply"
 	"reportbot/knowledge"
-	"reportbot/knowledge/figure"
 )
 
 // SentenceOf is the report sentence a fact stands in, as the answer
@@ -21,21 +20,6 @@ func (e *Engine) SentenceOf(s *knowledge.Section, f knowledge.Fact) string {
 		}
 	}
 	return strings.TrimSpace(s.Text[f.Sentence[0]:f.Sentence[1]])
-}
-
-// YesNo checks the figures a yes/no question states against the
-// facts: 对 or 不对, then the report's words (lead). A question that states
-// no figure gets the report's words alone.
-func YesNo(question string, facts []knowledge.Fact, lead string) string {
-	claims, _ := readClaimed(knowledge.Normalize(question))
-	if len(claims) == 0 || len(facts) == 0 {
-		return lead
-	}
-	figs := make([]figure.Figure, len(facts))
-	for i, f := range facts {
-		figs[i] = f.Figure()
-	}
-	return verdictOf(claims, figs) + lead
 }
 
 // EnglishLines say an answer in English: each lead fact under its

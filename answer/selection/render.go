@@ -1,6 +1,7 @@
 package selection
 
 import (
+	"reportbot/answer/claim"
 	"reportbot/answer/compute"
 	"reportbot/answer/engine"
 	"reportbot/answer/reply"
@@ -47,7 +48,7 @@ func render(e *engine.Engine, question string, lang engine.Language, c chosen, d
 	lead := leadOf(e, c.Facts, side)
 	switch c.Kind {
 	case reply.KindYesNo:
-		lead = engine.YesNo(question, ans.Lead, lead)
+		lead = claim.YesNo(question, ans.Lead, lead)
 	case reply.KindCompare, reply.KindSum, reply.KindDifference, reply.KindShare:
 		var comp *reply.Computed
 		lead, comp = compute.Of(c.Kind, ans.Lead)
