@@ -109,6 +109,42 @@ func (a *Answerer) Ask(ctx context.Context, conv, question string) (reply.Answer
 // ErrInFlight and ErrAnswered; memory that fails is logged and the
 // question answered on its own.
 func (a *Answerer) AskFor(ctx context.Context, k reply.Key, question string, deliver func(context.Context, reply.Answer)) (reply.Answer, error) {
+	return a.ask(ctx, k, nil, question, deliver)
+}
+
+// AskAfter answers question as AskFor does, in a conversation whose earlier
+// questions the asker holds and sends each time (an API client's messages):
+// its turns are those questions read again from the reports alone, oldest
+// first, not memory's, so that a follow-up is read as it was asked however
+// many conversations share a key.
+func (a *Answerer) AskAfter(ctx context.Context, k reply.Key, earlier []string, question string) (reply.Answer, error) {
+	turns := []reply.Turn{}
+	for _, q := range earlier {
+		if q = strings.TrimSpace(plainText(q)); q == "" {
+			continue
+		}
+		search := q
+		if engine.DetectLanguage(q) == engine.English {
+			search = english.Default().ReadQuestion(q)
+		}
+		ans := a.reports().Answer(search, turns)
+		turns = append(turns, turnOf(q, ans, a.now()))
+	}
+	return a.ask(ctx, k, turns, question, nil)
+}
+
+// turnOf is what a conversation remembers of question answered by ans.
+func turnOf(question string, ans reply.Answer, at time.Time) reply.Turn {
+	t := reply.Turn{Question: question, Resolved: ans.Resolved, Found: ans.Found, At: at, Scope: ans.Scope}
+	for _, c := range ans.Citations {
+		t.Sections = append(t.Sections, c.Section)
+	}
+	return t
+}
+
+// ask answers question in k's conversation: after turns when they are not
+// nil, else after memory's.
+func (a *Answerer) ask(ctx context.Context, k reply.Key, turns []reply.Turn, question string, deliver func(context.Context, reply.Answer)) (reply.Answer, error) {
 	question = strings.TrimSpace(plainText(question))
 	if question == "" {
 		return reply.Answer{}, ErrEmptyQuestion
@@ -136,6 +172,9 @@ func (a *Answerer) AskFor(ctx context.Context, k reply.Key, question string, del
 		}
 		sess = s
 	}
+	if turns != nil {
+		sess.Turns = turns
+	}
 	if sess.RetryAfter > 0 {
 		if a.Observer != nil {
 			a.Observer.ObserveLimited(ctx)
@@ -148,11 +187,7 @@ func (a *Answerer) AskFor(ctx context.Context, k reply.Key, question string, del
 		deliver(ctx, ans)
 	}
 	if a.Memory != nil {
-		rec := reply.Record{Turn: reply.Turn{Question: question, Resolved: ans.Resolved, Found: ans.Found, At: a.now(), Scope: ans.Scope}, ModelCalls: calls,
-			Ref: ans.Ref}
-		for _, c := range ans.Citations {
-			rec.Turn.Sections = append(rec.Turn.Sections, c.Section)
-		}
+		rec := reply.Record{Turn: turnOf(question, ans, a.now()), ModelCalls: calls, Ref: ans.Ref}
 		if cacheable {
 			rec.Cache = &ans
 		}

@@ -153,6 +153,20 @@ func TestFollowUps(t *testing.T) {
 			if tt.name == "new topic stands alone" && strings.Contains(ans.Text, "1996") {
 				t.Errorf("new topic polluted by the old one:\n%s", ans.Text)
 			}
+			// Asked with its earlier questions, as an API client sends
+			// them, in a conversation whose memory holds another topic.
+			b := newAnswerer(t, turnsMemory{})
+			if _, err := b.Ask(context.Background(), "shared", "免罚清单适用了多少案件?"); err != nil {
+				t.Fatal(err)
+			}
+			last := len(tt.turns) - 1
+			after, err := b.AskAfter(context.Background(), reply.Key{Conv: "shared"}, tt.turns[:last], tt.turns[last])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if first, _, _ := strings.Cut(after.Text, "\n"); !strings.Contains(first, tt.want) || after.Citations[0].Section != tt.cite {
+				t.Errorf("asked after %q, want %s from %s first:\n%s", tt.turns[:last], tt.want, tt.cite, after.Text)
+			}
 		})
 	}
 	// Conversations are separate: a follow-up in another one has no topic.
