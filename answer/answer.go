@@ -187,7 +187,7 @@ func (a *Answerer) ask(ctx context.Context, k reply.Key, turns []reply.Turn, que
 		deliver(ctx, ans)
 	}
 	if a.Memory != nil {
-		rec := reply.Record{Turn: turnOf(question, ans, a.now()), ModelCalls: calls, Ref: ans.Ref}
+		rec := reply.Record{Turn: turnOf(question, ans, a.now()), ModelCalls: calls, Ref: ans.Ref, Mode: ans.Mode, Citations: ans.Citations}
 		if cacheable {
 			rec.Cache = &ans
 		}

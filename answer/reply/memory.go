@@ -44,6 +44,10 @@ type Record struct {
 	Cache      *Answer // the answer to cache under Key.Cache; nil for none
 	ModelCalls int     // language model calls the answer made
 	Ref        string  // the answer's name for feedback
+	// Mode and Citations are how the answer was made and what it cited,
+	// for a log of what was asked and answered.
+	Mode      Mode
+	Citations []Citation
 }
 
 // Errors of an asking (Key.Asked) not to answer here, now: no one is told.
