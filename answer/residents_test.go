@@ -145,7 +145,26 @@ func TestSpokenForms(t *testing.T) {
 		{"规范性文件去年一共出了几个哦", "我县制定规范性文件9件。"},         // 几个 counts anything: not 12个 of another sentence
 		{"手机上能代办的事情上线了几个?", "上线16个代办事项。"},          // …but a figure in 个 leads when the sentence has one
 		{"社区里培养的法律明白人骨干总共多少个", "“法律明白人”骨干,共165名。"}, // a total over 27个社区
+		{"企业实际享受到多少钱", "企业享受各类惠企资金11.47亿元。"},       // 钱 asks the unit; no sentence says it
 	})
+}
+
+// TestSubjectBefore: reports leave a sentence's subject to the sentence
+// before (县检察院…。…收到行政部门答复2件): a question that names it is
+// answered by the figure, quoting both sentences with what lies between
+// them marked left out.
+func TestSubjectBefore(t *testing.T) {
+	a := newAnswerer(t, nil)
+	ans, err := a.Ask(context.Background(), "subject", "行政部门给检察院回了几件答复")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ans.Lines[0].Text; got != "收到行政部门答复2件。" {
+		t.Errorf("first line %q, want 收到行政部门答复2件。", got)
+	}
+	if want := "县检察院积极主动履行职责纠正违法行为,及时落实、回复检察建议。……召开行政公益诉讼诉前听证会、磋商会各一次,收到行政部门答复2件。"; !strings.Contains(ans.Text, want) {
+		t.Errorf("want the quote %q:\n%s", want, ans.Text)
+	}
 }
 
 // TestShares: one thing's share of another, each named (X占Y的比例), is
@@ -169,6 +188,13 @@ func TestShares(t *testing.T) {
 		{"受理的案件里还有几起没立案侦查", "没有立案侦查的7起(按报告数字计算:经审查受理案件17起 − 立案侦查10起"},
 		{"有没有立案侦查的案件,几起", "立案侦查10起"}, // 有没有 asks whether, not the rest
 		{"复议申请没受理的有几件", "不予受理16件"},   // the report states the rest itself
+		// The share's own words (的比例, 占) are no thing to find.
+		{"审结的占收到复议申请的比例是多少", "占94.0%(按报告数字计算:审结79件 ÷ 收到84件行政复议申请"},
+		// Its whole first: X里(面/头)/当中, Y的占几成.
+		{"惠企政策梳理更新的里头,上线惠企通的占百分之多少", "占60.0%(按报告数字计算:上线惠企政策45条 ÷ 梳理更新惠企政策75条"},
+		{"综合行政执法人员当中,专职的占几成", "占46.7%(按报告数字计算:专职执法人员57人 ÷ 各乡镇共挑选122名精干力量"},
+		// 加 joins two things of a sum when it makes no word (not 增加).
+		{"专职执法人员加辅助人员一共多少人", "合计183人(按报告数字计算:专职执法人员57人 + 配备执法辅助人员126人"},
 	})
 }
 

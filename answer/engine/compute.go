@@ -28,7 +28,40 @@ var (
 	// shareOfNothingRE asks a share of what it does not name (占百分之几).
 	shareRE          = knowledge.Pattern("share")
 	shareOfNothingRE = knowledge.Pattern("shareOfNothing")
+	// shareAskRE is the words that ask a share (的比例, 几成): the
+	// operation, not a thing to find.
+	shareAskRE = knowledge.Pattern("shareAsk")
+	// shareWithinRE asks a share with its whole first (惠企政策里,上线的占几成).
+	shareWithinRE = knowledge.Pattern("shareWithin")
 )
+
+// wholeLast is a share asked with its whole first (X里,Y的占几成) asked
+// with its part first (Y的占X的比例), as the share is read; false for
+// another question.
+func wholeLast(norm string) (string, bool) {
+	m := shareWithinRE.FindStringSubmatch(norm)
+	if m == nil {
+		return "", false
+	}
+	return m[2] + "的占" + m[1] + "的比例", true
+}
+
+// shareParts are a share question's content runs (审结的占收到复议申请的比例)
+// as its two things (审结, 收到复议申请): split at 占, without the words
+// that ask the share.
+func shareParts(parts [][]string) [][]string {
+	out := make([][]string, len(parts))
+	for i, runs := range parts {
+		for _, run := range runs {
+			for _, piece := range strings.Split(shareAskRE.ReplaceAllString(run, "占"), "占") {
+				if piece = strings.TrimSuffix(piece, "的"); piece != "" {
+					out[i] = append(out[i], piece)
+				}
+			}
+		}
+	}
+	return out
+}
 
 // rateAsked finds the rate a question asks for: the word (受理率), its stem
 // (受理, 不予受理 of 不予受理的比例: up to four characters before it), and

@@ -84,6 +84,22 @@ type ask struct {
 	// rather is a unit asked loosely (几个 counts anything): a figure in it
 	// leads, when the sentences found have one, but it finds none.
 	rather string
+	cue    *regexp.Regexp // the words that asked for the unit (钱 for 元)
+}
+
+// withoutUnitWord drops from parts a run that is only the word that asked
+// for k's unit (企业享受到多少钱: 钱): a figure in the unit answers it, no
+// sentence has to say it.
+func withoutUnitWord(parts [][]string, k ask) [][]string {
+	if k.cue == nil {
+		return parts
+	}
+	out := make([][]string, 0, len(parts))
+	for _, runs := range parts {
+		runs = slices.DeleteFunc(slices.Clone(runs), func(r string) bool { return len(runs) > 1 && k.cue.FindString(r) == r })
+		out = append(out, runs)
+	}
+	return out
 }
 
 // quantityRE matches questions that ask for a number, and unitCues what unit
@@ -137,7 +153,7 @@ func readAsk(texts ...string) ask {
 		}
 		for _, c := range unitCues {
 			if c.re.MatchString(t) {
-				k.unit, k.kind, k.hasUnit = c.unit, c.kind, true
+				k.unit, k.kind, k.hasUnit, k.cue = c.unit, c.kind, true, c.re
 				break
 			}
 		}
@@ -254,6 +270,11 @@ func (e *Engine) answerAsRead(question, norm string, history []reply.Turn) reply
 		ans := e.Answer(c.Question, history)
 		return c.Verdict(ans, question)
 	}
+	if asked, ok := wholeLast(norm); ok { // 惠企政策里,上线的占几成
+		ans := e.answerAsRead(asked, asked, history)
+		ans.Question = question
+		return ans
+	}
 	if than, ok := comparedWithLast(norm, history); ok { // 比注销执法证的多多少? after 新办执法证多少人?
 		ans := e.answerAsRead(than, than, nil)
 		ans.Question = question
@@ -296,6 +317,10 @@ func (e *Engine) extract(question string, history []reply.Turn) reply.Answer {
 	op := AsksOp(norm)
 	if op == reply.KindShare { // of two counts: the % asked is the program's to work out
 		k.hasUnit, k.unit, k.kind = false, "", ""
+		q.parts = shareParts(q.parts)
+	}
+	if !q.continues {
+		q.parts = withoutUnitWord(q.parts, k)
 	}
 	cands, hits := e.candidates(q, k)
 	// With several reports, a question that names a year is answered from
@@ -391,8 +416,17 @@ func (e *Engine) choose(q query, k ask, norm, op string, cands []candidate, hits
 		anyUnit := !k.hasUnit || op != "" || separateRE.MatchString(norm)
 		byFigures := make([]bool, len(spans))
 		for _, c := range picked {
-			if k.answeredBy(c.figures) && (anyUnit || hasFigure(c.figures, k.unit, k.kind)) {
-				cover(spans, byFigures, c)
+			if !k.answeredBy(c.figures) || !anyUnit && !hasFigure(c.figures, k.unit, k.kind) {
+				continue
+			}
+			cover(spans, byFigures, c)
+			// Reports leave a sentence's subject to the one before it
+			// (县检察院…回复检察建议。…收到行政部门答复2件): a sentence of
+			// no figures picked before it in its section says who acts.
+			for _, d := range picked {
+				if d.hit.Section == c.hit.Section && d.order < c.order && !hasNumber(d.figures) {
+					cover(spans, byFigures, d)
+				}
 			}
 		}
 		if spanCoverage(spans, byFigures) < minCoverage {
@@ -419,10 +453,18 @@ func namesActor(norm string, picked []candidate) bool {
 
 // citationsOf cites each sentence picked, naming its report when several
 // are loaded (many).
+// gap marks where a quote leaves sentences out.
+const gap = "……"
+
 func citationsOf(picked []candidate, many bool) []reply.Citation {
 	var out []reply.Citation
-	for _, c := range picked {
+	for i, c := range picked {
 		cit := reply.Citation{Section: c.hit.Section.ID, Heading: c.hit.Section.Heading, Quote: c.sentence}
+		// Sentences of one section quoted apart say so: what lies
+		// between them is left out.
+		if i > 0 && picked[i-1].hit.Section == c.hit.Section && picked[i-1].order+1 != c.order {
+			cit.Quote = gap + c.sentence
+		}
 		if many {
 			cit.Report = c.hit.Doc.Meta.Title
 		}

@@ -229,6 +229,8 @@ func (e *Engine) conjuncts(clause, norm, op string) []conjunct {
 		items = strings.SplitN(clause, "比", 2)
 	case op == reply.KindShare && len(items) < 2: // 专职执法人员占综合行政执法人员的比例
 		items = strings.SplitN(clause, "占", 2)
+	case op == reply.KindSum && len(items) < 2: // 乡镇加街道的处罚事项合起来
+		items = e.splitAtPlus(clause)
 	}
 	if len(items) < 2 || slices.Contains(items, "") {
 		return nil
@@ -291,6 +293,19 @@ func (e *Engine) conjuncts(clause, norm, op string) []conjunct {
 		out = append(out, c)
 	}
 	return out
+}
+
+// splitAtPlus splits a clause at a 加 that joins two things (乡镇加街道):
+// one that makes no word of the reports with the character before or
+// after it (not 增加, 加强, 参加).
+func (e *Engine) splitAtPlus(clause string) []string {
+	rs := []rune(clause)
+	for i := 1; i+1 < len(rs); i++ {
+		if rs[i] == '加' && !e.Index.Known(string(rs[i-1:i+1])) && !e.Index.Known(string(rs[i:i+2])) {
+			return []string{string(rs[:i]), string(rs[i+1:])}
+		}
+	}
+	return []string{clause}
 }
 
 // factTerms are the terms a fact is known by: those of its own clause, of
