@@ -275,22 +275,27 @@ func (a *Answerer) readWell(question string, ans reply.Answer) bool {
 		return false
 	}
 	// The longest term the glossary read the question by, the most
-	// specific, stands in the lead's sentences: an answer from a sentence
-	// that lacks it (the 综合执法大队 of "townships that set up a team")
-	// answers another question.
+	// specific (one of them, when several are as long), stands in the
+	// lead's sentences: an answer from a sentence that lacks it (the
+	// 综合执法大队 of "townships that set up a team") answers another
+	// question.
 	var quoted strings.Builder
 	for _, c := range ans.Citations {
 		if slices.ContainsFunc(ans.Lead, func(f knowledge.Fact) bool { return f.Section == c.Section }) {
-			quoted.WriteString(knowledge.Fold(c.Quote))
+			quoted.WriteString(quoteMarks.Replace(knowledge.Fold(c.Quote))) // “法律明白人”骨干 says 法律明白人骨干
 		}
 	}
 	if terms := english.Default().Chinese(question); len(terms) > 0 {
-		longest := slices.MaxFunc(terms, func(x, y string) int { return utf8.RuneCountInString(x) - utf8.RuneCountInString(y) })
-		if !strings.Contains(quoted.String(), longest) {
+		most := utf8.RuneCountInString(slices.MaxFunc(terms, func(x, y string) int { return utf8.RuneCountInString(x) - utf8.RuneCountInString(y) }))
+		if !slices.ContainsFunc(terms, func(t string) bool {
+			return utf8.RuneCountInString(t) == most && strings.Contains(quoted.String(), t)
+		}) {
 			return false
 		}
 	}
-	anchor := selection.Anchor(question, engine.English)
+	// Its measure is named by what the question's words may say, each of
+	// several readings of one (held: 开展, 召开 or 举办).
+	anchor := selection.Anchor(strings.Join(english.Default().Readings(question), " "), engine.Simplified)
 	for _, f := range ans.Lead {
 		own := selection.MeasureShare(f, anchor)
 		if own < englishShare {
@@ -314,6 +319,9 @@ func (a *Answerer) readWell(question string, ans reply.Answer) bool {
 // englishShare is how much of a fact's measure an English question read
 // through the glossary must name.
 const englishShare = 0.3
+
+// quoteMarks are the marks a report quotes a term with.
+var quoteMarks = strings.NewReplacer("“", "", "”", "", "‘", "", "’", "", "\"", "")
 
 // markupRE finds the marks a pasted question may carry: Markdown links
 // ([行政复议](http://…)) and emphasis, and HTML tags.

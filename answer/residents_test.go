@@ -26,6 +26,13 @@ func TestEnglishWithoutModel(t *testing.T) {
 		{"Who published the report?", "From the report's header: 这份报告由分宜县人民政府发布。", "来源:分宜县人民政府"},
 		{"What is the GDP of Fenyi?", "I could not find this in the report.", ""},
 		{"How many applications were not accepted?", "applications not accepted: 16件.", "不予受理16件"},
+		// Two terms as long: the sentence holds one of them.
+		{"What is the substantive resolution rate of reconsideration cases?", "Substantive resolution rate: 87.3%.", "实质性化解率87.3%"},
+		// The report quotes a term (“法律明白人”骨干); groups are no people.
+		{"How many residents' groups added a legal backbone?", "newly added: 137个.", "全县137个居民小组皆新增1名"},
+		// held says 开展, 召开 or 举办: its measure is named all the same.
+		{"How many study sessions were held by the lecture hall?", "study sessions held: 71次.", "各地各部门开展学习71次"},
+		{"How many people attended the lecture hall sessions?", "Audience: 2200余人.", "受众2200余人"},
 	} {
 		ans, err := a.Ask(context.Background(), "en", tt.q)
 		if err != nil {

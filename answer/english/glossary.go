@@ -97,10 +97,24 @@ func stems(text string) []string {
 // every content word of it, longest first; not those whose English is
 // another's too (received: 收到 or 享受), which one cannot tell apart.
 func (g *Glossary) Chinese(question string) []string {
+	out, ambiguous := g.read(question)
+	return slices.DeleteFunc(out, func(zh string) bool { return ambiguous[zh] })
+}
+
+// Readings are Chinese's entries and those it leaves out as one of several
+// an English word may say (held: 开展, 召开 or 举办): what the question may
+// name, to check an answer's words against, not to search by.
+func (g *Glossary) Readings(question string) []string {
+	out, _ := g.read(question)
+	return out
+}
+
+// read is the Chinese entries whose English question says, and those of
+// them whose English is another's too.
+func (g *Glossary) read(question string) (out []string, ambiguous map[string]bool) {
 	qw := stems(question)
-	var out []string
 	read := map[string]string{} // the English words an entry was read by → its Chinese
-	ambiguous := map[string]bool{}
+	ambiguous = map[string]bool{}
 	for _, e := range g.english {
 		if slices.ContainsFunc(e.words, func(w string) bool { return !slices.Contains(qw, w) }) {
 			continue
@@ -114,7 +128,7 @@ func (g *Glossary) Chinese(question string) []string {
 			out = append(out, e.chinese)
 		}
 	}
-	return slices.DeleteFunc(out, func(zh string) bool { return ambiguous[zh] })
+	return out, ambiguous
 }
 
 // englishAsk is a way an English question asks, and the report's words
@@ -131,7 +145,7 @@ var englishAsks = []englishAsk{
 	{regexp.MustCompile(`(?i)\bwho\b.*\b(publish|issue|release|wr[io]te|author)`), "报告是谁发布的"},
 	{regexp.MustCompile(`(?i)\bwhen\b.*\b(publish|issue|release)|\b(publication|release)\s+date\b`), "报告是哪天发布的"},
 	{regexp.MustCompile(`(?i)\b(which|what)\s+year\b`), "报告是哪一年的"},
-	{regexp.MustCompile(`(?i)\bhow\s+many\b[^?]*\b(people|persons|residents|officers|officials|staff|personnel)\b`), "多少人"},
+	{regexp.MustCompile(`(?i)\bhow\s+many\s+(?:[\w-]+\s+){0,3}(people|persons|residents|officers|officials|staff|personnel)(?:\s|\?|$)`), "多少人"},
 	{regexp.MustCompile(`(?i)\b(what|which)\s+(share|percentage|proportion|rate)\b|\bhow\s+often\b`), "比例是多少"},
 	{regexp.MustCompile(`(?i)\bhow\s+(many|much)\b|\bwhat\s+(number|amount|total)\b`), "多少"},
 	{regexp.MustCompile(`(?i)\bwhen\b|\bwhat\s+(date|day)\b`), "哪天"},
