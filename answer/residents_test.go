@@ -131,6 +131,14 @@ func TestTyposBySound(t *testing.T) {
 	if want := "提出检察意见7件。(按“检察院、检察意见”理解)"; ans.Lines[0].Text != want || ans.Question != "检查院提出的检查意见有几件" {
 		t.Errorf("first line %q, want %q; question %q", ans.Lines[0].Text, want, ans.Question)
 	}
+	// Of 议审 and 审洁, both unknown, the typo is the character the
+	// report never uses (洁), not 审 of 复议审结 read as 申 of 复议申请.
+	if ans, err = a.Ask(context.Background(), "typo2", "行政复议审洁了多少件"); err != nil {
+		t.Fatal(err)
+	}
+	if got := ans.Lines[0].Text; !strings.HasPrefix(got, "审结79件。") {
+		t.Errorf("first line %q, want 审结79件 first", got)
+	}
 }
 
 // TestSpokenForms: everyday ways of asking lead with the figure asked for.

@@ -38,6 +38,28 @@ func syllable(r rune) string {
 
 // soundAlike are the reports' characters that sound as r does, r aside.
 func (ix *Index) soundAlike(r rune) []rune {
+	var out []rune
+	for _, c := range ix.soundIndex()[syllable(r)] {
+		if c != r {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// uses reports whether the reports use the character r.
+func (ix *Index) uses(r rune) bool {
+	for _, c := range ix.soundIndex()[syllable(r)] {
+		if c == r {
+			return true
+		}
+	}
+	return false
+}
+
+// soundIndex is the reports' characters by their toneless pinyin, made on
+// first use.
+func (ix *Index) soundIndex() map[string][]rune {
 	ix.sounds.once.Do(func() {
 		ix.build()
 		by := map[string][]rune{}
@@ -61,13 +83,7 @@ func (ix *Index) soundAlike(r rune) []rune {
 		}
 		ix.sounds.runes, ix.sounds.trigrams = by, tri
 	})
-	var out []rune
-	for _, c := range ix.sounds.runes[syllable(r)] {
-		if c != r {
-			out = append(out, c)
-		}
-	}
-	return out
+	return ix.sounds.runes
 }
 
 // functionRunes are characters a typo by sound does not replace: words of
@@ -87,6 +103,12 @@ func (ix *Index) ReadBySound(question string) (string, []string) {
 	var read []string
 	for i := 0; i+1 < len(runes); i++ {
 		if !unicode.Is(unicode.Han, runes[i]) || !unicode.Is(unicode.Han, runes[i+1]) || ix.Known(string(runes[i:i+2])) {
+			continue
+		}
+		// Of two unknown words side by side (议审|审洁), the mistyped
+		// character is rather one the reports never use (洁) than one
+		// they do (议): the next word is read first.
+		if i+2 < len(runes) && unicode.Is(unicode.Han, runes[i+2]) && !ix.Known(string(runes[i+1:i+3])) && ix.uses(runes[i]) && !ix.uses(runes[i+2]) {
 			continue
 		}
 		fix, around := ix.typoAt(runes, i)
@@ -116,7 +138,16 @@ func (ix *Index) typoAt(runes []rune, i int) (fix [2]rune, around string) {
 			if !ix.Known(string(f[:])) || ix.breaks(runes, i+pos, c) {
 				continue
 			}
-			if a := ix.around(runes, i, f); a != "" {
+			a := ix.around(runes, i, f)
+			if a == "" && !ix.uses(x) && !strings.ContainsRune(functionRunes, runes[i+1-pos]) && !ix.heldOutside(runes, i, pos) {
+				// A character the reports never use (审洁) needs no
+				// more of their words beside it to be read as theirs,
+				// unless the other character is a word of its own (官的
+				// is no 关的) or of a word of theirs outside (人 of 人口
+				// in 常住人口 is no 助人).
+				a = string(f[:])
+			}
+			if a != "" {
 				found++
 				fix, around = f, a
 			}
@@ -126,6 +157,20 @@ func (ix *Index) typoAt(runes []rune, i int) (fix [2]rune, around string) {
 		return fix, ""
 	}
 	return fix, around
+}
+
+// heldOutside reports whether the character of the word at i of runes
+// that is not at pos makes a word the reports hold with its neighbour
+// outside the word.
+func (ix *Index) heldOutside(runes []rune, i, pos int) bool {
+	lo, hi := i+1, i+3 // the other is the second: it and the one after
+	if pos == 1 {
+		lo, hi = i-1, i+1 // the other is the first: the one before and it
+	}
+	if lo < 0 || hi > len(runes) || !unicode.Is(unicode.Han, runes[lo]) || !unicode.Is(unicode.Han, runes[hi-1]) {
+		return false
+	}
+	return ix.Known(string(runes[lo:hi]))
 }
 
 // breaks reports whether putting c at j of runes turns the word on its
