@@ -22,6 +22,7 @@ import (
 	"reportbot/eval"
 	"reportbot/knowledge"
 	"reportbot/llm"
+	"reportbot/mcpserver"
 	"reportbot/memory"
 	"reportbot/metrics"
 )
@@ -45,6 +46,7 @@ Usage:
   reportbot serve                     answer in Telegram
   reportbot config                    print the effective configuration, secrets as ***
   reportbot health [URL]              check a running serve's /healthz (for container health checks) (TELEGRAM_BOT_TOKEN; long polling)
+  reportbot mcp                       serve the reports' tools to an MCP client (an AI assistant) over stdin and stdout
 
 Every command takes --report FILE (repeatable) to load report files
 (.txt, .md, .html) instead of the embedded 2023 Fenyi County report.
@@ -64,7 +66,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return health(ctx, args, getenv, stdout, stderr)
 	}
 	switch cmd {
-	case "ask", "chat", "sections", "facts", "reports", "eval", "serve", "config":
+	case "ask", "chat", "sections", "facts", "reports", "eval", "serve", "config", "mcp":
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -122,6 +124,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return exitOK
 	case "serve":
 		return serve(ctx, cfg, ans, mem, docs, stats, log, stderr)
+	case "mcp":
+		// stdout is the protocol's: the logs, as always, go to stderr.
+		if err := mcpserver.New(mcpserver.Config{}, ans, docs, log).Serve(ctx, stdin, stdout); err != nil {
+			fmt.Fprintf(stderr, "reportbot mcp: %v\n", err)
+			return exitError
+		}
+		return exitOK
 	default: // eval
 		return runEval(ctx, ans, modelStats, ix, cfg.GoldSet, cfg.Strict, stdout, stderr)
 	}

@@ -18,6 +18,7 @@ import (
 	"reportbot/bot"
 	"reportbot/config"
 	"reportbot/knowledge"
+	"reportbot/mcpserver"
 	"reportbot/memory"
 	"reportbot/metrics"
 	"reportbot/web"
@@ -66,7 +67,8 @@ type pinger interface {
 // serve runs the web chat, and the Telegram bot when it has a token, until
 // ctx is done, then lets in-flight answers finish within the shutdown
 // timeout. On the listen address it serves the chat page and its API,
-// /healthz, /readyz and /metrics, and in webhook mode the webhook.
+// the MCP tools at /mcp, /healthz, /readyz and /metrics, and in webhook
+// mode the webhook.
 func serve(ctx context.Context, cfg config.Config, a *answer.Answerer, mem memoryStore, docs []*knowledge.Document, stats *metrics.Metrics, log *slog.Logger, stderr io.Writer) int {
 	// Listen for SIGHUP before anything else: one sent while the bot starts
 	// must reload the reports once it runs, not end the process.
@@ -77,7 +79,11 @@ func serve(ctx context.Context, cfg config.Config, a *answer.Answerer, mem memor
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
 	site := web.New(web.Config{Origins: cfg.Web.Origins, TrustedProxies: cfg.Web.TrustedProxies, Feedback: mem, Observer: stats}, a, docs, log)
-	swaps := []func(*answer.Answerer, []*knowledge.Document){func(next *answer.Answerer, docs []*knowledge.Document) { site.Swap(next, docs) }}
+	tools := mcpserver.New(mcpserver.Config{}, a, docs, log)
+	swaps := []func(*answer.Answerer, []*knowledge.Document){
+		func(next *answer.Answerer, docs []*knowledge.Document) { site.Swap(next, docs) },
+		func(next *answer.Answerer, docs []*knowledge.Document) { tools.Swap(next, docs) },
+	}
 	var b *bot.Bot
 	if cfg.Telegram.Token != "" {
 		var err error
@@ -93,6 +99,7 @@ func serve(ctx context.Context, cfg config.Config, a *answer.Answerer, mem memor
 	go reloadOnHUP(ctx, hup, cfg.Reports, cfg.ReportsDir, a, log, swaps...)
 	mux := http.NewServeMux()
 	site.Register(mux)
+	mux.Handle("/mcp", tools.Handler(nil)) // open to all, as the chat's API is
 	serveHealth(mux, stats, mem, b)
 	polled := cfg.Telegram.WebhookURL == ""
 	if b != nil && !polled {

@@ -704,6 +704,11 @@ func TestServePlaceChoice(t *testing.T) {
 // TestMain runs the wiring's tests with fast sending: the pacing of what
 // the bot sends is the bot package's to test.
 func TestMain(m *testing.M) {
+	// Started by a test as the program itself (TestMCPStdio): a real
+	// process at the other end of the pipes, as an assistant starts it.
+	if os.Getenv(asMainEnv) == "1" {
+		main()
+	}
 	// Fast pacing; the Bot API stand-in floods at half the interval, a
 	// margin for the jitter between a send and its arrival, which would
 	// otherwise cost a whole second of retry_after now and then.
