@@ -20,6 +20,7 @@ import (
 	"reportbot/knowledge"
 	"reportbot/memory"
 	"reportbot/metrics"
+	"reportbot/openaiapi"
 	"reportbot/web"
 )
 
@@ -77,10 +78,18 @@ func serve(ctx context.Context, cfg config.Config, a *answer.Answerer, mem memor
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
 	site := web.New(web.Config{Origins: cfg.Web.Origins, TrustedProxies: cfg.Web.TrustedProxies, Feedback: mem, Observer: stats}, a, docs, log)
-	swaps := []func(*answer.Answerer, []*knowledge.Document){func(next *answer.Answerer, docs []*knowledge.Document) { site.Swap(next, docs) }}
+	keys, err := openaiapi.NewKeys(cfg.API.KeyList(), cfg.API.Rate, cfg.API.Open)
+	if err != nil { // config validated them
+		fmt.Fprintf(stderr, "reportbot serve: %v\n", err)
+		return exitUsage
+	}
+	api := openaiapi.New(openaiapi.Config{Keys: keys, TrustedProxies: cfg.Web.TrustedProxies, Observer: stats}, a, docs, log)
+	swaps := []func(*answer.Answerer, []*knowledge.Document){
+		func(next *answer.Answerer, docs []*knowledge.Document) { site.Swap(next, docs) },
+		api.Swap,
+	}
 	var b *bot.Bot
 	if cfg.Telegram.Token != "" {
-		var err error
 		if b, err = newBot(ctx, work, cfg, a, mem, docs, stats, log); err != nil {
 			fmt.Fprintf(stderr, "reportbot serve: %v\n", err)
 			if errors.Is(err, bot.ErrToken) {
@@ -93,6 +102,15 @@ func serve(ctx context.Context, cfg config.Config, a *answer.Answerer, mem memor
 	go reloadOnHUP(ctx, hup, cfg.Reports, cfg.ReportsDir, a, log, swaps...)
 	mux := http.NewServeMux()
 	site.Register(mux)
+	api.Register(mux)
+	switch {
+	case !keys.Enabled():
+		log.Info("the OpenAI-compatible API is off: no REPORTBOT_API_KEYS")
+	case keys.Open():
+		log.Warn("the OpenAI-compatible API is open to callers without a key (REPORTBOT_API_OPEN)", "keys", len(cfg.API.Keys))
+	default:
+		log.Info("the OpenAI-compatible API is on", "keys", len(cfg.API.Keys))
+	}
 	serveHealth(mux, stats, mem, b)
 	polled := cfg.Telegram.WebhookURL == ""
 	if b != nil && !polled {
