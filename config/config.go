@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"reportbot/bot"
 	"reportbot/llm"
 	"reportbot/memory"
+	"reportbot/openaiapi"
 )
 
 // Config is the effective configuration of one run.
@@ -33,6 +35,7 @@ type Config struct {
 	Conversation     string     // conversation ask and chat continue
 	Listen           string     // the address serve answers HTTP on: the web chat, its API, the webhook, metrics
 	Web              Web
+	API              API
 	LLM              LLM
 	Memory           Memory
 	Telegram         Telegram
@@ -57,6 +60,73 @@ type Telegram struct {
 type Web struct {
 	Origins        []string       // the sites that may embed the chat and call the API
 	TrustedProxies []netip.Prefix // whose X-Forwarded-For names the client
+}
+
+// API configures the OpenAI-compatible API of serve (/v1/chat/completions):
+// off unless it has a key or is opened.
+type API struct {
+	// Keys are the sites that may call it, from REPORTBOT_API_KEYS and
+	// then the lines of KeysFile.
+	Keys     []APIKey
+	KeysFile string // REPORTBOT_API_KEYS_FILE: one name:key a line
+	Rate     int    // requests a minute each key may make
+	Open     bool   // callers without a key are let in too
+}
+
+// APIKey is one site's key: its name is logged and counted, its key never.
+type APIKey struct {
+	Name string
+	Key  Secret
+}
+
+// KeyList is the keys as the API takes them, revealed: for the one place
+// that checks them.
+func (a API) KeyList() []openaiapi.Key {
+	out := make([]openaiapi.Key, len(a.Keys))
+	for i, k := range a.Keys {
+		out[i] = openaiapi.Key{Name: k.Name, Secret: k.Key.Reveal()}
+	}
+	return out
+}
+
+// parseKey reads one name:key; where says where it stands, for errors,
+// which never hold the key.
+func parseKey(s, where string) (APIKey, error) {
+	name, key, ok := strings.Cut(s, ":")
+	name, key = strings.TrimSpace(name), strings.TrimSpace(key)
+	switch {
+	case !ok:
+		return APIKey{}, fmt.Errorf("%s has no colon; expected name:key", where)
+	case name == "":
+		return APIKey{}, fmt.Errorf("%s has no name; expected name:key", where)
+	case key == "":
+		return APIKey{}, fmt.Errorf("%s: the key of %s is empty; expected name:key", where, name)
+	}
+	return APIKey{Name: name, Key: Secret(key)}, nil
+}
+
+// readKeysFile adds the keys of KeysFile: one name:key a line; blank lines
+// and lines that start with # are skipped.
+func (a *API) readKeysFile() error {
+	if a.KeysFile == "" {
+		return nil
+	}
+	b, err := os.ReadFile(a.KeysFile)
+	if err != nil {
+		return fmt.Errorf("REPORTBOT_API_KEYS_FILE: %w", err)
+	}
+	for i, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		k, err := parseKey(line, fmt.Sprintf("%s:%d", a.KeysFile, i+1))
+		if err != nil {
+			return fmt.Errorf("REPORTBOT_API_KEYS_FILE: %w", err)
+		}
+		a.Keys = append(a.Keys, k)
+	}
+	return nil
 }
 
 // Memory configures what is remembered between questions, and where.
@@ -123,6 +193,7 @@ func Default(cmd string) Config {
 		Memory: Memory{Prefix: memory.DefaultPrefix, Turns: memory.DefaultTurns, TTL: memory.DefaultTTL, CacheTTL: memory.DefaultCacheTTL,
 			ClaimTTL: memory.DefaultClaimTTL, DownAfter: memory.DefaultDownAfter},
 		Telegram: Telegram{Workers: bot.DefaultWorkers, ShutdownTimeout: DefaultShutdownTimeout}, Listen: DefaultListen,
+		API: API{Rate: openaiapi.DefaultRatePerMinute},
 		LLM: LLM{Model: llm.DefaultModel, Timeout: llm.DefaultTimeout, Parallel: llm.DefaultParallel, Retries: llm.DefaultRetries,
 			MaxTokens: llm.DefaultMaxTokens},
 	}
@@ -157,6 +228,11 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 	}
 	if len(files) > 0 {
 		c.Reports = files // the flags' reports replace the environment's
+	}
+	if cmd == "serve" || cmd == "config" {
+		if err := c.API.readKeysFile(); err != nil {
+			return c, nil, err
+		}
 	}
 	return c, fs.Args(), c.validate(cmd)
 }
@@ -235,6 +311,23 @@ var envVars = []envVar{
 		}
 		return nil
 	}},
+	{"REPORTBOT_API_KEYS", func(c *Config, v string) error {
+		c.API.Keys = nil
+		for i, pair := range strings.Split(v, ",") {
+			if strings.TrimSpace(pair) == "" {
+				continue
+			}
+			k, err := parseKey(pair, fmt.Sprintf("pair %d", i+1))
+			if err != nil {
+				return err
+			}
+			c.API.Keys = append(c.API.Keys, k)
+		}
+		return nil
+	}},
+	{"REPORTBOT_API_KEYS_FILE", func(c *Config, v string) error { c.API.KeysFile = strings.TrimSpace(v); return nil }},
+	{"REPORTBOT_API_RATE", intEnv(1, func(c *Config) *int { return &c.API.Rate })},
+	{"REPORTBOT_API_OPEN", boolEnv(func(c *Config) *bool { return &c.API.Open })},
 	{"REPORTBOT_TRUSTED_PROXIES", func(c *Config, v string) error {
 		c.Web.TrustedProxies = nil
 		for _, p := range strings.Split(v, ",") {
@@ -344,6 +437,15 @@ func (c Config) validate(cmd string) error {
 	}
 	if c.LLM.Timeout <= 0 {
 		return fmt.Errorf("--llm-timeout: %v is not a positive duration", c.LLM.Timeout)
+	}
+	if cmd == "serve" || cmd == "config" {
+		if _, err := openaiapi.NewKeys(c.API.KeyList(), c.API.Rate, c.API.Open); err != nil {
+			source := "REPORTBOT_API_KEYS"
+			if c.API.KeysFile != "" {
+				source += ", REPORTBOT_API_KEYS_FILE"
+			}
+			return fmt.Errorf("%s: %w", source, err)
+		}
 	}
 	if cmd != "serve" {
 		return nil

@@ -7,12 +7,15 @@ import (
 	"io"
 	"log/slog"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"reportbot/llm"
+	"reportbot/openaiapi"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -198,5 +201,98 @@ func TestDefault(t *testing.T) {
 	if c.LLM.Retries != llm.DefaultRetries || c.LLM.MaxTokens != llm.DefaultMaxTokens || c.LLM.Model != llm.DefaultModel ||
 		c.Memory.PerMinute != DefaultServePerMinute || c.LogLevel != slog.LevelInfo {
 		t.Errorf("defaults: %+v", c)
+	}
+}
+
+// TestAPIKeys: the API's keys are name:key pairs, from the environment and
+// then a file's lines; each key stays a secret, its name is shown.
+func TestAPIKeys(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "keys.txt")
+	os.WriteFile(file, []byte("# the sites\n\nsite-c:sk-from-the-file-0123456789\n  # ministry, from 2025\n site-d : sk-another-file-key-01234 \n"), 0o600)
+	c, _, err := Load("serve", nil, env(map[string]string{
+		"REPORTBOT_API_KEYS":      "site-a:sk-site-a-secret-0123456789, site-b:sk-site-b:with-colon-0123,",
+		"REPORTBOT_API_KEYS_FILE": file, "REPORTBOT_API_RATE": "5"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []APIKey{{"site-a", "sk-site-a-secret-0123456789"}, {"site-b", "sk-site-b:with-colon-0123"},
+		{"site-c", "sk-from-the-file-0123456789"}, {"site-d", "sk-another-file-key-01234"}}
+	if !slices.Equal(c.API.Keys, want) || c.API.Rate != 5 || c.API.Open {
+		t.Errorf("API = %+v", c.API)
+	}
+	if k := c.API.KeyList(); len(k) != 4 || k[1].Name != "site-b" || k[1].Secret != "sk-site-b:with-colon-0123" {
+		t.Errorf("KeyList = %v", k)
+	}
+	var out strings.Builder
+	for _, s := range c.Settings() {
+		fmt.Fprintf(&out, "%s=%s\n", s.Name, s.Value)
+	}
+	text := out.String() + fmt.Sprintf("%+v %v", c, c)
+	if strings.Contains(text, "secret-0123") || strings.Contains(text, "file-key") || strings.Contains(text, "with-colon") {
+		t.Errorf("a key is printed:\n%s", text)
+	}
+	for _, w := range []string{"REPORTBOT_API_KEYS=site-a:***,site-b:***,site-c:***,site-d:***", "REPORTBOT_API_RATE=5", "REPORTBOT_API_OPEN=false",
+		"REPORTBOT_API_KEYS_FILE=" + file} {
+		if !strings.Contains(text, w+"\n") {
+			t.Errorf("missing %q in:\n%s", w, text)
+		}
+	}
+	// No keys: off, unless opened; the default rate.
+	c, _, err = Load("config", nil, env(nil), io.Discard)
+	if err != nil || len(c.API.Keys) != 0 || c.API.Open || c.API.Rate != openaiapi.DefaultRatePerMinute {
+		t.Errorf("no keys: %+v, %v", c.API, err)
+	}
+	if s := c.Settings(); !slices.Contains(s, Setting{"REPORTBOT_API_KEYS", "(none: the API is off)"}) {
+		t.Errorf("settings without keys: %v", s)
+	}
+	c, _, err = Load("serve", nil, env(map[string]string{"REPORTBOT_API_OPEN": "true"}), io.Discard)
+	if err != nil || !c.API.Open || !slices.Contains(c.Settings(), Setting{"REPORTBOT_API_KEYS", "(none: open to all)"}) {
+		t.Errorf("opened: %+v, %v", c.API, err)
+	}
+	// The file is read by serve and config alone: ask does not need it.
+	if _, _, err := Load("ask", nil, env(map[string]string{"REPORTBOT_API_KEYS_FILE": "/nonexistent/keys"}), io.Discard); err != nil {
+		t.Errorf("ask read the keys file: %v", err)
+	}
+}
+
+// TestAPIKeysErrors: a malformed key list stops serve with words that name
+// where, and the sites, never a key.
+func TestAPIKeysErrors(t *testing.T) {
+	dir := t.TempDir()
+	file := func(text string) string {
+		f := filepath.Join(dir, fmt.Sprintf("keys%d.txt", len(text)))
+		os.WriteFile(f, []byte(text), 0o600)
+		return f
+	}
+	bad := file("# sites\nsite-a:sk-site-a-secret-0123456789\nsk-a-bare-key-0123456789\n")
+	dup := file("site-a:sk-other-secret-0123456789\n")
+	same := file("site-z:sk-site-a-secret-0123456789\n")
+	for _, tt := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"REPORTBOT_API_KEYS": "site-a:sk-site-a-secret-0123456789,sk-bare-secret-0123456789"}, "REPORTBOT_API_KEYS: pair 2 has no colon; expected name:key"},
+		{map[string]string{"REPORTBOT_API_KEYS": "site-a:"}, "REPORTBOT_API_KEYS: pair 1: the key of site-a is empty; expected name:key"},
+		{map[string]string{"REPORTBOT_API_KEYS": ":sk-site-a-secret-0123456789"}, "REPORTBOT_API_KEYS: pair 1 has no name; expected name:key"},
+		{map[string]string{"REPORTBOT_API_KEYS": "site-a:short"}, "REPORTBOT_API_KEYS: key site-a is shorter than 16 characters"},
+		{map[string]string{"REPORTBOT_API_KEYS": "site a:sk-site-a-secret-0123456789"}, `REPORTBOT_API_KEYS: key name "site a": expected 1 to 64 letters, digits, _, . and -`},
+		{map[string]string{"REPORTBOT_API_KEYS": "site-a:sk-site-a-secret-0123456789,site-a:sk-site-b-secret-0123456789"}, "REPORTBOT_API_KEYS: key name site-a is given twice"},
+		{map[string]string{"REPORTBOT_API_KEYS": "site-a:sk-site-a-secret-0123456789,site-b:sk-site-a-secret-0123456789"}, "REPORTBOT_API_KEYS: keys site-a and site-b are the same; give each site its own"},
+		{map[string]string{"REPORTBOT_API_KEYS_FILE": bad}, "REPORTBOT_API_KEYS_FILE: " + bad + ":3 has no colon; expected name:key"},
+		{map[string]string{"REPORTBOT_API_KEYS": "site-a:sk-site-a-secret-0123456789", "REPORTBOT_API_KEYS_FILE": dup}, "REPORTBOT_API_KEYS, REPORTBOT_API_KEYS_FILE: key name site-a is given twice"},
+		{map[string]string{"REPORTBOT_API_KEYS": "site-a:sk-site-a-secret-0123456789", "REPORTBOT_API_KEYS_FILE": same}, "REPORTBOT_API_KEYS, REPORTBOT_API_KEYS_FILE: keys site-a and site-z are the same; give each site its own"},
+		{map[string]string{"REPORTBOT_API_KEYS_FILE": filepath.Join(dir, "none.txt")}, "REPORTBOT_API_KEYS_FILE: open " + filepath.Join(dir, "none.txt") + ": no such file or directory"},
+		{map[string]string{"REPORTBOT_API_RATE": "0"}, `REPORTBOT_API_RATE: "0" is not a whole number of 1 or more`},
+		{map[string]string{"REPORTBOT_API_OPEN": "yes"}, `REPORTBOT_API_OPEN: "yes"; expected true or false`},
+	} {
+		for _, cmd := range []string{"serve", "config"} {
+			_, _, err := Load(cmd, nil, env(tt.env), io.Discard)
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("%s %v: %v, want %q", cmd, tt.env, err, tt.want)
+			}
+			if err != nil && (strings.Contains(err.Error(), "secret") || strings.Contains(err.Error(), "bare")) {
+				t.Errorf("the error holds a key: %v", err)
+			}
+		}
 	}
 }

@@ -44,10 +44,26 @@ func (c Config) Settings() []Setting {
 		{"REPORTBOT_LISTEN", c.Listen},
 		{"REPORTBOT_WEB_ORIGINS", orDefault(strings.Join(c.Web.Origins, ","), "(the page's own)")},
 		{"REPORTBOT_TRUSTED_PROXIES", orDefault(strings.Trim(d(c.Web.TrustedProxies), "[]"), "(none)")},
+		{"REPORTBOT_API_KEYS", orDefault(apiKeys(c.API), "(none: the API is off)")},
+		{"REPORTBOT_API_KEYS_FILE", orDefault(c.API.KeysFile, "(none)")},
+		{"REPORTBOT_API_RATE", d(c.API.Rate)},
+		{"REPORTBOT_API_OPEN", d(c.API.Open)},
 		{"REPORTBOT_ADMINS", d(c.Telegram.Admins)},
 		{"--workers", d(c.Telegram.Workers)},
 		{"--shutdown-timeout", d(c.Telegram.ShutdownTimeout)},
 	}
+}
+
+// apiKeys names the API's keys, each key as ***; "" when there are none.
+func apiKeys(a API) string {
+	var out []string
+	for _, k := range a.Keys {
+		out = append(out, k.Name+":"+k.Key.String())
+	}
+	if len(out) == 0 && a.Open {
+		return "(none: open to all)"
+	}
+	return strings.Join(out, ",")
 }
 
 func orDefault(v, def string) string {

@@ -87,7 +87,8 @@ type nopWriteCloser struct{ io.Writer }
 func (nopWriteCloser) Close() error { return nil }
 
 // Authorize admits an HTTP request to the tools and names who sends it
-// (an API key's name), or refuses it.
+// (an API key's name; "" for a caller let in without one, limited by its
+// address), or refuses it.
 type Authorize func(r *http.Request) (name string, ok bool)
 
 // askerHeader carries who asks from Handler to the tools: the SDK hands a
@@ -110,7 +111,9 @@ func (s *Server) Handler(authorize Authorize) http.Handler {
 				http.Error(w, "this MCP endpoint needs an API key; ask the site's operator for one", http.StatusUnauthorized)
 				return
 			}
-			asker = "key:" + name
+			if name != "" {
+				asker = "key:" + name
+			}
 		}
 		r.Header.Set(askerHeader, asker)
 		h.ServeHTTP(w, r)

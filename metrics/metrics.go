@@ -3,6 +3,7 @@ package metrics
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -26,6 +27,7 @@ type Metrics struct {
 	llmErrors  prometheus.Counter
 	redisErrs  prometheus.Counter
 	feedback   *prometheus.CounterVec
+	api        *prometheus.CounterVec
 }
 
 // New registers the metrics, and Go's and the process's own.
@@ -54,15 +56,17 @@ func New() *Metrics {
 			Help: "Redis calls that failed."}),
 		feedback: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "reportbot_feedback_total",
 			Help: "Votes on answers, by channel, up or down."}, []string{"channel", "vote"}),
+		api: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "reportbot_api_requests_total",
+			Help: "Requests of the OpenAI-compatible API, by the key's name ((none) when refused for it, (open) without one) and HTTP status."}, []string{"key", "code"}),
 	}
-	for _, ch := range []string{"telegram", "web"} {
+	for _, ch := range []string{"telegram", "web", "api"} {
 		m.limited.WithLabelValues(ch)
 	}
 	for _, r := range reply.RefusalReasons {
 		m.refusals.WithLabelValues(r)
 	}
 	m.reg.MustRegister(m.updates, m.answers, m.fallbacks, m.refusals, m.cacheHits, m.limited, m.retrieval,
-		m.llmLatency, m.llmErrors, m.redisErrs, m.feedback, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		m.llmLatency, m.llmErrors, m.redisErrs, m.feedback, m.api, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 
@@ -117,4 +121,10 @@ func (m *Metrics) ObserveFeedback(ctx context.Context, up bool) {
 		vote = "up"
 	}
 	m.feedback.WithLabelValues(reply.ChannelOf(ctx), vote).Inc()
+}
+
+// ObserveAPIRequest counts a request of the OpenAI-compatible API by its
+// key's name, never the key, and the status answered.
+func (m *Metrics) ObserveAPIRequest(key string, code int) {
+	m.api.WithLabelValues(key, strconv.Itoa(code)).Inc()
 }

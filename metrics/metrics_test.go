@@ -11,6 +11,7 @@ import (
 
 	"reportbot/answer"
 	"reportbot/answer/reply"
+	"reportbot/openaiapi"
 )
 
 func TestMetrics(t *testing.T) {
@@ -31,6 +32,9 @@ func TestMetrics(t *testing.T) {
 	m.ObserveFeedback(tg, true)
 	m.ObserveFeedback(tg, false)
 	m.ObserveFeedback(web, true)
+	m.ObserveAPIRequest("site-a", 200)
+	m.ObserveAPIRequest("site-a", 200)
+	m.ObserveAPIRequest("(none)", 401)
 	rec := httptest.NewRecorder()
 	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	body, _ := io.ReadAll(rec.Body)
@@ -51,6 +55,8 @@ func TestMetrics(t *testing.T) {
 		`reportbot_feedback_total{channel="telegram",vote="up"} 1`,
 		`reportbot_feedback_total{channel="telegram",vote="down"} 1`,
 		`reportbot_feedback_total{channel="web",vote="up"} 1`,
+		`reportbot_api_requests_total{code="200",key="site-a"} 2`,
+		`reportbot_api_requests_total{code="401",key="(none)"} 1`,
 	} {
 		if !strings.Contains(string(body), want+"\n") {
 			t.Errorf("metrics lack %q", want)
@@ -58,5 +64,8 @@ func TestMetrics(t *testing.T) {
 	}
 }
 
-// Metrics is an answer.Observer.
-var _ answer.Observer = (*Metrics)(nil)
+// Metrics is an answer.Observer and an openaiapi.Observer.
+var (
+	_ answer.Observer    = (*Metrics)(nil)
+	_ openaiapi.Observer = (*Metrics)(nil)
+)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -131,9 +132,23 @@ func TestServeMCP(t *testing.T) {
 	if err := os.WriteFile(file, sample, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s := runServe(t, nil, map[string]string{"REPORTBOT_LISTEN": freeAddr(t), "REPORTBOT_REPORTS": file, "LOG_LEVEL": "debug"})
+	const key = "mcp-test-key-0123456789"
+	s := runServe(t, nil, map[string]string{"REPORTBOT_LISTEN": freeAddr(t), "REPORTBOT_REPORTS": file, "LOG_LEVEL": "debug",
+		"REPORTBOT_API_KEYS": "assistant:" + key})
 	get(t, "http://"+s.addr+"/healthz") // serve is up, listening for SIGHUP too
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test", Version: "1"}, nil).Connect(context.Background(), &mcp.StreamableClientTransport{Endpoint: "http://" + s.addr + "/mcp"}, nil)
+	connect := func(key string) (*mcp.ClientSession, error) {
+		client := &http.Client{Transport: bearerTransport{key: key}}
+		return mcp.NewClient(&mcp.Implementation{Name: "test", Version: "1"}, nil).Connect(context.Background(),
+			&mcp.StreamableClientTransport{Endpoint: "http://" + s.addr + "/mcp", HTTPClient: client}, nil)
+	}
+	// /mcp takes the API's keys: none, or another, is refused.
+	for _, bad := range []string{"", "not-the-key-0123456789"} {
+		if cs, err := connect(bad); err == nil {
+			cs.Close()
+			t.Errorf("connected to /mcp with key %q", bad)
+		}
+	}
+	cs, err := connect(key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,4 +168,16 @@ func TestServeMCP(t *testing.T) {
 	if got := ask(); !strings.Contains(got, "150件") {
 		t.Errorf("after reload: %q", got)
 	}
+}
+
+// bearerTransport sends an API key with each request, as an MCP client
+// configured with one does.
+type bearerTransport struct{ key string }
+
+func (b bearerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	if b.key != "" {
+		r.Header.Set("Authorization", "Bearer "+b.key)
+	}
+	return http.DefaultTransport.RoundTrip(r)
 }

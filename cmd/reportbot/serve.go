@@ -21,6 +21,7 @@ import (
 	"reportbot/mcpserver"
 	"reportbot/memory"
 	"reportbot/metrics"
+	"reportbot/openaiapi"
 	"reportbot/web"
 )
 
@@ -79,14 +80,19 @@ func serve(ctx context.Context, cfg config.Config, a *answer.Answerer, mem memor
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
 	site := web.New(web.Config{Origins: cfg.Web.Origins, TrustedProxies: cfg.Web.TrustedProxies, Feedback: mem, Observer: stats}, a, docs, log)
+	keys, err := openaiapi.NewKeys(cfg.API.KeyList(), cfg.API.Rate, cfg.API.Open)
+	if err != nil { // config validated them
+		fmt.Fprintf(stderr, "reportbot serve: %v\n", err)
+		return exitUsage
+	}
+	api := openaiapi.New(openaiapi.Config{Keys: keys, TrustedProxies: cfg.Web.TrustedProxies, Observer: stats}, a, docs, log)
 	tools := mcpserver.New(mcpserver.Config{}, a, docs, log)
 	swaps := []func(*answer.Answerer, []*knowledge.Document){
 		func(next *answer.Answerer, docs []*knowledge.Document) { site.Swap(next, docs) },
-		func(next *answer.Answerer, docs []*knowledge.Document) { tools.Swap(next, docs) },
+		api.Swap, tools.Swap,
 	}
 	var b *bot.Bot
 	if cfg.Telegram.Token != "" {
-		var err error
 		if b, err = newBot(ctx, work, cfg, a, mem, docs, stats, log); err != nil {
 			fmt.Fprintf(stderr, "reportbot serve: %v\n", err)
 			if errors.Is(err, bot.ErrToken) {
@@ -99,7 +105,24 @@ func serve(ctx context.Context, cfg config.Config, a *answer.Answerer, mem memor
 	go reloadOnHUP(ctx, hup, cfg.Reports, cfg.ReportsDir, a, log, swaps...)
 	mux := http.NewServeMux()
 	site.Register(mux)
-	mux.Handle("/mcp", tools.Handler(nil)) // open to all, as the chat's API is
+	api.Register(mux)
+	switch {
+	case !keys.Enabled():
+		log.Info("the OpenAI-compatible API and /mcp are off: no REPORTBOT_API_KEYS")
+	case keys.Open():
+		log.Warn("the OpenAI-compatible API and /mcp are open to callers without a key (REPORTBOT_API_OPEN)", "keys", len(cfg.API.Keys))
+	default:
+		log.Info("the OpenAI-compatible API and /mcp are on", "keys", len(cfg.API.Keys))
+	}
+	if keys.Enabled() { // the same keys as the API's: each site's name asks
+		mux.Handle("/mcp", tools.Handler(func(r *http.Request) (string, bool) {
+			name, ok := keys.Authorize(r)
+			if name == openaiapi.OpenName {
+				name = "" // no key: limited by its address
+			}
+			return name, ok
+		}))
+	}
 	serveHealth(mux, stats, mem, b)
 	polled := cfg.Telegram.WebhookURL == ""
 	if b != nil && !polled {
