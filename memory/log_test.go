@@ -142,3 +142,46 @@ func TestLogBounded(t *testing.T) {
 		t.Error("a log kept with LogEntries < 0")
 	}
 }
+
+// TestLogOnCluster: on a Redis Cluster, the log (one key, on one master)
+// is written in Save's pipeline whichever master keeps the conversation,
+// and read back with the votes kept on the conversations' masters.
+func TestLogOnCluster(t *testing.T) {
+	t.Parallel()
+	c := redistest.StartCluster(t, 3, 0)
+	r := redisAt(t, c.URL(), Options{}, nil)
+	ctx := context.Background()
+	masters := map[*redistest.Server]bool{}
+	for i := range 12 {
+		conv, rec := fmt.Sprint("conv", i), turn(fmt.Sprint("q", i))
+		rec.Ref = fmt.Sprint("ref", i)
+		if err := r.Save(ctx, reply.Key{Conv: conv, User: fmt.Sprint("u", i)}, rec); err != nil {
+			t.Fatalf("save %s: %v", conv, err)
+		}
+		if i%2 == 0 {
+			if v, err := r.Vote(ctx, conv, rec.Ref, "voter", i%4 == 0); err != nil || v != feedback.Counted {
+				t.Fatalf("vote on %s: %v, %v", conv, v, err)
+			}
+		}
+		masters[c.MasterOf(r.convKey(conv))] = true
+	}
+	if len(masters) != 3 {
+		t.Fatalf("conversations on %d masters, want 3", len(masters))
+	}
+	all := logged(t, r, time.Time{})
+	if len(all) != 12 {
+		t.Fatalf("%d questions logged, want 12", len(all))
+	}
+	for i, a := range all {
+		up, down := 0, 0 // 👍 on every fourth from the first, 👎 on every fourth from the third
+		switch i % 4 {
+		case 0:
+			up = 1
+		case 2:
+			down = 1
+		}
+		if a.Question != fmt.Sprint("q", i) || a.Conv != fmt.Sprint("conv", i) || a.User != fmt.Sprint("u", i) || a.Up != up || a.Down != down {
+			t.Errorf("entry %d: %+v, want %d up, %d down", i, a, up, down)
+		}
+	}
+}
