@@ -15,6 +15,7 @@ import (
 
 	"reportbot/answer"
 	"reportbot/bot"
+	"reportbot/exports"
 	"reportbot/llm"
 	"reportbot/memory"
 	"reportbot/openaiapi"
@@ -39,6 +40,59 @@ type Config struct {
 	LLM              LLM
 	Memory           Memory
 	Telegram         Telegram
+	Export           Export
+}
+
+// Export configures `export conversations` and `export knowledge`.
+type Export struct {
+	Format string // jsonl or csv for conversations; csv or json for knowledge
+	Since  Since  // the conversations exported are those answered since
+	// Salt is the key conversation and user IDs are hashed with
+	// (HMAC-SHA256): the same salt gives the same pseudonyms in every
+	// export; without it they could be found again from likely IDs.
+	Salt Secret
+}
+
+// Since is where an export of conversations starts: a while before now,
+// or a moment; zero for the whole log.
+type Since struct {
+	Ago time.Duration
+	At  time.Time
+}
+
+// From is the moment s names, now.
+func (s Since) From(now time.Time) time.Time {
+	if s.Ago > 0 {
+		return now.Add(-s.Ago)
+	}
+	return s.At
+}
+
+// minSaltLen is the shortest export salt taken: a short one could be found
+// by trying, and the identities with it.
+const minSaltLen = 16
+
+// china is the zone a date of --since is read in: the reports'.
+var china = time.FixedZone("CST", 8*60*60)
+
+// parseSince reads --since: a duration (90m, 24h, 7d), a date (2024-03-01,
+// from its midnight in China) or a moment (RFC 3339).
+func parseSince(v string) (Since, error) {
+	if days, ok := strings.CutSuffix(v, "d"); ok {
+		if n, err := strconv.Atoi(days); err == nil && n > 0 {
+			return Since{Ago: time.Duration(n) * 24 * time.Hour}, nil
+		}
+	}
+	if d, err := time.ParseDuration(v); err == nil && d > 0 {
+		return Since{Ago: d}, nil
+	}
+	if t, err := time.ParseInLocation(time.DateOnly, v, china); err == nil {
+		return Since{At: t}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return Since{At: t}, nil
+	}
+	return Since{}, fmt.Errorf("%q is neither a duration nor a date; expected e.g. 24h, 7d, 2024-03-01 or 2024-03-01T08:00:00+08:00", v)
 }
 
 // Telegram configures `serve`.
@@ -141,6 +195,7 @@ type Memory struct {
 	PerMinute   int           // questions a user may ask a minute; 0 for no limit
 	PerDay      int
 	ModelBudget int // language model calls a day for the whole bot; 0 for no cap
+	LogEntries  int // about how many answered questions Redis's log keeps, for exports; 0 keeps none
 }
 
 // LLM configures the language model; with neither a key nor a base URL
@@ -191,7 +246,7 @@ func Default(cmd string) Config {
 	c := Config{
 		GoldSet: DefaultGoldSet, MaxQuestionRunes: answer.DefaultMaxQuestionRunes, LogLevel: slog.LevelWarn, Conversation: DefaultConversation,
 		Memory: Memory{Prefix: memory.DefaultPrefix, Turns: memory.DefaultTurns, TTL: memory.DefaultTTL, CacheTTL: memory.DefaultCacheTTL,
-			ClaimTTL: memory.DefaultClaimTTL, DownAfter: memory.DefaultDownAfter},
+			ClaimTTL: memory.DefaultClaimTTL, DownAfter: memory.DefaultDownAfter, LogEntries: memory.DefaultLogEntries},
 		Telegram: Telegram{Workers: bot.DefaultWorkers, ShutdownTimeout: DefaultShutdownTimeout}, Listen: DefaultListen,
 		API: API{Rate: openaiapi.DefaultRatePerMinute},
 		LLM: LLM{Model: llm.DefaultModel, Timeout: llm.DefaultTimeout, Parallel: llm.DefaultParallel, Retries: llm.DefaultRetries,
@@ -202,6 +257,12 @@ func Default(cmd string) Config {
 	}
 	if cmd == "serve" {
 		c.LogLevel = slog.LevelInfo // a server says what it does
+	}
+	switch cmd {
+	case "export conversations":
+		c.Export.Format = exports.FormatJSONL
+	case "export knowledge":
+		c.Export.Format = exports.FormatCSV
 	}
 	return c
 }
@@ -295,6 +356,8 @@ var envVars = []envVar{
 	{"REPORTBOT_REDIS_DOWN_AFTER", durationEnv(func(c *Config) *time.Duration { return &c.Memory.DownAfter })},
 	{"REPORTBOT_RATE_PER_MINUTE", intEnv(0, func(c *Config) *int { return &c.Memory.PerMinute })},
 	{"REPORTBOT_RATE_PER_DAY", intEnv(0, func(c *Config) *int { return &c.Memory.PerDay })},
+	{"REPORTBOT_LOG_ENTRIES", intEnv(0, func(c *Config) *int { return &c.Memory.LogEntries })},
+	{"REPORTBOT_EXPORT_SALT", func(c *Config, v string) error { c.Export.Salt = Secret(v); return nil }},
 	{"TELEGRAM_BOT_TOKEN", func(c *Config, v string) error { c.Telegram.Token = Secret(v); return nil }},
 	{"TELEGRAM_API_ENDPOINT", func(c *Config, v string) error { c.Telegram.Endpoint = v; return nil }},
 	{"TELEGRAM_WEBHOOK_URL", func(c *Config, v string) error { c.Telegram.WebhookURL = v; return nil }},
@@ -383,8 +446,10 @@ func boolEnv(field func(c *Config) *bool) func(*Config, string) error {
 
 // flags declares the flags of command cmd on fs, over c's values.
 func (c *Config) flags(cmd string, fs *flag.FlagSet, files *reportList) {
-	fs.Var(files, "report", "report `file` to load (.txt, .md or .html; repeatable); replaces the embedded report")
-	fs.StringVar(&c.ReportsDir, "reports", c.ReportsDir, "`folder` of report files to load, every .txt, .md and .html in it (REPORTBOT_REPORTS_DIR)")
+	if cmd != "export conversations" { // the log holds what was answered: no report is read
+		fs.Var(files, "report", "report `file` to load (.txt, .md or .html; repeatable); replaces the embedded report")
+		fs.StringVar(&c.ReportsDir, "reports", c.ReportsDir, "`folder` of report files to load, every .txt, .md and .html in it (REPORTBOT_REPORTS_DIR)")
+	}
 	switch cmd {
 	case "ask", "chat":
 		fs.BoolVar(&c.JSON, "json", false, "print each answer as one JSON object")
@@ -395,6 +460,17 @@ func (c *Config) flags(cmd string, fs *flag.FlagSet, files *reportList) {
 	case "facts":
 		fs.BoolVar(&c.JSON, "json", false, "print each fact as one JSON object")
 		fs.BoolVar(&c.CSV, "csv", false, "print the facts as CSV, for a spreadsheet")
+	case "export conversations":
+		fs.StringVar(&c.Export.Format, "format", c.Export.Format, "`format` of the export: jsonl or csv")
+		fs.Func("since", "export the questions answered in the last `duration` (24h, 7d) or since a date (2024-03-01, or RFC 3339); unset, all the log holds", func(v string) (err error) {
+			c.Export.Since, err = parseSince(v)
+			return err
+		})
+		c.redisFlag(fs)
+		return
+	case "export knowledge":
+		fs.StringVar(&c.Export.Format, "format", c.Export.Format, "`format` of the export: csv or json")
+		return
 	}
 	if cmd == "serve" || cmd == "config" {
 		fs.IntVar(&c.Telegram.Workers, "workers", c.Telegram.Workers, "updates handled at once")
@@ -412,10 +488,32 @@ func (c *Config) flags(cmd string, fs *flag.FlagSet, files *reportList) {
 	fs.StringVar(&c.LLM.BaseURL, "openai-base-url", c.LLM.BaseURL, "base `URL` of an OpenAI-compatible API (OPENAI_BASE_URL)")
 	fs.StringVar(&c.LLM.Model, "openai-model", c.LLM.Model, "model `name` (OPENAI_MODEL)")
 	fs.DurationVar(&c.LLM.Timeout, "llm-timeout", c.LLM.Timeout, "longest wait for the model per answer (REPORTBOT_LLM_TIMEOUT)")
+	c.redisFlag(fs)
+}
+
+// redisFlag declares --redis-url on fs.
+func (c *Config) redisFlag(fs *flag.FlagSet) {
 	fs.Func("redis-url", "Redis `URL` for memory, cache and limits (REDIS_URL); none keeps them in this process", func(v string) error {
 		c.Memory.RedisURL = Secret(v)
 		return nil
 	})
+}
+
+// validateConversations says what an export of conversations lacks: the
+// Redis its log is in, a format, a salt.
+func (e Export) validateConversations(redisURL Secret) error {
+	switch {
+	case redisURL == "":
+		return errors.New("exports of conversations read the log of questions in Redis, and REDIS_URL is not set; set it (or --redis-url) to the Redis the bot keeps its memory in")
+	case e.Format != exports.FormatJSONL && e.Format != exports.FormatCSV:
+		return fmt.Errorf("--format: %q; expected jsonl or csv", e.Format)
+	case e.Salt == "":
+		return errors.New("REPORTBOT_EXPORT_SALT is not set: an export names no one, but hashes conversation and user IDs with this secret; " +
+			"set it to 16 characters or more (e.g. the output of openssl rand -hex 32), kept secret and kept the same, so that exports can be compared")
+	case len(e.Salt.Reveal()) < minSaltLen:
+		return fmt.Errorf("REPORTBOT_EXPORT_SALT: %d characters; expected %d or more, so that it cannot be found by trying (e.g. openssl rand -hex 32)", len(e.Salt.Reveal()), minSaltLen)
+	}
+	return nil
 }
 
 // webhookSecretChars are what Telegram's secret_token may hold.
@@ -438,13 +536,20 @@ func (c Config) validate(cmd string) error {
 	if c.LLM.Timeout <= 0 {
 		return fmt.Errorf("--llm-timeout: %v is not a positive duration", c.LLM.Timeout)
 	}
-	if cmd == "serve" || cmd == "config" {
+	switch cmd {
+	case "serve", "config":
 		if _, err := openaiapi.NewKeys(c.API.KeyList(), c.API.Rate, c.API.Open); err != nil {
 			source := "REPORTBOT_API_KEYS"
 			if c.API.KeysFile != "" {
 				source += ", REPORTBOT_API_KEYS_FILE"
 			}
 			return fmt.Errorf("%s: %w", source, err)
+		}
+	case "export conversations":
+		return c.Export.validateConversations(c.Memory.RedisURL)
+	case "export knowledge":
+		if c.Export.Format != exports.FormatCSV && c.Export.Format != exports.FormatJSON {
+			return fmt.Errorf("--format: %q; expected csv or json", c.Export.Format)
 		}
 	}
 	if cmd != "serve" {

@@ -81,6 +81,14 @@ func TestLoadErrors(t *testing.T) {
 		{"serve", nil, map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_WEBHOOK_URL": "bot.example.org/hook"}, `TELEGRAM_WEBHOOK_URL: "bot.example.org/hook"; expected the public https:// URL Telegram posts to`},
 		{"serve", nil, map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_WEBHOOK_URL": "https://b.example/h", "TELEGRAM_WEBHOOK_SECRET": "short"}, "TELEGRAM_WEBHOOK_SECRET: expected 16 to 256 characters of A-Z, a-z, 0-9, _ and -, as Telegram's secret_token takes"},
 		{"serve", []string{"--workers", "0"}, map[string]string{"TELEGRAM_BOT_TOKEN": "1:x"}, "--workers: 0; expected 1 or more"},
+		{"export conversations", nil, map[string]string{"REPORTBOT_EXPORT_SALT": salt}, "exports of conversations read the log of questions in Redis, and REDIS_URL is not set; set it (or --redis-url) to the Redis the bot keeps its memory in"},
+		{"export conversations", []string{"--redis-url", "redis://r:6379"}, nil, "REPORTBOT_EXPORT_SALT is not set: an export names no one, but hashes conversation and user IDs with this secret; " +
+			"set it to 16 characters or more (e.g. the output of openssl rand -hex 32), kept secret and kept the same, so that exports can be compared"},
+		{"export conversations", nil, map[string]string{"REDIS_URL": "redis://r:6379", "REPORTBOT_EXPORT_SALT": "pepper"}, "REPORTBOT_EXPORT_SALT: 6 characters; expected 16 or more, so that it cannot be found by trying (e.g. openssl rand -hex 32)"},
+		{"export conversations", []string{"--format", "json"}, map[string]string{"REDIS_URL": "redis://r:6379", "REPORTBOT_EXPORT_SALT": salt}, `--format: "json"; expected jsonl or csv`},
+		{"export conversations", []string{"--since", "last week"}, nil, `invalid value "last week" for flag -since: "last week" is neither a duration nor a date; expected e.g. 24h, 7d, 2024-03-01 or 2024-03-01T08:00:00+08:00`},
+		{"export knowledge", []string{"--format", "jsonl"}, nil, `--format: "jsonl"; expected csv or json`},
+		{"export knowledge", []string{"--redis-url", "redis://r:6379"}, nil, "flag provided but not defined: -redis-url"},
 		// Telegram takes a secret_token of 256 characters at most.
 		{"serve", nil, map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_WEBHOOK_URL": "https://b.example/h", "TELEGRAM_WEBHOOK_SECRET": strings.Repeat("a", 257)}, "TELEGRAM_WEBHOOK_SECRET: expected 16 to 256 characters of A-Z, a-z, 0-9, _ and -, as Telegram's secret_token takes"},
 	}
@@ -93,6 +101,41 @@ func TestLoadErrors(t *testing.T) {
 	var help strings.Builder
 	if _, _, err := Load("ask", []string{"-h"}, env(nil), &help); !errors.Is(err, ErrHelp) || !strings.Contains(help.String(), "-report") {
 		t.Errorf("-h: %v, %q", err, help.String())
+	}
+}
+
+// salt is an export salt long enough.
+const salt = "0123456789abcdef-salt"
+
+// TestExport: an export's format has its command's default, --since reads
+// a duration, days, a date (from its midnight in China) or a moment, and
+// the salt is a secret.
+func TestExport(t *testing.T) {
+	if c, _, err := Load("export knowledge", nil, env(nil), io.Discard); err != nil || c.Export.Format != "csv" {
+		t.Errorf("export knowledge: format %q, %v", c.Export.Format, err)
+	}
+	now := time.Date(2024, 3, 10, 12, 0, 0, 0, time.UTC)
+	for since, want := range map[string]time.Time{
+		"":                          {},
+		"90m":                       now.Add(-90 * time.Minute),
+		"7d":                        now.Add(-7 * 24 * time.Hour),
+		"2024-03-01":                time.Date(2024, 2, 29, 16, 0, 0, 0, time.UTC),
+		"2024-03-01T08:00:00+08:00": time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC),
+	} {
+		args := []string{}
+		if since != "" {
+			args = []string{"--since", since}
+		}
+		c, _, err := Load("export conversations", args, env(map[string]string{"REDIS_URL": "redis://r:6379", "REPORTBOT_EXPORT_SALT": salt}), io.Discard)
+		if err != nil {
+			t.Fatalf("--since %q: %v", since, err)
+		}
+		if got := c.Export.Since.From(now); !got.Equal(want) || c.Export.Format != "jsonl" {
+			t.Errorf("--since %q: from %v, want %v; format %q", since, got, want, c.Export.Format)
+		}
+		if strings.Contains(fmt.Sprintf("%+v", c), salt) {
+			t.Error("the salt is printed with the config")
+		}
 	}
 }
 
@@ -164,7 +207,7 @@ func TestServeDefaults(t *testing.T) {
 
 func TestSettings(t *testing.T) {
 	c, _, err := Load("serve", nil, env(map[string]string{"TELEGRAM_BOT_TOKEN": "123:tok-secret", "OPENAI_API_KEY": "sk-key-secret",
-		"REDIS_URL": "redis://:pw-secret@cache:6379/0", "TELEGRAM_WEBHOOK_URL": "https://b.example/h", "TELEGRAM_WEBHOOK_SECRET": "hook-secret-0123456789"}), io.Discard)
+		"REDIS_URL": "redis://:pw-secret@cache:6379/0", "TELEGRAM_WEBHOOK_URL": "https://b.example/h", "TELEGRAM_WEBHOOK_SECRET": "hook-secret-0123456789", "REPORTBOT_EXPORT_SALT": salt}), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,12 +216,12 @@ func TestSettings(t *testing.T) {
 		fmt.Fprintf(&out, "%s=%s\n", s.Name, s.Value)
 	}
 	text := out.String()
-	for _, secret := range []string{"tok-secret", "sk-key-secret", "pw-secret", "hook-secret"} {
+	for _, secret := range []string{"tok-secret", "sk-key-secret", "pw-secret", "hook-secret", salt} {
 		if strings.Contains(text, secret) {
 			t.Errorf("%q printed:\n%s", secret, text)
 		}
 	}
-	for _, want := range []string{"TELEGRAM_BOT_TOKEN=***", "OPENAI_API_KEY=***", "REDIS_URL=redis://:xxxxx@cache:6379/0", "REPORTBOT_RATE_PER_MINUTE=10", "TELEGRAM_WEBHOOK_URL=https://b.example/h"} {
+	for _, want := range []string{"TELEGRAM_BOT_TOKEN=***", "OPENAI_API_KEY=***", "REPORTBOT_EXPORT_SALT=***", "REPORTBOT_LOG_ENTRIES=20000", "REDIS_URL=redis://:xxxxx@cache:6379/0", "REPORTBOT_RATE_PER_MINUTE=10", "TELEGRAM_WEBHOOK_URL=https://b.example/h"} {
 		if !strings.Contains(text, want+"\n") {
 			t.Errorf("missing %q in:\n%s", want, text)
 		}

@@ -37,6 +37,8 @@ func (c Config) Settings() []Setting {
 		{"REPORTBOT_REDIS_DOWN_AFTER", d(c.Memory.DownAfter)},
 		{"REPORTBOT_RATE_PER_MINUTE", d(c.Memory.PerMinute)},
 		{"REPORTBOT_RATE_PER_DAY", d(c.Memory.PerDay)},
+		{"REPORTBOT_LOG_ENTRIES", d(c.Memory.LogEntries)},
+		{"REPORTBOT_EXPORT_SALT", orDefault(c.Export.Salt.String(), "(none: conversations are not exported)")},
 		{"TELEGRAM_BOT_TOKEN", orDefault(c.Telegram.Token.String(), "(none: the web chat alone)")},
 		{"TELEGRAM_API_ENDPOINT", orDefault(c.Telegram.Endpoint, "(Telegram)")},
 		{"TELEGRAM_WEBHOOK_URL", orDefault(c.Telegram.WebhookURL, "(long polling)")},

@@ -1,4 +1,5 @@
 // Package feedback holds what citizens' votes on answers and the bot's
-// statistics are, for the stores that keep them (memory) and the channels
-// that show them (bot), neither of which imports the other.
+// statistics are, and what was asked and answered (Asked), for the stores
+// that keep them (memory) and the channels and exports that show them (bot,
+// exports), none of which imports another.
 package feedback

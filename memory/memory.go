@@ -23,6 +23,10 @@ const (
 	// they wait (a webhook's 503, an update polled again), so that none is
 	// answered twice.
 	DefaultDownAfter = 30 * time.Second
+	// DefaultLogEntries is about how many answered questions Redis's log
+	// keeps (Options.LogEntries): some 20 MB at about a kilobyte each, three
+	// months of a county's questions at two hundred a day.
+	DefaultLogEntries = 20000
 )
 
 // Options bound what is kept and say the rate limits.
@@ -37,6 +41,10 @@ type Options struct {
 	// DownAfter is how long a node's calls fail before its askings are
 	// answered without memory; never less than ClaimTTL.
 	DownAfter time.Duration
+	// LogEntries is about how many answered questions Redis keeps in its
+	// log, for exports (trimmed to at least this many, a little more at
+	// times); 0 means DefaultLogEntries, less than 0 keeps no log.
+	LogEntries int
 	// Now is the clock; nil means time.Now. Days begin at midnight China
 	// Standard Time.
 	Now func() time.Time
@@ -63,6 +71,9 @@ func (o Options) withDefaults() Options {
 	o.DownAfter = max(o.DownAfter, o.ClaimTTL)
 	if o.Prefix == "" {
 		o.Prefix = DefaultPrefix
+	}
+	if o.LogEntries == 0 {
+		o.LogEntries = DefaultLogEntries
 	}
 	if o.Now == nil {
 		o.Now = time.Now

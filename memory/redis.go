@@ -273,8 +273,9 @@ type cachedAnswer struct {
 }
 
 // Save marks the asking answered, appends the turn and trims the
-// conversation to its last Turns, caches the answer and keeps its name for
-// feedback, in one round trip; every key it writes expires. The model calls
+// conversation to its last Turns, caches the answer, keeps its name for
+// feedback and adds the question to the log, in one round trip; every key it
+// writes expires but the log, which is trimmed to Options.LogEntries. The model calls
 // and the statistics are tallied, and flushed every tallyEvery.
 func (r *Redis) Save(ctx context.Context, k reply.Key, rec reply.Record) error {
 	turn, err := json.Marshal(rec.Turn)
@@ -288,6 +289,8 @@ func (r *Redis) Save(ctx context.Context, k reply.Key, rec reply.Record) error {
 		}
 	}
 	r.countModelCalls(rec.ModelCalls)
+	entry := r.logEntry(ctx, k, rec)
+	logged := false // a try again after a failover does not log twice
 	_, err = r.call(ctx, r.slotKey(k), func() error {
 		pipe := r.client.Pipeline()
 		var mine []redis.Cmder // the done-mark and the turn: statistics on a node down are not worth failing for
@@ -307,7 +310,12 @@ func (r *Redis) Save(ctx context.Context, k reply.Key, rec reply.Record) error {
 			ref, _ := json.Marshal(answered{Question: rec.Turn.Question, Sections: rec.Turn.Sections})
 			pipe.Set(ctx, r.refKey(k.Conv, rec.Ref), ref, refTTL)
 		}
+		var xadd *redis.StringCmd // not one that matters: the answer is kept without its line in the log
+		if entry != nil && !logged {
+			xadd = r.appendLog(ctx, pipe, entry)
+		}
 		pipe.Exec(ctx) // each command's error is read below
+		logged = logged || xadd != nil && xadd.Err() == nil
 		return firstFailure(mine)
 	})
 	return err
@@ -334,12 +342,15 @@ func (r *Redis) refKey(conv, ref string) string {
 	return r.opt.Prefix + ":ref:" + tag(conv) + ":" + ref
 }
 
+// votesKey is where the votes on the answer ref names are kept, by voter.
+func (r *Redis) votesKey(conv, ref string) string { return r.refKey(conv, ref) + ":votes" }
+
 // Vote records a 👍 or 👎 of voter on the answer ref names, with its
 // question and sections: one vote a voter, which a second press withdraws
 // or changes.
 func (r *Redis) Vote(ctx context.Context, conv, ref, voter string, up bool) (feedback.Vote, error) {
 	key := r.refKey(conv, ref)
-	votersKey := key + ":votes"
+	votersKey := r.votesKey(conv, ref)
 	var refCmd, prev *redis.StringCmd
 	if _, err := r.call(ctx, key, func() error {
 		pipe := r.client.Pipeline()

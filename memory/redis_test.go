@@ -98,8 +98,9 @@ func select84(t testing.TB) string {
 const q84 = "行政复议收到多少件申请?"
 
 // TestKeys: every key written has a prefix and an expiry within its
-// bound, a conversation keeps at most Turns, and one conversation's and one
-// user's keys share a hash slot.
+// bound (the log, bounded by its length, has none), a conversation keeps
+// at most Turns, and one conversation's and one user's keys share a hash
+// slot.
 func TestKeys(t *testing.T) {
 	srv := redistest.Start(t)
 	clk := newClock()
@@ -126,6 +127,12 @@ func TestKeys(t *testing.T) {
 		kind := strings.SplitN(k, ":", 3)[1]
 		kinds[kind] = true
 		bound := map[string]time.Duration{"conv": opt.TTL, "cache": opt.CacheTTL, "asked": dayTTL, "llm": dayTTL, "seen": seenTTL, "ref": refTTL, "stats": statsTTL}[kind]
+		if kind == "log" { // kept, and bounded by its length (TestLogBounded)
+			if k != "rb-test:log" || ttl != -1 || r.client.XLen(ctx, k).Val() != 6 {
+				t.Errorf("log %q expires in %v and holds %d questions, want rb-test:log, kept, 6", k, ttl, r.client.XLen(ctx, k).Val())
+			}
+			continue
+		}
 		if ttl <= 0 || ttl > bound {
 			t.Errorf("key %q expires in %v, want within %v", k, ttl, bound)
 		}
@@ -141,7 +148,7 @@ func TestKeys(t *testing.T) {
 			t.Errorf("rate key %q lacks its user's hash tag", k)
 		}
 	}
-	for _, kind := range []string{"conv", "cache", "asked", "llm"} {
+	for _, kind := range []string{"conv", "cache", "asked", "llm", "log"} {
 		if !kinds[kind] {
 			t.Errorf("no %s key written: %v", kind, keys)
 		}

@@ -45,6 +45,10 @@ Usage:
   reportbot eval [--set FILE]         score a question set (default testdata/gold.jsonl)
   reportbot serve                     answer in Telegram
   reportbot config                    print the effective configuration, secrets as ***
+  reportbot export conversations [--since 7d|DATE] [--format jsonl|csv]
+                                      export the questions answered, from the log in Redis, identities hashed (REPORTBOT_EXPORT_SALT)
+  reportbot export knowledge [--format csv|json]
+                                      export every fact of the reports as a 12345 hotline knowledge entry
   reportbot health [URL]              check a running serve's /healthz (for container health checks) (TELEGRAM_BOT_TOKEN; long polling)
   reportbot mcp                       serve the reports' tools to an MCP client (an AI assistant) over stdin and stdout
 
@@ -62,8 +66,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return exitUsage
 	}
 	cmd, args := args[0], args[1:]
-	if cmd == "health" {
+	switch cmd {
+	case "health":
 		return health(ctx, args, getenv, stdout, stderr)
+	case "export":
+		return export(ctx, args, getenv, stdout, stderr)
 	}
 	switch cmd {
 	case "ask", "chat", "sections", "facts", "reports", "eval", "serve", "config", "mcp":
@@ -209,7 +216,11 @@ func health(ctx context.Context, args []string, getenv func(string) string, stdo
 // newMemory keeps memory in Redis when a URL is configured, else in this
 // process.
 func newMemory(cfg config.Memory, stats *metrics.Metrics, log *slog.Logger) (memoryStore, error) {
-	opt := memory.Options{Turns: cfg.Turns, TTL: cfg.TTL, CacheTTL: cfg.CacheTTL, ClaimTTL: cfg.ClaimTTL, DownAfter: cfg.DownAfter, PerMinute: cfg.PerMinute, PerDay: cfg.PerDay, Prefix: cfg.Prefix, Observer: stats}
+	opt := memory.Options{Turns: cfg.Turns, TTL: cfg.TTL, CacheTTL: cfg.CacheTTL, ClaimTTL: cfg.ClaimTTL, DownAfter: cfg.DownAfter, PerMinute: cfg.PerMinute, PerDay: cfg.PerDay, Prefix: cfg.Prefix,
+		LogEntries: cfg.LogEntries, Observer: stats}
+	if cfg.LogEntries == 0 {
+		opt.LogEntries = -1 // the operator's 0 keeps no log; memory's 0 is its default
+	}
 	if cfg.RedisURL == "" {
 		return memory.NewInProcess(opt), nil
 	}
