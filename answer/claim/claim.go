@@ -120,6 +120,12 @@ func Read(norm string) (Claim, bool) {
 	return Claim{Question: q + "?", figures: figures}, true
 }
 
+// States reports whether fact f is a figure the claim states as it is
+// (收到84件 of 收到84件行政复议申请), not above or below one.
+func (c Claim) States(f knowledge.Fact) bool {
+	return slices.ContainsFunc(c.figures, func(g claimed) bool { return g.cmp == "" && g.holds(f.Figure()) })
+}
+
 // Verdict answers a claim with what the report says: right or wrong, then
 // the report's own figure. The claimed figure is not repeated.
 func (c Claim) Verdict(ans reply.Answer, question string) reply.Answer {

@@ -172,6 +172,52 @@ func readAsk(texts ...string) ask {
 	return k
 }
 
+// statedAs answers a claim's question from the one fact that states the
+// claimed figure in a clause holding all the question's words (收到84件,
+// 对吗? by 收到84件行政复议申请, when 收到多少件 reads 收到行政部门答复2件
+// first): a claim the report words so is right, however else its
+// question reads. False when no fact, or more than one, does.
+func (e *Engine) statedAs(c claim.Claim) (reply.Answer, bool) {
+	content := e.Index.Analyze(c.Question).Content
+	if len(content) == 0 {
+		return reply.Answer{}, false
+	}
+	var doc *knowledge.Document
+	var sec *knowledge.Section
+	var fact knowledge.Fact
+	found := 0
+	for _, d := range e.Index.Docs() {
+		for _, f := range d.Facts() {
+			if !c.States(f) {
+				continue
+			}
+			words := map[string]bool{}
+			for _, t := range knowledge.Terms(knowledge.Fold(f.Clause + " " + f.Of.String() + " " + f.Actor)) {
+				words[t] = true
+			}
+			if slices.ContainsFunc(content, func(t string) bool { return !words[t] }) {
+				continue
+			}
+			if found > 0 && SameFact(f, fact) {
+				continue
+			}
+			doc, sec, fact = d, d.Section(f.Section), f
+			found++
+		}
+	}
+	if found != 1 || sec == nil {
+		return reply.Answer{}, false
+	}
+	cit := reply.Citation{Section: sec.ID, Heading: sec.Heading, Quote: e.SentenceOf(sec, fact)}
+	if len(e.Index.Docs()) > 1 {
+		cit.Report = doc.Meta.Title
+	}
+	ans := reply.Answer{Question: c.Question, Found: true, Mode: reply.ModeExtractive, Resolved: c.Question,
+		Citations: []reply.Citation{cit}, Lead: []knowledge.Fact{fact}}
+	ans.SetLines(ComposeFound(ans.Citations, e.FactLead(sec, fact), false))
+	return ans, true
+}
+
 // howManyRE is the question word before a measure word.
 var howManyRE = knowledge.Pattern("howMany")
 
@@ -266,8 +312,18 @@ func (e *Engine) answerAsRead(question, norm string, history []reply.Turn) reply
 	if ans, ok := e.aboutReport(question, norm); ok {
 		return ans
 	}
+	if asked := reportSaysRE.ReplaceAllString(norm, ""); asked != norm && asked != "" { // 报告最后说下一步打算干些啥
+		ans := e.answerAsRead(asked, asked, history)
+		ans.Question = question
+		return ans
+	}
 	if c, ok := claim.Read(norm); ok {
 		ans := e.Answer(c.Question, history)
+		if !slices.ContainsFunc(ans.Lead, c.States) {
+			if stated, ok := e.statedAs(c); ok {
+				ans = stated
+			}
+		}
 		return c.Verdict(ans, question)
 	}
 	if asked, ok := wholeLast(norm); ok { // 惠企政策里,上线的占几成

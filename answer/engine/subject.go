@@ -16,6 +16,9 @@ var (
 	reportYearRE  = knowledge.Pattern("reportYear")
 	titleRE       = knowledge.Pattern("title")
 	placeAskRE    = knowledge.Pattern("placeAsk")
+	// reportSaysRE names the report as the one who says what is asked
+	// (报告最后说…): the words are not the question's.
+	reportSaysRE = knowledge.Pattern("reportSays")
 )
 
 // aboutReport answers a question whose subject is the report itself: who

@@ -109,7 +109,8 @@ func TestServeOpenAI(t *testing.T) {
 	}
 }
 
-// TestServeOpenAIOff: with no keys the API is off, 404 in OpenAI's shape,
+// TestServeOpenAIOff: with no keys the API and /mcp are off, 404 (the
+// API's in OpenAI's shape),
 // and `reportbot config` shows the keys' names, never the keys.
 func TestServeOpenAIOff(t *testing.T) {
 	t.Parallel()
@@ -126,8 +127,17 @@ func TestServeOpenAIOff(t *testing.T) {
 	if resp.StatusCode != 404 || body.Error["type"] != "invalid_request_error" || body.Error["message"] == "" {
 		t.Errorf("off: %d %v", resp.StatusCode, body)
 	}
-	if !strings.Contains(s.stderr.String(), "the OpenAI-compatible API is off") {
+	if !strings.Contains(s.stderr.String(), "the OpenAI-compatible API and /mcp are off") {
 		t.Error("serve does not say the API is off")
+	}
+	// /mcp takes the same keys: off too.
+	mcpResp, err := http.Post("http://"+s.addr+"/mcp", "application/json", strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"tools/list"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mcpResp.Body.Close()
+	if mcpResp.StatusCode != http.StatusNotFound {
+		t.Errorf("/mcp without keys: %d, want 404", mcpResp.StatusCode)
 	}
 	code, out, _ := runCLI(t, "", "config")
 	if code != 0 || !strings.Contains(out, "REPORTBOT_API_KEYS=(none: the API is off)\n") {
