@@ -33,6 +33,8 @@ func TestEnglishWithoutModel(t *testing.T) {
 		// held says 开展, 召开 or 举办: its measure is named all the same.
 		{"How many study sessions were held by the lecture hall?", "study sessions held: 71次.", "各地各部门开展学习71次"},
 		{"How many people attended the lecture hall sessions?", "Audience: 2200余人.", "受众2200余人"},
+		{"How many regulatory documents were drafted?", "normative documents drafted: 9件.", "制定规范性文件9件"},
+		{"How many items need a government license or permit?", "administrative licensing items sorted out: 264项.", "行政许可事项264项"},
 	} {
 		ans, err := a.Ask(context.Background(), "en", tt.q)
 		if err != nil {
@@ -85,6 +87,9 @@ func TestYesNoForms(t *testing.T) {
 		{"收到84件,对吗?", "对,报告说的正是这个数:收到84件行政复议申请。"},
 		{"报告说收到84件,对吗?", "对,报告说的正是这个数:收到84件行政复议申请。"},
 		{"收到2件对吗", "对,报告说的正是这个数:收到行政部门答复2件。"},
+		// A count claimed of all (全都) is claimed of what all are said to do.
+		{"移送公安的那17起案子,全都立案侦查了吧", "不对,报告说的是:立案侦查10起。"},
+		{"移送公安的17起都受理了吗", "对,报告说的正是这个数:经审查受理案件17起。"},
 		{"新办执法证比注销执法证多还是少", "新办执法证更多:2023年新办执法证95人,比注销执法证7人多88人(按报告数字计算:2023年新办执法证95人 − 注销执法证7人;报告本身没有给出这个数)。"},
 	} {
 		ans, err := a.Ask(context.Background(), "yn", tt.q)
@@ -106,7 +111,8 @@ func TestNotTheReports(t *testing.T) {
 	a := newAnswerer(t, nil)
 	a.Model = m
 	for _, q := range []string{"我去年申请的复议办到哪一步了", "我家的事去申请复议能赢吗", "明年会不会有更多复议案件", "我申请的执法证多久能办好",
-		"我被罚了款能申请复议吗", "我开的店轻微违法能不能给我免罚", "我想当法律明白人要咋报名", "我的执法证被注销了还能重新办吗"} {
+		"我被罚了款能申请复议吗", "我开的店轻微违法能不能给我免罚", "我想当法律明白人要咋报名", "我的执法证被注销了还能重新办吗",
+		"想当我们小组的法律明白人,要啥条件", "法律援助去哪申请"} { // how to take part: advice, not the year's work
 		ans, err := a.Ask(context.Background(), "p", q)
 		if err != nil {
 			t.Fatal(err)
@@ -120,8 +126,14 @@ func TestNotTheReports(t *testing.T) {
 		t.Errorf("the model was asked %d times about what no report answers", len(m.reqs))
 	}
 	a.Model = nil
-	if ans, _ := a.Ask(context.Background(), "p", "报告是啥时候发出来的"); !strings.HasPrefix(ans.Text, "这份报告发布于2025-06-25") {
-		t.Errorf("the report's date in spoken words:\n%s", ans.Text)
+	for _, q := range []string{"报告是啥时候发出来的", "这份报告啥时候挂到网上的"} {
+		if ans, _ := a.Ask(context.Background(), "p", q); !strings.HasPrefix(ans.Text, "这份报告发布于2025-06-25") {
+			t.Errorf("%q: the report's date in spoken words:\n%s", q, ans.Text)
+		}
+	}
+	// The report named as who says what is asked is no word to find.
+	if ans, _ := a.Ask(context.Background(), "p", "报告最后说下一步打算干些啥"); !ans.Found || ans.Citations[0].Section != "三" {
+		t.Errorf("the report's plans asked as what it says: found %v, %v", ans.Found, ans.Citations)
 	}
 }
 
@@ -215,6 +227,11 @@ func TestShares(t *testing.T) {
 		{"综合行政执法人员当中,专职的占几成", "占46.7%(按报告数字计算:专职执法人员57人 ÷ 各乡镇共挑选122名精干力量"},
 		// 加 joins two things of a sum when it makes no word (not 增加).
 		{"专职执法人员加辅助人员一共多少人", "合计183人(按报告数字计算:专职执法人员57人 + 配备执法辅助人员126人"},
+		// The things in a clause of their own, the operation after (,哪个多);
+		// 还有 joins a third; 差了几 asks a difference.
+		{"乡镇和街道的处罚事项,哪个多?多几项", "审核确认乡镇行政处罚事项更多:审核确认乡镇行政处罚事项70项,比街道45项多25项"},
+		{"乡镇、街道还有经济发达镇的处罚事项,加起来一共多少项", "合计225项(按报告数字计算:审核确认乡镇行政处罚事项70项 + 街道45项 + 经济发达镇110项"},
+		{"移送公安的案子跟立案侦查的,差了几起", "相差7起"},
 	})
 }
 

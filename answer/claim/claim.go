@@ -53,7 +53,23 @@ var (
 	claimAskRE = knowledge.Pattern("claimAsk")
 	// claimCmpRE ends the words before a figure that compare with it.
 	claimCmpRE = knowledge.Pattern("claimCmp")
+	// claimAllRE claims a count of all (全都立案侦查了): of what follows.
+	claimAllRE = knowledge.Pattern("claimAll")
 )
+
+// ofAll is a claim's question that claims its count of all (移送的那多少起
+// 案子,全都立案侦查) asked of what all are said to do (移送的那案子,立案
+// 侦查了多少起): 17起 of 17起 移送 is claimed of 立案侦查. asked is the
+// figure asked for (多少起); the question is as it was without both.
+func ofAll(q, asked string) string {
+	i := strings.Index(q, asked)
+	m := claimAllRE.FindStringSubmatchIndex(q)
+	if i < 0 || m == nil || m[0] < i+len(asked) {
+		return q
+	}
+	verb := strings.TrimSuffix(q[m[8]:m[9]], "了")
+	return q[:i] + q[i+len(asked):m[0]] + "," + verb + "了" + asked
+}
 
 // comparison is which way words before a figure compare with it.
 func comparison(word string) string {
@@ -116,6 +132,9 @@ func Read(norm string) (Claim, bool) {
 	figures, q := readClaimed(q)
 	if len(figures) == 0 {
 		return Claim{}, false
+	}
+	if len(figures) == 1 && figures[0].Kind == figure.KindNumber {
+		q = ofAll(q, "多少"+figures[0].Unit)
 	}
 	return Claim{Question: q + "?", figures: figures}, true
 }

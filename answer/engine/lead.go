@@ -122,8 +122,10 @@ func (e *Engine) wants(q query, k ask, norm, op string) []want {
 	}
 	topicItems := e.topicConjuncts(q, norm, op, asking)
 	var out []want
-	add := func(text string, runs []string, syn map[string][]string, focus []string, k ask) {
-		if anyAsks {
+	// A thing of the topic's own (乡镇 of 乡镇和街道的处罚事项,哪个多) is
+	// asked without the rest of the topic, which names the other things.
+	add := func(text string, runs []string, syn map[string][]string, focus []string, k ask, ofTopic bool) {
+		if anyAsks && !ofTopic {
 			runs = append(slices.Clone(topic), runs...)
 		}
 		out = append(out, want{spans: contentSpans(ix, [][]string{runs}, syn), focus: contentSpans(ix, [][]string{focus}, syn),
@@ -138,7 +140,8 @@ func (e *Engine) wants(q query, k ask, norm, op string) []want {
 			continue
 		}
 		items := e.conjuncts(clause, norm, op)
-		if len(items) < 2 {
+		ofTopic := len(items) < 2
+		if ofTopic {
 			items = topicItems
 		}
 		if len(items) > 1 {
@@ -154,11 +157,11 @@ func (e *Engine) wants(q query, k ask, norm, op string) []want {
 					sk = asks[i]
 				}
 				sk.quantity = true
-				add(it.text, it.runs, it.synonyms, it.focus, sk)
+				add(it.text, it.runs, it.synonyms, it.focus, sk, ofTopic)
 			}
 			continue
 		}
-		add(clause, runs, q.synonyms, focusRuns(clause, runs), asks[i])
+		add(clause, runs, q.synonyms, focusRuns(clause, runs), asks[i], false)
 	}
 	return out
 }

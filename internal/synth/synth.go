@@ -1,7 +1,6 @@
 package synth
 
 import (
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -24,8 +23,11 @@ func Report(seed, place string, year int, factor float64) string {
 	short := strings.TrimSuffix(place, place[len(place)-len("县"):])
 	t := strings.ReplaceAll(seed, seedPlace, place)
 	t = strings.ReplaceAll(t, seedShort, short)
+	// The year before first, out of the way, so that the year put in its
+	// place is not moved again.
+	t = strings.ReplaceAll(t, strconv.Itoa(seedYear-1), "\x00")
 	t = strings.ReplaceAll(t, strconv.Itoa(seedYear), strconv.Itoa(year))
-	t = strings.ReplaceAll(t, strconv.Itoa(seedYear-1), strconv.Itoa(year-1))
+	t = strings.ReplaceAll(t, "\x00", strconv.Itoa(year-1))
 	return countRE.ReplaceAllStringFunc(t, func(m string) string {
 		sm := countRE.FindStringSubmatch(m)
 		v, _ := strconv.ParseFloat(sm[1], 64)
@@ -36,10 +38,16 @@ func Report(seed, place string, year int, factor float64) string {
 	})
 }
 
-// Place is the name of the n-th synthetic county: 甲一县, 甲二县 …, never
-// a real county's.
+// Place is the name of the n-th synthetic county: 甲一东县, 乙一东县 …,
+// never a real county's, each of the first 10,000 its own (past 1,000
+// with a fourth character: 甲一东山县).
 func Place(n int) string {
 	stems := []rune("甲乙丙丁戊己庚辛壬癸")
 	nums := []rune("一二三四五六七八九十")
-	return fmt.Sprintf("%c%c%c县", stems[n%10], nums[(n/10)%10], []rune("东西南北中上下前后左")[(n/100)%10])
+	dirs := []rune("东西南北中上下前后左")
+	name := string([]rune{stems[n%10], nums[(n/10)%10], dirs[(n/100)%10]})
+	if n >= 1000 {
+		name += string([]rune("山河湖海林泉石田川原")[(n/1000)%10])
+	}
+	return name + "县"
 }
