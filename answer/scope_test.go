@@ -19,8 +19,9 @@ import (
 	"reportbot/knowledge/figure"
 )
 
-// library loads the seed report, two synthetic counties, the seed's county
-// a year on, and a city's report of another shape.
+// library loads the seed report, six synthetic counties, the seed's county
+// a year on, and a city's report of another shape: nine reports of eight
+// places, two of them two years of one place.
 func library(t testing.TB) (*Answerer, map[string]*knowledge.Document) {
 	t.Helper()
 	seedText, err := os.ReadFile("../knowledge/reports/fenyi-2023-rule-of-law-report.txt")
@@ -36,12 +37,15 @@ func library(t testing.TB) (*Answerer, map[string]*knowledge.Document) {
 	add("jia", "jia.txt", synth.Report(string(seedText), "甲一东县", 2023, 1.5))
 	add("yi", "yi.txt", synth.Report(string(seedText), "乙一东县", 2023, 0.5))
 	add("fenyi2024", "fenyi-2024.txt", synth.Report(string(seedText), "分宜县", 2024, 1.2))
+	for i, place := range []string{"丙一东县", "丁一东县", "戊一东县", "己一东县"} {
+		add(place, place+".txt", synth.Report(string(seedText), place, 2023, 0.6+float64(i)/10))
+	}
 	linxiang, err := os.ReadFile("testdata/linxiang-2024.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
 	add("linxiang", "linxiang-2024.txt", string(linxiang))
-	order := []string{"fenyi2023", "jia", "yi", "fenyi2024", "linxiang"}
+	order := []string{"fenyi2023", "jia", "yi", "fenyi2024", "linxiang", "丙一东县", "丁一东县", "戊一东县", "己一东县"}
 	var all []*knowledge.Document
 	for _, k := range order {
 		all = append(all, docs[k])
@@ -108,10 +112,10 @@ func TestScopeDeclines(t *testing.T) {
 // asked back when many.
 func TestUnscoped(t *testing.T) {
 	a, docs := library(t)
-	// Four places are loaded: more than are answered side by side.
+	// Eight places are loaded: more than are answered side by side.
 	ans := askOne(t, a, "行政复议收到多少件申请?")
-	if len(ans.Choices) != 4 || !strings.Contains(ans.Text, "请问您问的是哪个地方") {
-		t.Errorf("with four places, want the question back with them as choices: %q\n%s", ans.Choices, ans.Text)
+	if len(ans.Choices) != 8 || !strings.Contains(ans.Text, "请问您问的是哪个地方") {
+		t.Errorf("with eight places, want the question back with them as choices: %q\n%s", ans.Choices, ans.Text)
 	}
 	few := &Answerer{Index: knowledge.NewIndex(docs["fenyi2023"], docs["jia"], docs["fenyi2024"]), Memory: turnsMemory{}}
 	ans = askOne(t, few, "行政复议收到多少件申请?")
@@ -142,7 +146,8 @@ func TestCompareReports(t *testing.T) {
 		t.Errorf("two places side by side:\n%s", ans.Text)
 	}
 	ans = askOne(t, a, "哪个县收到的行政复议申请最多?")
-	if !strings.HasPrefix(ans.Text, "临湘市2024年最多:132件(按已载入的报告比较:临湘市2024年 132件 > 甲一东县2023年 126件 > 分宜县2024年 101件 > 乙一东县2023年 42件)") {
+	if !strings.HasPrefix(ans.Text, "临湘市2024年最多:132件(按已载入的报告比较:临湘市2024年 132件 > 甲一东县2023年 126件 > 分宜县2024年 101件 > 己一东县2023年 76件 > "+
+		"戊一东县2023年 67件 > 丁一东县2023年 59件 > 丙一东县2023年 50件 > 乙一东县2023年 42件)") {
 		t.Errorf("ranking:\n%s", ans.Text)
 	}
 }
@@ -229,8 +234,8 @@ func TestRoutedByEvidence(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ans.Choices) != 4 || ans.Found || utf8.RuneCountInString(ans.Text) > 4096 || !strings.HasPrefix(ans.Text, "这些地方的报告都讲到了:") {
-		t.Errorf("a fact of four places: choices %v, found %v:\n%s", ans.Choices, ans.Found, ans.Text)
+	if len(ans.Choices) != 8 || ans.Found || utf8.RuneCountInString(ans.Text) > 4096 || !strings.HasPrefix(ans.Text, "这些地方的报告都讲到了:") {
+		t.Errorf("a fact of eight places: choices %v, found %v:\n%s", ans.Choices, ans.Found, ans.Text)
 	}
 	// Asked back, it says the most and the least of the places' figures,
 	// each under its place and year and cited.
@@ -274,12 +279,13 @@ func TestDeclineInScope(t *testing.T) {
 	}
 }
 
-// TestEarlierYears: a question that names no place or year is answered
-// from each place's latest report, with what the place's earlier loaded
-// reports say on the line under it, each under its report and cited.
+// TestEarlierYears: a question that names no year is answered from each
+// place's latest report, with what the place's earlier loaded reports say
+// on the line under it, each under its report and cited: whether it names
+// the place or, when the place alone answers, not.
 func TestEarlierYears(t *testing.T) {
 	a, docs := library(t)
-	ans, err := a.Ask(context.Background(), "c", "法律明白人在社区培养了多少?")
+	ans, err := a.Ask(context.Background(), "c", "分宜县法律明白人在社区培养了多少?")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,6 +295,24 @@ func TestEarlierYears(t *testing.T) {
 	}
 	if u := engine.Unsupported(a.Index, ans); len(u) > 0 {
 		t.Errorf("%q is not in the cited text:\n%s", u[0].Raw, ans.Text)
+	}
+	few := &Answerer{Index: knowledge.NewIndex(docs["fenyi2023"], docs["fenyi2024"], docs["linxiang"])}
+	ans, err = few.Ask(context.Background(), "c", "法律明白人在社区培养了多少?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(ans.Lines[0].Text, "【分宜县2024年】") || ans.Lines[1].Text != "往年:【分宜县2023年】全县27个社区皆培养了至少5名“法律明白人”骨干。" {
+		t.Errorf("unnamed, one place answering:\n%s", ans.Text)
+	}
+	// Two places named, one of two years: their newest side by side in
+	// the first line, the earlier year under its place.
+	ans, err = a.Ask(context.Background(), "c", "分宜县和甲一东县行政复议收到多少件申请?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ans.Lines[0].Text; got != "【分宜县2024年】收到101件行政复议申请;【甲一东县2023年】收到126件行政复议申请。" ||
+		!strings.Contains(ans.Text, "\n往年:【分宜县2023年】收到84件行政复议申请。\n") {
+		t.Errorf("two places named, one of two years:\n%s", ans.Text)
 	}
 }
 

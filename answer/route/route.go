@@ -173,14 +173,17 @@ func (r *Router) routed(question, norm string, history []reply.Turn) reply.Answe
 		}
 		return r.ranked(question, norm, sc.docs, history)
 	}
-	if !sc.named {
-		sc.docs = engine.Latest(sc.docs) // of a place whose reports of several years are loaded, the newest
-		// The reports that answer decide: one answers, it is answered
-		// from; a few, side by side; more, the bot asks which among them.
-		// Past maxSearched reports each searched alone costs too much.
-		if len(sc.docs) > maxSearched {
-			return r.whichPlace(question, sc.docs, nil)
-		}
+	// A question that names none of the reports' years is answered from
+	// each place's newest report, its earlier years' figures after it.
+	latest := !slices.ContainsFunc(r.Index.Docs(), func(d *knowledge.Document) bool { return slices.Contains(years, d.Meta.Year) })
+	if latest {
+		sc.docs = engine.Latest(sc.docs)
+	}
+	// The reports that answer decide: one answers, it is answered from; a
+	// few, side by side; more, the bot asks which among them. Past
+	// maxSearched reports each searched alone costs too much.
+	if !sc.named && len(sc.docs) > maxSearched {
+		return r.whichPlace(question, sc.docs, nil)
 	}
 	var answers []reply.Answer
 	var found []*knowledge.Document
@@ -194,7 +197,7 @@ func (r *Router) routed(question, norm string, history []reply.Turn) reply.Answe
 			for i := range ans.Lead {
 				ans.Lead[i].Report = d.Meta.Title
 			}
-			if !sc.named { // the engine.Latest year was engine.Chosen: the others follow
+			if latest { // the newest year was chosen: the others follow
 				ans = r.withEarlierYears(ans, d, asked, history)
 			}
 			answers = append(answers, ans)
@@ -269,10 +272,13 @@ func (r *Router) withEarlierYears(ans reply.Answer, d *knowledge.Document, asked
 	if len(said) == 0 {
 		return ans
 	}
-	lines = slices.Insert(lines, 1, reply.Line{Text: "往年:" + strings.Join(said, ";") + "。"})
+	lines = slices.Insert(lines, 1, reply.Line{Text: earlierYears + strings.Join(said, ";") + "。"})
 	ans.SetLines(lines)
 	return ans
 }
+
+// earlierYears opens the line of a place's earlier years' figures.
+const earlierYears = "往年:"
 
 // scoped finishes a routed answer: the question as asked, and the reports
 // it is about, which a follow-up keeps.
@@ -293,7 +299,7 @@ func (r *Router) scoped(ans reply.Answer, docs []*knowledge.Document, question s
 func sideBySide(answers []reply.Answer, docs []*knowledge.Document) []reply.Line {
 	label := func(i int) string { return "【" + engine.ReportLabel(docs[i]) + "】" }
 	led := !slices.ContainsFunc(answers, func(a reply.Answer) bool {
-		return len(a.Lead) == 0 || len(a.Lines) < 2 || a.Lines[0].Source || a.Lines[0].Quote || !a.Lines[1].Quote
+		return len(a.Lead) == 0 || len(a.Lines) < 2 || a.Lines[0].Source || a.Lines[0].Quote || !a.Lines[1].Quote && !strings.HasPrefix(a.Lines[1].Text, earlierYears)
 	})
 	var lines []reply.Line
 	if led && len(answers) > 1 {
