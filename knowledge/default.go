@@ -60,16 +60,24 @@ func LoadFiles(paths []string) ([]*Document, error) {
 	return docs, nil
 }
 
-// distinct refuses two reports of the same title, place and year (one file
-// loaded twice under two names): a question would find each figure twice,
-// and which place is asked about could never be told. The error names both
-// files.
+// distinct refuses two reports of one government or department and year
+// (one file loaded twice under two names, or two versions of one report):
+// a question would find each figure twice, and which is meant could never
+// be told. Reports that name no place or year are told apart by title.
+// The error names both files.
 func distinct(docs []*Document) error {
 	seen := map[[3]string]*Document{}
 	for _, d := range docs {
-		k := [3]string{d.Meta.Title, d.Meta.Place, strconv.Itoa(d.Meta.Year)}
+		k := [3]string{d.Meta.Place + d.Meta.Department, strconv.Itoa(d.Meta.Year), ""}
+		if d.Meta.Place == "" || d.Meta.Year == 0 {
+			k[2] = d.Meta.Title
+		}
 		if first, ok := seen[k]; ok {
-			return fmt.Errorf("%s and %s are the same report (《%s》); load one of them", first.Meta.File, d.Meta.File, d.Meta.Title)
+			if first.Meta.Title == d.Meta.Title {
+				return fmt.Errorf("%s and %s are the same report (《%s》); load one of them", first.Meta.File, d.Meta.File, d.Meta.Title)
+			}
+			return fmt.Errorf("%s (《%s》) and %s (《%s》) are both reports of %s%s for %d; load one of them", first.Meta.File, first.Meta.Title,
+				d.Meta.File, d.Meta.Title, d.Meta.Place, d.Meta.Department, d.Meta.Year)
 		}
 		seen[k] = d
 	}

@@ -24,7 +24,10 @@ type Meta struct {
 	File      string `json:"file"`                // the file it was loaded from
 	Place     string `json:"place,omitempty"`     // the government it is of: 分宜县
 	Level     string `json:"level,omitempty"`     // the place's level: 省, 市, 县, 区…
-	Year      int    `json:"year,omitempty"`      // the year it covers
+	// Department is the department of the place's government whose report
+	// it is (司法局 of 新余市司法局), when not the government's own.
+	Department string `json:"department,omitempty"`
+	Year       int    `json:"year,omitempty"` // the year it covers
 }
 
 // Section is one numbered part of a report.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -133,13 +134,32 @@ func htmlLines(data []byte) []line {
 // site's name: 临湘市2024年法治政府建设工作情况报告_临湘市人民政府.
 var pageTitleSep = regexp.MustCompile(`\s*[_|｜—–]\s*|\s+-\s+`)
 
+// splitHanHyphen splits parts further at a hyphen between two Chinese
+// characters (…年度报告-分宜县人民政府), not one in a span of years
+// (2023-2024年).
+func splitHanHyphen(parts []string) []string {
+	var out []string
+	for _, p := range parts {
+		rs := []rune(p)
+		start := 0
+		for i := 1; i+1 < len(rs); i++ {
+			if rs[i] == '-' && unicode.Is(unicode.Han, rs[i-1]) && unicode.Is(unicode.Han, rs[i+1]) {
+				out = append(out, string(rs[start:i]))
+				start = i + 1
+			}
+		}
+		out = append(out, string(rs[start:]))
+	}
+	return out
+}
+
 // titleFromPage marks the report's title in the lines of a page without an
 // <h1>: the part of its <title> that names a report, where the page prints
 // it, or else as a line of its own before the text. Lines before it (the
 // site's header, the date, breadcrumbs) are then not read as the report.
 func titleFromPage(lines []line, page string) []line {
 	var title string
-	for _, part := range pageTitleSep.Split(strings.TrimSpace(page), -1) {
+	for _, part := range splitHanHyphen(pageTitleSep.Split(strings.TrimSpace(page), -1)) {
 		if strings.Contains(part, "报告") {
 			title = strings.Join(strings.FieldsFunc(part, isSpace), " ")
 			break

@@ -93,7 +93,7 @@ func isSpace(r rune) bool { return unicode.IsSpace(r) || r == '\u3000' || r == '
 // not part of the report: font-size and print links, visitor counts, QR-code
 // prompts, navigation.
 var furniture = []*regexp.Regexp{
-	regexp.MustCompile(`^字体:`),
+	regexp.MustCompile(`^【?\s*字体\s*:`),
 	regexp.MustCompile(`【\s*大\s*中\s*小\s*】`),
 	regexp.MustCompile(`^【?\s*(打印|打印本页|关闭|关闭窗口|收藏|分享)\s*】?$`),
 	regexp.MustCompile(`扫一扫在手机打开当前页`),
@@ -115,9 +115,50 @@ func isFurniture(s string) bool {
 }
 
 var (
-	metaDateRE   = regexp.MustCompile(`(?:日期|发布时间|发布日期):\s*(\d{4}[-/年]\d{1,2}[-/月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)`)
-	metaSourceRE = regexp.MustCompile(`(?:来源|信息来源):\s*([^\s:]+)`)
+	metaDateRE   = regexp.MustCompile(`(?:日期|发布时间|发布日期|时间)\s*:\s*(\d{4}[-/年]\d{1,2}[-/月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)`)
+	metaSourceRE = regexp.MustCompile(`(?:来源|信息来源)\s*:\s*([^\s:]+)`)
+	// pageRowRE is a row of a page's index table (发布机构: 新余市司法局),
+	// its value on the line or the next; pageDateRE the date of one.
+	pageRowRE  = regexp.MustCompile(`^(发布机构|发文机关|发布单位|发布日期|成文日期|索引号|主题分类|分类|文号|名称|生成日期|信息来源|来源)\s*:\s*(.*)$`)
+	pageDateRE = regexp.MustCompile(`^\d{4}[-/年]\d{1,2}[-/月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$`)
+	// thisSiteRE is a 来源 that names the site, not the publisher.
+	thisSiteRE = regexp.MustCompile(`^(本网|本站|原创|网站|本网站)$`)
 )
+
+// pageMeta reads the publisher and the publication date from the rows of a
+// page's index table (发布机构, 发布日期), wherever they stand before the
+// report's text: a saved page names them there, not in its title. The
+// index number (索引号) and the other rows are no part of either.
+func pageMeta(lines []line) (publisher, published string) {
+	for i := 0; i < len(lines); i++ {
+		m := pageRowRE.FindStringSubmatch(width.Fold.String(lines[i].text))
+		if m == nil {
+			continue
+		}
+		value := strings.TrimSpace(m[2])
+		if value == "" && i+1 < len(lines) && !pageRowRE.MatchString(width.Fold.String(lines[i+1].text)) {
+			value = strings.TrimSpace(width.Fold.String(lines[i+1].text))
+		}
+		switch m[1] {
+		case "发布机构", "发文机关", "发布单位":
+			if publisher == "" && value != "" && !thisSiteRE.MatchString(value) {
+				publisher = value
+			}
+		case "发布日期":
+			if pageDateRE.MatchString(value) {
+				published = value
+			}
+		}
+	}
+	return publisher, published
+}
+
+// isPageRow reports whether a line is a row of a page's index table, or
+// the label of one: no part of the report.
+func isPageRow(s string) bool {
+	m := pageRowRE.FindStringSubmatch(s)
+	return m != nil && (m[2] == "" || m[1] != "来源" && m[1] != "信息来源")
+}
 
 // Outline markers, matched on width-folded text. Arabic markers are checked for a following digit by hand
 // (1.5万 is a number, not a heading).
@@ -164,6 +205,9 @@ func parseMarker(s string) (marker, bool) {
 // parseLines turns a report's paragraphs into a Document.
 func parseLines(name string, lines []line) (*Document, error) {
 	doc := &Document{Meta: Meta{File: name}, byID: map[string]*Section{}}
+	// A saved page names its publisher and date in its index table,
+	// before or after its title.
+	publisher, published := pageMeta(lines)
 	// A page's <h1> is its title: what comes before it is the site's
 	// header and breadcrumbs.
 	for i, l := range lines {
@@ -173,7 +217,7 @@ func parseLines(name string, lines []line) (*Document, error) {
 		}
 	}
 	var body []line
-	for _, l := range lines {
+	for i, l := range lines {
 		folded := width.Fold.String(l.text)
 		if isFurniture(folded) {
 			continue
@@ -185,13 +229,24 @@ func parseLines(name string, lines []line) (*Document, error) {
 			}
 			if m := metaDateRE.FindStringSubmatch(folded); m != nil {
 				doc.Meta.Published = m[1]
-				if s := metaSourceRE.FindStringSubmatch(folded); s != nil {
+				if s := metaSourceRE.FindStringSubmatch(folded); s != nil && !thisSiteRE.MatchString(s[1]) {
 					doc.Meta.Source = s[1]
 				}
 				continue
 			}
+			// An index table after the title: its rows, and a row's value
+			// on the line after its label.
+			if isPageRow(folded) || i > 0 && pageRowRE.MatchString(width.Fold.String(lines[i-1].text)) && !strings.ContainsAny(folded, "。,;") {
+				continue
+			}
 		}
 		body = append(body, l)
+	}
+	if publisher != "" {
+		doc.Meta.Source = publisher
+	}
+	if published != "" && doc.Meta.Published == "" {
+		doc.Meta.Published = published
 	}
 	if doc.Meta.Title == "" {
 		return nil, &ParseError{File: name, Msg: "no title line; expected the report's title on its first line"}
@@ -207,6 +262,7 @@ func parseLines(name string, lines []line) (*Document, error) {
 		return nil, err
 	}
 	doc.Meta.Year, doc.Meta.Place, doc.Meta.Level = titleFacts(doc.Meta.Title, doc.Meta.Source)
+	doc.Meta.Department = departmentOf(doc.Meta.Title, doc.Meta.Place)
 	doc.splitInline()
 	for _, s := range doc.Sections {
 		s.Figures = sectionFigures(s.ID, s.Text)
@@ -267,10 +323,28 @@ func (doc *Document) outline(name string, body []line) error {
 
 // placeRE finds a government's place in a title: 分宜县, 新余市, 浙江省,
 // 临湘市, 渝水区; consecutive places (新余市分宜县) make one.
-var placeRE = regexp.MustCompile(`\p{Han}{1,8}?(?:自治区|自治州|自治县|特别行政区|省|市|县|区|旗|州|盟|镇|乡|街道)`)
+var placeRE = regexp.MustCompile(`\p{Han}{1,8}?(?:自治区|自治州|自治县|特别行政区|省|州市|市|县|区|旗|州|盟|镇|乡|街道)`) // 州市 first: 广州市 is a city, not a 州
 
 // notPlaceWords end a match of placeRE that is no place (法治政府建设示范县).
 var notPlaceWords = []string{"示范", "建设", "关于", "年度", "报告", "法治", "政府"}
+
+// departmentRE is a department of a government named after its place:
+// 司法局, 司法厅, 市场监督管理局, 发展和改革委员会, 人民法院.
+var departmentRE = regexp.MustCompile(`^\p{Han}{1,10}?(?:局|厅|委员会|办公室|委|办|院|署|中心)`)
+
+// departmentOf is the department whose report it is, named in its title
+// right after its place (新余市司法局2023年…); "" for the government's own
+// (分宜县2023年…, 分宜县人民政府…), whoever posted it (来源:示例县司法局).
+func departmentOf(title, place string) string {
+	_, rest, ok := strings.Cut(width.Fold.String(title), place)
+	if place == "" || !ok {
+		return ""
+	}
+	if d := departmentRE.FindString(rest); d != "" && !strings.Contains(d, "政府") && !yearRE.MatchString(d) {
+		return d
+	}
+	return ""
+}
 
 // titleFacts reads from a report's title the year it covers and the place
 // and level of its government; a title that names no place takes it from

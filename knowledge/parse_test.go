@@ -271,3 +271,92 @@ func TestSameReportTwice(t *testing.T) {
 		t.Errorf("the same report twice: %d documents, %v", len(docs), err)
 	}
 }
+
+// TestSavedPages: a page saved from a government site with an index table
+// (索引号, 发布机构, 发布日期 rows) and with a site header before its title
+// reads its title from <h1> or <title>, its place, level, department,
+// publisher, year and date from the title and the table's rows, never from
+// the index number (…/2026-00123), the site header or the breadcrumbs;
+// and keeps none of them, nor the 时间…来源 and 字体 lines, in its text.
+func TestSavedPages(t *testing.T) {
+	tests := []struct {
+		file string
+		want Meta
+		text string // the preamble
+	}{
+		{"index-table.html", Meta{Title: "新余市司法局2023年法治政府建设年度报告", Place: "新余市", Level: "市", Department: "司法局",
+			Year: 2023, Source: "新余市司法局", Published: "2024-03-29 10:12"},
+			"2023年,市司法局坚持以习近平法治思想为指导,全面推进法治政府建设,现将有关情况报告如下。"},
+		{"site-header.html", Meta{Title: "分宜县2022年法治政府建设年度报告", Place: "分宜县", Level: "县",
+			Year: 2022, Source: "分宜县人民政府", Published: "2023-02-20 09:30"},
+			"2022年,我县深入推进法治政府建设。"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			path := filepath.Join("testdata", "pages", tt.file)
+			docs, err := LoadFiles([]string{path})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := docs[0]
+			tt.want.File = path
+			if d.Meta != tt.want {
+				t.Errorf("meta\n got %+v\nwant %+v", d.Meta, tt.want)
+			}
+			if d.Sections[0].ID != PreambleID || d.Sections[0].Text != tt.text {
+				t.Errorf("preamble %q, want %q", d.Sections[0].Text, tt.text)
+			}
+			for _, s := range d.Sections {
+				for _, junk := range []string{"索引号", "发布机构", "发布日期", "2026", "长者助手", "IPv6", "首页", "来源", "时间", "字体", "打印", "扫一扫", "【"} {
+					if strings.Contains(s.Heading+s.Text, junk) {
+						t.Errorf("section %s keeps %q: %s %s", s.ID, junk, s.Heading, s.Text)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestOneReportOfAYear: two reports of one place (and department) and year
+// are refused at load, naming both files, though their titles differ; a
+// department's report of the same place and year is another report.
+func TestOneReportOfAYear(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	a := write("a.txt", "分宜县2023年法治政府建设年度报告\n\n一、成效\n收到84件。\n")
+	b := write("b.txt", "分宜县2023年度法治政府建设情况的报告\n\n一、成效\n收到85件。\n")
+	c := write("c.txt", "分宜县司法局2023年法治政府建设年度报告\n\n一、成效\n收到86件。\n")
+	if docs, err := LoadFiles([]string{a, b}); err == nil || !strings.Contains(err.Error(), a) || !strings.Contains(err.Error(), b) {
+		t.Errorf("two reports of 分宜县 for 2023: %d documents, %v", len(docs), err)
+	}
+	docs, err := LoadFiles([]string{a, c})
+	if err != nil || len(docs) != 2 || docs[1].Meta.Department != "司法局" || docs[0].Meta.Department != "" {
+		t.Errorf("the county's and its 司法局's: %v, %v", docs, err)
+	}
+}
+
+// TestTitleFacts: a title's place, level and department: 朔州市 and 广州市
+// are cities, not 州s; consecutive places make one; a department after the
+// place is the report's.
+func TestTitleFacts(t *testing.T) {
+	for _, tt := range []struct{ title, place, level, dept string }{
+		{"朔州市2023年法治政府建设年度报告", "朔州市", "市", ""},
+		{"广州市2023年法治政府建设年度报告", "广州市", "市", ""},
+		{"甘孜藏族自治州2023年法治政府建设情况报告", "甘孜藏族自治州", "自治州", ""},
+		{"杭州市西湖区2023年法治政府建设工作报告", "杭州市西湖区", "区", ""},
+		{"山西省司法厅2023年法治政府建设年度报告", "山西省", "省", "司法厅"},
+		{"新余市市场监督管理局2023年法治政府建设年度报告", "新余市", "市", "市场监督管理局"},
+		{"分宜县人民政府2023年法治政府建设年度报告", "分宜县", "县", ""},
+	} {
+		year, place, level := titleFacts(tt.title, "")
+		if dept := departmentOf(tt.title, place); year != 2023 || place != tt.place || level != tt.level || dept != tt.dept {
+			t.Errorf("%s: %d %q %q %q, want %q %q %q", tt.title, year, place, level, dept, tt.place, tt.level, tt.dept)
+		}
+	}
+}

@@ -13,9 +13,9 @@ import (
 func ReportLabel(d *knowledge.Document) string {
 	switch {
 	case d.Meta.Place != "" && d.Meta.Year > 0:
-		return d.Meta.Place + strconv.Itoa(d.Meta.Year) + "年"
+		return d.Meta.Place + d.Meta.Department + strconv.Itoa(d.Meta.Year) + "年"
 	case d.Meta.Place != "":
-		return d.Meta.Place
+		return d.Meta.Place + d.Meta.Department
 	}
 	return d.Meta.Title
 }
@@ -68,7 +68,9 @@ func (e *Engine) OwnPlace(norm string) string {
 func Latest(docs []*knowledge.Document) []*knowledge.Document {
 	var out []*knowledge.Document
 	for _, d := range docs {
-		i := slices.IndexFunc(out, func(o *knowledge.Document) bool { return o.Meta.Place == d.Meta.Place && d.Meta.Place != "" })
+		i := slices.IndexFunc(out, func(o *knowledge.Document) bool {
+			return o.Meta.Place == d.Meta.Place && o.Meta.Department == d.Meta.Department && d.Meta.Place != ""
+		})
 		switch {
 		case i < 0:
 			out = append(out, d)

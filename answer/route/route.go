@@ -248,7 +248,7 @@ func (r *Router) routed(question, norm string, history []reply.Turn) reply.Answe
 func (r *Router) withEarlierYears(ans reply.Answer, d *knowledge.Document, asked string, history []reply.Turn) reply.Answer {
 	var earlier []*knowledge.Document
 	for _, o := range r.Index.Docs() {
-		if o != d && o.Meta.Place == d.Meta.Place && o.Meta.Year < d.Meta.Year {
+		if o != d && o.Meta.Place == d.Meta.Place && o.Meta.Department == d.Meta.Department && o.Meta.Year < d.Meta.Year {
 			earlier = append(earlier, o)
 		}
 	}

@@ -88,7 +88,7 @@ func describe(f knowledge.Fact) string {
 func printReports(w io.Writer, docs []*knowledge.Document) {
 	for _, d := range docs {
 		m := d.Meta
-		fmt.Fprintf(w, "%s\tplace=%s\tlevel=%s\tyear=%d\tpublisher=%s\tpublished=%s\tfile=%s\n",
-			m.Title, m.Place, m.Level, m.Year, m.Source, m.Published, m.File)
+		fmt.Fprintf(w, "%s\tplace=%s\tlevel=%s\tdepartment=%s\tyear=%d\tpublisher=%s\tpublished=%s\tfile=%s\n",
+			m.Title, m.Place, m.Level, m.Department, m.Year, m.Source, m.Published, m.File)
 	}
 }

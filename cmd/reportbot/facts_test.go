@@ -58,8 +58,8 @@ func TestReportsCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	for _, want := range []string{"分宜县2023年法治政府建设年度报告\tplace=分宜县\tlevel=县\tyear=2023\tpublisher=分宜县人民政府\tpublished=2025-06-25 15:27",
-		"示例县2024年法治政府建设年度报告\tplace=示例县\tlevel=县\tyear=2024\tpublisher=示例县人民政府"} {
+	for _, want := range []string{"分宜县2023年法治政府建设年度报告\tplace=分宜县\tlevel=县\tdepartment=\tyear=2023\tpublisher=分宜县人民政府\tpublished=2025-06-25 15:27",
+		"示例县2024年法治政府建设年度报告\tplace=示例县\tlevel=县\tdepartment=\tyear=2024\tpublisher=示例县人民政府"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("reports lacks %q:\n%s", want, out)
 		}
