@@ -42,15 +42,14 @@ func Default() ([]*Document, error) {
 // the first file that cannot be read or parsed stops it with an error naming
 // that file.
 func LoadFiles(paths []string) ([]*Document, error) {
-	data := make([][]byte, len(paths))
-	for i, p := range paths {
-		b, err := os.ReadFile(p)
+	// Each file is read by the core that parses it, and let go once parsed.
+	docs, err := parseEach(len(paths), func(i int) (string, []byte, error) {
+		b, err := os.ReadFile(paths[i])
 		if err != nil {
-			return nil, fmt.Errorf("read report: %w", err)
+			return "", nil, fmt.Errorf("read report: %w", err)
 		}
-		data[i] = b
-	}
-	docs, err := ParseAll(data, func(i int) string { return paths[i] })
+		return paths[i], b, nil
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -88,18 +87,30 @@ func distinct(docs []*Document) error {
 // order; name gives the i-th report's file name. It returns the error of
 // the first report, in order, that does not parse, and no documents.
 func ParseAll(data [][]byte, name func(i int) string) ([]*Document, error) {
-	docs := make([]*Document, len(data))
-	errs := make([]error, len(data))
+	return parseEach(len(data), func(i int) (string, []byte, error) { return name(i), data[i], nil })
+}
+
+// parseEach parses n reports on every core, each as read gives it, and
+// returns them in order, or the error of the first, in order, that cannot
+// be read or parsed.
+func parseEach(n int, read func(i int) (name string, data []byte, err error)) ([]*Document, error) {
+	docs := make([]*Document, n)
+	errs := make([]error, n)
 	var wg sync.WaitGroup
 	next := make(chan int)
-	for range min(runtime.GOMAXPROCS(0), len(data)) {
+	for range min(runtime.GOMAXPROCS(0), n) {
 		wg.Go(func() {
 			for i := range next {
-				docs[i], errs[i] = Parse(name(i), data[i])
+				name, data, err := read(i)
+				if err != nil {
+					errs[i] = err
+					continue
+				}
+				docs[i], errs[i] = Parse(name, data)
 			}
 		})
 	}
-	for i := range data {
+	for i := range n {
 		next <- i
 	}
 	close(next)

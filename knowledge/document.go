@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"crypto/sha256"
 	"reportbot/knowledge/figure"
 	"strings"
 	"sync"
@@ -39,9 +40,19 @@ type Section struct {
 	Parent  string          `json:"parent,omitempty"`
 	Level   int             `json:"level"` // 1 for 一、 … 5 for inline 一是; 0 for the preamble
 	Line    int             `json:"line"`  // line of the file where it starts
-	Figures []figure.Figure `json:"figures,omitempty"`
+	figures []figure.Figure // its figures, heading's first, once its document's facts are built
 	facts   []Fact          // its figures as facts, in reading order, once its document's are built
 	doc     *Document       // the report it is part of
+}
+
+// Figures returns every figure of the section's heading and text, in
+// reading order. They are read with the document's facts, on first use,
+// so that a library of many reports loads at the cost of their text alone.
+func (s *Section) Figures() []figure.Figure {
+	if s.doc != nil {
+		s.doc.Facts()
+	}
+	return s.figures
 }
 
 // Facts returns the section's figures as facts, in reading order.
@@ -67,6 +78,30 @@ type Document struct {
 	byID     map[string]*Section
 	facts    []Fact
 	built    sync.Once // the fact table, made on first use
+
+	summed sync.Once    // digest and years, made once (summary)
+	digest []byte       // of its sections' IDs, headings and text
+	years  map[int]bool // the years its text speaks of
+}
+
+// summary is what an index needs of the report at once: a digest of its
+// text, for the index's version, and the years it speaks of. Parsing makes
+// it, on the parser's core.
+func (d *Document) summary() ([]byte, map[int]bool) {
+	d.summed.Do(func() {
+		h := sha256.New()
+		d.years = map[int]bool{}
+		for _, s := range d.Sections {
+			for _, part := range []string{s.ID, s.Heading, s.Text} {
+				h.Write([]byte(part))
+				h.Write([]byte{0})
+			}
+			yearsIn(s.Heading, d.years)
+			yearsIn(s.Text, d.years)
+		}
+		d.digest = h.Sum(nil)
+	})
+	return d.digest, d.years
 }
 
 // Year is the year the report is about, the first year in its title, or 0.

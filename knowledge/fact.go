@@ -95,16 +95,30 @@ func (d *Document) buildFacts() []Fact {
 	var out []Fact
 	year := d.Year()
 	for _, s := range d.Sections {
-		s.facts = sectionFacts(d.Meta.Title, d.Meta.Place, year, s)
+		figs := sectionFigures(s.ID, s.Text)
+		s.figures = figs
+		if !strings.Contains(s.Text, s.Heading) {
+			s.figures = append(sectionFigures(s.ID, s.Heading), figs...)
+		}
+		s.facts = sectionFacts(d.Meta.Title, d.Meta.Place, year, s, figs)
 		out = append(out, s.facts...)
 	}
 	return out
 }
 
-func sectionFacts(report, place string, year int, s *Section) []Fact {
+// sectionFigures are the figures of a section's text, or of its heading.
+func sectionFigures(id, text string) []figure.Figure {
+	fs := figure.Extract(text)
+	for i := range fs {
+		fs[i].Section = id
+	}
+	return fs
+}
+
+// sectionFacts are the facts of s, whose text's figures are figs.
+func sectionFacts(report, place string, year int, s *Section, figs []figure.Figure) []Fact {
 	var out []Fact
 	text := s.Text
-	figs := figure.Extract(text)
 	for _, sent := range SentenceSpans(text) {
 		st := text[sent[0]:sent[1]]
 		var prev []Fact // facts of this sentence so far

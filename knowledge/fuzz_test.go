@@ -34,7 +34,7 @@ func FuzzParse(f *testing.F) {
 			if doc.Section(s.ID) != s {
 				t.Fatalf("Section(%q) does not find it", s.ID)
 			}
-			for _, f := range s.Figures {
+			for _, f := range s.Figures() {
 				if !strings.Contains(s.Text, f.Raw) && !strings.Contains(s.Heading, f.Raw) {
 					t.Fatalf("figure %q of %s is not in its text", f.Raw, s.ID)
 				}

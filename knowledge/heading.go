@@ -34,8 +34,10 @@ func splitHeading(rest string) (heading, body string) {
 		}
 		return trimClause(first), strings.TrimSpace(after)
 	}
-	// A run-in heading: cut where the body's first words begin.
-	for _, loc := range bodyStartRE.FindAllStringIndex(first, -1) {
+	// A run-in heading: cut where the body's first words begin, within
+	// its first 24 characters (a match is at most six: search 30).
+	head := first[:runeBytes(first, 30)]
+	for _, loc := range bodyStartRE.FindAllStringIndex(head, -1) {
 		n := utf8.RuneCountInString(first[:loc[0]])
 		if n >= 4 && n <= 24 {
 			return trimClause(first[:loc[0]]), rest[loc[0]:]
@@ -162,4 +164,17 @@ func atSentenceStart(text string, i int) bool {
 		return true
 	}
 	return false
+}
+
+// runeBytes is the byte length of s's first n runes, or of s when shorter.
+func runeBytes(s string, n int) int {
+	at := 0
+	for range n {
+		if at >= len(s) {
+			break
+		}
+		_, size := utf8.DecodeRuneInString(s[at:])
+		at += size
+	}
+	return at
 }

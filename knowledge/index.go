@@ -3,7 +3,6 @@ package knowledge
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"math"
 	"regexp"
 	"reportbot/knowledge/figure"
@@ -53,6 +52,8 @@ type Index struct {
 	lens     []float64
 	avgLen   float64
 	years    map[int]bool
+	byTitle  map[string]*Document // the reports by title (Doc)
+	ofYears  []int                // the years the reports are of, ascending (ReportYears)
 	lexicon  *Lexicon
 	own      map[string]bool // thesaurus words the reports use themselves
 	text     string          // all folded section text, for whole-word look-ups
@@ -71,18 +72,17 @@ func (ix *Index) Version() string { return ix.version }
 // that a library of many reports, each searched through an index of its
 // own, loads without indexing them all together.
 func NewIndex(docs ...*Document) *Index {
-	ix := &Index{docs: docs, years: map[int]bool{}, lexicon: DefaultLexicon()}
+	ix := &Index{docs: docs, years: map[int]bool{}, byTitle: map[string]*Document{}, lexicon: DefaultLexicon()}
 	h := sha256.New()
 	for _, d := range docs {
-		for _, s := range d.Sections {
-			fmt.Fprintf(h, "%s\x00%s\x00%s\x00", s.ID, s.Heading, s.Text)
-			for _, f := range s.Figures {
-				if f.Kind == figure.KindYear || f.Kind == figure.KindDate || f.Kind == figure.KindMonth {
-					if y := yearOf(f); y >= 1000 { // 9月30日 names no year
-						ix.years[y] = true
-					}
-				}
-			}
+		ix.byTitle[d.Meta.Title] = d
+		if d.Meta.Year > 0 && !slices.Contains(ix.ofYears, d.Meta.Year) {
+			ix.ofYears = append(ix.ofYears, d.Meta.Year)
+		}
+		digest, years := d.summary()
+		h.Write(digest)
+		for y := range years {
+			ix.years[y] = true
 		}
 		for _, m := range yearRE.FindAllString(d.Meta.Title, -1) {
 			y, _ := strconv.Atoi(m)
@@ -164,13 +164,37 @@ func (ix *Index) index() {
 	ix.maxIDF = math.Log(1 + (total+0.5)/0.5)
 }
 
-func yearOf(f figure.Figure) int {
-	v := int(f.Value)
-	for v >= 10000 {
-		v /= 100
+// yearsIn adds to years every year text speaks of: four digits before 年
+// (2023年, 2023年11月6日) or before a date's - or / (2025-06-25), ASCII or
+// full-width. A plain scan, not the figure scanner: a library of many
+// reports knows its years at load without reading every figure.
+func yearsIn(text string, years map[int]bool) {
+	var digits [4]int
+	n := 0 // digits in a row, the last four kept
+	for _, r := range text {
+		switch {
+		case r >= '0' && r <= '9' || r >= '０' && r <= '９':
+			d := int(r - '0')
+			if r >= '０' {
+				d = int(r - '０')
+			}
+			digits[0], digits[1], digits[2], digits[3] = digits[1], digits[2], digits[3], d
+			n++
+			continue
+		case n == 4 && (r == '年' || r == '-' || r == '/'):
+			if y := digits[0]*1000 + digits[1]*100 + digits[2]*10 + digits[3]; y >= 1000 {
+				years[y] = true
+			}
+		}
+		n = 0
 	}
-	return v
 }
+
+// Doc returns the indexed report of a title, or nil.
+func (ix *Index) Doc(title string) *Document { return ix.byTitle[title] }
+
+// ReportYears are the years the indexed reports are of, each once.
+func (ix *Index) ReportYears() []int { return ix.ofYears }
 
 // Docs returns the indexed documents.
 func (ix *Index) Docs() []*Document { return ix.docs }

@@ -1,8 +1,12 @@
 package knowledge
 
 import (
+	"maps"
 	"slices"
+	"strings"
 	"testing"
+
+	"reportbot/knowledge/figure"
 )
 
 func TestAnalyze(t *testing.T) {
@@ -86,5 +90,41 @@ func TestReadBySound(t *testing.T) {
 		if read != tt.read || !slices.Equal(words, tt.words) {
 			t.Errorf("%q read as %q by %v, want %q by %v", tt.q, read, words, tt.read, tt.words)
 		}
+	}
+}
+
+// TestYearsByScan: the years a library knows at load, by a plain scan of
+// its text, are the years of its figures (2023年, 2023年11月6日), which it
+// reads only when asked.
+func TestYearsByScan(t *testing.T) {
+	docs, err := LoadFiles([]string{"reports/fenyi-2023-rule-of-law-report.txt", "testdata/linxiang-2024.html", "testdata/report.md"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range docs {
+		scanned, read := map[int]bool{}, map[int]bool{}
+		for _, s := range d.Sections {
+			yearsIn(s.Heading+" "+s.Text, scanned)
+			for _, f := range s.Figures() {
+				// A date of its year (2023年11月6日), not a month and day (12月31日).
+				if (f.Kind == figure.KindYear || f.Kind == figure.KindDate || f.Kind == figure.KindMonth) && strings.Contains(f.Raw, "年") {
+					v := int(f.Value)
+					for v >= 10000 {
+						v /= 100
+					}
+					if v >= 1000 {
+						read[v] = true
+					}
+				}
+			}
+		}
+		if len(read) == 0 || !maps.Equal(scanned, read) {
+			t.Errorf("%s: scanned %v, figures %v", d.Meta.File, scanned, read)
+		}
+	}
+	years := map[int]bool{}
+	yearsIn("截至２０２３年底,2025-06-25,编号12345年,第123年", years)
+	if !maps.Equal(years, map[int]bool{2023: true, 2025: true}) {
+		t.Errorf("years %v", years)
 	}
 }

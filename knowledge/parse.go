@@ -39,9 +39,10 @@ func (e *ParseError) Unwrap() error { return ErrMalformed }
 
 // line is one paragraph of a report with the line of the file it starts on.
 type line struct {
-	no    int
-	text  string
-	title bool // marked up as the page's title (<h1>)
+	no     int
+	text   string
+	title  bool   // marked up as the page's title (<h1>)
+	folded string // text, width-folded (parseLines)
 }
 
 // Parse reads a report from data. name is the file name, used in errors and
@@ -89,6 +90,10 @@ func textLines(data []byte) []line {
 
 func isSpace(r rune) bool { return unicode.IsSpace(r) || r == '\u3000' || r == '\ufeff' }
 
+// maxFurniture is the longest line, in bytes, read as page furniture: a
+// date, source and font-size line of a page runs to about a hundred.
+const maxFurniture = 240
+
 // furniture matches the (width-folded) lines and fragments of a government web page that are
 // not part of the report: font-size and print links, visitor counts, QR-code
 // prompts, navigation.
@@ -106,6 +111,9 @@ var furniture = []*regexp.Regexp{
 }
 
 func isFurniture(s string) bool {
+	if len(s) > maxFurniture {
+		return false // a paragraph of the report, whatever it mentions
+	}
 	for _, re := range furniture {
 		if re.MatchString(s) {
 			return true
@@ -131,13 +139,16 @@ var (
 // index number (索引号) and the other rows are no part of either.
 func pageMeta(lines []line) (publisher, published string) {
 	for i := 0; i < len(lines); i++ {
-		m := pageRowRE.FindStringSubmatch(width.Fold.String(lines[i].text))
+		if _, ok := parseMarker(lines[i].folded); ok {
+			break // the report's outline: its table came before
+		}
+		m := pageRowRE.FindStringSubmatch(lines[i].folded)
 		if m == nil {
 			continue
 		}
 		value := strings.TrimSpace(m[2])
-		if value == "" && i+1 < len(lines) && !pageRowRE.MatchString(width.Fold.String(lines[i+1].text)) {
-			value = strings.TrimSpace(width.Fold.String(lines[i+1].text))
+		if value == "" && i+1 < len(lines) && !pageRowRE.MatchString(lines[i+1].folded) {
+			value = strings.TrimSpace(lines[i+1].folded)
 		}
 		switch m[1] {
 		case "发布机构", "发文机关", "发布单位":
@@ -179,6 +190,9 @@ type marker struct {
 }
 
 func parseMarker(s string) (marker, bool) {
+	if r, _ := utf8.DecodeRuneInString(s); r != '(' && (r < '0' || r > '9') && !strings.ContainsRune("一二三四五六七八九十", r) {
+		return marker{}, false // no marker opens with anything else
+	}
 	if m := level1RE.FindStringSubmatch(s); m != nil {
 		n, _ := figure.ParseHanNumber(m[1])
 		return marker{level: 1, n: int(n), id: m[1], rest: s[len(m[0]):]}, true
@@ -205,6 +219,9 @@ func parseMarker(s string) (marker, bool) {
 // parseLines turns a report's paragraphs into a Document.
 func parseLines(name string, lines []line) (*Document, error) {
 	doc := &Document{Meta: Meta{File: name}, byID: map[string]*Section{}}
+	for i := range lines {
+		lines[i].folded = width.Fold.String(lines[i].text)
+	}
 	// A saved page names its publisher and date in its index table,
 	// before or after its title.
 	publisher, published := pageMeta(lines)
@@ -218,7 +235,7 @@ func parseLines(name string, lines []line) (*Document, error) {
 	}
 	var body []line
 	for i, l := range lines {
-		folded := width.Fold.String(l.text)
+		folded := l.folded
 		if isFurniture(folded) {
 			continue
 		}
@@ -236,7 +253,7 @@ func parseLines(name string, lines []line) (*Document, error) {
 			}
 			// An index table after the title: its rows, and a row's value
 			// on the line after its label.
-			if isPageRow(folded) || i > 0 && pageRowRE.MatchString(width.Fold.String(lines[i-1].text)) && !strings.ContainsAny(folded, "。,;") {
+			if isPageRow(folded) || i > 0 && pageRowRE.MatchString(lines[i-1].folded) && !strings.ContainsAny(folded, "。,;") {
 				continue
 			}
 		}
@@ -264,12 +281,7 @@ func parseLines(name string, lines []line) (*Document, error) {
 	doc.Meta.Year, doc.Meta.Place, doc.Meta.Level = titleFacts(doc.Meta.Title, doc.Meta.Source)
 	doc.Meta.Department = departmentOf(doc.Meta.Title, doc.Meta.Place)
 	doc.splitInline()
-	for _, s := range doc.Sections {
-		s.Figures = sectionFigures(s.ID, s.Text)
-		if !strings.Contains(s.Text, s.Heading) {
-			s.Figures = append(sectionFigures(s.ID, s.Heading), s.Figures...)
-		}
-	}
+	doc.summary()
 	return doc, nil
 }
 
@@ -283,7 +295,7 @@ func (doc *Document) outline(name string, body []line) error {
 		cur     *Section
 	)
 	for _, l := range body {
-		m, ok := parseMarker(width.Fold.String(l.text))
+		m, ok := parseMarker(l.folded)
 		if !ok {
 			if cur == nil {
 				cur = &Section{ID: PreambleID, Heading: PreambleID, Line: l.no}
@@ -308,8 +320,13 @@ func (doc *Document) outline(name string, body []line) error {
 			return &ParseError{File: name, Line: l.no, Msg: fmt.Sprintf("heading %q is out of order: expected number %d at this level", Clip(l.text, 20), want)}
 		}
 		counter[key] = m.n
-		// The original line, less the marker: its rune count equals the folded one's.
-		rest := string([]rune(l.text)[utf8.RuneCountInString(width.Fold.String(l.text))-utf8.RuneCountInString(m.rest):])
+		// The original line, less the marker: as many runes as the
+		// folded one's marker has.
+		rest := l.text
+		for range utf8.RuneCountInString(l.folded[:len(l.folded)-len(m.rest)]) {
+			_, size := utf8.DecodeRuneInString(rest)
+			rest = rest[size:]
+		}
 		heading, text := splitHeading(rest)
 		cur = &Section{ID: parentID + m.id, Heading: heading, Text: text, Path: path, Parent: parentID, Level: m.level, Line: l.no}
 		if cur.Parent == PreambleID {
@@ -376,14 +393,6 @@ func titleFacts(title, source string) (year int, place, level string) {
 		}
 	}
 	return year, "", ""
-}
-
-func sectionFigures(id, text string) []figure.Figure {
-	fs := figure.Extract(text)
-	for i := range fs {
-		fs[i].Section = id
-	}
-	return fs
 }
 
 func (d *Document) add(s *Section) {

@@ -128,7 +128,7 @@ func TestSeedText(t *testing.T) {
 	}
 	var fromSections []string
 	for _, s := range doc.Sections {
-		for _, f := range s.Figures {
+		for _, f := range s.Figures() {
 			fromSections = append(fromSections, f.Raw)
 		}
 	}

@@ -106,7 +106,7 @@ func topics(docs []*knowledge.Document) []string {
 	for i, d := range docs {
 		var own []string
 		for _, s := range d.Sections {
-			if s.Level == 2 && len(s.Figures) == 0 && s.Heading != "" && len(own) < per {
+			if s.Level == 2 && len(s.Figures()) == 0 && s.Heading != "" && len(own) < per {
 				own = append(own, s.Heading)
 			}
 		}
@@ -127,15 +127,19 @@ func topics(docs []*knowledge.Document) []string {
 func Unsupported(ix *knowledge.Index, a reply.Answer) []figure.Figure {
 	var allowed []figure.Figure
 	for _, c := range a.Citations {
-		for _, d := range ix.Docs() {
-			if c.Report != "" && c.Report != d.Meta.Title {
-				continue
+		docs := ix.Docs()
+		if c.Report != "" {
+			docs = nil
+			if d := ix.Doc(c.Report); d != nil {
+				docs = []*knowledge.Document{d}
 			}
+		}
+		for _, d := range docs {
 			if c.Section == knowledge.HeaderID {
 				allowed = append(allowed, figure.Extract(d.Meta.Title+" "+d.Meta.Published+" "+d.Meta.Source)...)
 			}
 			if s := d.Section(c.Section); s != nil {
-				allowed = append(allowed, s.Figures...)
+				allowed = append(allowed, s.Figures()...)
 			}
 		}
 	}
@@ -153,8 +157,8 @@ func Unsupported(ix *knowledge.Index, a reply.Answer) []figure.Figure {
 	// With several reports, answers name each by its place and year
 	// (【分宜县2023年】): those years are labels, not the report's figures.
 	if len(ix.Docs()) > 1 {
-		for _, d := range ix.Docs() {
-			allowed = append(allowed, figure.Figure{Kind: figure.KindYear, Unit: "年", Value: float64(d.Meta.Year)})
+		for _, y := range ix.ReportYears() {
+			allowed = append(allowed, figure.Figure{Kind: figure.KindYear, Unit: "年", Value: float64(y)})
 		}
 	}
 	var out []figure.Figure

@@ -29,10 +29,14 @@ type Engine struct {
 type caches struct {
 	sections sync.Map // *knowledge.Section → *parsedSection
 	aliases  sync.Map // *knowledge.Document → the names of its place
+
+	library  *knowledge.Index // the reports loaded, all of them
+	bookOnce sync.Once
+	book     *placeBook // their places by name, made on first use (places)
 }
 
 // New returns the engine of ix.
-func New(ix *knowledge.Index) *Engine { return &Engine{Index: ix, caches: &caches{}} }
+func New(ix *knowledge.Index) *Engine { return &Engine{Index: ix, caches: &caches{library: ix}} }
 
 // Of returns the engine of ix, a part of e's library: it shares e's
 // caches.

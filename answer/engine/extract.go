@@ -277,17 +277,13 @@ func (e *Engine) inPlaceName(norm, read string) bool {
 	if len(was) != len(now) {
 		return false
 	}
-	for _, d := range e.Index.Docs() {
-		for _, name := range e.Aliases(d) {
-			n := []rune(name)
-			for at := 0; at+len(n) <= len(was); at++ {
-				if slices.Equal(was[at:at+len(n)], n) && !slices.Equal(now[at:at+len(n)], n) {
-					return true
-				}
-			}
-		}
-	}
-	return false
+	changed := false
+	e.places().names(norm, func(at int, name string) bool {
+		n := []rune(name)
+		changed = !slices.Equal(now[at:at+len(n)], n)
+		return !changed
+	})
+	return changed
 }
 
 // answerAsRead is answer of a question as it is read, and normalized (norm).

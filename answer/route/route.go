@@ -97,16 +97,9 @@ type reportScope struct {
 // none keeps its conversation's; else every report is in scope.
 func (r *Router) scopeOf(norm string, years []int, history []reply.Turn) reportScope {
 	docs := r.Index.Docs()
-	var sc reportScope
-	for _, d := range docs {
-		if slices.ContainsFunc(r.Library().Aliases(d), func(n string) bool { return strings.Contains(norm, n) }) {
-			sc.docs = append(sc.docs, d)
-		}
-	}
+	sc := reportScope{docs: r.Library().PlacedIn(norm)}
 	for _, m := range engine.NamedPlaces(norm) {
-		if slices.ContainsFunc(docs, func(d *knowledge.Document) bool {
-			return slices.ContainsFunc(r.Library().Aliases(d), func(n string) bool { return strings.Contains(m[0], n) || strings.Contains(n, m[1]) })
-		}) || mentioned(docs, m[1]) {
+		if r.Library().IsLoadedPlace(m[0], m[1]) || mentioned(docs, m[1]) {
 			continue // a loaded place, or words of the reports (代办专区, 低风险市场)
 		}
 		sc.unknown = append(sc.unknown, m[0])
@@ -143,9 +136,11 @@ func mentioned(docs []*knowledge.Document, w string) bool {
 // Places are the distinct Places of docs, in order.
 func Places(docs []*knowledge.Document) []string {
 	var out []string
+	seen := map[string]bool{}
 	for _, d := range docs {
 		p := cmp.Or(d.Meta.Place, d.Meta.Title)
-		if !slices.Contains(out, p) {
+		if !seen[p] {
+			seen[p] = true
 			out = append(out, p)
 		}
 	}
@@ -247,8 +242,8 @@ func (r *Router) routed(question, norm string, history []reply.Turn) reply.Answe
 // cited.
 func (r *Router) withEarlierYears(ans reply.Answer, d *knowledge.Document, asked string, history []reply.Turn) reply.Answer {
 	var earlier []*knowledge.Document
-	for _, o := range r.Index.Docs() {
-		if o != d && o.Meta.Place == d.Meta.Place && o.Meta.Department == d.Meta.Department && o.Meta.Year < d.Meta.Year {
+	for _, o := range r.Library().SamePlace(d) {
+		if o != d && o.Meta.Year < d.Meta.Year {
 			earlier = append(earlier, o)
 		}
 	}
@@ -449,12 +444,18 @@ func asCount(norm string) string {
 // notLoaded declines a question about a place no loaded report is of,
 // naming the reports that are.
 func (r *Router) notLoaded(question, place string) reply.Answer {
+	docs := r.Index.Docs()
+	latest := engine.Latest(docs)
 	var titles []string
-	for _, d := range r.Index.Docs() {
+	for _, d := range latest[:min(len(latest), maxChoices)] {
 		titles = append(titles, "《"+d.Meta.Title+"》")
 	}
+	loaded := strings.Join(titles, "")
+	if len(docs) > len(titles) { // one short message, however many are loaded; no count, which no report states
+		loaded += "等"
+	}
 	ans := reply.Answer{Question: question, Mode: reply.ModeExtractive}
-	ans.SetLines([]reply.Line{{Text: fmt.Sprintf("没有载入%s的报告,我不能替它回答。已载入的报告是:%s。", place, strings.Join(titles, ""))}})
+	ans.SetLines([]reply.Line{{Text: fmt.Sprintf("没有载入%s的报告,我不能替它回答。已载入的报告是:%s。", place, loaded)}})
 	return ans
 }
 
