@@ -3,6 +3,7 @@ package answer
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"regexp"
 	"slices"
@@ -339,5 +340,39 @@ func TestSideBySideCompact(t *testing.T) {
 	if len(quotes) != 2 || !strings.HasPrefix(quotes[0], "【分宜县2023年】原文:") || !strings.HasPrefix(quotes[1], "【甲一东县2023年】原文:") ||
 		len(engine.Unsupported(few.Index, ans)) > 0 {
 		t.Errorf("quotes %q:\n%s", quotes, ans.Text)
+	}
+}
+
+// TestEvidenceAtScale: with more places loaded than are searched each
+// alone, a question that names none is searched only in the reports whose
+// words hold it: one place's fact is answered from it without asking; one
+// all places share is asked back, naming them within one message; one no
+// report holds is declined.
+func TestEvidenceAtScale(t *testing.T) {
+	seedText, err := os.ReadFile("../knowledge/reports/fenyi-2023-rule-of-law-report.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	linxiang, err := os.ReadFile("testdata/linxiang-2024.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs []*knowledge.Document
+	for i := range 55 {
+		docs = append(docs, testreport.Parse(t, fmt.Sprintf("r%d.txt", i), []byte(synth.Report(string(seedText), synth.Place(i), 2023, 1+float64(i%5)/10))))
+	}
+	docs = append(docs, testreport.Parse(t, "linxiang-2024.txt", linxiang))
+	a := &Answerer{Index: knowledge.NewIndex(docs...)}
+	ans := askOne(t, a, "参学干部有多少人次?")
+	if len(ans.Choices) > 0 || !strings.HasPrefix(ans.Lines[0].Text, "【临湘市2024年】") || !strings.Contains(ans.Lines[0].Text, "1500余人次") {
+		t.Errorf("one place's fact among 56: choices %v:\n%s", ans.Choices, ans.Text)
+	}
+	ans = askOne(t, a, "法律明白人在社区培养了多少?")
+	if ans.Found || len(ans.Choices) != 48 || slices.Contains(ans.Choices, "临湘市") || utf8.RuneCountInString(ans.Text) > 4096 ||
+		!strings.HasPrefix(ans.Text, "这些地方的报告都讲到了:") {
+		t.Errorf("a fact of 55 places, not 临湘市's: %d choices, found %v:\n%s", len(ans.Choices), ans.Found, ans.Text)
+	}
+	if ans = askOne(t, a, "县里的GDP是多少?"); ans.Found || hasCount(ans.Text) {
+		t.Errorf("no report's words:\n%s", ans.Text)
 	}
 }

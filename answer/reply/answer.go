@@ -117,7 +117,7 @@ func CitationLabel(c Citation) string {
 // because a citizen asked for it and the report does not state it: a rate,
 // a sum or a difference. It is never presented as the report's own.
 type Computed struct {
-	Op       string           `json:"op"` // rate, sum or difference
+	Op       string           `json:"op"` // rate, sum, difference or count
 	Value    float64          `json:"value"`
 	Unit     string           `json:"unit"`
 	Text     string           `json:"text"`    // as shown: 约81.0%
@@ -154,4 +154,5 @@ const (
 	OpRate       = "rate"
 	OpSum        = "sum"
 	OpDifference = "difference"
+	OpCount      = "count" // of the loaded reports or their places: no report states it
 )

@@ -35,6 +35,16 @@ type Router struct {
 	built   sync.Once
 	lib     *engine.Engine // the engine of Index, made once (Library)
 	reports sync.Map       // *knowledge.Document → *engine.Engine of that report alone
+
+	indexed  sync.Once
+	evidence *evidence // of each place's newest report, made on the first question too wide to search each (shortlist)
+}
+
+// shortlist are the reports among docs that a question's words stand in,
+// by the evidence of each place's newest report.
+func (r *Router) shortlist(question string, docs []*knowledge.Document) []*knowledge.Document {
+	r.indexed.Do(func() { r.evidence = newEvidence(engine.Latest(r.Index.Docs())) })
+	return r.evidence.holding(r.Vocabulary().Analyze(question).Content, docs)
 }
 
 // New returns the router of ix's reports.
@@ -178,7 +188,16 @@ func (r *Router) routed(question, norm string, history []reply.Turn) reply.Answe
 	// few, side by side; more, the bot asks which among them. Past
 	// maxSearched reports each searched alone costs too much.
 	if !sc.named && len(sc.docs) > maxSearched {
-		return r.whichPlace(question, sc.docs, nil)
+		// Too many to search each: those whose words hold the question's
+		// are searched, or, still too many, the bot asks which of them.
+		held := r.shortlist(norm, sc.docs)
+		switch {
+		case len(held) == 0:
+			return r.Library().NotFound(question, "")
+		case len(held) > maxSearched:
+			return r.whichPlace(question, held, []reply.Answer{}) // they speak of it: which is asked?
+		}
+		sc.docs = held
 	}
 	var answers []reply.Answer
 	var found []*knowledge.Document
@@ -251,12 +270,16 @@ func (r *Router) withEarlierYears(ans reply.Answer, d *knowledge.Document, asked
 	var said []string
 	lines := slices.Clone(ans.Lines)
 	for _, o := range earlier {
-		e := r.Report(o).Answer(asked, history)
-		if !e.Found || len(e.Lead) == 0 {
-			continue
+		lead, cits, ok := r.sameMeasures(ans, o)
+		if !ok { // another outline, or a figure worked out: asked again
+			e := r.Report(o).Answer(asked, history)
+			if !e.Found || len(e.Lead) == 0 {
+				continue
+			}
+			lead, cits = e.Lines[0].Text, e.Citations
 		}
-		said = append(said, "【"+engine.ReportLabel(o)+"】"+strings.TrimSuffix(e.Lines[0].Text, "。"))
-		for _, c := range e.Citations {
+		said = append(said, "【"+engine.ReportLabel(o)+"】"+strings.TrimSuffix(lead, "。"))
+		for _, c := range cits {
 			c.Report = o.Meta.Title
 			ans.Citations = append(ans.Citations, c)
 			if last := &lines[len(lines)-1]; last.Source {
@@ -270,6 +293,55 @@ func (r *Router) withEarlierYears(ans reply.Answer, d *knowledge.Document, asked
 	lines = slices.Insert(lines, 1, reply.Line{Text: earlierYears + strings.Join(said, ";") + "。"})
 	ans.SetLines(lines)
 	return ans
+}
+
+// sameMeasures is what an earlier report o says of the measures that ans,
+// a later report's answer, leads with: for each lead fact, o's fact of the
+// same measure, unit and polarity, the same in order among those of its
+// section, in the clause that states it, and its sentence cited. False when
+// ans worked a figure out or o lacks one of them: its outline differs.
+func (r *Router) sameMeasures(ans reply.Answer, o *knowledge.Document) (string, []reply.Citation, bool) {
+	if ans.Computed != nil || len(ans.Lead) == 0 {
+		return "", nil, false
+	}
+	later := r.Index.Doc(ans.Lead[0].Report)
+	if later == nil {
+		return "", nil, false
+	}
+	same := func(f, g knowledge.Fact) bool {
+		return g.Measure == f.Measure && g.Unit == f.Unit && g.Kind == f.Kind && g.Polarity == f.Polarity
+	}
+	var clauses []string
+	var cits []reply.Citation
+	for _, f := range ans.Lead {
+		ls, s := later.Section(f.Section), o.Section(f.Section)
+		if ls == nil || s == nil {
+			return "", nil, false
+		}
+		nth := 0 // f is the nth of its measure in its section
+		for _, g := range ls.Facts() {
+			if engine.SameFact(g, f) {
+				break
+			}
+			if same(f, g) {
+				nth++
+			}
+		}
+		var match []knowledge.Fact
+		for _, g := range s.Facts() {
+			if same(f, g) {
+				match = append(match, g)
+			}
+		}
+		if nth >= len(match) {
+			return "", nil, false
+		}
+		g := match[nth]
+		e := r.Report(o)
+		clauses = append(clauses, e.FactLead(s, g))
+		cits = append(cits, reply.Citation{Section: s.ID, Heading: s.Heading, Quote: e.SentenceOf(s, g), Report: o.Meta.Title})
+	}
+	return strings.Join(clauses, ","), cits, true
 }
 
 // earlierYears opens the line of a place's earlier years' figures.
@@ -466,10 +538,12 @@ func (r *Router) notLoaded(question, place string) reply.Answer {
 func (r *Router) whichPlace(question string, docs []*knowledge.Document, answers []reply.Answer) reply.Answer {
 	ps := Places(docs)
 	named := strings.Join(ps, "、")
+	ans := reply.Answer{Question: question, Mode: reply.ModeExtractive, Choices: ps[:min(len(ps), maxOffered)]}
 	if len(ps) > maxChoices { // one short message; the buttons go by pages
 		named = fmt.Sprintf("%s等%d个地方", strings.Join(ps[:maxChoices], "、"), len(ps))
+		ans.Computed = &reply.Computed{Op: reply.OpCount, Value: float64(len(ps)), Unit: "个", Text: strconv.Itoa(len(ps)) + "个",
+			Working: "按已载入的报告计数"} // the program's count, which no report states
 	}
-	ans := reply.Answer{Question: question, Mode: reply.ModeExtractive, Choices: ps[:min(len(ps), maxOffered)]}
 	lead := "已载入这些地方的报告:"
 	if answers != nil {
 		lead = "这些地方的报告都讲到了:"
