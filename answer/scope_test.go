@@ -376,3 +376,24 @@ func TestEvidenceAtScale(t *testing.T) {
 		t.Errorf("no report's words:\n%s", ans.Text)
 	}
 }
+
+// TestPrepare: a library prepared ahead answers as one that was not, its
+// evidence made once, whoever asks first.
+func TestPrepare(t *testing.T) {
+	seedText, err := os.ReadFile("../knowledge/reports/fenyi-2023-rule-of-law-report.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs []*knowledge.Document
+	for i := range 52 {
+		docs = append(docs, testreport.Parse(t, fmt.Sprintf("r%d.txt", i), []byte(synth.Report(string(seedText), synth.Place(i), 2023, 1))))
+	}
+	a := &Answerer{Index: knowledge.NewIndex(docs...)}
+	done := make(chan struct{})
+	go func() { a.Prepare(); close(done) }()
+	ans := askOne(t, a, "行政复议收到多少件申请?") // beside the preparing, under -race
+	<-done
+	if len(ans.Choices) != 48 || !strings.HasPrefix(ans.Text, "这些地方的报告都讲到了:") {
+		t.Errorf("asked while prepared: %d choices:\n%s", len(ans.Choices), ans.Text)
+	}
+}

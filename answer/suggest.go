@@ -6,6 +6,11 @@ import (
 	"strings"
 )
 
+// Prepare makes ahead what a library of many reports would otherwise make
+// on its first question naming no place (a server calls it as it starts,
+// and on each reload, in the background).
+func (a *Answerer) Prepare() { a.reports().Prepare() }
+
 // Suggestions are up to n (at most suggest.MaxFirst) first questions a
 // newcomer may ask, each one the reports answer with a figure first, made
 // once for the reports loaded.

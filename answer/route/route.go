@@ -40,6 +40,15 @@ type Router struct {
 	evidence *evidence // of each place's newest report, made on the first question too wide to search each (shortlist)
 }
 
+// Prepare makes ahead what the first question too wide to search each
+// report would otherwise wait for: the evidence of each place's newest
+// report, when more places are loaded than are searched each alone.
+func (r *Router) Prepare() {
+	if len(engine.Latest(r.Index.Docs())) > maxSearched {
+		r.indexed.Do(func() { r.evidence = newEvidence(engine.Latest(r.Index.Docs())) })
+	}
+}
+
 // shortlist are the reports among docs that a question's words stand in,
 // by the evidence of each place's newest report.
 func (r *Router) shortlist(question string, docs []*knowledge.Document) []*knowledge.Document {

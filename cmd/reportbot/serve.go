@@ -41,6 +41,7 @@ func reloadOnHUP(ctx context.Context, hup <-chan os.Signal, paths []string, dir 
 			continue
 		}
 		next := base.With(knowledge.NewIndex(docs...))
+		go next.Prepare()
 		for _, swap := range swaps {
 			swap(next, docs)
 		}
@@ -79,6 +80,7 @@ func serve(ctx context.Context, cfg config.Config, a *answer.Answerer, mem memor
 	// Answers in flight outlive intake by up to the shutdown timeout.
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
+	go a.Prepare() // a library of many reports: ready for the first question naming no place
 	site := web.New(web.Config{Origins: cfg.Web.Origins, TrustedProxies: cfg.Web.TrustedProxies, Feedback: mem, Observer: stats}, a, docs, log)
 	keys, err := openaiapi.NewKeys(cfg.API.KeyList(), cfg.API.Rate, cfg.API.Open)
 	if err != nil { // config validated them
