@@ -9,13 +9,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
-
-	"reportbot/internal/wait"
 )
 
 // The keys of the sites of these tests.
@@ -87,17 +84,7 @@ func TestServeOpenAI(t *testing.T) {
 	}
 
 	// A report added and SIGHUP: its model is listed and answers.
-	other := strings.ReplaceAll(strings.ReplaceAll(string(sample), "示例县", "样例县"), "120件", "77件")
-	if err := os.WriteFile(filepath.Join(dir, "b.md"), []byte(other), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
-		t.Fatal(err)
-	}
-	wait.Eventually(t, 10*time.Second, func() bool {
-		return strings.Contains(s.stderr.String(), "样例县2024年法治政府建设年度报告")
-	},
-		"no reload logged:\n%s", s.stderr)
+	addOtherAndReload(t, s, dir, sample)
 	list, err := c.ListModels(ctx)
 	if err != nil || len(list.Models) != 3 || list.Models[2].ID != "yanglixian-2024" {
 		t.Fatalf("models after the reload: %+v, %v", list.Models, err)
@@ -174,12 +161,7 @@ func TestOpenAIClientNode(t *testing.T) {
 	case !exists(filepath.Join(filepath.Dir(script), "node_modules", "openai")):
 		missing = "web/e2e/node_modules (npm ci --prefix web/e2e)"
 	}
-	if missing != "" {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("the openai client test needs %s; .ci/run installs it", missing)
-		}
-		t.Skipf("the openai client test needs %s; .ci/run installs it", missing)
-	}
+	needs(t, "the openai client test", missing)
 	const rate = "10"
 	s := startAPI(t, rate, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

@@ -36,12 +36,7 @@ func TestWebPageInBrowser(t *testing.T) {
 	case !exists(filepath.Join(filepath.Dir(script), "node_modules", "playwright-core")):
 		missing = "web/e2e/node_modules (npm ci --prefix web/e2e)"
 	}
-	if missing != "" {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("the browser test needs %s; .ci/run installs it", missing)
-		}
-		t.Skipf("the browser test needs %s; .ci/run installs it", missing)
-	}
+	needs(t, "the browser test", missing)
 	s := startWeb(t, nil)
 	shot := filepath.Join(t.TempDir(), "chat.png")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
