@@ -27,7 +27,7 @@ func TestQuestionSets(t *testing.T) {
 		t.Fatal(err)
 	}
 	ix := testreport.SeedIndex(t)
-	for _, set := range []string{"gold.jsonl", "holdout.jsonl", "colloquial.jsonl", "colloquial-holdout.jsonl", "colloquial-holdout2.jsonl", "colloquial-holdout3.jsonl", "colloquial-holdout4.jsonl"} {
+	for _, set := range []string{"gold.jsonl", "holdout.jsonl", "colloquial.jsonl", "colloquial-holdout.jsonl", "colloquial-holdout2.jsonl", "colloquial-holdout3.jsonl", "colloquial-holdout4.jsonl", "colloquial-holdout5.jsonl"} {
 		t.Run(set, func(t *testing.T) {
 			var base struct {
 				Overall    float64            `json:"overall"` // strict

@@ -2,6 +2,7 @@ package claim
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
 	"reportbot/answer/reply"
@@ -55,7 +56,30 @@ var (
 	claimCmpRE = knowledge.Pattern("claimCmp")
 	// claimAllRE claims a count of all (全都立案侦查了): of what follows.
 	claimAllRE = knowledge.Pattern("claimAll")
+	// Quantities said in words: 九成, 百分之百, 破一百.
+	claimTenthsRE   = knowledge.Pattern("claimTenths")
+	claimAll100RE   = knowledge.Pattern("claimAll100")
+	claimHanCountRE = knowledge.Pattern("claimHanCount")
 )
+
+// inFigures is a claim with the quantities it says in words written as
+// figures: 过九成 as 过90%, 做到百分之百 as 做到100%, 破一百 as 破100.
+func inFigures(q string) string {
+	q = claimAll100RE.ReplaceAllString(q, "100%")
+	q = claimTenthsRE.ReplaceAllStringFunc(q, func(m string) string {
+		n, _ := figure.ParseHanNumber(strings.TrimSuffix(m, "成"))
+		return strconv.Itoa(int(n)*10) + "%"
+	})
+	return claimHanCountRE.ReplaceAllStringFunc(q, func(m string) string {
+		sm := claimHanCountRE.FindStringSubmatch(m)
+		num := sm[len(sm)-1]
+		n, ok := figure.ParseHanNumber(num)
+		if !ok || n < 10 {
+			return m // 有一些, 到一二: no count
+		}
+		return strings.TrimSuffix(m, num) + strconv.Itoa(int(n))
+	})
+}
 
 // ofAll is a claim's question that claims its count of all (移送的那多少起
 // 案子,全都立案侦查) asked of what all are said to do (移送的那案子,立案
@@ -126,7 +150,7 @@ func Read(norm string) (Claim, bool) {
 	if !claimCheckRE.MatchString(norm) && !claimOpenRE.MatchString(norm) && !claimAskRE.MatchString(norm) {
 		return Claim{}, false
 	}
-	q := claimCheckRE.ReplaceAllString(norm, "")
+	q := claimCheckRE.ReplaceAllString(inFigures(norm), "")
 	q = claimOpenRE.ReplaceAllString(q, "")
 	q = claimAskRE.ReplaceAllString(q, "")
 	figures, q := readClaimed(q)

@@ -394,6 +394,9 @@ func (e *Engine) extract(question string, history []reply.Turn) reply.Answer {
 		unitFirst(cands, spans, k)
 	}
 	picked, covered, headed, ok := e.choose(q, k, norm, op, cands, hits, spans)
+	if !ok && contextLess(spans, q) { // the clauses around what is asked are its reasons
+		picked, covered, headed, ok = e.choose(q, k, norm, op, cands, hits, spans)
+	}
 	if !ok || !namesActor(norm, picked) {
 		return e.NotFound(question, q.resolved)
 	}
@@ -505,6 +508,40 @@ func namesActor(norm string, picked []candidate) bool {
 
 // citationsOf cites each sentence picked, naming its report when several
 // are loaded (many).
+// contextWeight is what a word of a clause that asks nothing counts, when
+// another clause asks: 我在城里开了个小店…,那…上线了几个代办事项 asks the
+// last clause; the others tell why, and an answer need not cover them.
+const contextWeight = 0.25
+
+// contextLess weighs down the spans of q's clauses that ask nothing, when
+// another of its clauses asks and names a thing of its own, and reports
+// whether it did: a question the whole of which nothing answers is tried
+// again so.
+func contextLess(spans []span, q query) bool {
+	if len(q.parts) < 2 || len(q.clauses) != len(q.parts) || q.followUp {
+		return false
+	}
+	asks := func(i int) bool {
+		return quantityRE.MatchString(q.clauses[i]) || interrogativeRE.MatchString(q.clauses[i])
+	}
+	asking, named := 0, false
+	for i, runs := range q.parts {
+		if asks(i) {
+			asking++
+			named = named || len(strings.Join(runs, "")) >= 2*len("字")
+		}
+	}
+	if asking == 0 || asking == len(q.parts) || !named {
+		return false
+	}
+	for i := range spans {
+		if !asks(spans[i].part) {
+			spans[i].weight *= contextWeight
+		}
+	}
+	return true
+}
+
 // gap marks where a quote leaves sentences out.
 const gap = "……"
 
