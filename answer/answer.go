@@ -124,7 +124,7 @@ func (a *Answerer) AskAfter(ctx context.Context, k reply.Key, earlier []string, 
 			continue
 		}
 		search := q
-		if engine.DetectLanguage(q) == engine.English {
+		if reply.DetectLanguage(q) == reply.English {
 			search = english.Default().ReadQuestion(q)
 		}
 		ans := a.reports().Answer(search, turns)
@@ -156,7 +156,7 @@ func (a *Answerer) ask(ctx context.Context, k reply.Key, turns []reply.Turn, que
 	if utf8.RuneCountInString(question) > limit {
 		return reply.Answer{}, ErrQuestionTooLong
 	}
-	lang := engine.DetectLanguage(question)
+	lang := reply.DetectLanguage(question)
 	key := reply.Key{Conv: k.Conv, User: k.User, Asked: k.Asked}
 	if a.Model != nil { // the report's own sentences are found in microseconds: cached, they would cost a read
 		key.Cache = a.cacheKey(question, lang)
@@ -203,7 +203,7 @@ func (a *Answerer) ask(ctx context.Context, k reply.Key, turns []reply.Turn, que
 // alone and was answered before, else from the reports, through the model
 // when there is one and the day's budget allows. It returns the answer, the
 // model calls made, and whether the answer may be cached.
-func (a *Answerer) compose(ctx context.Context, question string, lang engine.Language, sess reply.Session) (reply.Answer, int, bool) {
+func (a *Answerer) compose(ctx context.Context, question string, lang reply.Language, sess reply.Session) (reply.Answer, int, bool) {
 	standalone := len(sess.Turns) == 0 || !engine.IsFollowUp(question, a.reports().Vocabulary().Analyze(question))
 	if sess.Cached != nil && standalone {
 		ans := *sess.Cached
@@ -223,7 +223,7 @@ func (a *Answerer) compose(ctx context.Context, question string, lang engine.Lan
 	// Without a model an English question is read through the glossary:
 	// the report's words for its words, unless it instructs.
 	search := question
-	if lang == engine.English && counted == nil && !engine.Instructs(question) {
+	if lang == reply.English && counted == nil && !engine.Instructs(question) {
 		search = english.Default().ReadQuestion(question)
 	}
 	start := time.Now()
@@ -242,10 +242,10 @@ func (a *Answerer) compose(ctx context.Context, question string, lang engine.Lan
 			ans = a.withModel(ctx, counted, question, lang, sess.Turns, docs, ans)
 		}
 	case budgetSpent && ans.Found:
-		ans = a.fallback(ctx, ans, reply.FallbackBudget, errors.New("the day's engine.Language model budget is spent"))
+		ans = a.fallback(ctx, ans, reply.FallbackBudget, errors.New("the day's reply.Language model budget is spent"))
 	}
 	switch {
-	case lang != engine.English || ans.Mode == reply.ModeLLM:
+	case lang != reply.English || ans.Mode == reply.ModeLLM:
 	case ans.Found && counted == nil && !a.readWell(question, ans):
 		ans = reply.Answer{Question: question, Mode: reply.ModeExtractive, Resolved: ans.Resolved, Verified: true}
 		ans.SetLines([]reply.Line{{Text: engine.EnglishWithoutModel(a.Suggestions(1))}})
@@ -295,7 +295,7 @@ func (a *Answerer) readWell(question string, ans reply.Answer) bool {
 	}
 	// Its measure is named by what the question's words may say, each of
 	// several readings of one (held: 开展, 召开 or 举办).
-	anchor := selection.Anchor(strings.Join(english.Default().Readings(question), " "), engine.Simplified)
+	anchor := selection.Anchor(strings.Join(english.Default().Readings(question), " "), reply.Simplified)
 	for _, f := range ans.Lead {
 		own := selection.MeasureShare(f, anchor)
 		if own < englishShare {
@@ -367,7 +367,7 @@ const answerVersion = "answer/4"
 // cacheKey is a question's key in the answer cache: the normalized question,
 // the script it is answered in, and the version of everything an answer
 // depends on (the reports, the lexicon, the model, this code).
-func (a *Answerer) cacheKey(question string, lang engine.Language) string {
+func (a *Answerer) cacheKey(question string, lang reply.Language) string {
 	h := sha256.New()
 	for _, part := range []string{answerVersion, a.Index.Version(), a.ModelID, lang.Source, knowledge.Normalize(question)} {
 		h.Write([]byte(part))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 
-	"reportbot/answer/engine"
 	"reportbot/answer/reply"
 	"reportbot/answer/selection"
 	"reportbot/knowledge"
@@ -15,7 +14,7 @@ import (
 // selected once they pass validate; ext, the extractive answer, is given
 // when the model fails or its selection is refused. docs are the reports
 // in scope.
-func (a *Answerer) withModel(ctx context.Context, m Model, question string, lang engine.Language, history []reply.Turn, docs []*knowledge.Document, ext reply.Answer) reply.Answer {
+func (a *Answerer) withModel(ctx context.Context, m Model, question string, lang reply.Language, history []reply.Turn, docs []*knowledge.Document, ext reply.Answer) reply.Answer {
 	sl := selection.New(a.reports(), docs, question, history)
 	out, err := m.Complete(ctx, reply.Request{Messages: sl.Prompt(question, history), Schema: selection.Schema})
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"reportbot/answer/engine"
+	"reportbot/answer/place"
 	"reportbot/answer/reply"
 	"reportbot/answer/route"
 	"reportbot/internal/synth"
@@ -172,7 +173,7 @@ func TestNoCrossing(t *testing.T) {
 			} `json:"turns"`
 		}
 		// A question of another year is another report's among them.
-		if json.Unmarshal([]byte(l), &c) == nil && len(c.Turns) == 1 && engine.DetectLanguage(c.Turns[0].Q) != engine.English &&
+		if json.Unmarshal([]byte(l), &c) == nil && len(c.Turns) == 1 && reply.DetectLanguage(c.Turns[0].Q) != reply.English &&
 			!regexp.MustCompile(`20(19|2[0-24-9])年`).MatchString(c.Turns[0].Q) {
 			questions = append(questions, c.Turns[0].Q)
 		}
@@ -220,7 +221,7 @@ func hasCount(text string) bool {
 // message.
 func TestRoutedByEvidence(t *testing.T) {
 	a, docs := library(t)
-	if n := len(route.Places(engine.Latest(a.Index.Docs()))); n <= route.MaxSideBySide {
+	if n := len(route.Places(place.Latest(a.Index.Docs()))); n <= route.MaxSideBySide {
 		t.Fatalf("%d places loaded: the test needs more than %d", n, route.MaxSideBySide)
 	}
 	ans, err := a.Ask(context.Background(), "one", "参学干部有多少人次?")
@@ -292,7 +293,7 @@ func TestEarlierYears(t *testing.T) {
 	}
 	if !strings.HasPrefix(ans.Lines[0].Text, "【分宜县2024年】") || ans.Lines[1].Text != "往年:【分宜县2023年】全县27个社区皆培养了至少5名“法律明白人”骨干。" ||
 		!slices.Contains(reportsOf(ans), docs["fenyi2023"].Meta.Title) {
-		t.Errorf("the engine.Latest year, then the earlier:\n%s\nreports %v", ans.Text, reportsOf(ans))
+		t.Errorf("the latest year, then the earlier:\n%s\nreports %v", ans.Text, reportsOf(ans))
 	}
 	if u := engine.Unsupported(a.Index, ans); len(u) > 0 {
 		t.Errorf("%q is not in the cited text:\n%s", u[0].Raw, ans.Text)

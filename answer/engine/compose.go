@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"reportbot/answer/place"
 	"reportbot/answer/reply"
 	"reportbot/knowledge"
 	"reportbot/knowledge/figure"
@@ -111,7 +112,7 @@ func topics(docs []*knowledge.Document) []string {
 			}
 		}
 		if len(docs) > 1 && len(own) > 0 {
-			own[0] = "【" + ReportLabel(d) + "】" + own[0]
+			own[0] = "【" + place.Label(d) + "】" + own[0]
 		}
 		topics = append(topics, own...)
 		if len(topics) >= 8 || i >= 3 {

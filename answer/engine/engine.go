@@ -3,6 +3,8 @@ package engine
 import (
 	"sync"
 
+	"reportbot/answer/place"
+
 	"reportbot/answer/reply"
 	"reportbot/knowledge"
 )
@@ -28,11 +30,10 @@ type Engine struct {
 // library's reports.
 type caches struct {
 	sections sync.Map // *knowledge.Section → *parsedSection
-	aliases  sync.Map // *knowledge.Document → the names of its place
 
 	library  *knowledge.Index // the reports loaded, all of them
 	bookOnce sync.Once
-	book     *placeBook // their places by name, made on first use (places)
+	book     *place.Book // their places by name, made on first use (Places)
 }
 
 // New returns the engine of ix.

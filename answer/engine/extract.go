@@ -278,7 +278,7 @@ func (e *Engine) inPlaceName(norm, read string) bool {
 		return false
 	}
 	changed := false
-	e.places().names(norm, func(at int, name string) bool {
+	e.Places().Names(norm, func(at int, name string) bool {
 		n := []rune(name)
 		changed = !slices.Equal(now[at:at+len(n)], n)
 		return !changed

@@ -59,5 +59,5 @@ func EnglishLines(ans reply.Answer, lead string) []reply.Line {
 			labels = append(labels, l)
 		}
 	}
-	return append(lines, reply.Line{Text: English.Source + strings.Join(labels, ";"), Source: true})
+	return append(lines, reply.Line{Text: reply.English.Source + strings.Join(labels, ";"), Source: true})
 }

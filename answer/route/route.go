@@ -10,6 +10,7 @@ import (
 
 	"reportbot/answer/compute"
 	"reportbot/answer/engine"
+	"reportbot/answer/place"
 	"reportbot/answer/reply"
 	"reportbot/answer/suggest"
 	"reportbot/knowledge"
@@ -44,15 +45,15 @@ type Router struct {
 // report would otherwise wait for: the evidence of each place's newest
 // report, when more places are loaded than are searched each alone.
 func (r *Router) Prepare() {
-	if len(engine.Latest(r.Index.Docs())) > maxSearched {
-		r.indexed.Do(func() { r.evidence = newEvidence(engine.Latest(r.Index.Docs())) })
+	if len(place.Latest(r.Index.Docs())) > maxSearched {
+		r.indexed.Do(func() { r.evidence = newEvidence(place.Latest(r.Index.Docs())) })
 	}
 }
 
 // shortlist are the reports among docs that a question's words stand in,
 // by the evidence of each place's newest report.
 func (r *Router) shortlist(question string, docs []*knowledge.Document) []*knowledge.Document {
-	r.indexed.Do(func() { r.evidence = newEvidence(engine.Latest(r.Index.Docs())) })
+	r.indexed.Do(func() { r.evidence = newEvidence(place.Latest(r.Index.Docs())) })
 	return r.evidence.holding(r.Vocabulary().Analyze(question).Content, docs)
 }
 
@@ -116,9 +117,9 @@ type reportScope struct {
 // none keeps its conversation's; else every report is in scope.
 func (r *Router) scopeOf(norm string, years []int, history []reply.Turn) reportScope {
 	docs := r.Index.Docs()
-	sc := reportScope{docs: r.Library().PlacedIn(norm)}
+	sc := reportScope{docs: r.Library().Places().In(norm)}
 	for _, m := range engine.NamedPlaces(norm) {
-		if r.Library().IsLoadedPlace(m[0], m[1]) || mentioned(docs, m[1]) {
+		if r.Library().Places().Loaded(m[0], m[1]) || mentioned(docs, m[1]) {
 			continue // a loaded place, or words of the reports (代办专区, 低风险市场)
 		}
 		sc.unknown = append(sc.unknown, m[0])
@@ -183,7 +184,7 @@ func (r *Router) routed(question, norm string, history []reply.Turn) reply.Answe
 	}
 	if rankRE.MatchString(norm) {
 		if !sc.named {
-			sc.docs = engine.Latest(sc.docs)
+			sc.docs = place.Latest(sc.docs)
 		}
 		return r.ranked(question, norm, sc.docs, history)
 	}
@@ -191,7 +192,7 @@ func (r *Router) routed(question, norm string, history []reply.Turn) reply.Answe
 	// each place's newest report, its earlier years' figures after it.
 	latest := !slices.ContainsFunc(r.Index.Docs(), func(d *knowledge.Document) bool { return slices.Contains(years, d.Meta.Year) })
 	if latest {
-		sc.docs = engine.Latest(sc.docs)
+		sc.docs = place.Latest(sc.docs)
 	}
 	// The reports that answer decide: one answers, it is answered from; a
 	// few, side by side; more, the bot asks which among them. Past
@@ -239,7 +240,7 @@ func (r *Router) routed(question, norm string, history []reply.Turn) reply.Answe
 	if op := engine.AsksOp(norm); len(answers) == 2 && (op == reply.KindDifference || op == reply.KindCompare) {
 		labels := map[string]string{}
 		for _, d := range found {
-			labels[d.Meta.Title] = engine.ReportLabel(d)
+			labels[d.Meta.Title] = place.Label(d)
 		}
 		if c, ok := acrossReports(answers[0], answers[1], labels); ok {
 			out = answers[0]
@@ -270,7 +271,7 @@ func (r *Router) routed(question, norm string, history []reply.Turn) reply.Answe
 // cited.
 func (r *Router) withEarlierYears(ans reply.Answer, d *knowledge.Document, asked string, history []reply.Turn) reply.Answer {
 	var earlier []*knowledge.Document
-	for _, o := range r.Library().SamePlace(d) {
+	for _, o := range r.Library().Places().Same(d) {
 		if o != d && o.Meta.Year < d.Meta.Year {
 			earlier = append(earlier, o)
 		}
@@ -287,7 +288,7 @@ func (r *Router) withEarlierYears(ans reply.Answer, d *knowledge.Document, asked
 			}
 			lead, cits = e.Lines[0].Text, e.Citations
 		}
-		said = append(said, "【"+engine.ReportLabel(o)+"】"+strings.TrimSuffix(lead, "。"))
+		said = append(said, "【"+place.Label(o)+"】"+strings.TrimSuffix(lead, "。"))
 		for _, c := range cits {
 			c.Report = o.Meta.Title
 			ans.Citations = append(ans.Citations, c)
@@ -373,7 +374,7 @@ func (r *Router) scoped(ans reply.Answer, docs []*knowledge.Document, question s
 // then each report's quote and source; else each answer whole, one after
 // another.
 func sideBySide(answers []reply.Answer, docs []*knowledge.Document) []reply.Line {
-	label := func(i int) string { return "【" + engine.ReportLabel(docs[i]) + "】" }
+	label := func(i int) string { return "【" + place.Label(docs[i]) + "】" }
 	led := !slices.ContainsFunc(answers, func(a reply.Answer) bool {
 		return len(a.Lead) == 0 || len(a.Lines) < 2 || a.Lines[0].Source || a.Lines[0].Quote || !a.Lines[1].Quote && !strings.HasPrefix(a.Lines[1].Text, earlierYears)
 	})
@@ -405,7 +406,7 @@ func sideBySide(answers []reply.Answer, docs []*knowledge.Document) []reply.Line
 func (r *Router) stripPlaces(question string, docs []*knowledge.Document) string {
 	q := knowledge.Normalize(question)
 	for _, d := range docs {
-		for _, n := range r.Library().Aliases(d) {
+		for _, n := range place.Aliases(d) {
 			q = strings.ReplaceAll(q, n, "")
 		}
 		if d.Meta.Year > 0 {
@@ -483,7 +484,7 @@ func (r *Router) ranked(question, norm string, docs []*knowledge.Document, histo
 		default:
 			order.WriteString(sep)
 		}
-		order.WriteString(engine.ReportLabel(e.doc) + " " + f.Text)
+		order.WriteString(place.Label(e.doc) + " " + f.Text)
 		out.Lead = append(out.Lead, f)
 		out.Citations = append(out.Citations, e.ans.Citations...)
 		docsIn = append(docsIn, e.doc)
@@ -492,10 +493,10 @@ func (r *Router) ranked(question, norm string, docs []*knowledge.Document, histo
 	if word == "" {
 		word = "最多"
 	}
-	leaders := []string{engine.ReportLabel(got[0].doc)}
+	leaders := []string{place.Label(got[0].doc)}
 	for _, e := range got[1:] {
 		if e.ans.Lead[0].Value == got[0].ans.Lead[0].Value {
-			leaders = append(leaders, engine.ReportLabel(e.doc))
+			leaders = append(leaders, place.Label(e.doc))
 		}
 	}
 	if len(leaders) > 1 {
@@ -524,9 +525,9 @@ func asCount(norm string) string {
 
 // notLoaded declines a question about a place no loaded report is of,
 // naming the reports that are.
-func (r *Router) notLoaded(question, place string) reply.Answer {
+func (r *Router) notLoaded(question, asked string) reply.Answer {
 	docs := r.Index.Docs()
-	latest := engine.Latest(docs)
+	latest := place.Latest(docs)
 	var titles []string
 	for _, d := range latest[:min(len(latest), maxChoices)] {
 		titles = append(titles, "《"+d.Meta.Title+"》")
@@ -536,7 +537,7 @@ func (r *Router) notLoaded(question, place string) reply.Answer {
 		loaded += "等"
 	}
 	ans := reply.Answer{Question: question, Mode: reply.ModeExtractive}
-	ans.SetLines([]reply.Line{{Text: fmt.Sprintf("没有载入%s的报告,我不能替它回答。已载入的报告是:%s。", place, loaded)}})
+	ans.SetLines([]reply.Line{{Text: fmt.Sprintf("没有载入%s的报告,我不能替它回答。已载入的报告是:%s。", asked, loaded)}})
 	return ans
 }
 
@@ -600,7 +601,7 @@ func extremes(answers []reply.Answer, docs []*knowledge.Document) (string, []rep
 		}
 	}
 	say := func(i int) string {
-		return "【" + engine.ReportLabel(docs[i]) + "】" + compute.FactName(answers[i].Lead[0])
+		return "【" + place.Label(docs[i]) + "】" + compute.FactName(answers[i].Lead[0])
 	}
 	return fmt.Sprintf("最多的是%s,最少的是%s。", say(hi), say(lo)), cits, len(cits) == 2
 }
@@ -620,7 +621,7 @@ func (r *Router) InScope(question string, history []reply.Turn) []*knowledge.Doc
 		return nil
 	}
 	if !sc.named {
-		sc.docs = engine.Latest(sc.docs)
+		sc.docs = place.Latest(sc.docs)
 	}
 	if len(sc.docs) > MaxSideBySide {
 		return nil

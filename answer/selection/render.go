@@ -4,6 +4,7 @@ import (
 	"reportbot/answer/claim"
 	"reportbot/answer/compute"
 	"reportbot/answer/engine"
+	"reportbot/answer/place"
 	"reportbot/answer/reply"
 	"reportbot/answer/suggest"
 	"reportbot/knowledge"
@@ -16,14 +17,14 @@ import (
 // program's (a verdict, a computed figure with its working, a label from
 // the glossary): nothing the model wrote. ext is the program's own answer,
 // whose reading a decline keeps.
-func render(e *engine.Engine, question string, lang engine.Language, c chosen, docs []*knowledge.Document, ext reply.Answer) reply.Answer {
+func render(e *engine.Engine, question string, lang reply.Language, c chosen, docs []*knowledge.Document, ext reply.Answer) reply.Answer {
 	many := len(e.Index.Docs()) > 1 // citations name their report
 	side := len(docs) > 1           // facts of several reports, each under its place and year
 	switch c.Kind {
 	case reply.KindNone: // what the program says when it finds nothing: the nearby questions it does answer
 		ans := suggest.WithNearby(e, e.NotFound(question, ext.Resolved))
 		ans.Resolved = c.Restated
-		if lang == engine.English {
+		if lang == reply.English {
 			ans.SetLines([]reply.Line{{Text: "The report does not say. " + e.CoverageEnglish()}})
 		}
 		ans.Mode, ans.Verified = reply.ModeLLM, true
@@ -57,13 +58,13 @@ func render(e *engine.Engine, question string, lang engine.Language, c chosen, d
 	if len(c.Facts) == 0 {
 		lead = "" // sentences alone: the quote is the answer
 	}
-	if lang == engine.English {
+	if lang == reply.English {
 		ans.SetLines(engine.EnglishLines(ans, lead))
 		return ans
 	}
 	lines := engine.ComposeFound(ans.Citations, lead, false)
 	if many && !side {
-		lines[0].Text = "【" + engine.ReportLabel(docs[0]) + "】" + lines[0].Text
+		lines[0].Text = "【" + place.Label(docs[0]) + "】" + lines[0].Text
 	}
 	ans.SetLines(lines)
 	return ans
@@ -112,7 +113,7 @@ func leadOf(e *engine.Engine, facts []listedFact, side bool) string {
 	for _, lf := range facts {
 		text := e.FactLead(lf.Section, lf.Fact)
 		if side {
-			text = engine.ReportLabel(lf.Doc) + ":" + text
+			text = place.Label(lf.Doc) + ":" + text
 		}
 		if !slices.Contains(parts, text) {
 			parts = append(parts, text)

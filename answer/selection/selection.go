@@ -14,6 +14,7 @@ import (
 	"reportbot/answer/compute"
 	"reportbot/answer/engine"
 	"reportbot/answer/english"
+	"reportbot/answer/place"
 	"reportbot/answer/reply"
 	"reportbot/answer/route"
 	"reportbot/knowledge"
@@ -138,7 +139,7 @@ func (sl *Shortlist) Prompt(question string, history []reply.Turn) []reply.Messa
 		f := lf.Fact
 		fmt.Fprintf(&b, "%s | ", factID(i))
 		if many {
-			b.WriteString(engine.ReportLabel(lf.Doc) + " | ")
+			b.WriteString(place.Label(lf.Doc) + " | ")
 		}
 		measure := f.Measure.String()
 		if !f.Of.IsZero() { // 受理, of 收到…行政复议申请
@@ -151,7 +152,7 @@ func (sl *Shortlist) Prompt(question string, history []reply.Turn) []reply.Messa
 	for i, ls := range sl.sentences {
 		fmt.Fprintf(&b, "%s | ", sentenceID(i))
 		if many {
-			b.WriteString(engine.ReportLabel(ls.Doc) + " | ")
+			b.WriteString(place.Label(ls.Doc) + " | ")
 		}
 		fmt.Fprintf(&b, "%s | %s\n", ls.Section.ID, dataSafe.Replace(ls.Text))
 	}
@@ -189,7 +190,7 @@ var Schema = json.RawMessage(`{
 // once the selection it holds is read and passes validate; a *Refusal
 // says why not. ext is the extractive answer: a decline where it found
 // the report's answer is refused.
-func (sl *Shortlist) Answer(text, question string, lang engine.Language, history []reply.Turn, ext reply.Answer) (reply.Answer, *Refusal) {
+func (sl *Shortlist) Answer(text, question string, lang reply.Language, history []reply.Turn, ext reply.Answer) (reply.Answer, *Refusal) {
 	sel, ref := parseSelection(text)
 	if ref != nil {
 		return reply.Answer{}, ref
@@ -231,10 +232,10 @@ func parseSelection(text string) (reply.Selection, *Refusal) {
 // and not a neighbour of the figure the question names. ext is the
 // extractive answer: a decline where it found the report's answer is
 // refused.
-func (sl *Shortlist) validate(s reply.Selection, question string, lang engine.Language, history []reply.Turn, ext reply.Answer) (chosen, *Refusal) {
+func (sl *Shortlist) validate(s reply.Selection, question string, lang reply.Language, history []reply.Turn, ext reply.Answer) (chosen, *Refusal) {
 	anchor, norm := Anchor(question, lang), knowledge.Normalize(question)
 	if n := len(history); n > 0 { // a follow-up (多少人参加?) is about its conversation's topic too
-		maps.Copy(anchor, Anchor(history[n-1].Question, engine.DetectLanguage(history[n-1].Question)))
+		maps.Copy(anchor, Anchor(history[n-1].Question, reply.DetectLanguage(history[n-1].Question)))
 	}
 	c := chosen{Kind: s.Kind, Field: s.Field, Restated: strings.TrimSpace(s.Restated)}
 	for _, id := range s.Facts {
@@ -342,8 +343,8 @@ func runeSet(s string) map[string]bool {
 // Anchor is what a question's words tie it to: the content characters
 // of the question and, for an English one, of the glossary's Chinese for
 // its words.
-func Anchor(question string, lang engine.Language) map[string]bool {
-	if lang == engine.English {
+func Anchor(question string, lang reply.Language) map[string]bool {
+	if lang == reply.English {
 		return runeSet(strings.Join(english.Default().Chinese(question), " "))
 	}
 	return runeSet(knowledge.Normalize(question))
@@ -356,7 +357,7 @@ func Anchor(question string, lang engine.Language) map[string]bool {
 // answer, however a model reads it: two, or three where the sentence
 // counts. An English question is read through the glossary, which finds
 // fewer of the report's words: one is enough.
-func anchored(lf listedFact, anchor map[string]bool, lang engine.Language) bool {
+func anchored(lf listedFact, anchor map[string]bool, lang reply.Language) bool {
 	f := lf.Fact
 	words := f.Measure.String() + f.Of.String() + f.Clause + lf.Section.Heading + strings.Join(lf.Section.Path, "")
 	need := anchorRunes
@@ -364,7 +365,7 @@ func anchored(lf listedFact, anchor map[string]bool, lang engine.Language) bool 
 		words += lf.Section.Text[f.Sentence[0]:f.Sentence[1]]
 		need++ // a whole sentence shares more by chance
 	}
-	if lang == engine.English {
+	if lang == reply.English {
 		need = 1
 	}
 	n := 0
@@ -388,7 +389,7 @@ const anchorRunes = 2
 // characters (注销执法证7人 when 新办执法证95人 is selected for 注销了几个
 // 人的执法证). What f is counted of (提出检察意见 for 已回复6件) is no
 // rival: a question names the whole to ask for its part.
-func namedSibling(lf listedFact, selected []listedFact, anchor map[string]bool, q string, lang engine.Language) (knowledge.Fact, bool) {
+func namedSibling(lf listedFact, selected []listedFact, anchor map[string]bool, q string, lang reply.Language) (knowledge.Fact, bool) {
 	f := lf.Fact
 	fw := compute.MainWord(f)
 	hasF := fw != "" && strings.Contains(q, fw)
@@ -398,7 +399,7 @@ func namedSibling(lf listedFact, selected []listedFact, anchor map[string]bool, 
 			slices.ContainsFunc(selected, func(s listedFact) bool { return engine.SameFact(s.Fact, g) }) {
 			continue
 		}
-		if lang != engine.English && len(runeSet(g.Measure.Words())) >= 3 {
+		if lang != reply.English && len(runeSet(g.Measure.Words())) >= 3 {
 			if share := MeasureShare(g, anchor); share >= siblingShare && share >= own+siblingMargin {
 				return g, true
 			}

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"reportbot/answer/engine"
 	"reportbot/answer/reply"
 	"reportbot/answer/route"
 	"reportbot/internal/testreport"
@@ -58,7 +57,7 @@ func BenchmarkSelection(b *testing.B) {
 	ext := r.Answer(benchQuestion, nil)
 	b.ReportAllocs()
 	for b.Loop() {
-		if ans, ref := sl.Answer(out, benchQuestion, engine.Simplified, nil, ext); ref != nil || !ans.Found {
+		if ans, ref := sl.Answer(out, benchQuestion, reply.Simplified, nil, ext); ref != nil || !ans.Found {
 			b.Fatal(ref, ans.Text)
 		}
 	}

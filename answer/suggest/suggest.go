@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"reportbot/answer/engine"
+	"reportbot/answer/place"
 	"reportbot/answer/reply"
 	"reportbot/knowledge"
 	"reportbot/knowledge/figure"
@@ -21,7 +22,7 @@ const MaxFirst = 4
 // (收到多少件行政复议申请?). With several reports, each question names its
 // report's place and year.
 func First(e *engine.Engine, n int) []string {
-	docs := engine.Latest(e.Index.Docs())
+	docs := place.Latest(e.Index.Docs())
 	if len(docs) > 3 {
 		docs = docs[:3]
 	}
@@ -30,7 +31,7 @@ func First(e *engine.Engine, n int) []string {
 	for _, d := range docs {
 		prefix := ""
 		if len(e.Index.Docs()) > 1 {
-			prefix = engine.ReportLabel(d)
+			prefix = place.Label(d)
 		}
 		one := e
 		if len(e.Index.Docs()) > 1 {

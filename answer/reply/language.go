@@ -1,7 +1,6 @@
-package engine
+package reply
 
 import (
-	"reportbot/answer/reply"
 	"reportbot/knowledge"
 	"strings"
 	"unicode"
@@ -13,12 +12,16 @@ type Language struct {
 	Source string // opens the source line
 }
 
+// The languages questions are answered in.
 var (
-	Simplified  = Language{reply.SourcePrefix}
+	Simplified  = Language{SourcePrefix}
 	Traditional = Language{"來源:"}
 	English     = Language{"Source: "}
 )
 
+// DetectLanguage is the language a question is written in: English when
+// most of its letters are Latin, Traditional when Simplified would change
+// it, else Simplified.
 func DetectLanguage(question string) Language {
 	han, latin := 0, 0
 	for _, r := range question {
