@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"regexp"
-	"reportbot/knowledge/figure"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,6 +12,9 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/width"
+
+	"reportbot/knowledge/figure"
+	"reportbot/knowledge/page"
 )
 
 // ErrMalformed is wrapped by every error about a report file that cannot be
@@ -39,9 +40,7 @@ func (e *ParseError) Unwrap() error { return ErrMalformed }
 
 // line is one paragraph of a report with the line of the file it starts on.
 type line struct {
-	no     int
-	text   string
-	title  bool   // marked up as the page's title (<h1>)
+	page.Line
 	folded string // text, width-folded (parseLines)
 }
 
@@ -57,13 +56,8 @@ func Parse(name string, data []byte) (*Document, error) {
 		return nil, &ParseError{File: name, Line: no, Msg: "not UTF-8 text; save the report as UTF-8"}
 	}
 	var lines []line
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".html", ".htm":
-		lines = htmlLines(data)
-	case ".md", ".markdown":
-		lines = markdownLines(data)
-	default:
-		lines = textLines(data)
+	for _, l := range page.Read(name, data) {
+		lines = append(lines, line{Line: l})
 	}
 	return parseLines(name, lines)
 }
@@ -75,17 +69,6 @@ func firstInvalidLine(data []byte) (int, bool) {
 		}
 	}
 	return 0, true
-}
-
-func textLines(data []byte) []line {
-	var out []line
-	for i, l := range strings.Split(string(data), "\n") {
-		l = strings.TrimFunc(l, isSpace)
-		if l != "" {
-			out = append(out, line{no: i + 1, text: l})
-		}
-	}
-	return out
 }
 
 func isSpace(r rune) bool { return unicode.IsSpace(r) || r == '\u3000' || r == '\ufeff' }
@@ -220,7 +203,7 @@ func parseMarker(s string) (marker, bool) {
 func parseLines(name string, lines []line) (*Document, error) {
 	doc := &Document{Meta: Meta{File: name}, byID: map[string]*Section{}}
 	for i := range lines {
-		lines[i].folded = width.Fold.String(lines[i].text)
+		lines[i].folded = width.Fold.String(lines[i].Text)
 	}
 	// A saved page names its publisher and date in its index table,
 	// before or after its title.
@@ -228,7 +211,7 @@ func parseLines(name string, lines []line) (*Document, error) {
 	// A page's <h1> is its title: what comes before it is the site's
 	// header and breadcrumbs.
 	for i, l := range lines {
-		if l.title {
+		if l.Title {
 			lines = lines[i:]
 			break
 		}
@@ -241,7 +224,7 @@ func parseLines(name string, lines []line) (*Document, error) {
 		}
 		if len(body) == 0 {
 			if doc.Meta.Title == "" {
-				doc.Meta.Title = l.text
+				doc.Meta.Title = l.Text
 				continue
 			}
 			if m := metaDateRE.FindStringSubmatch(folded); m != nil {
@@ -272,7 +255,7 @@ func parseLines(name string, lines []line) (*Document, error) {
 		return nil, &ParseError{File: name, Msg: "no report text after the title"}
 	}
 	if _, ok := parseMarker(width.Fold.String(doc.Meta.Title)); ok {
-		return nil, &ParseError{File: name, Line: lines[0].no, Msg: "the first line is a section heading; expected the report's title"}
+		return nil, &ParseError{File: name, Line: lines[0].No, Msg: "the first line is a section heading; expected the report's title"}
 	}
 
 	if err := doc.outline(name, body); err != nil {
@@ -298,10 +281,10 @@ func (doc *Document) outline(name string, body []line) error {
 		m, ok := parseMarker(l.folded)
 		if !ok {
 			if cur == nil {
-				cur = &Section{ID: PreambleID, Heading: PreambleID, Line: l.no}
+				cur = &Section{ID: PreambleID, Heading: PreambleID, Line: l.No}
 				doc.add(cur)
 			}
-			cur.Text = joinPara(cur.Text, l.text)
+			cur.Text = joinPara(cur.Text, l.Text)
 			continue
 		}
 		for len(stack) > 0 && stack[len(stack)-1].Level >= m.level {
@@ -317,18 +300,18 @@ func (doc *Document) outline(name string, body []line) error {
 		}
 		key := parentID + "|" + strconv.Itoa(m.level)
 		if want := counter[key] + 1; m.n != want {
-			return &ParseError{File: name, Line: l.no, Msg: fmt.Sprintf("heading %q is out of order: expected number %d at this level", Clip(l.text, 20), want)}
+			return &ParseError{File: name, Line: l.No, Msg: fmt.Sprintf("heading %q is out of order: expected number %d at this level", Clip(l.Text, 20), want)}
 		}
 		counter[key] = m.n
 		// The original line, less the marker: as many runes as the
 		// folded one's marker has.
-		rest := l.text
+		rest := l.Text
 		for range utf8.RuneCountInString(l.folded[:len(l.folded)-len(m.rest)]) {
 			_, size := utf8.DecodeRuneInString(rest)
 			rest = rest[size:]
 		}
 		heading, text := splitHeading(rest)
-		cur = &Section{ID: parentID + m.id, Heading: heading, Text: text, Path: path, Parent: parentID, Level: m.level, Line: l.no}
+		cur = &Section{ID: parentID + m.id, Heading: heading, Text: text, Path: path, Parent: parentID, Level: m.level, Line: l.No}
 		if cur.Parent == PreambleID {
 			cur.Parent = ""
 		}

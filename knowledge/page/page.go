@@ -1,7 +1,12 @@
-package knowledge
+// Package page reads a report's file into its paragraphs, one a line:
+// plain text, Markdown, or a web page saved from a government site, whose
+// scripts, styles, navigation and markup it leaves out and whose title
+// (its <h1>, or its <title> less the site's name) it marks.
+package page
 
 import (
 	"bytes"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"unicode"
@@ -9,6 +14,40 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
+
+// Line is one paragraph of a report's file.
+type Line struct {
+	No    int    // the file's line it starts on
+	Text  string // its text, runs of space made one
+	Title bool   // marked up as the page's title (<h1>)
+}
+
+// Read reads the paragraphs of a report's file, by the format its name
+// says: .html or .htm, .md or .markdown, else plain text.
+func Read(name string, data []byte) []Line {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".html", ".htm":
+		return htmlLines(data)
+	case ".md", ".markdown":
+		return markdownLines(data)
+	}
+	return textLines(data)
+}
+
+// isSpace is a space of a report's text: Unicode's, the ideographic space
+// and a stray byte-order mark.
+func isSpace(r rune) bool { return unicode.IsSpace(r) || r == '\u3000' || r == '\ufeff' }
+
+func textLines(data []byte) []Line {
+	var out []Line
+	for i, l := range strings.Split(string(data), "\n") {
+		l = strings.TrimFunc(l, isSpace)
+		if l != "" {
+			out = append(out, Line{No: i + 1, Text: l})
+		}
+	}
+	return out
+}
 
 var (
 	mdHeadingRE = regexp.MustCompile(`^#{1,6}\s+`)
@@ -19,26 +58,26 @@ var (
 
 // markdownLines reads a Markdown report: heading marks, bullets, emphasis
 // and links are dropped, their text kept.
-func markdownLines(data []byte) []line {
+func markdownLines(data []byte) []Line {
 	lines := textLines(data)
 	out := lines[:0]
 	inFence := false
 	for _, l := range lines {
-		if strings.HasPrefix(l.text, "```") {
+		if strings.HasPrefix(l.Text, "```") {
 			inFence = !inFence
 			continue
 		}
 		if inFence {
 			continue
 		}
-		t := mdHeadingRE.ReplaceAllString(l.text, "")
+		t := mdHeadingRE.ReplaceAllString(l.Text, "")
 		t = mdBulletRE.ReplaceAllString(t, "")
 		t = mdLinkRE.ReplaceAllString(t, "$1")
 		t = strings.TrimSpace(mdEmphRE.ReplaceAllString(t, ""))
 		if t == "" || strings.Trim(t, "-=*_ ") == "" {
 			continue
 		}
-		l.text = t
+		l.Text = t
 		out = append(out, l)
 	}
 	return out
@@ -63,10 +102,10 @@ var blockElements = map[atom.Atom]bool{
 // block elements, one paragraph each, outside scripts, styles and navigation.
 // The text of its first <h1> is marked as the title; a page without one
 // takes it from <title>, never from the site's header or breadcrumbs.
-func htmlLines(data []byte) []line {
+func htmlLines(data []byte) []Line {
 	z := html.NewTokenizer(bytes.NewReader(data))
 	var (
-		out     []line
+		out     []Line
 		b       strings.Builder
 		start   = 1
 		no      = 1
@@ -79,7 +118,7 @@ func htmlLines(data []byte) []line {
 	flush := func() {
 		for _, t := range strings.Split(b.String(), "\n") {
 			if t = strings.TrimFunc(t, isSpace); t != "" {
-				out = append(out, line{no: start, text: strings.Join(strings.FieldsFunc(t, isSpace), " "), title: inTitle})
+				out = append(out, Line{No: start, Text: strings.Join(strings.FieldsFunc(t, isSpace), " "), Title: inTitle})
 			}
 		}
 		b.Reset()
@@ -157,7 +196,7 @@ func splitHanHyphen(parts []string) []string {
 // <h1>: the part of its <title> that names a report, where the page prints
 // it, or else as a line of its own before the text. Lines before it (the
 // site's header, the date, breadcrumbs) are then not read as the report.
-func titleFromPage(lines []line, page string) []line {
+func titleFromPage(lines []Line, page string) []Line {
 	var title string
 	for _, part := range splitHanHyphen(pageTitleSep.Split(strings.TrimSpace(page), -1)) {
 		if strings.Contains(part, "报告") {
@@ -169,14 +208,14 @@ func titleFromPage(lines []line, page string) []line {
 		return lines
 	}
 	for i, l := range lines {
-		if l.text == title {
-			lines[i].title = true
+		if l.Text == title {
+			lines[i].Title = true
 			return lines
 		}
 	}
 	no := 1
 	if len(lines) > 0 {
-		no = lines[0].no
+		no = lines[0].No
 	}
-	return append([]line{{no: no, text: title, title: true}}, lines...)
+	return append([]Line{{No: no, Text: title, Title: true}}, lines...)
 }
