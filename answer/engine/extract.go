@@ -360,20 +360,7 @@ func (e *Engine) extract(question string, history []reply.Turn) reply.Answer {
 	if elsewhere(ix, q.parts) || len(q.focus) == 0 {
 		return e.NotFound(question, q.resolved)
 	}
-	// A follow-up asks for what its conversation asked for: "不予受理的呢?"
-	// after "收到多少件?" wants a number of 件.
-	k := readAsk(norm)
-	if q.followUp {
-		k = readAsk(norm, q.resolved)
-	}
-	op := AsksOp(norm)
-	if op == reply.KindShare { // of two counts: the % asked is the program's to work out
-		k.hasUnit, k.unit, k.kind = false, "", ""
-		q.parts = shareParts(q.parts)
-	}
-	if !q.continues {
-		q.parts = withoutUnitWord(q.parts, k)
-	}
+	k, op := asked(&q, norm)
 	cands, hits := e.candidates(q, k)
 	// With several reports, a question that names a year is answered from
 	// the sentences of that year.
@@ -432,6 +419,27 @@ func (e *Engine) extract(question string, history []reply.Turn) reply.Answer {
 	}
 	ans.SetLines(ComposeFound(ans.Citations, lead, noNumber))
 	return ans
+}
+
+// asked reads what a question (norm) asks for and the operation it asks
+// (AsksOp), and sets aside in q the words that only ask it: a share's, the
+// word of the unit asked (钱).
+func asked(q *query, norm string) (ask, string) {
+	// A follow-up asks for what its conversation asked for: "不予受理的呢?"
+	// after "收到多少件?" wants a number of 件.
+	k := readAsk(norm)
+	if q.followUp {
+		k = readAsk(norm, q.resolved)
+	}
+	op := AsksOp(norm)
+	if op == reply.KindShare { // of two counts: the % asked is the program's to work out
+		k.hasUnit, k.unit, k.kind = false, "", ""
+		q.parts = shareParts(q.parts)
+	}
+	if !q.continues {
+		q.parts = withoutUnitWord(q.parts, k)
+	}
+	return k, op
 }
 
 // choose picks the sentences that answer q among cands: the section whose

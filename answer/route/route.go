@@ -209,25 +209,7 @@ func (r *Router) routed(question, norm string, history []reply.Turn) reply.Answe
 		}
 		sc.docs = held
 	}
-	var answers []reply.Answer
-	var found []*knowledge.Document
-	asked := r.stripPlaces(question, sc.docs)
-	for _, d := range sc.docs {
-		ans := r.Report(d).Answer(asked, history)
-		if ans.Found {
-			for i := range ans.Citations {
-				ans.Citations[i].Report = d.Meta.Title
-			}
-			for i := range ans.Lead {
-				ans.Lead[i].Report = d.Meta.Title
-			}
-			if latest { // the newest year was chosen: the others follow
-				ans = r.withEarlierYears(ans, d, asked, history)
-			}
-			answers = append(answers, ans)
-			found = append(found, d)
-		}
-	}
+	answers, found := r.answering(question, sc.docs, latest, history)
 	switch {
 	case len(answers) == 0 && sc.named:
 		return r.Library().NotFoundIn(question, "", sc.docs) // what the reports asked of cover
@@ -262,6 +244,33 @@ func (r *Router) routed(question, norm string, history []reply.Turn) reply.Answe
 	}
 	out.SetLines(sideBySide(answers, found))
 	return r.scoped(out, found, question)
+}
+
+// answering are the answers of the reports of docs that answer a
+// question, each searched alone, its figures labelled with its report, and
+// with latest, its place's earlier years after it; and those reports.
+func (r *Router) answering(question string, docs []*knowledge.Document, latest bool, history []reply.Turn) ([]reply.Answer, []*knowledge.Document) {
+	var answers []reply.Answer
+	var found []*knowledge.Document
+	asked := r.stripPlaces(question, docs)
+	for _, d := range docs {
+		ans := r.Report(d).Answer(asked, history)
+		if !ans.Found {
+			continue
+		}
+		for i := range ans.Citations {
+			ans.Citations[i].Report = d.Meta.Title
+		}
+		for i := range ans.Lead {
+			ans.Lead[i].Report = d.Meta.Title
+		}
+		if latest { // the newest year was chosen: the others follow
+			ans = r.withEarlierYears(ans, d, asked, history)
+		}
+		answers = append(answers, ans)
+		found = append(found, d)
+	}
+	return answers, found
 }
 
 // withEarlierYears adds to ans, the answer of d, the latest report of its

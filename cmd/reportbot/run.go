@@ -71,8 +71,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return health(ctx, args, getenv, stdout, stderr)
 	case "export":
 		return export(ctx, args, getenv, stdout, stderr)
-	}
-	switch cmd {
 	case "ask", "chat", "sections", "facts", "reports", "eval", "serve", "config", "mcp":
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)

@@ -107,24 +107,7 @@ func serve(ctx context.Context, cfg config.Config, a *answer.Answerer, mem memor
 	go reloadOnHUP(ctx, hup, cfg.Reports, cfg.ReportsDir, a, log, swaps...)
 	mux := http.NewServeMux()
 	site.Register(mux)
-	api.Register(mux)
-	switch {
-	case !keys.Enabled():
-		log.Info("the OpenAI-compatible API and /mcp are off: no REPORTBOT_API_KEYS")
-	case keys.Open():
-		log.Warn("the OpenAI-compatible API and /mcp are open to callers without a key (REPORTBOT_API_OPEN)", "keys", len(cfg.API.Keys))
-	default:
-		log.Info("the OpenAI-compatible API and /mcp are on", "keys", len(cfg.API.Keys))
-	}
-	if keys.Enabled() { // the same keys as the API's: each site's name asks
-		mux.Handle("/mcp", tools.Handler(func(r *http.Request) (string, bool) {
-			name, ok := keys.Authorize(r)
-			if name == openaiapi.OpenName {
-				name = "" // no key: limited by its address
-			}
-			return name, ok
-		}))
-	}
+	mountKeyed(mux, keys, api, tools, len(cfg.API.Keys), log)
 	serveHealth(mux, stats, mem, b)
 	polled := cfg.Telegram.WebhookURL == ""
 	if b != nil && !polled {
@@ -166,6 +149,30 @@ func serve(ctx context.Context, cfg config.Config, a *answer.Answerer, mem memor
 	}
 	log.Info("stopped")
 	return exitOK
+}
+
+// mountKeyed mounts on mux the surfaces for other sites' programs, the
+// OpenAI-compatible API and /mcp, both behind the sites' keys (n of them),
+// and logs whether they are on.
+func mountKeyed(mux *http.ServeMux, keys *openaiapi.Keys, api *openaiapi.Server, tools *mcpserver.Server, n int, log *slog.Logger) {
+	api.Register(mux)
+	switch {
+	case !keys.Enabled():
+		log.Info("the OpenAI-compatible API and /mcp are off: no REPORTBOT_API_KEYS")
+		return
+	case keys.Open():
+		log.Warn("the OpenAI-compatible API and /mcp are open to callers without a key (REPORTBOT_API_OPEN)", "keys", n)
+	default:
+		log.Info("the OpenAI-compatible API and /mcp are on", "keys", n)
+	}
+	// The same keys as the API's: each site's name asks.
+	mux.Handle("/mcp", tools.Handler(func(r *http.Request) (string, bool) {
+		name, ok := keys.Authorize(r)
+		if name == openaiapi.OpenName {
+			name = "" // no key: limited by its address
+		}
+		return name, ok
+	}))
 }
 
 // newBot makes the Telegram bot of serve: replicas on one Redis share
