@@ -91,10 +91,11 @@ func (d *Document) summary() ([]byte, map[int]bool) {
 	d.summed.Do(func() {
 		h := sha256.New()
 		d.years = map[int]bool{}
+		var buf []byte // one buffer for every part: no allocation a part
 		for _, s := range d.Sections {
 			for _, part := range []string{s.ID, s.Heading, s.Text} {
-				h.Write([]byte(part))
-				h.Write([]byte{0})
+				buf = append(append(buf[:0], part...), 0)
+				h.Write(buf)
 			}
 			yearsIn(s.Heading, d.years)
 			yearsIn(s.Text, d.years)
