@@ -35,6 +35,8 @@ func TestEnglishWithoutModel(t *testing.T) {
 		{"How many people attended the lecture hall sessions?", "Audience: 2200余人.", "受众2200余人"},
 		{"How many regulatory documents were drafted?", "normative documents drafted: 9件.", "制定规范性文件9件"},
 		{"How many items need a government license or permit?", "administrative licensing items sorted out: 264项.", "行政许可事项264项"},
+		{"How many administrative review applications were received?", "Administrative reconsideration applications received: 84件.", "收到84件行政复议申请"},
+		{"How many cases did the police open a criminal investigation into?", "placed under criminal investigation: 10起.", "立案侦查10起"},
 	} {
 		ans, err := a.Ask(context.Background(), "en", tt.q)
 		if err != nil {
