@@ -180,6 +180,15 @@ func (e *Engine) topicConjuncts(q query, norm, op string, asking func(int) bool)
 			}
 		}
 	}
+	// The things in two clauses, the second opening with its conjunction
+	// (年初目录里的事项,跟年底制定下发的比,还差几件).
+	for i := 0; i+1 < len(q.clauses); i++ {
+		if at := conjunctionRE.FindStringIndex(q.clauses[i+1]); !asking(i) && !asking(i+1) && at != nil && at[0] == 0 {
+			if items := e.conjuncts(q.clauses[i]+q.clauses[i+1], norm, op); len(items) > 1 {
+				return items
+			}
+		}
+	}
 	return nil
 }
 
