@@ -373,6 +373,17 @@ func TestEvidenceAtScale(t *testing.T) {
 		!strings.HasPrefix(ans.Text, "这些地方的报告都讲到了:") {
 		t.Errorf("a fact of 55 places, not 临湘市's: %d choices, found %v:\n%s", len(ans.Choices), ans.Found, ans.Text)
 	}
+	// Asked back over 55 places of one outline, it gives the most and the
+	// least of the measure, each cited, the count the program's own; with
+	// 临湘市's report of another outline among them, no range is said.
+	ans = askOne(t, a, "新办执法证多少人?")
+	if !strings.Contains(ans.Text, "等55个地方。最多的是【戊一东县2023年】2023年新办执法证133人,最少的是【甲一东县2023年】2023年新办执法证95人。") ||
+		len(ans.Citations) != 2 || ans.Citations[0].Report != "戊一东县2023年法治政府建设年度报告" || ans.Computed == nil || ans.Computed.Op != reply.OpCount {
+		t.Errorf("the range of 55 places: cites %v:\n%s", ans.Citations, ans.Text)
+	}
+	if ans = askOne(t, a, "行政复议收到多少件申请?"); !strings.Contains(ans.Text, "等56个地方。请问") || len(ans.Citations) != 0 {
+		t.Errorf("56 places of two outlines: cites %v:\n%s", ans.Citations, ans.Text)
+	}
 	if ans = askOne(t, a, "县里的GDP是多少?"); ans.Found || hasCount(ans.Text) {
 		t.Errorf("no report's words:\n%s", ans.Text)
 	}

@@ -53,7 +53,7 @@ var partRE = knowledge.Pattern("placePart")
 // order their places were first loaded; a report of no place stands alone.
 func Latest(docs []*knowledge.Document) []*knowledge.Document {
 	var out []*knowledge.Document
-	at := map[string]int{} // place and department → index in out
+	at := make(map[string]int, len(docs)) // place and department → index in out
 	for _, d := range docs {
 		k := d.Meta.Place + "\x00" + d.Meta.Department
 		i, ok := at[k]

@@ -37,23 +37,38 @@ type Router struct {
 	lib     *engine.Engine // the engine of Index, made once (Library)
 	reports sync.Map       // *knowledge.Document → *engine.Engine of that report alone
 
+	newest sync.Once
+	latest []*knowledge.Document // each place's newest report, of all loaded (newestAll)
+
+	ranges sync.Map // rangeKey → a rangeOf's result, the reports being unchanged
+
 	indexed  sync.Once
 	evidence *evidence // of each place's newest report, made on the first question too wide to search each (shortlist)
 }
 
+// newestAll is each place's newest report of all loaded, found once.
+func (r *Router) newestAll() []*knowledge.Document {
+	r.newest.Do(func() { r.latest = place.Latest(r.Index.Docs()) })
+	return r.latest
+}
+
 // Prepare makes ahead what the first question too wide to search each
 // report would otherwise wait for: the evidence of each place's newest
-// report, when more places are loaded than are searched each alone.
+// report and their facts, when more places are loaded than are searched
+// each alone.
 func (r *Router) Prepare() {
-	if len(place.Latest(r.Index.Docs())) > maxSearched {
-		r.indexed.Do(func() { r.evidence = newEvidence(place.Latest(r.Index.Docs())) })
+	if len(r.newestAll()) > maxSearched {
+		r.indexed.Do(func() { r.evidence = newEvidence(r.newestAll()) })
+		for _, d := range r.newestAll() {
+			d.Facts() // what a range over them reads
+		}
 	}
 }
 
 // shortlist are the reports among docs that a question's words stand in,
 // by the evidence of each place's newest report.
 func (r *Router) shortlist(question string, docs []*knowledge.Document) []*knowledge.Document {
-	r.indexed.Do(func() { r.evidence = newEvidence(place.Latest(r.Index.Docs())) })
+	r.indexed.Do(func() { r.evidence = newEvidence(r.newestAll()) })
 	return r.evidence.holding(r.Vocabulary().Analyze(question).Content, docs)
 }
 
@@ -126,13 +141,13 @@ func (r *Router) scopeOf(norm string, years []int, history []reply.Turn) reportS
 	}
 	placed := len(sc.docs) > 0
 	if !placed {
-		sc.docs = slices.Clone(docs)
+		sc.docs = docs // read, never written
 	}
 	// A year picks the reports of that year, when any is; else it may be a
 	// year a report speaks of, and each report checks it.
 	if byYear := slices.DeleteFunc(slices.Clone(sc.docs), func(d *knowledge.Document) bool {
 		return !slices.Contains(years, d.Meta.Year)
-	}); len(byYear) > 0 {
+	}); len(years) > 0 && len(byYear) > 0 {
 		sc.docs = byYear
 		placed = true
 	}
@@ -156,7 +171,7 @@ func mentioned(docs []*knowledge.Document, w string) bool {
 // Places are the distinct Places of docs, in order.
 func Places(docs []*knowledge.Document) []string {
 	var out []string
-	seen := map[string]bool{}
+	seen := make(map[string]bool, len(docs))
 	for _, d := range docs {
 		p := cmp.Or(d.Meta.Place, d.Meta.Title)
 		if !seen[p] {
@@ -191,21 +206,19 @@ func (r *Router) routed(question, norm string, history []reply.Turn) reply.Answe
 	// A question that names none of the reports' years is answered from
 	// each place's newest report, its earlier years' figures after it.
 	latest := !slices.ContainsFunc(r.Index.Docs(), func(d *knowledge.Document) bool { return slices.Contains(years, d.Meta.Year) })
-	if latest {
+	switch {
+	case latest && !sc.named:
+		sc.docs = r.newestAll()
+	case latest:
 		sc.docs = place.Latest(sc.docs)
 	}
 	// The reports that answer decide: one answers, it is answered from; a
 	// few, side by side; more, the bot asks which among them. Past
 	// maxSearched reports each searched alone costs too much.
 	if !sc.named && len(sc.docs) > maxSearched {
-		// Too many to search each: those whose words hold the question's
-		// are searched, or, still too many, the bot asks which of them.
-		held := r.shortlist(norm, sc.docs)
-		switch {
-		case len(held) == 0:
-			return r.Library().NotFound(question, "")
-		case len(held) > maxSearched:
-			return r.whichPlace(question, held, []reply.Answer{}) // they speak of it: which is asked?
+		held, asked, ok := r.narrowed(question, norm, sc.docs, history)
+		if !ok {
+			return asked
 		}
 		sc.docs = held
 	}
@@ -244,6 +257,27 @@ func (r *Router) routed(question, norm string, history []reply.Turn) reply.Answe
 	}
 	out.SetLines(sideBySide(answers, found))
 	return r.scoped(out, found, question)
+}
+
+// narrowed are the reports among docs, too many to search each, whose
+// words hold a question's, to search; or, none or still too many, the
+// answer: that the reports do not say, or which of them is asked, with the
+// range of what they give when the first's figure ranges them.
+func (r *Router) narrowed(question, norm string, docs []*knowledge.Document, history []reply.Turn) ([]*knowledge.Document, reply.Answer, bool) {
+	held := r.shortlist(norm, docs)
+	switch {
+	case len(held) == 0:
+		return nil, r.Library().NotFound(question, ""), false
+	case len(held) > maxSearched:
+		first, _ := r.answering(question, held[:1], false, history)
+		var span string
+		var cits []reply.Citation
+		if len(first) == 1 {
+			span, cits, _ = r.rangeOf(first[0], held)
+		}
+		return nil, r.askWhich(question, held, true, span, cits), false
+	}
+	return held, reply.Answer{}, true
 }
 
 // answering are the answers of the reports of docs that answer a
@@ -327,40 +361,137 @@ func (r *Router) sameMeasures(ans reply.Answer, o *knowledge.Document) (string, 
 	if later == nil {
 		return "", nil, false
 	}
-	same := func(f, g knowledge.Fact) bool {
-		return g.Measure == f.Measure && g.Unit == f.Unit && g.Kind == f.Kind && g.Polarity == f.Polarity
-	}
 	var clauses []string
 	var cits []reply.Citation
 	for _, f := range ans.Lead {
-		ls, s := later.Section(f.Section), o.Section(f.Section)
-		if ls == nil || s == nil {
+		g, s, ok := sameMeasure(f, later, o)
+		if !ok {
 			return "", nil, false
 		}
-		nth := 0 // f is the nth of its measure in its section
-		for _, g := range ls.Facts() {
-			if engine.SameFact(g, f) {
-				break
-			}
-			if same(f, g) {
-				nth++
-			}
-		}
-		var match []knowledge.Fact
-		for _, g := range s.Facts() {
-			if same(f, g) {
-				match = append(match, g)
-			}
-		}
-		if nth >= len(match) {
-			return "", nil, false
-		}
-		g := match[nth]
 		e := r.Report(o)
 		clauses = append(clauses, e.FactLead(s, g))
 		cits = append(cits, reply.Citation{Section: s.ID, Heading: s.Heading, Quote: e.SentenceOf(s, g), Report: o.Meta.Title})
 	}
 	return strings.Join(clauses, ","), cits, true
+}
+
+// sameMeasure is o's fact of the measure, unit and polarity of f, a fact
+// of report of, the same in order among those of f's section, and the
+// section; false when o has none there.
+func sameMeasure(f knowledge.Fact, of, o *knowledge.Document) (knowledge.Fact, *knowledge.Section, bool) {
+	return measureOf(f, of)(o)
+}
+
+// measureOf finds in a report the fact of the measure of f, a fact of
+// report of (sameMeasure), working out once where f stands among its
+// section's facts of that measure.
+func measureOf(f knowledge.Fact, of *knowledge.Document) func(o *knowledge.Document) (knowledge.Fact, *knowledge.Section, bool) {
+	same := func(g *knowledge.Fact) bool {
+		return g.Measure == f.Measure && g.Unit == f.Unit && g.Kind == f.Kind && g.Polarity == f.Polarity
+	}
+	ls := of.Section(f.Section)
+	nth := 0 // f is the nth of its measure in its section
+	if ls != nil {
+		for i := range ls.Facts() {
+			g := &ls.Facts()[i]
+			if engine.SameFact(*g, f) {
+				break
+			}
+			if same(g) {
+				nth++
+			}
+		}
+	}
+	return func(o *knowledge.Document) (knowledge.Fact, *knowledge.Section, bool) {
+		s := o.Section(f.Section)
+		if ls == nil || s == nil {
+			return knowledge.Fact{}, nil, false
+		}
+		n := nth
+		facts := s.Facts()
+		for i := range facts {
+			if same(&facts[i]) {
+				if n == 0 {
+					return facts[i], s, true
+				}
+				n--
+			}
+		}
+		return knowledge.Fact{}, nil, false
+	}
+}
+
+// rangeOf says the most and the least of what the reports of held state
+// of the measure ans, the first's answer, leads with, each cited: when
+// every one of them states it where and as the first does (reports of one
+// outline); false else.
+func (r *Router) rangeOf(ans reply.Answer, held []*knowledge.Document) (string, []reply.Citation, bool) {
+	if ans.Computed != nil || len(ans.Lead) != 1 {
+		return "", nil, false
+	}
+	// Residents ask the same few things: a range worked out over thousands
+	// of reports is kept for the next asking of its measure over them.
+	f := ans.Lead[0]
+	key := rangeKey{f.Report, f.Section, f.Start, len(held), held[0], held[len(held)-1]}
+	if v, ok := r.ranges.Load(key); ok {
+		got := v.(ranged)
+		return got.span, slices.Clone(got.cits), got.ok
+	}
+	span, cits, ok := r.rangeOver(f, held)
+	r.ranges.Store(key, ranged{span, cits, ok})
+	return span, slices.Clone(cits), ok
+}
+
+// rangeKey names a range: the fact it is of, by its report, section and
+// place there, and the reports it ranges over.
+type rangeKey struct {
+	report, section string
+	start, held     int
+	first, last     *knowledge.Document
+}
+
+// ranged is a rangeOf's result.
+type ranged struct {
+	span string
+	cits []reply.Citation
+	ok   bool
+}
+
+// rangeOver is rangeOf worked out.
+func (r *Router) rangeOver(f knowledge.Fact, held []*knowledge.Document) (string, []reply.Citation, bool) {
+	first := r.Index.Doc(f.Report)
+	if first == nil {
+		return "", nil, false
+	}
+	hi, lo := -1, -1
+	var hiFact, loFact knowledge.Fact
+	find := measureOf(f, first)
+	for i, d := range held {
+		g, _, ok := find(d)
+		if !ok {
+			return "", nil, false
+		}
+		if hi < 0 || g.Value > hiFact.Value {
+			hi, hiFact = i, g
+		}
+		if lo < 0 || g.Value < loFact.Value {
+			lo, loFact = i, g
+		}
+	}
+	if hi < 0 || hiFact.Value == loFact.Value {
+		return "", nil, false
+	}
+	var cits []reply.Citation
+	var say []string
+	for _, e := range []struct {
+		d *knowledge.Document
+		g knowledge.Fact
+	}{{held[hi], hiFact}, {held[lo], loFact}} {
+		s := e.d.Section(e.g.Section)
+		cits = append(cits, reply.Citation{Section: s.ID, Heading: s.Heading, Quote: r.Report(e.d).SentenceOf(s, e.g), Report: e.d.Meta.Title})
+		say = append(say, "【"+place.Label(e.d)+"】"+compute.FactName(e.g))
+	}
+	return fmt.Sprintf("最多的是%s,最少的是%s。", say[0], say[1]), cits, true
 }
 
 // earlierYears opens the line of a place's earlier years' figures.
@@ -555,25 +686,28 @@ func (r *Router) notLoaded(question, asked string) reply.Answer {
 // with answers (one a report of docs), those that answer it, and the most
 // and least they give when they give one figure in one unit.
 func (r *Router) whichPlace(question string, docs []*knowledge.Document, answers []reply.Answer) reply.Answer {
+	span, cits, _ := extremes(answers, docs)
+	return r.askWhich(question, docs, answers != nil, span, cits)
+}
+
+// askWhich asks which of the places of docs a question is about, naming
+// them, those that speak of it when held, with span, the most and the
+// least they give, cited by cits.
+func (r *Router) askWhich(question string, docs []*knowledge.Document, held bool, span string, cits []reply.Citation) reply.Answer {
 	ps := Places(docs)
 	named := strings.Join(ps, "、")
-	ans := reply.Answer{Question: question, Mode: reply.ModeExtractive, Choices: ps[:min(len(ps), maxOffered)]}
+	ans := reply.Answer{Question: question, Mode: reply.ModeExtractive, Choices: ps[:min(len(ps), maxOffered)], Citations: cits}
 	if len(ps) > maxChoices { // one short message; the buttons go by pages
 		named = fmt.Sprintf("%s等%d个地方", strings.Join(ps[:maxChoices], "、"), len(ps))
 		ans.Computed = &reply.Computed{Op: reply.OpCount, Value: float64(len(ps)), Unit: "个", Text: strconv.Itoa(len(ps)) + "个",
 			Working: "按已载入的报告计数"} // the program's count, which no report states
 	}
 	lead := "已载入这些地方的报告:"
-	if answers != nil {
+	if held {
 		lead = "这些地方的报告都讲到了:"
 	}
-	text := fmt.Sprintf("%s%s。", lead, named)
-	if span, cits, ok := extremes(answers, docs); ok {
-		text += span
-		ans.Citations = cits
-	}
-	ans.SetLines([]reply.Line{{Text: fmt.Sprintf("%s请问您问的是哪个地方?可以在问题里写上地名,比如“%s的%s”。",
-		text, ps[0], strings.TrimRight(question, "?？"))}})
+	ans.SetLines([]reply.Line{{Text: fmt.Sprintf("%s%s。%s请问您问的是哪个地方?可以在问题里写上地名,比如“%s的%s”。",
+		lead, named, span, ps[0], strings.TrimRight(question, "?？"))}})
 	return ans
 }
 
