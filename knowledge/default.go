@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"bytes"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -42,13 +43,19 @@ func Default() ([]*Document, error) {
 // the first file that cannot be read or parsed stops it with an error naming
 // that file.
 func LoadFiles(paths []string) ([]*Document, error) {
-	// Each file is read by the core that parses it, and let go once parsed.
-	docs, err := parseEach(len(paths), func(i int) (string, []byte, error) {
-		b, err := os.ReadFile(paths[i])
+	// Each file is read by the core that parses it, into that core's one
+	// buffer: parsing keeps none of it.
+	docs, err := parseEach(len(paths), func(i int, buf *bytes.Buffer) (string, []byte, error) {
+		f, err := os.Open(paths[i])
 		if err != nil {
 			return "", nil, fmt.Errorf("read report: %w", err)
 		}
-		return paths[i], b, nil
+		defer f.Close()
+		buf.Reset()
+		if _, err := buf.ReadFrom(f); err != nil {
+			return "", nil, fmt.Errorf("read report: %w", err)
+		}
+		return paths[i], buf.Bytes(), nil
 	})
 	if err != nil {
 		return nil, err
@@ -87,21 +94,22 @@ func distinct(docs []*Document) error {
 // order; name gives the i-th report's file name. It returns the error of
 // the first report, in order, that does not parse, and no documents.
 func ParseAll(data [][]byte, name func(i int) string) ([]*Document, error) {
-	return parseEach(len(data), func(i int) (string, []byte, error) { return name(i), data[i], nil })
+	return parseEach(len(data), func(i int, _ *bytes.Buffer) (string, []byte, error) { return name(i), data[i], nil })
 }
 
-// parseEach parses n reports on every core, each as read gives it, and
-// returns them in order, or the error of the first, in order, that cannot
-// be read or parsed.
-func parseEach(n int, read func(i int) (name string, data []byte, err error)) ([]*Document, error) {
+// parseEach parses n reports on every core, each as read gives it (into
+// the core's buffer, when it needs one), and returns them in order, or the
+// error of the first, in order, that cannot be read or parsed.
+func parseEach(n int, read func(i int, buf *bytes.Buffer) (name string, data []byte, err error)) ([]*Document, error) {
 	docs := make([]*Document, n)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for range min(runtime.GOMAXPROCS(0), n) {
 		wg.Go(func() {
+			var buf bytes.Buffer
 			for i := range next {
-				name, data, err := read(i)
+				name, data, err := read(i, &buf)
 				if err != nil {
 					errs[i] = err
 					continue
