@@ -547,6 +547,9 @@ func (r *Router) stripPlaces(question string, docs []*knowledge.Document) string
 	q := knowledge.Normalize(question)
 	for _, d := range docs {
 		for _, n := range place.Aliases(d) {
+			if d.Meta.Department != "" {
+				q = strings.ReplaceAll(q, n+d.Meta.Department, "") // 新余市司法局: the report's, no word to find
+			}
 			q = strings.ReplaceAll(q, n, "")
 		}
 		if d.Meta.Year > 0 {

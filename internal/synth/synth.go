@@ -39,8 +39,8 @@ func Report(seed, place string, year int, factor float64) string {
 }
 
 // Place is the name of the n-th synthetic county: 甲一东县, 乙一东县 …,
-// never a real county's, each of the first 10,000 its own (past 1,000
-// with a fourth character: 甲一东山县).
+// never a real county's, each its own (past 1,000 with a fourth character,
+// 甲一东河县; past 10,000 a fifth for each further ten thousand).
 func Place(n int) string {
 	stems := []rune("甲乙丙丁戊己庚辛壬癸")
 	nums := []rune("一二三四五六七八九十")
@@ -48,6 +48,9 @@ func Place(n int) string {
 	name := string([]rune{stems[n%10], nums[(n/10)%10], dirs[(n/100)%10]})
 	if n >= 1000 {
 		name += string([]rune("山河湖海林泉石田川原")[(n/1000)%10])
+	}
+	for rest := n / 10000; rest > 0; rest /= 10 {
+		name += string([]rune("春夏秋冬金木水火土风")[rest%10])
 	}
 	return name + "县"
 }
