@@ -124,14 +124,8 @@ func TestMCPStdioReports(t *testing.T) {
 // the reloaded report. It runs before the parallel tests, not beside
 // them: its SIGHUP would reload their serves too.
 func TestServeMCP(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "report.md")
-	sample, err := os.ReadFile("../../knowledge/testdata/report.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(file, sample, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	dir, sample := sampleDir(t)
+	file := filepath.Join(dir, "a.md")
 	const key = "mcp-test-key-0123456789"
 	s := runServe(t, nil, map[string]string{"REPORTBOT_LISTEN": freeAddr(t), "REPORTBOT_REPORTS": file, "LOG_LEVEL": "debug",
 		"REPORTBOT_API_KEYS": "assistant:" + key})

@@ -49,14 +49,7 @@ func openaiClient(s *served, key string) *openai.Client {
 // never the key, and swaps its models when the reports are reloaded.
 func TestServeOpenAI(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	sample, err := os.ReadFile("../../knowledge/testdata/report.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "a.md"), sample, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	dir, sample := sampleDir(t)
 	s := startAPI(t, "60", map[string]string{"REPORTBOT_REPORTS_DIR": dir})
 	c := openaiClient(s, apiKeyA)
 	ctx := context.Background()

@@ -512,15 +512,8 @@ func TestServeHealth(t *testing.T) {
 // and keeps the reports in use when the new file does not parse.
 func TestServeReload(t *testing.T) {
 	t.Parallel() // each serve has its own Bot API stand-in and port
-	dir := t.TempDir()
-	file := filepath.Join(dir, "report.md")
-	sample, err := os.ReadFile("../../knowledge/testdata/report.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(file, sample, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	dir, sample := sampleDir(t)
+	file := filepath.Join(dir, "a.md")
 	s := startServe(t, map[string]string{"REPORTBOT_REPORTS": file})
 	ask := func(n int, chat int64) string {
 		t.Helper()
@@ -608,14 +601,7 @@ func TestServeFeedback(t *testing.T) {
 // served after SIGHUP, answered for its own place.
 func TestServeReloadFolder(t *testing.T) {
 	t.Parallel() // each serve has its own Bot API stand-in and port
-	dir := t.TempDir()
-	sample, err := os.ReadFile("../../knowledge/testdata/report.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "a.md"), sample, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	dir, sample := sampleDir(t)
 	s := startServe(t, map[string]string{"REPORTBOT_REPORTS_DIR": dir})
 	get(t, "http://"+s.addr+"/healthz") // serve is up, listening for SIGHUP too
 	addOtherAndReload(t, s, dir, sample)
@@ -808,4 +794,18 @@ func needs(t *testing.T, test, missing string) {
 		t.Fatalf("%s needs %s; .ci/run installs it", test, missing)
 	}
 	t.Skipf("%s needs %s; .ci/run installs it", test, missing)
+}
+
+// sampleDir is a folder holding the sample report as a.md, and the report.
+func sampleDir(t *testing.T) (string, []byte) {
+	t.Helper()
+	dir := t.TempDir()
+	sample, err := os.ReadFile("../../knowledge/testdata/report.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "a.md"), sample, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir, sample
 }
