@@ -1,6 +1,7 @@
 package claim
 
 import (
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -167,6 +168,20 @@ func Read(norm string) (Claim, bool) {
 // (收到84件 of 收到84件行政复议申请), not above or below one.
 func (c Claim) States(f knowledge.Fact) bool {
 	return slices.ContainsFunc(c.figures, func(g claimed) bool { return g.cmp == "" && g.holds(f.Figure()) })
+}
+
+// Distance is how far fact f is from the one figure the claim states as
+// it is, in f's unit; false when the claim states more, or compares, or
+// f counts in another unit.
+func (c Claim) Distance(f knowledge.Fact) (float64, bool) {
+	if len(c.figures) != 1 || c.figures[0].cmp != "" {
+		return 0, false
+	}
+	g := c.figures[0]
+	if g.Unit != "" && g.Unit != f.Unit && !sameCount(g.Unit, f.Unit) || g.Kind != f.Kind {
+		return 0, false
+	}
+	return math.Abs(f.Value - g.Value), true
 }
 
 // Verdict answers a claim with what the report says: right or wrong, then

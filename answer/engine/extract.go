@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"reportbot/answer/asks"
 	"reportbot/answer/claim"
 	"reportbot/answer/reply"
 	"reportbot/knowledge"
@@ -176,46 +177,79 @@ func readAsk(texts ...string) ask {
 // claimed figure in a clause holding all the question's words (收到84件,
 // 对吗? by 收到84件行政复议申请, when 收到多少件 reads 收到行政部门答复2件
 // first): a claim the report words so is right, however else its
-// question reads. False when no fact, or more than one, does.
-func (e *Engine) statedAs(c claim.Claim) (reply.Answer, bool) {
-	content := e.Index.Analyze(c.Question).Content
-	if len(content) == 0 {
+// question reads. When none states it, and the answer ans leads with one
+// of several facts so worded in the claim's unit (收到85件? of 收到84件…
+// and 收到…答复2件), the one nearest the claimed figure is what the claim
+// is of. False for neither.
+func (e *Engine) statedAs(c claim.Claim, ans reply.Answer) (reply.Answer, bool) {
+	worded := e.wordedAs(c)
+	if i := slices.IndexFunc(worded, func(w wordedFact) bool { return c.States(w.fact) }); i >= 0 {
+		if slices.ContainsFunc(worded[i+1:], func(w wordedFact) bool { return c.States(w.fact) }) {
+			return reply.Answer{}, false // two state it: which is meant, the words do not say
+		}
+		return e.factAnswer(c.Question, worded[i]), true
+	}
+	near := -1
+	best := 0.0
+	inAnswer := false
+	for i, w := range worded {
+		d, ok := c.Distance(w.fact)
+		if !ok {
+			continue
+		}
+		inAnswer = inAnswer || len(ans.Lead) == 1 && SameFact(ans.Lead[0], w.fact)
+		if near < 0 || d < best {
+			near, best = i, d
+		}
+	}
+	if near < 0 || !inAnswer || SameFact(ans.Lead[0], worded[near].fact) {
 		return reply.Answer{}, false
 	}
-	var doc *knowledge.Document
-	var sec *knowledge.Section
-	var fact knowledge.Fact
-	found := 0
+	return e.factAnswer(c.Question, worded[near]), true
+}
+
+// wordedFact is a fact of a report whose clause holds a claim's words.
+type wordedFact struct {
+	doc  *knowledge.Document
+	fact knowledge.Fact
+}
+
+// wordedAs are the facts of the reports whose clause (with what it counts
+// and who acts) holds every content word of a claim's question, each once.
+func (e *Engine) wordedAs(c claim.Claim) []wordedFact {
+	content := e.Index.Analyze(c.Question).Content
+	if len(content) == 0 {
+		return nil
+	}
+	var out []wordedFact
 	for _, d := range e.Index.Docs() {
 		for _, f := range d.Facts() {
-			if !c.States(f) {
-				continue
-			}
 			words := map[string]bool{}
 			for _, t := range knowledge.Terms(knowledge.Fold(f.Clause + " " + f.Of.String() + " " + f.Actor)) {
 				words[t] = true
 			}
-			if slices.ContainsFunc(content, func(t string) bool { return !words[t] }) {
+			if slices.ContainsFunc(content, func(t string) bool { return !words[t] }) ||
+				slices.ContainsFunc(out, func(w wordedFact) bool { return SameFact(w.fact, f) }) {
 				continue
 			}
-			if found > 0 && SameFact(f, fact) {
-				continue
-			}
-			doc, sec, fact = d, d.Section(f.Section), f
-			found++
+			out = append(out, wordedFact{d, f})
 		}
 	}
-	if found != 1 || sec == nil {
-		return reply.Answer{}, false
-	}
-	cit := reply.Citation{Section: sec.ID, Heading: sec.Heading, Quote: e.SentenceOf(sec, fact)}
+	return out
+}
+
+// factAnswer answers question with one fact, its clause first, its
+// sentence quoted.
+func (e *Engine) factAnswer(question string, w wordedFact) reply.Answer {
+	sec := w.doc.Section(w.fact.Section)
+	cit := reply.Citation{Section: sec.ID, Heading: sec.Heading, Quote: e.SentenceOf(sec, w.fact)}
 	if len(e.Index.Docs()) > 1 {
-		cit.Report = doc.Meta.Title
+		cit.Report = w.doc.Meta.Title
 	}
-	ans := reply.Answer{Question: c.Question, Found: true, Mode: reply.ModeExtractive, Resolved: c.Question,
-		Citations: []reply.Citation{cit}, Lead: []knowledge.Fact{fact}}
-	ans.SetLines(ComposeFound(ans.Citations, e.FactLead(sec, fact), false))
-	return ans, true
+	ans := reply.Answer{Question: question, Found: true, Mode: reply.ModeExtractive, Resolved: question,
+		Citations: []reply.Citation{cit}, Lead: []knowledge.Fact{w.fact}}
+	ans.SetLines(ComposeFound(ans.Citations, e.FactLead(sec, w.fact), false))
+	return ans
 }
 
 // howManyRE is the question word before a measure word.
@@ -316,13 +350,13 @@ func (e *Engine) answerAsRead(question, norm string, history []reply.Turn) reply
 	if c, ok := claim.Read(norm); ok {
 		ans := e.Answer(c.Question, history)
 		if !slices.ContainsFunc(ans.Lead, c.States) {
-			if stated, ok := e.statedAs(c); ok {
+			if stated, ok := e.statedAs(c, ans); ok {
 				ans = stated
 			}
 		}
 		return c.Verdict(ans, question)
 	}
-	if asked, ok := wholeLast(norm); ok { // 惠企政策里,上线的占几成
+	if asked, ok := asks.WholeLast(norm); ok { // 惠企政策里,上线的占几成
 		ans := e.answerAsRead(asked, asked, history)
 		ans.Question = question
 		return ans
@@ -333,7 +367,7 @@ func (e *Engine) answerAsRead(question, norm string, history []reply.Turn) reply
 		return ans
 	}
 	plain := e.extract(question, history)
-	op := AsksOp(norm)
+	op := asks.Op(norm)
 	if op == reply.KindShare { // one thing of another the question names: not a rate of one fact's own whole
 		return combine(plain, op)
 	}
@@ -431,10 +465,10 @@ func asked(q *query, norm string) (ask, string) {
 	if q.followUp {
 		k = readAsk(norm, q.resolved)
 	}
-	op := AsksOp(norm)
+	op := asks.Op(norm)
 	if op == reply.KindShare { // of two counts: the % asked is the program's to work out
 		k.hasUnit, k.unit, k.kind = false, "", ""
-		q.parts = shareParts(q.parts)
+		q.parts = asks.ShareParts(q.parts)
 	}
 	if !q.continues {
 		q.parts = withoutUnitWord(q.parts, k)
@@ -793,7 +827,7 @@ func comparedWithLast(norm string, history []reply.Turn) (string, bool) {
 	if len(history) == 0 || !strings.HasPrefix(norm, "比") {
 		return "", false
 	}
-	if op := AsksOp(norm); op != reply.KindDifference && op != reply.KindCompare {
+	if op := asks.Op(norm); op != reply.KindDifference && op != reply.KindCompare {
 		return "", false
 	}
 	last := knowledge.Normalize(history[len(history)-1].Question)

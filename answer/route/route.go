@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"reportbot/answer/asks"
 	"reportbot/answer/compute"
 	"reportbot/answer/engine"
 	"reportbot/answer/place"
@@ -232,7 +233,7 @@ func (r *Router) routed(question, norm string, history []reply.Turn) reply.Answe
 		return r.whichPlace(question, found, answers)
 	}
 	out := answers[0]
-	if op := engine.AsksOp(norm); len(answers) == 2 && (op == reply.KindDifference || op == reply.KindCompare) {
+	if op := asks.Op(norm); len(answers) == 2 && (op == reply.KindDifference || op == reply.KindCompare) {
 		labels := map[string]string{}
 		for _, d := range found {
 			labels[d.Meta.Title] = place.Label(d)
