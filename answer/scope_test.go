@@ -387,6 +387,14 @@ func TestEvidenceAtScale(t *testing.T) {
 	if ans = askOne(t, a, "县里的GDP是多少?"); ans.Found || hasCount(ans.Text) {
 		t.Errorf("no report's words:\n%s", ans.Text)
 	}
+	// A place no report is of is declined; words of the reports shaped
+	// like a place (代办专区) are no place, by the evidence too.
+	if ans = askOne(t, a, "渝水区行政复议收到多少件申请?"); ans.Found || !strings.Contains(ans.Text, "没有载入渝水区的报告") {
+		t.Errorf("a place not loaded:\n%s", ans.Text)
+	}
+	if ans = askOne(t, a, "帮代办专区上线了几个代办事项?"); strings.Contains(ans.Text, "没有载入") {
+		t.Errorf("a word of the reports read as a place:\n%s", ans.Text)
+	}
 }
 
 // TestPrepare: a library prepared ahead answers as one that was not, its

@@ -65,3 +65,18 @@ func (ev *evidence) holding(terms []string, in []*knowledge.Document) []*knowled
 	}
 	return out
 }
+
+// holds reports whether one report holds every term of w (as its words,
+// 代办专区 in 代办专区, and not in pieces across reports).
+func (ev *evidence) holds(w string) bool {
+	var in []int32 // the reports that hold every term so far
+	for i, t := range knowledge.Terms(knowledge.Fold(w)) {
+		p := ev.postings[t]
+		if i == 0 {
+			in = slices.Clone(p)
+			continue
+		}
+		in = slices.DeleteFunc(in, func(d int32) bool { _, ok := slices.BinarySearch(p, d); return !ok })
+	}
+	return len(in) > 0
+}

@@ -59,7 +59,7 @@ func (r *Router) newestAll() []*knowledge.Document {
 // each alone.
 func (r *Router) Prepare() {
 	if len(r.newestAll()) > maxSearched {
-		r.indexed.Do(func() { r.evidence = newEvidence(r.newestAll()) })
+		r.evidenceOf()
 		for _, d := range r.newestAll() {
 			d.Facts() // what a range over them reads
 		}
@@ -69,8 +69,7 @@ func (r *Router) Prepare() {
 // shortlist are the reports among docs that a question's words stand in,
 // by the evidence of each place's newest report.
 func (r *Router) shortlist(question string, docs []*knowledge.Document) []*knowledge.Document {
-	r.indexed.Do(func() { r.evidence = newEvidence(r.newestAll()) })
-	return r.evidence.holding(r.Vocabulary().Analyze(question).Content, docs)
+	return r.evidenceOf().holding(r.Vocabulary().Analyze(question).Content, docs)
 }
 
 // New returns the router of ix's reports.
@@ -135,7 +134,7 @@ func (r *Router) scopeOf(norm string, years []int, history []reply.Turn) reportS
 	docs := r.Index.Docs()
 	sc := reportScope{docs: r.Library().Places().In(norm)}
 	for _, m := range engine.NamedPlaces(norm) {
-		if r.Library().Places().Loaded(m[0], m[1]) || mentioned(docs, m[1]) {
+		if r.Library().Places().Loaded(m[0], m[1]) || r.mentions(m[1]) {
 			continue // a loaded place, or words of the reports (代办专区, 低风险市场)
 		}
 		sc.unknown = append(sc.unknown, m[0])
@@ -160,6 +159,22 @@ func (r *Router) scopeOf(norm string, years []int, history []reply.Turn) reportS
 	}
 	sc.named = placed
 	return sc
+}
+
+// evidenceOf is the evidence of each place's newest report, made once.
+func (r *Router) evidenceOf() *evidence {
+	r.indexed.Do(func() { r.evidence = newEvidence(r.newestAll()) })
+	return r.evidence
+}
+
+// mentions reports whether the reports' text holds w: by the evidence of
+// each place's newest report when more are loaded than a scan of every
+// text affords on each question, else by that scan.
+func (r *Router) mentions(w string) bool {
+	if len(r.newestAll()) > maxSearched {
+		return r.evidenceOf().holds(w)
+	}
+	return mentioned(r.Index.Docs(), w)
 }
 
 // mentioned reports whether any report's text holds w.
@@ -365,7 +380,7 @@ func (r *Router) sameMeasures(ans reply.Answer, o *knowledge.Document) (string, 
 	var clauses []string
 	var cits []reply.Citation
 	for _, f := range ans.Lead {
-		g, s, ok := sameMeasure(f, later, o)
+		g, s, ok := measureOf(f, later)(o)
 		if !ok {
 			return "", nil, false
 		}
@@ -376,16 +391,10 @@ func (r *Router) sameMeasures(ans reply.Answer, o *knowledge.Document) (string, 
 	return strings.Join(clauses, ","), cits, true
 }
 
-// sameMeasure is o's fact of the measure, unit and polarity of f, a fact
-// of report of, the same in order among those of f's section, and the
-// section; false when o has none there.
-func sameMeasure(f knowledge.Fact, of, o *knowledge.Document) (knowledge.Fact, *knowledge.Section, bool) {
-	return measureOf(f, of)(o)
-}
-
-// measureOf finds in a report the fact of the measure of f, a fact of
-// report of (sameMeasure), working out once where f stands among its
-// section's facts of that measure.
+// measureOf finds in a report o the fact of the measure, unit and
+// polarity of f, a fact of report of, the same in order among those of f's
+// section, and the section (false when o has none there), working out once
+// where f stands among its section's facts of that measure.
 func measureOf(f knowledge.Fact, of *knowledge.Document) func(o *knowledge.Document) (knowledge.Fact, *knowledge.Section, bool) {
 	same := func(g *knowledge.Fact) bool {
 		return g.Measure == f.Measure && g.Unit == f.Unit && g.Kind == f.Kind && g.Polarity == f.Polarity
