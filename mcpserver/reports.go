@@ -3,11 +3,11 @@ package mcpserver
 import (
 	"fmt"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 
 	"reportbot/answer"
+	"reportbot/answer/place"
 	"reportbot/knowledge"
 )
 
@@ -42,31 +42,16 @@ func newLibrary(ans *answer.Answerer, docs []*knowledge.Document) *library {
 	return lib
 }
 
-// reportIDs names each report for the tools by its place and year
-// (分宜县-2023): readable, and the same after a reload. Reports that would
+// reportIDs names each report for the tools by its place (and department)
+// and year (分宜县-2023, 新余市司法局-2023): readable, and the same after a reload. Reports that would
 // share a name are told apart by their file's; a name still taken gets a
 // number.
 func reportIDs(docs []*knowledge.Document) []string {
 	base := make([]string, len(docs))
-	count := map[string]int{}
 	for i, d := range docs {
 		base[i] = baseID(d)
-		count[base[i]]++
 	}
-	ids := make([]string, len(docs))
-	taken := map[string]bool{}
-	for i, d := range docs {
-		id := base[i]
-		if count[id] > 1 {
-			id += "-" + fileStem(d.Meta.File)
-		}
-		for n, stem := 2, id; taken[id]; n++ {
-			id = stem + "-" + strconv.Itoa(n)
-		}
-		taken[id] = true
-		ids[i] = id
-	}
-	return ids
+	return place.Unique(base, func(i int) string { return fileStem(docs[i].Meta.File) })
 }
 
 // baseID is what a report is called before others are considered: its
@@ -75,9 +60,9 @@ func baseID(d *knowledge.Document) string {
 	m := d.Meta
 	switch {
 	case m.Place != "" && m.Year != 0:
-		return fmt.Sprintf("%s-%d", m.Place, m.Year)
+		return fmt.Sprintf("%s%s-%d", m.Place, m.Department, m.Year)
 	case m.Place != "":
-		return m.Place
+		return m.Place + m.Department
 	}
 	return fileStem(m.File)
 }

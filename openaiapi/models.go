@@ -11,6 +11,7 @@ import (
 
 	"github.com/mozillazg/go-pinyin"
 
+	"reportbot/answer/place"
 	"reportbot/knowledge"
 )
 
@@ -27,36 +28,21 @@ const AllModel = "reportbot"
 // place and year.
 func ModelIDs(docs []*knowledge.Document) []string {
 	ids := make([]string, len(docs))
-	count := map[string]int{}
 	for i, d := range docs {
 		ids[i] = baseID(d.Meta)
-		count[ids[i]]++
-	}
-	taken := map[string]bool{AllModel: true}
-	for i, d := range docs {
-		if count[ids[i]] > 1 || ids[i] == AllModel {
-			h := sha256.Sum256([]byte(d.Meta.Title))
-			ids[i] += "-" + hex.EncodeToString(h[:3])
-		}
 	}
 	// Titles are unique among loaded reports of one place and year (a
-	// report loaded twice is refused), but a name made of a file may still
-	// meet another: number them in order.
-	for i := range ids {
-		id := ids[i]
-		for n := 2; taken[id]; n++ {
-			id = ids[i] + "-" + strconv.Itoa(n)
-		}
-		ids[i] = id
-		taken[id] = true
-	}
-	return ids
+	// report loaded twice is refused); a name still taken is numbered.
+	return place.Unique(ids, func(i int) string {
+		h := sha256.Sum256([]byte(docs[i].Meta.Title))
+		return hex.EncodeToString(h[:3])
+	}, AllModel)
 }
 
 // baseID is a report's name before it meets the others: its place and year,
 // or its file's name.
 func baseID(m knowledge.Meta) string {
-	id := slug(m.Place)
+	id := slug(m.Place + m.Department)
 	if id == "" {
 		id = slug(strings.TrimSuffix(filepath.Base(m.File), filepath.Ext(m.File)))
 	}

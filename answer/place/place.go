@@ -151,3 +151,32 @@ func (b *Book) Same(d *knowledge.Document) []*knowledge.Document {
 	}
 	return b.byPlace[d.Meta.Place+d.Meta.Department]
 }
+
+// Unique makes the names of reports unique, in order: a name several share,
+// or a reserved one, gets what tell says of each report that has it (its
+// file, a hash of its title), and a name still taken a number.
+func Unique(names []string, tell func(i int) string, reserved ...string) []string {
+	count := map[string]int{}
+	for _, n := range names {
+		count[n]++
+	}
+	for _, n := range reserved {
+		count[n] += 2
+	}
+	out := make([]string, len(names))
+	taken := map[string]bool{}
+	for _, n := range reserved {
+		taken[n] = true
+	}
+	for i, n := range names {
+		if count[n] > 1 {
+			n += "-" + tell(i)
+		}
+		for k, stem := 2, n; taken[n]; k++ {
+			n = stem + "-" + strconv.Itoa(k)
+		}
+		taken[n] = true
+		out[i] = n
+	}
+	return out
+}
