@@ -97,7 +97,9 @@ func withoutUnitWord(parts [][]string, k ask) [][]string {
 	}
 	out := make([][]string, 0, len(parts))
 	for _, runs := range parts {
-		runs = slices.DeleteFunc(slices.Clone(runs), func(r string) bool { return len(runs) > 1 && k.cue.FindString(r) == r })
+		if len(runs) > 1 { // a run of its own is what the part asks about
+			runs = slices.DeleteFunc(slices.Clone(runs), func(r string) bool { return k.cue.FindString(r) == r })
+		}
 		out = append(out, runs)
 	}
 	return out
@@ -563,21 +565,20 @@ func contextLess(spans []span, q query) bool {
 	if len(q.parts) < 2 || len(q.clauses) != len(q.parts) || q.followUp {
 		return false
 	}
-	asks := func(i int) bool {
-		return quantityRE.MatchString(q.clauses[i]) || interrogativeRE.MatchString(q.clauses[i])
-	}
+	asks := make([]bool, len(q.clauses))
 	asking, named := 0, false
 	for i, runs := range q.parts {
-		if asks(i) {
+		asks[i] = quantityRE.MatchString(q.clauses[i]) || interrogativeRE.MatchString(q.clauses[i])
+		if asks[i] {
 			asking++
-			named = named || len(strings.Join(runs, "")) >= 2*len("字")
+			named = named || utf8.RuneCountInString(strings.Join(runs, "")) >= 2
 		}
 	}
 	if asking == 0 || asking == len(q.parts) || !named {
 		return false
 	}
 	for i := range spans {
-		if !asks(spans[i].part) {
+		if !asks[spans[i].part] {
 			spans[i].weight *= contextWeight
 		}
 	}
